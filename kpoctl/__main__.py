@@ -1,0 +1,5 @@
+"""`python -m kpoctl` runs the CLI."""
+
+from kpoctl.cli import main
+
+main()

@@ -1,0 +1,82 @@
+"""One finding: what every rule produces and every reporter formats.
+
+Plain frozen dataclasses with no dependencies, so findings travel between
+processes and through the cache as simple tuples.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from enum import Enum
+
+
+class Severity(str, Enum):
+    """Finding severity, ordered error > warning > info."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self]
+
+    @classmethod
+    def parse(cls, text: str) -> "Severity":
+        try:
+            return cls(text.lower())
+        except ValueError:
+            raise ValueError(f"severity must be one of error, warning, info; got {text!r}") from None
+
+
+_RANK = {Severity.INFO: 1, Severity.WARNING: 2, Severity.ERROR: 3}
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a problem is: a file relative to PATH and a 1-based line and column."""
+
+    file: str
+    line: int
+    column: int
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """What a check yields: the engine stamps the code and severity on it."""
+
+    message: str
+    location: Location
+    team: str | None = None
+    id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A located, coded finding as users and scripts see it."""
+
+    code: str
+    severity: Severity
+    message: str
+    file: str
+    line: int
+    column: int
+    team: str | None = None
+    id: str | None = None
+
+    @classmethod
+    def from_problem(cls, code: str, severity: Severity, problem: Problem) -> "Finding":
+        loc = problem.location
+        return cls(code, severity, problem.message, loc.file, loc.line, loc.column, problem.team, problem.id)
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.file, self.line, self.column, self.code, self.message)
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["severity"] = self.severity.value
+        return data
+
+    def with_severity(self, severity: Severity) -> "Finding":
+        return Finding(self.code, severity, self.message, self.file, self.line, self.column, self.team, self.id)

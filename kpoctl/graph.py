@@ -1,0 +1,177 @@
+"""The cascade graph: teams, objectives and indicators with typed edges.
+
+One networkx MultiDiGraph holds everything; edges point from the dependent to
+what it depends on (child team -> parent, objective -> what it cascades from,
+PO -> KPO it supports, indicator -> objective it measures). The graph questions
+rules ask (ancestors, cycles, reachability) are networkx calls on cached,
+materialised per-kind views.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import networkx as nx
+
+from kpoctl.findings import Location
+from kpoctl.model import Indicator, Objective, Team
+from kpoctl.scorecard import Scorecard, TeamFile
+
+PARENT = "parent"
+CASCADES_FROM = "cascades_from"
+SUPPORTS = "supports"
+MEASURES = "measures"
+
+
+@dataclass(frozen=True, slots=True)
+class EntryRef:
+    """An objective or indicator, with the team and file it lives in."""
+
+    team: str
+    entry: Objective | Indicator
+    file: TeamFile
+    path: tuple  # its path in the document, e.g. ("indicators", 3)
+
+    @property
+    def key(self) -> str:
+        return f"{self.team}/{self.entry.id}"
+
+    @property
+    def is_objective(self) -> bool:
+        return isinstance(self.entry, Objective)
+
+    def location(self, field: str | None = None) -> Location:
+        """The entry's start, or the key of one of its fields."""
+        if field is None:
+            return self.file.location(self.path)
+        return self.file.location(self.path + (field,), key=True)
+
+
+@dataclass(frozen=True, slots=True)
+class TeamRef:
+    team: Team
+    file: TeamFile
+
+    def location(self, field: str = "team") -> Location:
+        return self.file.location((field,), key=True)
+
+
+class CascadeGraph:
+    """The scorecard as a graph. Duplicates (KP003) keep their first occurrence."""
+
+    def __init__(self, scorecard: Scorecard) -> None:
+        self.scorecard = scorecard
+        self.g = nx.MultiDiGraph()
+        self.teams: dict[str, TeamRef] = {}
+        self.entries: dict[str, EntryRef] = {}
+        self.entries_by_team: dict[str, list[EntryRef]] = {}
+        for team, team_file in scorecard.teams():
+            if team.team in self.teams:
+                continue
+            self.teams[team.team] = TeamRef(team, team_file)
+            self.g.add_node(team.team, kind="team")
+            refs = self.entries_by_team[team.team] = []
+            for entry, path in team_file.entries():
+                ref = EntryRef(team.team, entry, team_file, path)
+                if ref.key in self.entries:
+                    continue
+                self.entries[ref.key] = ref
+                refs.append(ref)
+                self.g.add_node(ref.key, kind="objective" if ref.is_objective else "indicator")
+        self._add_edges()
+
+    def _add_edges(self) -> None:
+        g, teams, entries = self.g, self.teams, self.entries
+        for name, ref in teams.items():
+            if ref.team.parent in teams:
+                g.add_edge(name, ref.team.parent, key=PARENT)
+        for key, ref in entries.items():
+            entry = ref.entry
+            if isinstance(entry, Objective):
+                if entry.cascades_from in entries:
+                    g.add_edge(key, entry.cascades_from, key=CASCADES_FROM)
+                for target in entry.supports:
+                    if f"{ref.team}/{target}" in entries:
+                        g.add_edge(key, f"{ref.team}/{target}", key=SUPPORTS)
+            elif entry.measures is not None and f"{ref.team}/{entry.measures}" in entries:
+                g.add_edge(key, f"{ref.team}/{entry.measures}", key=MEASURES)
+
+    # --- lookups -------------------------------------------------------------------------
+
+    def resolve(self, team: str, local_id: str | None) -> EntryRef | None:
+        """The entry a same-team reference (`measures`, `supports`) names, if any."""
+        if local_id is None:
+            return None
+        return self.entries.get(f"{team}/{local_id}")
+
+    def view(self, *kinds: str) -> nx.DiGraph:
+        """A plain DiGraph of the edges of the given kinds (cached)."""
+        cache_key = tuple(sorted(kinds))
+        cache = self.__dict__.setdefault("_views", {})
+        if cache_key not in cache:
+            view = nx.DiGraph()
+            view.add_edges_from((u, v) for u, v, k in self.g.edges(keys=True) if k in kinds)
+            cache[cache_key] = view
+        return cache[cache_key]
+
+    def measured_by(self, key: str) -> list[EntryRef]:
+        """Indicators that measure the objective `key`."""
+        return [self.entries[u] for u, _, k in self.g.in_edges(key, keys=True) if k == MEASURES]
+
+    def supported_by(self, key: str) -> list[EntryRef]:
+        """POs that support the KPO `key`."""
+        return [self.entries[u] for u, _, k in self.g.in_edges(key, keys=True) if k == SUPPORTS]
+
+    def children(self, team: str) -> list[str]:
+        """Teams whose parent is `team`, in name order."""
+        return sorted(u for u, _, k in self.g.in_edges(team, keys=True) if k == PARENT)
+
+    # --- graph questions -----------------------------------------------------------------
+
+    @cached_property
+    def top_teams(self) -> list[str]:
+        return sorted(name for name, ref in self.teams.items() if ref.team.parent is None)
+
+    def ancestors(self, team: str) -> set[str]:
+        """Teams above `team` (parents, their parents, ...)."""
+        cache = self.__dict__.setdefault("_ancestors", {})
+        if team not in cache:
+            view = self.view(PARENT)
+            cache[team] = nx.descendants(view, team) - {team} if team in view else set()
+        return cache[team]
+
+    def cycles(self, *kinds: str) -> list[list[str]]:
+        """Each cycle among edges of `kinds`, as the ordered list of its nodes."""
+        view = self.view(*kinds)
+        found = []
+        for component in nx.strongly_connected_components(view):
+            if len(component) > 1 or any(view.has_edge(n, n) for n in component):
+                start = min(component)
+                cycle = nx.find_cycle(view.subgraph(component), source=start)
+                found.append([u for u, _ in cycle])
+        return sorted(found)
+
+    @cached_property
+    def reaching_top(self) -> set[str]:
+        """Objectives whose cascades_from/supports chain reaches a KPO of a top team."""
+        view = self.view(CASCADES_FROM, SUPPORTS)
+        reached: set[str] = set()
+        for team in self.top_teams:
+            for ref in self.entries_by_team.get(team, []):
+                if isinstance(ref.entry, Objective) and ref.entry.level == "KPO":
+                    reached.add(ref.key)
+                    if ref.key in view:
+                        reached |= nx.ancestors(view, ref.key)
+        return reached
+
+    def team_depths(self) -> dict[str, int]:
+        """Depth of each team below a top team (0 for top teams); teams in cycles are absent."""
+        view = self.view(PARENT).reverse(copy=False)
+        depths: dict[str, int] = {}
+        for top in self.top_teams:
+            depths[top] = 0
+            if top in view:
+                for node, depth in nx.single_source_shortest_path_length(view, top).items():
+                    depths[node] = depth
+        return depths

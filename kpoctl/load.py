@@ -1,0 +1,156 @@
+"""PATH -> Scorecard: discover team files, read each safely, validate it.
+
+Reading follows FORMAT.md "Reading files": links are not followed, hidden
+folders are skipped, only regular files are read, and a file that cannot be
+read, decoded or parsed is a KP001 problem of that file while the others are
+still checked.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from pathlib import Path
+
+from kpoctl.model import Settings
+from kpoctl.scorecard import RawProblem, Scorecard, TeamFile, find_suppressions, pack
+from kpoctl.settings import SETTINGS_FILE, find_settings, load_settings
+from kpoctl.validate import SECTIONS, validate_team
+from kpoctl.yamlread import YamlError, decode, looks_like_team_file, parse
+
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+class UsageError(Exception):
+    """A problem with what the user asked for: one line on stderr, exit 2."""
+
+
+def discover(root: Path) -> list[Path]:
+    """Candidate YAML files below `root`, sorted, without following links or entering hidden folders."""
+    found: list[Path] = []
+    pending = [root]
+    while pending:
+        folder = pending.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue  # an unreadable folder holds nothing we can check
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            try:
+                if entry.is_symlink():
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append(Path(entry.path))
+                elif entry.name.endswith(YAML_SUFFIXES) and entry.name != SETTINGS_FILE:
+                    found.append(Path(entry.path))
+            except OSError:
+                continue
+    return sorted(found)
+
+
+_TEAM_LINE_BYTES = re.compile(rb"^team\s*:", re.M)
+
+
+def read_team_file(path: Path, relative: str, settings: Settings) -> TeamFile | None:
+    """Read one candidate file: a TeamFile, or None when it is not a team file."""
+    try:
+        info = os.stat(path, follow_symlinks=False)
+        if not stat.S_ISREG(info.st_mode):
+            return None  # FIFOs, devices, folders named *.yaml: never opened
+        limit = settings.max_file_mb * 1_000_000
+        if info.st_size > limit:
+            with open(path, "rb") as handle:
+                if not any(_TEAM_LINE_BYTES.search(chunk) for chunk in iter(lambda: handle.read(1 << 20), b"")):
+                    return None
+            size = info.st_size / 1_000_000
+            return _failed(relative, f"file is {size:.1f} MB, over max_file_mb ({settings.max_file_mb:g}): not read", 1, 1)
+        with open(path, "rb") as handle:
+            raw = handle.read()
+    except OSError as exc:
+        return _failed(relative, f"cannot read file: {exc.strerror or exc}", 1, 1)
+    return read_team_bytes(raw, relative, settings)
+
+
+def read_team_bytes(raw: bytes, relative: str, settings: Settings) -> TeamFile | None:
+    """Parse and validate the bytes of one candidate file."""
+    try:
+        text = decode(raw)
+    except YamlError as exc:
+        text = raw.decode("utf-8", errors="replace").replace("\x00", "")
+        return _failed(relative, exc.message, exc.line, exc.column) if looks_like_team_file(text) else None
+    try:
+        doc = parse(text, max_nodes=settings.max_nodes)
+    except YamlError as exc:
+        return _failed(relative, exc.message, exc.line, exc.column) if looks_like_team_file(text) else None
+    data = doc.data
+    if not isinstance(data, dict) or "team" not in data:
+        return None
+    team, entry_paths, issues = validate_team(doc)
+    team_id = data["team"] if isinstance(data.get("team"), str) else None
+    problems = []
+    for issue in issues:
+        entry_id = None
+        if issue.entry_path is not None:
+            item = data[issue.entry_path[0]][issue.entry_path[1]]
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                entry_id = item["id"]
+        problems.append(RawProblem("KP002", issue.message, issue.line, issue.column, team_id, entry_id))
+    positions, key_positions = _compact_positions(doc.values, doc.keys)
+    return TeamFile(
+        file=relative,
+        team=team,
+        entry_paths=entry_paths,
+        positions=positions,
+        key_positions=key_positions,
+        problems=problems,
+        suppressions=find_suppressions(text),
+    )
+
+
+def _compact_positions(values: dict, keys: dict) -> tuple[dict[tuple, int], dict[tuple, int]]:
+    """Keep the positions rules point at: the team's keys, entries, their fields and
+    the items of their lists; drop the insides of actuals and other deep nodes."""
+    kept_values: dict[tuple, int] = {}
+    kept_keys: dict[tuple, int] = {}
+    for path, (line, column) in values.items():
+        depth = len(path)
+        if depth <= 2 or (depth <= 4 and path[0] in SECTIONS):
+            kept_values[path] = pack(line, column)
+    for path, (line, column) in keys.items():
+        depth = len(path)
+        if depth == 1 or (depth in (3, 5) and path[0] in SECTIONS and path[2] == "target") or (
+            depth == 3 and path[0] in SECTIONS
+        ):
+            kept_keys[path] = pack(line, column)
+    return kept_values, kept_keys
+
+
+def _failed(relative: str, message: str, line: int, column: int) -> TeamFile:
+    return TeamFile(file=relative, problems=[RawProblem("KP001", message, line, column)])
+
+
+def load(path: Path, settings: Settings | None = None) -> Scorecard:
+    """Load the scorecard at PATH (a folder or one team file)."""
+    if not path.exists() and not path.is_symlink():
+        raise UsageError(f"path does not exist: {path}")
+    settings_file = find_settings(path)
+    if settings is None:
+        settings = load_settings(settings_file)
+    if path.is_dir():
+        root = path
+        candidates = discover(path)
+    else:
+        root = path.parent
+        candidates = [path]
+    files: list[TeamFile] = []
+    for candidate in candidates:
+        relative = candidate.relative_to(root).as_posix()
+        team_file = read_team_file(candidate, relative, settings)
+        if team_file is not None:
+            files.append(team_file)
+    if not files:
+        raise UsageError(f"no team file found under {path} (a team file is YAML with a top-level 'team:' key)")
+    return Scorecard(root=root, settings=settings, files=files, settings_file=settings_file)

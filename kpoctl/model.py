@@ -1,0 +1,234 @@
+"""The scorecard model of FORMAT.md as pydantic v2 models.
+
+These models are the schema: validation (KP002), `kpoctl schema` and the
+committed `schemas/*.json` all come from them. Validation is strict: a value
+must already have the type YAML gives it (`2024` is a number, not an id), so
+problems surface where the user wrote them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    StringConstraints,
+    WithJsonSchema,
+)
+from pydantic_core import PydanticCustomError
+
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+REF_PATTERN = r"^[a-z0-9][a-z0-9-]*/[a-z0-9][a-z0-9-]*$"
+
+Cadence = Literal["daily", "weekly", "biweekly", "monthly", "quarterly", "yearly"]
+Perspective = Literal["financial", "customer", "process", "learning"]
+Direction = Literal["at_least", "at_most", "equal"]
+RollupMethod = Literal["sum", "mean", "weighted_mean", "min", "max", "product"]
+CADENCES: tuple[str, ...] = Cadence.__args__  # type: ignore[attr-defined]
+PERSPECTIVES: tuple[str, ...] = Perspective.__args__  # type: ignore[attr-defined]
+ROLLUP_METHODS: tuple[str, ...] = RollupMethod.__args__  # type: ignore[attr-defined]
+
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
+Text = Annotated[str, StringConstraints(min_length=1)]
+Number = Annotated[float, Field(allow_inf_nan=False)]
+
+
+def _none_to_empty(value: Any) -> Any:
+    """`objectives:` left empty while drafting means no objectives, not an error."""
+    return [] if value is None else value
+
+
+def _id_list(value: Any) -> Any:
+    """`supports: otif` and `supports: [otif]` mean the same."""
+    return [value] if isinstance(value, str) else value
+
+
+SlugList = Annotated[list[Slug], BeforeValidator(_none_to_empty)]
+
+
+_PERIOD_RE = re.compile(r"^(\d{4})(?:-(0[1-9]|1[0-2])|-Q([1-4])|-W(0[1-9]|[1-4]\d|5[0-3])|-(\d{2})-(\d{2}))?$")
+
+
+def _period(value: Any) -> str:
+    """A period in its written form: YYYY, YYYY-MM, YYYY-Qn, YYYY-Www or an ISO date."""
+    if type(value) is int and 1000 <= value <= 9999:
+        return str(value)
+    if type(value) is dt.date:
+        return value.isoformat()
+    if type(value) is str:
+        match = _PERIOD_RE.match(value)
+        if match:
+            if match.group(5):
+                try:
+                    dt.date.fromisoformat(value)
+                except ValueError:
+                    match = None
+            if match:
+                return value
+    raise PydanticCustomError("period", "period")
+
+
+Period = Annotated[
+    Any,
+    PlainValidator(_period),
+    WithJsonSchema(
+        {
+            "description": "YYYY, YYYY-MM, YYYY-Qn, YYYY-Www or an ISO date",
+            "anyOf": [
+                {"type": "integer", "minimum": 1000, "maximum": 9999},
+                {"type": "string", "pattern": r"^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4]|-W(0[1-9]|[1-4]\d|5[0-3])|-\d{2}-\d{2})?$"},
+                {"type": "string", "format": "date"},
+            ],
+        }
+    ),
+]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+class Target(_Strict):
+    """The level an indicator must reach, and in which direction."""
+
+    value: Number = Field(description="The target value, in the indicator's unit (95 for 95%).")
+    direction: Direction = Field(description="at_least: higher is better; at_most: lower is better; equal: close to it.")
+    tolerance: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = Field(
+        default=None, description="The amber band around the target, in the indicator's unit (status at risk)."
+    )
+
+
+class Actual(_Strict):
+    """One measured value of an indicator."""
+
+    period: Period = Field(description="The period measured: YYYY, YYYY-MM, YYYY-Qn, YYYY-Www or an ISO date.")
+    value: Number = Field(description="The measured value, a number in the indicator's unit.")
+    note: str | None = Field(default=None, description="Optional remark on this value.")
+
+
+class Objective(_Strict):
+    """A KPO or PO: what a team wants to achieve."""
+
+    id: Slug = Field(description="Slug, unique within the team; referenced as TEAM/ID.")
+    level: Literal["KPO", "PO"] = Field(description="KPO: key performance objective; PO: performance objective.")
+    title: Text = Field(description="What is to be achieved, specific and measurable.")
+    cascades_from: Annotated[str, StringConstraints(pattern=REF_PATTERN)] | None = Field(
+        default=None, description="TEAM/ID of the objective in an ancestor team that this one is cascaded from."
+    )
+    perspective: Perspective | None = Field(default=None, description="Balanced scorecard perspective.")
+    due: dt.date | None = Field(default=None, description="End of the time frame (ISO date).")
+    owner: Text | None = Field(default=None, description="Who is accountable; defaults to the team's owner.")
+    shared_with: SlugList = Field(default_factory=list, description="Teams that share this objective on purpose.")
+    evaluation: Text | None = Field(default=None, description="How a non-quantified objective is judged.")
+    role: Literal["breakdown", "enabling"] | None = Field(
+        default=None, description="Required on a PO: breakdown (a split of the KPO) or enabling (a driver of it)."
+    )
+    supports: Annotated[list[Annotated[str, StringConstraints(min_length=1)]], BeforeValidator(_id_list)] = Field(
+        default_factory=list, description="Id (or list of ids) of the KPOs of the same team that this PO supports."
+    )
+    by: Text = Field(default="parts", description="A breakdown's dimension: segment, site, step, ...")
+    weight: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = Field(
+        default=None, description="A breakdown's share of the whole, for weighted roll-ups."
+    )
+    description: str | None = Field(default=None, description="Free text.")
+
+
+Rollup = RollupMethod | dict[Annotated[str, StringConstraints(min_length=1)], RollupMethod]
+
+
+class Indicator(_Strict):
+    """A KPI, PI or context indicator: what a team measures."""
+
+    id: Slug = Field(description="Slug, unique within the team (objectives and indicators share one namespace).")
+    level: Literal["KPI", "PI", "context"] = Field(description="KPI measures a KPO, PI a PO; context has no objective.")
+    name: Text = Field(description="What is measured.")
+    measures: Annotated[str, StringConstraints(min_length=1)] | None = Field(
+        default=None, description="Id of the objective of the same team that this indicator monitors."
+    )
+    unit: str | None = Field(default=None, description="Unit of the values and target: %, days, EUR, ...")
+    timing: Literal["leading", "lagging"] | None = Field(default=None, description="Leading or lagging indicator.")
+    frequency: Cadence | None = Field(default=None, description="How often it is measured.")
+    owner: Text | None = Field(default=None, description="Who is accountable for the indicator.")
+    source: str | None = Field(default=None, description="Where the data comes from.")
+    target: Target | None = Field(default=None, description="The target level; context indicators have none.")
+    rollup: Rollup | None = Field(
+        default=None, description="How the KPO's breakdown parts combine, one method or one per dimension."
+    )
+    actions: Annotated[list[Text], BeforeValidator(_none_to_empty)] = Field(
+        default_factory=list, description="Key performance actions when off track."
+    )
+    actuals: Annotated[list[Actual], BeforeValidator(_none_to_empty)] = Field(
+        default_factory=list, description="Measured values, oldest first."
+    )
+    description: str | None = Field(default=None, description="Free text.")
+
+
+class Team(_Strict):
+    """One management team's scorecard: one file."""
+
+    team: Slug = Field(description="Team id, a slug unique in the scorecard.")
+    name: Text = Field(description="The management team's name.")
+    parent: Slug | None = Field(default=None, description="Parent team id; absent only on the top team.")
+    owner: Text | None = Field(default=None, description="Head of the team; owner of objectives that name none.")
+    meeting: Cadence | None = Field(default=None, description="Cadence of the team's management meeting.")
+    description: str | None = Field(default=None, description="Free text.")
+    objectives: Annotated[list[Objective], BeforeValidator(_none_to_empty)] = Field(
+        default_factory=list, description="The team's KPOs and POs."
+    )
+    indicators: Annotated[list[Indicator], BeforeValidator(_none_to_empty)] = Field(
+        default_factory=list, description="The team's KPIs, PIs and context indicators."
+    )
+
+
+Entry = Objective | Indicator
+
+
+def _unique_codes(value: list[str]) -> list[str]:
+    return [code.upper() for code in value]
+
+
+class Limits(_Strict):
+    """Focus limits per team."""
+
+    kpi: Annotated[int, Field(ge=0)] = Field(default=3, description="KPIs per team (KP201).")
+    pi: Annotated[int, Field(ge=0)] = Field(default=7, description="PIs per team (KP202).")
+    shared: Annotated[int, Field(ge=0)] = Field(default=2, description="Teams one objective may be shared with (KP110).")
+
+
+class RuleSettings(_Strict):
+    """Which rules run and how severe they are."""
+
+    select: Annotated[list[str], AfterValidator(_unique_codes)] = Field(
+        default_factory=lambda: ["ALL"], description="Rule codes or prefixes to run (ALL for every rule)."
+    )
+    ignore: Annotated[list[str], AfterValidator(_unique_codes)] = Field(
+        default_factory=list, description="Rule codes or prefixes not to run."
+    )
+    severity: dict[str, Literal["error", "warning", "info"]] = Field(
+        default_factory=dict, description="Severity per rule code, overriding the default."
+    )
+
+
+class Settings(_Strict):
+    """`kpoctl.yaml`: project settings, all optional."""
+
+    limits: Limits = Field(default_factory=Limits, description="Focus limits per team.")
+    quantified_share: Annotated[float, Field(ge=0, le=1)] = Field(
+        default=0.8, description="Share of a team's objectives that must have a numeric target (KP302)."
+    )
+    rules: RuleSettings = Field(default_factory=RuleSettings, description="Rule selection and severities.")
+    weasel_words: list[Text] = Field(default_factory=list, description="Words added to KP301's built-in list.")
+    today: dt.date | None = Field(default=None, description="Fixed date for reproducible runs.")
+    max_file_mb: Annotated[float, Field(gt=0, allow_inf_nan=False)] = Field(
+        default=10, description="Largest team file read, in MB (KP001 above)."
+    )
+    max_nodes: Annotated[int, Field(gt=0)] = Field(
+        default=100_000, description="Most YAML nodes a document may expand to through aliases (KP001 above)."
+    )

@@ -1,0 +1,74 @@
+"""What a rule is, and the context its check reads.
+
+A rule is data plus one check function: its code, default severity, summary,
+rationale (the check's docstring), a bad and a good example. Checks yield
+Problems; the engine stamps code and severity. Rules never print.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Iterator
+
+from kpoctl.findings import Location, Problem, Severity
+from kpoctl.graph import CascadeGraph, EntryRef, TeamRef
+from kpoctl.model import Settings
+from kpoctl.scorecard import Scorecard
+
+
+@dataclass(slots=True)
+class Context:
+    """What every check may read."""
+
+    scorecard: Scorecard
+    graph: CascadeGraph
+    settings: Settings
+    today: dt.date
+    # filled by the engine for KP007: suppression comments and whether they silenced anything
+    unused_suppressions: list[tuple[Location, str]] = field(default_factory=list)
+
+    def at(self, ref: EntryRef | TeamRef, message: str, field_name: str | None = None) -> Problem:
+        """A problem about an entry (or team), at the entry or one of its fields."""
+        if isinstance(ref, TeamRef):
+            return Problem(message, ref.location(field_name or "team"), ref.team.team, None)
+        return Problem(message, ref.location(field_name), ref.team, ref.entry.id)
+
+
+Check = Callable[[Context], Iterable[Problem]]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    code: str
+    name: str
+    severity: Severity
+    summary: str
+    rationale: str
+    bad: str
+    good: str
+    check: Check
+
+
+REGISTRY: dict[str, Rule] = {}
+
+
+def rule(code: str, name: str, severity: Severity, summary: str, *, bad: str, good: str) -> Callable[[Check], Check]:
+    """Register a check under its code; the docstring is the rationale `explain` prints."""
+
+    def register(check: Check) -> Check:
+        if code in REGISTRY:
+            raise ValueError(f"rule {code} registered twice")
+        REGISTRY[code] = Rule(
+            code, name, severity, summary, inspect.cleandoc(check.__doc__ or ""),
+            inspect.cleandoc(bad), inspect.cleandoc(good), check,
+        )
+        return check
+
+    return register
+
+
+def entries(ctx: Context) -> Iterator[EntryRef]:
+    for refs in ctx.graph.entries_by_team.values():
+        yield from refs

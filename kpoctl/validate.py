@@ -1,0 +1,236 @@
+"""Parsed YAML -> model: validate a team file and say what is wrong, where (KP002).
+
+Every pydantic error becomes its own problem, located at the offending key or
+value, with a message that names the field and what it accepts. Validation
+recovers per entry: one broken indicator does not hide the rest of the team
+from the other rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from typing import Any, get_args
+
+from pydantic import BaseModel, ValidationError
+
+from kpoctl.model import ROLLUP_METHODS, Indicator, Objective, Team
+from kpoctl.yamlread import BadDate, BigNumber, Document
+
+SECTIONS: dict[str, type[BaseModel]] = {"objectives": Objective, "indicators": Indicator}
+
+
+class Issue:
+    """One validation problem: a message and a position (1-based line, column)."""
+
+    __slots__ = ("message", "line", "column", "entry_path")
+
+    def __init__(self, message: str, line: int, column: int, entry_path: tuple | None) -> None:
+        self.message = message
+        self.line = line
+        self.column = column
+        self.entry_path = entry_path
+
+
+def describe(value: Any) -> str:
+    """A value as the user wrote it in YAML, for messages."""
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, BigNumber):
+        return f"the integer {value[:20]}{'...' if len(value) > 20 else ''}"
+    if isinstance(value, BadDate):
+        return f"{str(value)!r}"
+    if isinstance(value, (int, float)):
+        return {float("inf"): ".inf", float("-inf"): "-.inf"}.get(value, ".nan" if value != value else repr(value))
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    text = str(value)
+    return repr(text if len(text) <= 60 else text[:57] + "...")
+
+
+def _quote_hint(value: Any) -> str:
+    if isinstance(value, (bool, int, float, dt.date)) and not isinstance(value, (BigNumber, BadDate)):
+        return " (YAML reads it as a " + _yaml_type(value) + ": quote it)"
+    return ""
+
+
+def _yaml_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    return "date"
+
+
+def _allowed_fields(model: type[BaseModel], loc: tuple) -> list[str]:
+    """Field names of the model reached by `loc` (for 'did you mean')."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        fields = getattr(current, "model_fields", None)
+        if not fields or part not in fields:
+            break
+        annotation = fields[part].annotation
+        nested = [a for a in _flatten(annotation) if isinstance(a, type) and issubclass(a, BaseModel)]
+        if not nested:
+            break
+        current = nested[0]
+    return list(getattr(current, "model_fields", {}))
+
+
+def _flatten(annotation: Any) -> list:
+    args = get_args(annotation)
+    if not args:
+        return [annotation]
+    out = []
+    for arg in args:
+        out.extend(_flatten(arg))
+    return out
+
+
+def _expected_choices(ctx: dict) -> str:
+    return ctx.get("expected", "").replace("'", "").replace(" or ", ", ")
+
+
+def message_for(error: dict, model: type[BaseModel]) -> str:
+    """One clear sentence for one pydantic error."""
+    loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and ("[" in p or p in _UNION_TAGS)))
+    names = [p for p in loc if isinstance(p, str)]
+    name = names[-1] if names else "value"
+    kind = error["type"]
+    value = error.get("input")
+    ctx = error.get("ctx") or {}
+    got = describe(value)
+    if kind == "missing":
+        return f"missing required field '{name}'"
+    if kind == "extra_forbidden":
+        allowed = _allowed_fields(model, loc[:-1])
+        close = difflib.get_close_matches(str(name), allowed, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else f"; allowed: {', '.join(allowed)}"
+        return f"unknown field '{name}'{hint}"
+    if name == "rollup":
+        return f"rollup must be one of {', '.join(ROLLUP_METHODS)}, or a mapping of dimension to one of them; got {got}"
+    if kind == "literal_error":
+        return f"{name} must be one of {_expected_choices(ctx)}; got {got}"
+    if kind == "string_type":
+        return f"{name} must be text; got {got}{_quote_hint(value)}"
+    if kind == "string_pattern_mismatch":
+        if "/" in ctx.get("pattern", ""):
+            return f"{name} must be TEAM/ID (for example best-company/otif); got {got}"
+        return f"{name} must be a slug: lowercase letters, digits and '-', starting with a letter or digit; got {got}"
+    if kind == "string_too_short":
+        return f"{name} must not be empty"
+    if kind in ("float_type", "float_parsing", "int_type", "int_parsing"):
+        if isinstance(value, BigNumber) or (isinstance(value, int) and not isinstance(value, bool)):
+            return f"{name} must be a number a float can hold; got an integer too large ({got})"
+        whole = "a whole number" if kind.startswith("int") else "a number"
+        if isinstance(value, str):
+            return f"{name} must be {whole}; got the text {got} (remove the quotes)"
+        return f"{name} must be {whole}; got {got}"
+    if kind == "finite_number":
+        return f"{name} must be a finite number; got {got}"
+    if kind == "date_type" or kind == "date_parsing" or kind == "date_from_datetime_inexact":
+        if isinstance(value, BadDate):
+            return f"{name} is not a real date: {got}"
+        if isinstance(value, dt.datetime):
+            return f"{name} must be a date without a time (YYYY-MM-DD); got {got}"
+        return f"{name} must be a date (YYYY-MM-DD, unquoted); got {got}"
+    if kind == "period":
+        return f"period must be YYYY, YYYY-MM, YYYY-Qn, YYYY-Www or an ISO date; got {got}"
+    if kind == "list_type":
+        return f"{name} must be a list; got {got}"
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return f"{name} must be a mapping of fields; got {got}"
+    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        words = {"greater_than_equal": "at least", "greater_than": "more than",
+                 "less_than_equal": "at most", "less_than": "less than"}[kind]
+        bound = next(iter(ctx.values()), "")
+        bound = f"{bound:g}" if isinstance(bound, (int, float)) else bound
+        return f"{name} must be {words} {bound}; got {got}"
+    if kind == "bool_type":
+        return f"{name} must be true or false; got {got}"
+    return f"{name}: {error['msg']}; got {got}"
+
+
+_UNION_TAGS = {"str", "int", "float", "date", "list", "dict", "none"}
+
+
+def _issues(exc: ValidationError, doc: Document, base: tuple, model: type[BaseModel]) -> list[Issue]:
+    issues: list[Issue] = []
+    seen: set[tuple] = set()
+    for error in exc.errors(include_url=False):
+        loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and ("[" in p or p in _UNION_TAGS)))
+        message = message_for(error, model)
+        if (loc, message) in seen:
+            continue  # a union reports once per member
+        seen.add((loc, message))
+        path = base + loc
+        if error["type"] == "missing":
+            line, column = doc.locate(path[:-1])
+        elif error["type"] == "extra_forbidden":
+            line, column = doc.locate(path, key=True)
+        else:
+            line, column = doc.locate(path)
+        entry = path[:2] if len(path) >= 2 and path[0] in SECTIONS and isinstance(path[1], int) else None
+        issues.append(Issue(message, line, column, entry))
+    return issues
+
+
+def validate_team(doc: Document) -> tuple[Team | None, list[tuple], list[Issue]]:
+    """Validate a team document.
+
+    Returns the team (None when not even its header can be read), the document
+    path of each kept entry in the order of `team.objectives + team.indicators`,
+    and the issues found.
+    """
+    data = doc.data
+    try:
+        team = Team.model_validate(data)
+    except ValidationError as exc:
+        issues = _issues(exc, doc, (), Team)
+    else:
+        paths = [("objectives", i) for i in range(len(team.objectives))]
+        paths += [("indicators", i) for i in range(len(team.indicators))]
+        return team, paths, []
+    return _recover(data, doc, issues)
+
+
+def _recover(data: Any, doc: Document, issues: list[Issue]) -> tuple[Team | None, list[tuple], list[Issue]]:
+    """Keep what is valid of a team that has errors, so the other rules still see it."""
+    if not isinstance(data, dict):
+        return None, [], issues
+    header = {k: v for k, v in data.items() if k not in SECTIONS}
+    try:
+        team = Team.model_validate({**header, "objectives": [], "indicators": []})
+    except ValidationError as exc:
+        failed = {e["loc"][0] for e in exc.errors() if e["loc"]}
+        if "team" in failed or not isinstance(header.get("team"), str):
+            return None, [], issues
+        kept = {k: v for k, v in header.items() if k not in failed}
+        kept.setdefault("name", header["team"])
+        try:
+            team = Team.model_validate({**kept, "objectives": [], "indicators": []})
+        except ValidationError:
+            return None, [], issues
+    kept_entries: dict[str, list] = {"objectives": [], "indicators": []}
+    paths: list[tuple] = []
+    for section, model in SECTIONS.items():
+        items = data.get(section)
+        if not isinstance(items, list):
+            continue
+        for index, item in enumerate(items):
+            try:
+                kept_entries[section].append(model.model_validate(item))
+            except ValidationError:
+                continue
+            paths.append((section, index))
+    ordered = [p for p in paths if p[0] == "objectives"] + [p for p in paths if p[0] == "indicators"]
+    team = team.model_copy(update=kept_entries)
+    return team, ordered, issues

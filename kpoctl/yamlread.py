@@ -1,0 +1,456 @@
+"""Read one YAML document fast, keeping the position of every key and value.
+
+libyaml (through PyYAML's C parser) does the scanning and parsing; this module
+builds plain Python values from its events in one iterative pass. Why not a
+ready constructor:
+
+- ruamel.yaml's round-trip loader keeps positions but is 14x slower than libyaml;
+- PyYAML's own constructors resolve scalars as YAML 1.1 (`no` is false) and its
+  C composer recurses, so deep nesting crashes the interpreter.
+
+So scalars are resolved here exactly as ruamel.yaml resolves YAML 1.2 (core
+schema plus timestamps and merge keys), only the core tags are accepted, alias
+expansion and nesting are bounded, and nothing in a file is ever executed.
+A differential test keeps the semantics equal to ruamel.yaml's.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml._yaml import CParser
+from yaml.events import (
+    AliasEvent,
+    DocumentEndEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+    StreamStartEvent,
+)
+
+DEFAULT_MAX_NODES = 100_000
+DEFAULT_MAX_DEPTH = 100
+
+Path = tuple
+Position = tuple[int, int]
+
+
+class YamlError(Exception):
+    """A file that cannot be read as one safe YAML document (finding KP001)."""
+
+    def __init__(self, message: str, line: int = 1, column: int = 1) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+class BadDate(str):
+    """A scalar that YAML resolves as a timestamp but names no real date (2026-02-30)."""
+
+
+class BigNumber(str):
+    """An integer too long for Python to convert; the model rejects it as too large."""
+
+
+@dataclass(slots=True)
+class Document:
+    """One parsed document: its data and the 1-based positions of its nodes by path."""
+
+    data: Any
+    values: dict[Path, Position] = field(default_factory=dict)
+    keys: dict[Path, Position] = field(default_factory=dict)
+
+    def locate(self, path: Path, *, key: bool = False) -> Position:
+        """Position of the node at `path` (its key when `key`), else its nearest ancestor's."""
+        if key and path in self.keys:
+            return self.keys[path]
+        while True:
+            if path in self.values:
+                return self.values[path]
+            if not path:
+                return (1, 1)
+            path = path[:-1]
+
+
+# --- scalar resolution: YAML 1.2 as ruamel.yaml does it ---------------------------------
+
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_NULL = {"~", "null", "Null", "NULL", ""}
+_FLOAT_RE = re.compile(
+    r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?
+    |[-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)
+    |[-+]?\.[0-9_]+(?:[eE][-+][0-9]+)?
+    |[-+]?\.(?:inf|Inf|INF)
+    |\.(?:nan|NaN|NAN))$""",
+    re.X,
+)
+_INT_RE = re.compile(
+    r"""^(?:[-+]?0b[0-1_]+
+    |[-+]?0o?[0-7_]+
+    |[-+]?[0-9_]+
+    |[-+]?0x[0-9a-fA-F_]+)$""",
+    re.X,
+)
+_DATE_RE = re.compile(r"^[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]$")
+_TIMESTAMP_RE = re.compile(
+    r"""^(?P<year>[0-9][0-9][0-9][0-9])-(?P<month>[0-9][0-9]?)-(?P<day>[0-9][0-9]?)
+    (?:(?:[Tt]|[ \t]+)(?P<hour>[0-9][0-9]?):(?P<minute>[0-9][0-9]):(?P<second>[0-9][0-9])
+    (?:\.(?P<fraction>[0-9]*))?
+    (?:[ \t]*(?P<tz>Z|(?P<tz_sign>[-+])(?P<tz_hour>[0-9][0-9]?)(?::(?P<tz_minute>[0-9][0-9]))?))?)?$""",
+    re.X,
+)
+_NUMERIC_FIRST = frozenset("-+0123456789.")
+_RESOLVABLE_FIRST = frozenset("-+0123456789.tTfFnN~<=")
+
+CORE_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
+    "tag:yaml.org,2002:timestamp",
+}
+
+
+def _int(text: str) -> int | BigNumber:
+    digits = text.replace("_", "")
+    sign = 1
+    if digits[0] == "-":
+        sign = -1
+    if digits[0] in "+-":
+        digits = digits[1:]
+    try:
+        if digits == "0":
+            return 0
+        if digits.startswith("0b"):
+            return sign * int(digits[2:], 2)
+        if digits.startswith("0x"):
+            return sign * int(digits[2:], 16)
+        if digits.startswith("0o"):
+            return sign * int(digits[2:], 8)
+        return sign * int(digits)
+    except ValueError:
+        if digits.isdigit():
+            return BigNumber(text)  # beyond Python's int-from-string digit limit
+        raise
+
+
+def _float(text: str) -> float:
+    digits = text.replace("_", "").lower()
+    sign = 1
+    if digits[0] == "-":
+        sign = -1
+    if digits[0] in "+-":
+        digits = digits[1:]
+    if digits == ".inf":
+        return sign * float("inf")
+    if digits == ".nan":
+        return float("nan")
+    return sign * float(digits)
+
+
+def _timestamp(text: str) -> _dt.date | _dt.datetime | BadDate:
+    match = _TIMESTAMP_RE.match(text)
+    if match is None:
+        return BadDate(text)
+    g = match.groupdict()
+    try:
+        if g["hour"] is None:
+            return _dt.date(int(g["year"]), int(g["month"]), int(g["day"]))
+        fraction = int((g["fraction"] or "0")[:6].ljust(6, "0"))
+        tz = None
+        if g["tz"] == "Z":
+            tz = _dt.timezone.utc
+        elif g["tz_sign"]:
+            delta = _dt.timedelta(hours=int(g["tz_hour"]), minutes=int(g["tz_minute"] or 0))
+            tz = _dt.timezone(-delta if g["tz_sign"] == "-" else delta)
+        return _dt.datetime(
+            int(g["year"]), int(g["month"]), int(g["day"]),
+            int(g["hour"]), int(g["minute"]), int(g["second"]), fraction, tzinfo=tz,
+        )
+    except ValueError:
+        return BadDate(text)
+
+
+_MERGE = object()  # the key `<<`
+
+
+def resolve_plain(text: str) -> Any:
+    """Value of a plain (unquoted, untagged) scalar under YAML 1.2 as ruamel.yaml reads it."""
+    if not text:
+        return None
+    first = text[0]
+    if first not in _RESOLVABLE_FIRST:
+        return text
+    if first in "tTfF":
+        return _BOOL.get(text, text)
+    if first in "nN~":
+        return None if text in _NULL else text
+    if first == "<":
+        return _MERGE if text == "<<" else text
+    if first == "=":
+        if text == "=":
+            raise ValueError("the value '=' (YAML's !!value) is not supported: quote it")
+        return text
+    if _FLOAT_RE.match(text):
+        return _float(text)
+    if first != "." and _INT_RE.match(text):
+        return _int(text)
+    if first in "0123456789" and (_DATE_RE.match(text) or _TIMESTAMP_RE.match(text)):
+        return _timestamp(text)
+    return text
+
+
+def _explicit(tag: str, text: str) -> Any:
+    """Value of a scalar with an explicit core tag (`!!int "12"`)."""
+    name = tag.rsplit(":", 1)[-1]
+    if name == "str":
+        return text
+    if name == "null":
+        return None
+    if name == "bool" and text in _BOOL:
+        return _BOOL[text]
+    if name == "int" and _INT_RE.match(text):
+        return _int(text)
+    if name == "float" and (_FLOAT_RE.match(text) or _INT_RE.match(text)):
+        return _float(text)
+    if name == "timestamp" and _TIMESTAMP_RE.match(text):
+        return _timestamp(text)
+    if name in ("map", "seq"):
+        raise ValueError(f"tag !!{name} on a scalar")
+    raise ValueError(f"{text!r} cannot be read as !!{name}")
+
+
+def short_tag(tag: str) -> str:
+    return "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
+
+
+# --- decoding -----------------------------------------------------------------------------
+
+def decode(raw: bytes) -> str:
+    """Bytes to text: UTF-8 with or without a BOM; anything else is a YamlError."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise YamlError("file is UTF-16 (it starts with a UTF-16 byte order mark), not UTF-8: save it as UTF-8")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise YamlError(f"not UTF-8: invalid byte 0x{raw[exc.start]:02x}; save the file as UTF-8", line, column) from None
+
+
+# --- the builder --------------------------------------------------------------------------
+
+class _Frame:
+    __slots__ = ("container", "path", "is_map", "key", "key_pos", "merges", "anchor", "start_count")
+
+    def __init__(self, container, path, is_map, anchor, start_count):
+        self.container = container
+        self.path = path
+        self.is_map = is_map
+        self.key = None  # pending key of a mapping; None when a key is expected
+        self.key_pos = None
+        self.merges = None
+        self.anchor = anchor
+        self.start_count = start_count
+
+
+def _pos(mark) -> Position:
+    return (mark.line + 1, mark.column + 1)
+
+
+def parse(text: str, *, max_nodes: int = DEFAULT_MAX_NODES, max_depth: int = DEFAULT_MAX_DEPTH) -> Document:
+    """Parse one YAML document. Raises YamlError with a 1-based position."""
+    parser = CParser(text)
+    try:
+        return _build(parser.get_event, max_nodes, max_depth)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        message = exc.problem or exc.context or "invalid YAML"
+        if exc.context and exc.problem:
+            message = f"{exc.problem} ({exc.context})"
+        line, column = _pos(mark) if mark is not None else (1, 1)
+        raise YamlError(f"YAML syntax error: {message}", line, column) from None
+    except yaml.YAMLError as exc:  # reader errors: control characters, NUL bytes
+        mark = getattr(exc, "position", None)
+        raise YamlError(f"YAML cannot be read: {exc}".splitlines()[0]) from None
+    finally:
+        parser.dispose()
+
+
+def _build(get, max_nodes: int, max_depth: int) -> Document:
+    values: dict[Path, Position] = {}
+    keys: dict[Path, Position] = {}
+    anchors: dict[str, tuple[Any, int]] = {}
+    stack: list[_Frame] = []
+    count = 0
+    root: Any = None
+
+    ev = get()
+    assert type(ev) is StreamStartEvent
+    ev = get()
+    if type(ev) is StreamEndEvent:
+        return Document(None, values, keys)
+    if type(ev) is not DocumentStartEvent:  # pragma: no cover - libyaml guarantees it
+        raise YamlError("expected a YAML document")
+
+    while True:
+        ev = get()
+        kind = type(ev)
+        top = stack[-1] if stack else None
+
+        # A scalar or alias in key position of a mapping.
+        if top is not None and top.is_map and top.key is None and kind in (ScalarEvent, AliasEvent):
+            if kind is AliasEvent:
+                target = anchors.get(ev.anchor)
+                if target is None or not isinstance(target[0], str):
+                    raise YamlError(f"alias *{ev.anchor} cannot be used as a key", *_pos(ev.start_mark))
+                key = target[0]
+            elif ev.tag is None and ev.implicit[0] and ev.value == "<<":
+                key = _MERGE
+            elif ev.tag not in (None, "!", "tag:yaml.org,2002:str"):
+                raise YamlError(f"a key with tag {short_tag(ev.tag)} is not supported: keys are text", *_pos(ev.start_mark))
+            else:
+                key = ev.value
+            count += 1
+            if key is not _MERGE and key in top.container:
+                first = keys.get(top.path + (key,))
+                where = f" (first at line {first[0]})" if first else ""
+                raise YamlError(f"duplicate key {key!r}{where}", *_pos(ev.start_mark))
+            top.key = key
+            top.key_pos = _pos(ev.start_mark)
+            continue
+
+        if kind is ScalarEvent:
+            count += 1
+            tag = ev.tag
+            try:
+                if tag is None:
+                    value = resolve_plain(ev.value) if ev.implicit[0] else ev.value
+                    if value is _MERGE:
+                        value = "<<"
+                elif tag == "!":
+                    value = ev.value
+                elif tag in CORE_TAGS:
+                    value = _explicit(tag, ev.value)
+                else:
+                    raise ValueError(
+                        f"unsupported tag {short_tag(tag)}: only the YAML core tags are read, nothing is executed"
+                    )
+            except ValueError as exc:
+                raise YamlError(str(exc), *_pos(ev.start_mark)) from None
+            if ev.anchor is not None:
+                anchors[ev.anchor] = (value, 1)
+            size = 1
+            is_collection = False
+        elif kind is MappingStartEvent or kind is SequenceStartEvent:
+            count += 1
+            is_map = kind is MappingStartEvent
+            tag = ev.tag
+            if tag is not None and tag != "!" and tag != ("tag:yaml.org,2002:map" if is_map else "tag:yaml.org,2002:seq"):
+                raise YamlError(
+                    f"unsupported tag {short_tag(tag)}: only the YAML core tags are read, nothing is executed",
+                    *_pos(ev.start_mark),
+                )
+            if len(stack) >= max_depth:
+                raise YamlError(f"nesting deeper than {max_depth} levels", *_pos(ev.start_mark))
+            if top is not None and top.is_map and top.key is None:
+                raise YamlError("a mapping key must be a plain scalar, not a collection", *_pos(ev.start_mark))
+            value = {} if is_map else []
+            size = 0
+            is_collection = True
+        elif kind is MappingEndEvent or kind is SequenceEndEvent:
+            frame = stack.pop()
+            if frame.merges:
+                _merge(frame, ev)
+            if frame.anchor is not None:
+                anchors[frame.anchor] = (frame.container, count - frame.start_count)
+            if not stack:
+                root = frame.container
+            continue
+        elif kind is AliasEvent:
+            target = anchors.get(ev.anchor)
+            if target is None:
+                raise YamlError(
+                    f"alias *{ev.anchor} names no anchor defined before it (or one that contains it)",
+                    *_pos(ev.start_mark),
+                )
+            value, size = target
+            count += size
+            is_collection = False
+        elif kind is DocumentEndEvent:
+            break
+        else:  # pragma: no cover
+            raise YamlError(f"unexpected YAML event {kind.__name__}", *_pos(ev.start_mark))
+
+        if count > max_nodes:
+            raise YamlError(
+                f"document expands to more than {max_nodes} nodes (through aliases?): raise max_nodes if this is real",
+                *_pos(ev.start_mark),
+            )
+
+        # Attach the node to its parent and record where it is.
+        position = _pos(ev.start_mark)
+        if top is None:
+            path: Path = ()
+            root = value
+        elif top.is_map:
+            key = top.key
+            top.key = None
+            if key is _MERGE:
+                path = top.path + ("<<",)
+                if top.merges is None:
+                    top.merges = []
+                top.merges.append((value, position))
+            else:
+                path = top.path + (key,)
+                keys[path] = top.key_pos
+                top.container[key] = value
+        else:
+            path = top.path + (len(top.container),)
+            top.container.append(value)
+        values[path] = position
+        if is_collection:
+            stack.append(_Frame(value, path, kind is MappingStartEvent, ev.anchor, count))
+
+    ev = get()
+    if type(ev) is not StreamEndEvent:
+        raise YamlError("several YAML documents in one file: keep one document (one team) per file", *_pos(ev.start_mark))
+    return Document(root, values, keys)
+
+
+def _merge(frame: _Frame, ev) -> None:
+    """Apply `<<` merge keys: explicit keys win, earlier merged mappings win over later ones."""
+    sources: list[dict] = []
+    for value, position in frame.merges:
+        items = value if isinstance(value, list) else [value]
+        for item in items:
+            if not isinstance(item, dict):
+                raise YamlError("a merge key << needs a mapping or a list of mappings", *position)
+            sources.append(item)
+    target = frame.container
+    for source in sources:
+        for key, value in source.items():
+            if key not in target:
+                target[key] = value
+
+
+_TEAM_LINE = re.compile(r"^team\s*:", re.M)
+
+
+def looks_like_team_file(text: str) -> bool:
+    """For a file that does not parse: does one of its lines begin with `team:`?"""
+    return _TEAM_LINE.search(text) is not None
