@@ -56,6 +56,15 @@ class TeamRef:
     def location(self, field: str = "team") -> Location:
         return self.file.location((field,), key=True)
 
+    def invalid(self, field: str) -> bool:
+        """Whether the header field was given but invalid (KP002 said so already)."""
+        return field in self.file.invalid_fields
+
+    @property
+    def has_parent(self) -> bool:
+        """A team with an invalid `parent` still has one: it is not a top team."""
+        return self.team.parent is not None or self.invalid("parent")
+
 
 class CascadeGraph:
     """The scorecard as a graph. Duplicates (KP003) keep their first occurrence."""
@@ -131,7 +140,7 @@ class CascadeGraph:
 
     @cached_property
     def top_teams(self) -> list[str]:
-        return sorted(name for name, ref in self.teams.items() if ref.team.parent is None)
+        return sorted(name for name, ref in self.teams.items() if not ref.has_parent)
 
     def ancestors(self, team: str) -> set[str]:
         """Teams above `team` (parents, their parents, ...)."""

@@ -26,6 +26,10 @@ class UsageError(Exception):
     """A problem with what the user asked for: one line on stderr, exit 2."""
 
 
+class InternalError(Exception):
+    """A bug met while reading one file: reported in one line naming the file, exit 2."""
+
+
 def discover(root: Path) -> list[Path]:
     """Candidate YAML files below `root`, sorted, without following links or entering hidden folders."""
     found: list[Path] = []
@@ -79,7 +83,8 @@ def read_team_bytes(raw: bytes, relative: str, settings: Settings) -> TeamFile |
     try:
         text = decode(raw)
     except YamlError as exc:
-        text = raw.decode("utf-8", errors="replace").replace("\x00", "")
+        encoding = "utf-16" if raw.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8"
+        text = raw.decode(encoding, errors="replace").lstrip("\ufeff")
         return _failed(relative, exc.message, exc.line, exc.column) if looks_like_team_file(text) else None
     try:
         doc = parse(text, max_nodes=settings.max_nodes)
@@ -88,7 +93,7 @@ def read_team_bytes(raw: bytes, relative: str, settings: Settings) -> TeamFile |
     data = doc.data
     if not isinstance(data, dict) or "team" not in data:
         return None
-    team, entry_paths, issues = validate_team(doc)
+    team, entry_paths, issues, invalid = validate_team(doc)
     team_id = data["team"] if isinstance(data.get("team"), str) else None
     problems = []
     for issue in issues:
@@ -107,6 +112,7 @@ def read_team_bytes(raw: bytes, relative: str, settings: Settings) -> TeamFile |
         key_positions=key_positions,
         problems=problems,
         suppressions=find_suppressions(text),
+        invalid_fields=invalid,
     )
 
 
@@ -148,7 +154,11 @@ def load(path: Path, settings: Settings | None = None) -> Scorecard:
     files: list[TeamFile] = []
     for candidate in candidates:
         relative = candidate.relative_to(root).as_posix()
-        team_file = read_team_file(candidate, relative, settings)
+        try:
+            team_file = read_team_file(candidate, relative, settings)
+        except Exception as exc:  # a bug; never a traceback
+            raise InternalError(f"{candidate}: internal error while reading: {type(exc).__name__}: {exc} "
+                                "(please report this)") from exc
         if team_file is not None:
             files.append(team_file)
     if not files:

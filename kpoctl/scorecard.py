@@ -68,6 +68,7 @@ class TeamFile:
     key_positions: dict[tuple, int] = field(default_factory=dict)  # key positions, packed
     problems: list[RawProblem] = field(default_factory=list)
     suppressions: dict[int, frozenset[str]] = field(default_factory=dict)
+    invalid_fields: frozenset[str] = frozenset()  # header fields dropped as invalid (already KP002)
 
     def location(self, path: tuple = (), *, key: bool = False) -> Location:
         """Where the node at `path` is (its key when `key`), else its nearest known ancestor."""

@@ -165,7 +165,17 @@ _UNION_TAGS = {"str", "int", "float", "date", "list", "dict", "none"}
 def _issues(exc: ValidationError, doc: Document, base: tuple, model: type[BaseModel]) -> list[Issue]:
     issues: list[Issue] = []
     seen: set[tuple] = set()
-    for error in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    # A misspelt required field is one problem, not two: `titel` explains the missing `title`.
+    misspelt = set()
+    for error in errors:
+        if error["type"] == "extra_forbidden":
+            close = difflib.get_close_matches(str(error["loc"][-1]), _allowed_fields(model, error["loc"][:-1]), n=1)
+            if close:
+                misspelt.add(tuple(error["loc"][:-1]) + (close[0],))
+    for error in errors:
+        if error["type"] == "missing" and tuple(error["loc"]) in misspelt:
+            continue
         loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and ("[" in p or p in _UNION_TAGS)))
         message = message_for(error, model)
         if (loc, message) in seen:
@@ -183,12 +193,16 @@ def _issues(exc: ValidationError, doc: Document, base: tuple, model: type[BaseMo
     return issues
 
 
-def validate_team(doc: Document) -> tuple[Team | None, list[tuple], list[Issue]]:
+Validated = tuple[Team | None, list[tuple], list[Issue], frozenset[str]]
+
+
+def validate_team(doc: Document) -> Validated:
     """Validate a team document.
 
     Returns the team (None when not even its header can be read), the document
     path of each kept entry in the order of `team.objectives + team.indicators`,
-    and the issues found.
+    the issues found, and the header fields dropped because they were invalid
+    (so rules do not report them a second time as missing).
     """
     data = doc.data
     try:
@@ -198,27 +212,28 @@ def validate_team(doc: Document) -> tuple[Team | None, list[tuple], list[Issue]]
     else:
         paths = [("objectives", i) for i in range(len(team.objectives))]
         paths += [("indicators", i) for i in range(len(team.indicators))]
-        return team, paths, []
+        return team, paths, [], frozenset()
     return _recover(data, doc, issues)
 
 
-def _recover(data: Any, doc: Document, issues: list[Issue]) -> tuple[Team | None, list[tuple], list[Issue]]:
+def _recover(data: Any, doc: Document, issues: list[Issue]) -> Validated:
     """Keep what is valid of a team that has errors, so the other rules still see it."""
     if not isinstance(data, dict):
-        return None, [], issues
+        return None, [], issues, frozenset()
     header = {k: v for k, v in data.items() if k not in SECTIONS}
+    failed: set[str] = set()
     try:
         team = Team.model_validate({**header, "objectives": [], "indicators": []})
     except ValidationError as exc:
         failed = {e["loc"][0] for e in exc.errors() if e["loc"]}
         if "team" in failed or not isinstance(header.get("team"), str):
-            return None, [], issues
+            return None, [], issues, frozenset()
         kept = {k: v for k, v in header.items() if k not in failed}
         kept.setdefault("name", header["team"])
         try:
             team = Team.model_validate({**kept, "objectives": [], "indicators": []})
         except ValidationError:
-            return None, [], issues
+            return None, [], issues, frozenset()
     kept_entries: dict[str, list] = {"objectives": [], "indicators": []}
     paths: list[tuple] = []
     for section, model in SECTIONS.items():
@@ -233,4 +248,4 @@ def _recover(data: Any, doc: Document, issues: list[Issue]) -> tuple[Team | None
             paths.append((section, index))
     ordered = [p for p in paths if p[0] == "objectives"] + [p for p in paths if p[0] == "indicators"]
     team = team.model_copy(update=kept_entries)
-    return team, ordered, issues
+    return team, ordered, issues, frozenset(str(f) for f in failed)

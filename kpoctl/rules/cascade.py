@@ -86,7 +86,7 @@ def kpo_not_cascaded(ctx: Context):
     for ref in entries(ctx):
         entry = ref.entry
         if isinstance(entry, Objective) and entry.level == "KPO" and entry.cascades_from is None:
-            if graph.teams[ref.team].team.parent is not None:
+            if graph.teams[ref.team].has_parent:
                 yield ctx.at(ref, f"KPO '{entry.id}' of a team below the top names no `cascades_from` "
                                   "(TEAM/ID of the objective in an ancestor team)")
 

@@ -38,7 +38,8 @@ def no_owner(ctx: Context):
         if entry.owner is not None:
             continue
         if isinstance(entry, Objective):
-            if graph.teams[ref.team].team.owner is None:
+            team_ref = graph.teams[ref.team]
+            if team_ref.team.owner is None and not team_ref.invalid("owner"):
                 yield ctx.at(ref, f"{entry.level} '{entry.id}' has no owner, and team '{ref.team}' none either")
         elif _performance(ref):
             yield ctx.at(ref, f"{entry.level} '{entry.id}' has no owner")
@@ -60,7 +61,7 @@ def no_cadence(ctx: Context):
     knows when a number is due."""
     graph = ctx.graph
     for name, team_ref in graph.teams.items():
-        if team_ref.team.meeting is None:
+        if team_ref.team.meeting is None and not team_ref.invalid("meeting"):
             yield ctx.at(team_ref, f"team '{name}' has no `meeting` cadence")
     for ref in entries(ctx):
         if _performance(ref) and ref.entry.frequency is None:

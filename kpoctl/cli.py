@@ -1,0 +1,305 @@
+"""The command line of CLI.md.
+
+Only typer is imported at start-up: pydantic, networkx and rich load inside the
+commands, so `kpoctl --version` and `--help` stay fast. Every error a user can
+cause is one line on stderr and exit 2; an unexpected exception is reported the
+same way, naming the file being read, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Callable, Optional
+
+import typer
+
+from kpoctl import __version__
+
+app = typer.Typer(
+    name="kpoctl",
+    help="Lint management scorecards: the KPO/KPI cascade, SMART rules, focus, and meeting reports.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class UsageProblem(Exception):
+    """Raised inside commands for exit 2 with one line."""
+
+
+class FailOn(str, Enum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+
+
+class LintFormat(str, Enum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+    github = "github"
+    junit = "junit"
+
+
+class DataFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+def _fail(message: str) -> None:
+    sys.stderr.write(f"kpoctl: error: {message}\n")
+    raise typer.Exit(2)
+
+
+def guarded(command: Callable) -> Callable:
+    """Turn every error into one line on stderr and exit 2."""
+
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        from kpoctl.engine import SelectionError
+        from kpoctl.load import InternalError, UsageError
+        from kpoctl.settings import SettingsError
+
+        try:
+            return command(*args, **kwargs)
+        except (typer.Exit, typer.Abort, SystemExit):
+            raise
+        except (UsageProblem, UsageError, SettingsError, SelectionError) as exc:
+            _fail(str(exc))
+        except InternalError as exc:
+            _fail(str(exc))
+        except BrokenPipeError:
+            sys.stderr.close()
+            raise typer.Exit(0)
+        except KeyboardInterrupt:
+            raise typer.Exit(130)
+        except Exception as exc:  # a bug: still one line, never a traceback
+            _fail(f"internal error: {type(exc).__name__}: {exc} (please report this)")
+
+    return run
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"kpoctl {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", "-V", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Lint management scorecards kept as YAML."""
+
+
+PathArg = Annotated[
+    Path,
+    typer.Argument(help="Scorecard folder, or one team file.", show_default="the current folder"),
+]
+
+
+def _codes(values: list[str] | None) -> list[str]:
+    """`--select KP1,KP2 --select KP3` -> [KP1, KP2, KP3]."""
+    return [c.strip() for v in values or [] for c in v.split(",") if c.strip()]
+
+
+def _load(path: Path):
+    from kpoctl.load import load
+
+    return load(path)
+
+
+def _console():
+    from kpoctl.reporters.text import console_for
+
+    return console_for(sys.stdout)
+
+
+def _print_json(data) -> None:
+    import json
+
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+@app.command()
+@guarded
+def lint(
+    path: PathArg = Path("."),
+    select: Annotated[Optional[list[str]], typer.Option(help="Rule codes or prefixes to run (replaces the settings').")] = None,
+    ignore: Annotated[Optional[list[str]], typer.Option(help="Rule codes or prefixes to skip (added to the settings').")] = None,
+    fail_on: Annotated[FailOn, typer.Option(help="Exit 1 when a finding is at or above this severity.")] = FailOn.error,
+    output_format: Annotated[
+        Optional[LintFormat],
+        typer.Option("--format", "-f", help="Output format (github is the default inside GitHub Actions)."),
+    ] = None,
+    baseline: Annotated[Optional[Path], typer.Option(help="Report only findings not recorded in this baseline file.")] = None,
+    write_baseline: Annotated[Optional[Path], typer.Option(help="Record today's findings in this file and exit 0.")] = None,
+) -> None:
+    """Check a scorecard against every rule of the catalogue."""
+    from kpoctl.engine import lint as run_lint
+    from kpoctl.engine import selection_from
+    from kpoctl.findings import Severity
+    from kpoctl.reporters import REPORTERS, RunInfo
+
+    scorecard = _load(path)
+    selection = selection_from(scorecard.settings, _codes(select), _codes(ignore))
+    findings = run_lint(scorecard, selection)
+    gone: list[dict] = []
+    if write_baseline is not None:
+        from kpoctl.baseline import write_baseline as save
+
+        save(write_baseline, findings)
+        sys.stderr.write(f"kpoctl: recorded {len(findings)} findings in {write_baseline}\n")
+        raise typer.Exit(0)
+    if baseline is not None:
+        from kpoctl.baseline import apply_baseline
+
+        findings, gone = apply_baseline(baseline, findings)
+    if output_format is None:
+        output_format = LintFormat.github if os.environ.get("GITHUB_ACTIONS") == "true" else LintFormat.text
+    info = RunInfo(
+        root=scorecard.root,
+        files=tuple(f.file for f in scorecard.files),
+        version=__version__,
+        baseline_gone=tuple(gone),
+    )
+    REPORTERS[output_format.value]().write(findings, info, sys.stdout)
+    threshold = Severity(fail_on.value).rank
+    raise typer.Exit(1 if any(f.severity.rank >= threshold for f in findings) else 0)
+
+
+@app.command()
+@guarded
+def count(
+    path: PathArg = Path("."),
+    output_format: Annotated[DataFormat, typer.Option("--format", "-f", help="Output format.")] = DataFormat.text,
+) -> None:
+    """Per team: KPOs, POs, KPIs, PIs and context indicators, with the limits shown."""
+    from kpoctl.graph import CascadeGraph
+    from kpoctl.views.count import count_rows, render_count
+
+    scorecard = _load(path)
+    rows = count_rows(CascadeGraph(scorecard))
+    if output_format is DataFormat.json:
+        _print_json(rows)
+    else:
+        render_count(rows, scorecard.settings.limits, _console())
+
+
+@app.command()
+@guarded
+def orphans(
+    path: PathArg = Path("."),
+    output_format: Annotated[DataFormat, typer.Option("--format", "-f", help="Output format.")] = DataFormat.text,
+) -> None:
+    """The orphan KPIs (KP101) and PIs (KP102), with where they are. Exit 1 when there are any."""
+    from kpoctl.graph import CascadeGraph
+    from kpoctl.reporters.base import RunInfo
+    from kpoctl.views.orphans import orphan_rows, render_orphans
+
+    scorecard = _load(path)
+    rows = orphan_rows(CascadeGraph(scorecard))
+    if output_format is DataFormat.json:
+        _print_json(rows)
+    else:
+        render_orphans(rows, _console(), RunInfo(root=scorecard.root).display_path)
+    raise typer.Exit(1 if rows else 0)
+
+
+class TreeFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+@app.command()
+@guarded
+def tree(
+    path: PathArg = Path("."),
+    team: Annotated[Optional[str], typer.Option(help="Start at this team.")] = None,
+    depth: Annotated[
+        Optional[int], typer.Option(min=1, help="Levels of teams to show (1: the start team only).")
+    ] = None,
+    output_format: Annotated[TreeFormat, typer.Option("--format", "-f", help="Output format.")] = TreeFormat.text,
+) -> None:
+    """The cascade tree: each team's KPOs with their KPIs, POs with their PIs, then the teams below."""
+    from kpoctl.graph import CascadeGraph
+    from kpoctl.views.tree import render_tree, tree_roots
+
+    scorecard = _load(path)
+    graph = CascadeGraph(scorecard)
+    if team is not None and team not in graph.teams:
+        import difflib
+
+        close = difflib.get_close_matches(team, list(graph.teams), n=1)
+        raise UsageProblem(f"no team {team!r} in {path}" + (f"; did you mean {close[0]!r}?" if close else ""))
+    roots = tree_roots(graph, team, depth)
+    if output_format is TreeFormat.json:
+        _print_json(roots)
+    else:
+        render_tree(roots, _console())
+
+
+class SchemaKind(str, Enum):
+    team = "team"
+    settings = "settings"
+
+
+@app.command()
+@guarded
+def schema(
+    kind: Annotated[
+        Optional[SchemaKind], typer.Argument(help="team or settings; both (as one JSON object) when omitted.")
+    ] = None,
+    write: Annotated[
+        Optional[Path], typer.Option(help="Write team.schema.json and settings.schema.json into this folder.")
+    ] = None,
+) -> None:
+    """The JSON Schema of a team file and of kpoctl.yaml (as kept in schemas/)."""
+    from kpoctl import schemas
+
+    if write is not None:
+        if not write.is_dir():
+            raise UsageProblem(f"not a folder: {write}")
+        for written in schemas.write_all(write):
+            sys.stderr.write(f"kpoctl: wrote {written}\n")
+        return
+    if kind is not None:
+        sys.stdout.write(schemas.render(kind.value))
+    else:
+        _print_json({k: schemas.schema_for(k) for k in schemas.FILES})
+
+
+@app.command()
+@guarded
+def explain(
+    code: Annotated[Optional[str], typer.Argument(help="A rule code, e.g. KP101.")] = None,
+    list_rules: Annotated[bool, typer.Option("--list", help="List every rule.")] = False,
+) -> None:
+    """A rule's rationale with a bad and a good example."""
+    from kpoctl.explain import render_list, render_rule
+    from kpoctl.rules import get
+
+    if list_rules or code is None:
+        render_list(_console())
+        return
+    try:
+        rule = get(code)
+    except KeyError as exc:
+        raise UsageProblem(exc.args[0]) from None
+    render_rule(rule, _console())
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)

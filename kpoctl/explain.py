@@ -1,0 +1,51 @@
+"""`kpoctl explain`: a rule's own documentation, and the catalogue as a table.
+
+The README's rule table is generated here too (`rules_markdown`), so the docs
+and the tool cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from rich.console import Console, Group
+from rich.markup import escape
+from rich.padding import Padding
+from rich.syntax import Syntax
+from rich.table import Table
+
+from kpoctl.rules import REGISTRY, Rule
+
+SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+def render_rule(rule: Rule, console: Console) -> None:
+    style = SEVERITY_STYLE[rule.severity.value]
+    console.print(f"[bold]{rule.code}[/] {rule.name} [{style}]({rule.severity.value})[/]")
+    console.print(escape(rule.summary))
+    console.print()
+    console.print("[bold]Why[/]")
+    console.print(Padding(escape(rule.rationale), (0, 0, 0, 2)))
+    for title, example in (("Bad", rule.bad), ("Good", rule.good)):
+        console.print()
+        console.print(f"[bold]{title}[/]")
+        console.print(Padding(Syntax(example, "yaml", theme="ansi_dark", background_color="default"), (0, 0, 0, 2)))
+
+
+def render_list(console: Console) -> None:
+    table = Table(title="kpoctl rules", title_justify="left")
+    table.add_column("code", style="bold", no_wrap=True)
+    table.add_column("name", no_wrap=True)
+    table.add_column("severity", no_wrap=True)
+    table.add_column("summary", overflow="fold")
+    for code, rule in REGISTRY.items():
+        sev = rule.severity.value
+        table.add_row(code, rule.name, f"[{SEVERITY_STYLE[sev]}]{sev}[/]", escape(rule.summary))
+    console.print(Group(table, f"{len(REGISTRY)} rules; `kpoctl explain CODE` for the rationale and examples."))
+
+
+def rules_markdown() -> str:
+    """The README's rule table."""
+    lines = ["| code | name | severity | summary |", "|---|---|---|---|"]
+    for code, rule in sorted(REGISTRY.items()):
+        summary = rule.summary.replace("|", "\\|")
+        lines.append(f"| {code} | {rule.name} | {rule.severity.value} | {summary} |")
+    return "\n".join(lines) + "\n"

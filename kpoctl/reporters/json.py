@@ -1,0 +1,18 @@
+"""`--format json`: the array of CLI.md, nothing else on stdout."""
+
+from __future__ import annotations
+
+import json
+from typing import TextIO
+
+from kpoctl.findings import Finding
+from kpoctl.reporters.base import Reporter, RunInfo
+
+
+class JsonReporter(Reporter):
+    name = "json"
+    description = "a JSON array of findings (code, severity, message, file, line, column, team, id)"
+
+    def write(self, findings: list[Finding], info: RunInfo, stream: TextIO) -> None:
+        json.dump([f.to_dict() for f in findings], stream, indent=2, ensure_ascii=False)
+        stream.write("\n")

@@ -1,0 +1,49 @@
+"""`kpoctl count`: per team, how many KPOs, POs, KPIs, PIs and context indicators."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from rich.console import Console
+from rich.table import Table
+
+from kpoctl.graph import CascadeGraph
+from kpoctl.model import Limits
+
+LEVELS = (("kpo", "KPO"), ("po", "PO"), ("kpi", "KPI"), ("pi", "PI"), ("context", "context"))
+
+
+def count_rows(graph: CascadeGraph) -> list[dict]:
+    """`[{team, kpo, po, kpi, pi, context}]` in team order."""
+    rows = []
+    for name in sorted(graph.teams):
+        counts = Counter(ref.entry.level for ref in graph.entries_by_team.get(name, []))
+        rows.append({"team": name, **{key: counts[level] for key, level in LEVELS}})
+    return rows
+
+
+def render_count(rows: list[dict], limits: Limits, console: Console) -> None:
+    table = Table(title="KPOs, POs and indicators per team", title_justify="left")
+    table.add_column("team", style="bold")
+    for key, level in LEVELS:
+        limit = {"kpi": limits.kpi, "pi": limits.pi}.get(key)
+        table.add_column(f"{level} (max {limit})" if limit is not None else level, justify="right")
+    breaches = 0
+    for row in rows:
+        cells = []
+        for key, _ in LEVELS:
+            limit = {"kpi": limits.kpi, "pi": limits.pi}.get(key)
+            value = row[key]
+            if limit is not None and value > limit:
+                breaches += 1
+                cells.append(f"[bold red]{value} ![/]")
+            elif key == "kpi" and value == 0:
+                cells.append("[yellow]0 ?[/]")
+            else:
+                cells.append(str(value))
+        table.add_row(row["team"], *cells)
+    table.add_section()
+    table.add_row("total", *(str(sum(r[k] for r in rows)) for k, _ in LEVELS), style="bold")
+    console.print(table)
+    note = f"{breaches} limit breach{'es' if breaches != 1 else ''} marked '!'" if breaches else "no limit breached"
+    console.print(f"{len(rows)} teams; {note}; '?' marks a team with no KPI.")

@@ -1,0 +1,87 @@
+"""Shared test helpers: a CLI runner that never swallows exceptions, and scorecard folders
+written from small dicts of YAML text."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kpoctl.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+REALWORLD = ROOT.parent / "shared" / "realworld" / "gitlab-pi" / "teams"
+
+
+class Result:
+    def __init__(self, result) -> None:
+        self.exit_code = result.exit_code
+        self.stdout = result.stdout
+        self.stderr = result.stderr
+
+    def json(self):
+        return json.loads(self.stdout)
+
+
+@pytest.fixture
+def run_cli(monkeypatch):
+    """Run kpoctl in-process; exceptions propagate so a crash fails the test loudly."""
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    monkeypatch.setenv("NO_COLOR", "1")
+    runner = CliRunner()
+
+    def run(*args: str, env: dict | None = None) -> Result:
+        return Result(runner.invoke(app, [str(a) for a in args], catch_exceptions=False, env=env))
+
+    return run
+
+
+def write_files(root: Path, files: dict[str, str]) -> Path:
+    """Write {relative path: YAML text} below root (text is dedented)."""
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return root
+
+
+TOP = """
+team: top
+name: Top management team
+owner: CEO
+meeting: monthly
+objectives:
+  - id: otif
+    level: KPO
+    title: Deliver 95% of orders on time and in full
+    perspective: customer
+    due: 2026-12-31
+indicators:
+  - id: otif-rate
+    level: KPI
+    measures: otif
+    name: OTIF rate
+    unit: "%"
+    timing: lagging
+    frequency: monthly
+    owner: COO
+    target: {value: 95, direction: at_least}
+"""
+
+
+@pytest.fixture
+def scorecard(tmp_path):
+    """Write a scorecard folder from {name: text}; a `today` setting keeps runs reproducible."""
+
+    def make(files: dict[str, str], settings: str = "today: 2026-11-21\n") -> Path:
+        write_files(tmp_path, files)
+        if settings is not None:
+            (tmp_path / "kpoctl.yaml").write_text(settings, encoding="utf-8")
+        return tmp_path
+
+    return make

@@ -1,0 +1,125 @@
+"""Discovery and reading: which files are team files, and how broken ones become KP001
+without stopping the others."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from kpoctl.load import UsageError, discover, load
+from kpoctl.settings import SettingsError
+
+from conftest import TOP, write_files
+
+CHILD = TOP.replace("team: top", "team: child").replace("owner: CEO", "owner: Head\nparent: top")
+
+
+def kp001(scorecard):
+    return {(f.file, p.line, p.column): p.message for f in scorecard.files for p in f.problems if p.code == "KP001"}
+
+
+def test_only_files_with_a_team_key_are_team_files(tmp_path):
+    write_files(tmp_path, {
+        "top.yaml": TOP,
+        "ci.yml": "stages: [test]\n",
+        "list.yaml": "- team: x\n",
+        "empty.yaml": "",
+        "notes.txt": "team: nope\n",
+    })
+    sc = load(tmp_path)
+    assert [f.file for f in sc.files] == ["top.yaml"]
+
+
+def test_hidden_folders_and_links_are_skipped(tmp_path):
+    write_files(tmp_path, {"top.yaml": TOP, ".git/team.yaml": CHILD, "sub/.hidden/x.yaml": CHILD})
+    outside = tmp_path.parent / f"{tmp_path.name}-outside"
+    outside.mkdir()
+    (outside / "secret.yaml").write_text(CHILD)
+    os.symlink(outside / "secret.yaml", tmp_path / "linked.yaml")
+    os.symlink(outside, tmp_path / "linked-folder")
+    os.symlink(tmp_path, tmp_path / "loop")
+    files = [p.relative_to(tmp_path).as_posix() for p in discover(tmp_path)]
+    assert files == ["top.yaml"]
+
+
+def test_a_folder_or_fifo_named_yaml_is_never_opened(tmp_path):
+    write_files(tmp_path, {"top.yaml": TOP, "dir.yaml/child.yaml": CHILD})
+    os.mkfifo(tmp_path / "pipe.yaml")
+    sc = load(tmp_path)
+    assert sorted(f.file for f in sc.files) == ["dir.yaml/child.yaml", "top.yaml"]
+
+
+def test_an_unreadable_file_is_kp001(tmp_path, monkeypatch):
+    write_files(tmp_path, {"top.yaml": TOP, "child.yaml": CHILD})
+    real_open = open
+
+    def refuse(path, *args, **kwargs):
+        if str(path).endswith("child.yaml"):
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr("builtins.open", refuse)
+    assert kp001(load(tmp_path))[("child.yaml", 1, 1)] == "cannot read file: Permission denied"
+
+
+def test_broken_team_files_are_kp001_and_the_others_are_still_read(tmp_path):
+    write_files(tmp_path, {"top.yaml": TOP})
+    (tmp_path / "dup.yaml").write_text("team: a\nname: A\nname: B\n")
+    (tmp_path / "latin1.yaml").write_bytes(b"team: b\nname: Caf\xe9\n")
+    (tmp_path / "utf16.yaml").write_bytes("team: c\nname: C\n".encode("utf-16"))
+    (tmp_path / "syntax.yaml").write_text("team: d\nname: [D\n")
+    (tmp_path / "tag.yaml").write_text("team: e\nname: !!python/object/apply:os.system ['echo hacked']\n")
+    (tmp_path / "two.yaml").write_text("team: f\nname: F\n---\nteam: g\n")
+    (tmp_path / "other.yaml").write_text("key: [unclosed\n")  # not a team file: ignored
+    sc = load(tmp_path)
+    found = kp001(sc)
+    assert found[("dup.yaml", 3, 1)].startswith("duplicate key 'name'")
+    assert found[("latin1.yaml", 2, 10)].startswith("not UTF-8")
+    assert "UTF-16" in found[("utf16.yaml", 1, 1)]
+    assert any(k[0] == "syntax.yaml" for k in found)
+    assert "unsupported tag" in found[("tag.yaml", 2, 7)]
+    assert "several YAML documents" in found[("two.yaml", 3, 1)]
+    assert "other.yaml" not in {k[0] for k in found}
+    assert [f.team.team for f in sc.files if f.team] == ["top"]
+
+
+def test_a_bom_is_fine(tmp_path):
+    (tmp_path / "top.yaml").write_bytes(b"\xef\xbb\xbf" + TOP.lstrip().encode())
+    sc = load(tmp_path)
+    assert sc.files[0].team.team == "top" and not sc.files[0].problems
+
+
+def test_a_file_over_the_size_limit_is_kp001(tmp_path):
+    write_files(tmp_path, {"top.yaml": TOP})
+    (tmp_path / "kpoctl.yaml").write_text("max_file_mb: 0.0001\n")
+    found = kp001(load(tmp_path))
+    assert "over max_file_mb" in found[("top.yaml", 1, 1)]
+
+
+def test_a_single_file_is_a_scorecard(tmp_path):
+    write_files(tmp_path, {"top.yaml": TOP, "child.yaml": CHILD})
+    sc = load(tmp_path / "child.yaml")
+    assert [f.file for f in sc.files] == ["child.yaml"]
+
+
+def test_no_team_file_and_missing_path_are_usage_errors(tmp_path):
+    with pytest.raises(UsageError, match="no team file"):
+        load(tmp_path)
+    with pytest.raises(UsageError, match="does not exist"):
+        load(tmp_path / "nope")
+
+
+def test_settings_are_found_in_a_parent_folder_and_validated(tmp_path):
+    write_files(tmp_path, {"cards/top.yaml": TOP})
+    (tmp_path / "kpoctl.yaml").write_text("limits: {kpi: 5}\n")
+    assert load(tmp_path / "cards").settings.limits.kpi == 5
+    (tmp_path / "kpoctl.yaml").write_text("limits: {kpis: 5}\n")
+    with pytest.raises(SettingsError, match=r"kpoctl.yaml:1:10: invalid settings: unknown field 'kpis'"):
+        load(tmp_path / "cards")
+
+
+def test_suppression_comments_are_collected(tmp_path):
+    write_files(tmp_path, {"top.yaml": TOP.replace("  - id: otif\n", "  - id: otif   # kpoctl: ignore[kp303, KP301]\n")})
+    sc = load(tmp_path)
+    assert sc.files[0].suppressions == {6: frozenset({"KP303", "KP301"})}

@@ -1,0 +1,97 @@
+"""The model layer: every schema problem is one KP002 with a message naming the field and
+what it accepts, at the key or value concerned; valid entries survive a broken neighbour."""
+
+from __future__ import annotations
+
+import pytest
+
+from kpoctl.validate import validate_team
+from kpoctl.yamlread import parse
+
+TEAM = """team: unit-1
+name: Unit 1
+parent: top
+objectives:
+  - id: otif
+    level: KPO
+    title: Deliver 95% of orders on time
+indicators:
+  - id: otif-rate
+    level: KPI
+    measures: otif
+    name: OTIF rate
+"""
+
+
+def issues(source: str):
+    team, paths, found, invalid = validate_team(parse(source))
+    return [(i.line, i.column, i.message) for i in found]
+
+
+def test_a_valid_team_has_no_issue():
+    team, paths, found, invalid = validate_team(parse(TEAM))
+    assert found == [] and team is not None
+    assert paths == [("objectives", 0), ("indicators", 0)]
+
+
+@pytest.mark.parametrize(
+    "old, new, line, column, message",
+    [
+        ("level: KPO", "level: kpo", 6, 12, "level must be one of KPO, PO; got 'kpo'"),
+        ("  - id: otif\n", "  - id: 2024\n", 5, 9, "id must be text; got 2024 (YAML reads it as a number: quote it)"),
+        ("  - id: otif\n", "  - id: no\n", 5, 9, None),  # YAML 1.2: `no` is the text 'no', a valid slug
+        ("  - id: otif\n", "  - id: Otif\n", 5, 9, "id must be a slug"),
+        ("name: Unit 1\n", "", 1, 1, "missing required field 'name'"),
+        ("    title: Deliver", "    titel: Deliver", 7, 5, "unknown field 'titel' (did you mean 'title'?)"),
+        ("    name: OTIF rate\n", "    name: OTIF rate\n    target: {value: '95', direction: at_least}\n", 13, 21,
+         "value must be a number; got the text '95' (remove the quotes)"),
+        ("    name: OTIF rate\n", "    name: OTIF rate\n    target: {value: .inf, direction: at_least}\n", 13, 21,
+         "value must be a finite number; got .inf"),
+        ("    name: OTIF rate\n", "    name: OTIF rate\n    target: {value: true, direction: at_least}\n", 13, 21,
+         "value must be a number; got true"),
+        ("    name: OTIF rate\n", "    name: OTIF rate\n    target: {value: 99999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999, direction: at_least}\n", 13, 21,
+         "value must be a number a float can hold"),
+        ("    title: Deliver", "    due: 2026-02-30\n    title: Deliver", 7, 10, "due is not a real date: '2026-02-30'"),
+        ("    title: Deliver", "    due: tomorrow\n    title: Deliver", 7, 10, "due must be a date (YYYY-MM-DD, unquoted); got 'tomorrow'"),
+        ("    name: OTIF rate\n", "    name: OTIF rate\n    actuals:\n      - {period: 2026-13, value: 1}\n", 14, 18,
+         "period must be YYYY, YYYY-MM, YYYY-Qn, YYYY-Www or an ISO date; got '2026-13'"),
+        ("    name: OTIF rate\n", "    name: OTIF rate\n    rollup: sideways\n", 13, 13,
+         "rollup must be one of sum, mean, weighted_mean, min, max, product"),
+        ("    title: Deliver", "    weight: -1\n    title: Deliver", 7, 13, "weight must be at least 0; got -1"),
+        ("    title: Deliver", "    cascades_from: otif\n    title: Deliver", 7, 20, "cascades_from must be TEAM/ID"),
+    ],
+)
+def test_each_problem_is_one_located_message(old, new, line, column, message):
+    assert old in TEAM
+    found = issues(TEAM.replace(old, new, 1))
+    if message is None:
+        assert found == []
+        return
+    assert len(found) == 1, found
+    assert found[0][:2] == (line, column)
+    assert found[0][2].startswith(message), found[0][2]
+
+
+def test_every_problem_is_reported_not_just_the_first():
+    source = TEAM.replace("level: KPO", "level: kpo").replace("level: KPI", "level: kpi").replace("parent: top", "parent: 7")
+    assert len(issues(source)) == 3
+
+
+def test_a_broken_entry_does_not_hide_the_rest_of_the_team():
+    source = TEAM + "  - id: broken\n    level: PI\n"
+    team, paths, found, invalid = validate_team(parse(source))
+    assert [i.message for i in found] == ["missing required field 'name'"]
+    assert [i.id for i in team.indicators] == ["otif-rate"]
+    assert paths == [("objectives", 0), ("indicators", 0)]
+
+
+def test_an_invalid_header_field_is_dropped_and_remembered():
+    team, paths, found, invalid = validate_team(parse(TEAM.replace("parent: top", "parent: Top")))
+    assert team is not None and team.parent is None
+    assert invalid == {"parent"}
+
+
+def test_an_unreadable_team_id_drops_the_team():
+    team, paths, found, invalid = validate_team(parse(TEAM.replace("team: unit-1", "team: [a]")))
+    assert team is None
+    assert found[0].message == "team must be text; got a list"

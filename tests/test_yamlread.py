@@ -1,0 +1,138 @@
+"""The YAML reader: YAML 1.2 values as ruamel.yaml reads them, positions, and every way a
+file can fail to be one safe document."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from ruamel.yaml import YAML
+
+from kpoctl.yamlread import BadDate, BigNumber, YamlError, decode, parse
+
+
+def value(text: str):
+    return parse(f"k: {text}\n").data["k"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("no", "no"), ("on", "on"), ("yes", "yes"), ("off", "off"), ("y", "y"),
+        ("true", True), ("False", False), ("TRUE", True),
+        ("0o17", 15), ("017", 17), ("0x1F", 31), ("0b101", 5), ("1_000", 1000), ("+12", 12), ("-0", 0),
+        ("1:30", "1:30"), ("1.5", 1.5), ("1.", 1.0), ("1e5", 100000.0), (".5", 0.5),
+        ("~", None), ("null", None), ("", None), ("_", "_"),
+        ("2026-12-31", dt.date(2026, 12, 31)), ("2026-09", "2026-09"), ("2026-Q3", "2026-Q3"),
+        ("'2024'", "2024"), ('"true"', "true"), ("!!str 12", "12"), ("!!int '12'", 12),
+    ],
+)
+def test_scalars_resolve_as_yaml_1_2(text, expected):
+    assert value(text) == expected
+    assert type(value(text)) is type(expected)
+
+
+def test_special_floats_and_odd_values_are_kept_for_the_model_to_judge():
+    assert math.isnan(value(".nan"))
+    assert value("-.inf") == float("-inf")
+    assert isinstance(value("2026-02-30"), BadDate)
+    assert isinstance(value("9" * 5000), BigNumber)
+
+
+_yaml = YAML(typ="safe", pure=True)
+_plain = st.text(alphabet="0123456789+-._:eExobTtrufalsFnNOyY~ ", min_size=1, max_size=12)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_plain)
+def test_plain_scalars_match_ruamel(text):
+    """Differential: whatever ruamel.yaml makes of a plain scalar, the fast reader makes too."""
+    source = f"k: {text}\n"
+    try:
+        expected = _yaml.load(source)
+    except Exception:
+        return  # ruamel refuses it (e.g. an impossible date): the reader may report it its own way
+    try:
+        got = parse(source).data
+    except YamlError:
+        pytest.fail(f"reader refused {source!r}, ruamel read {expected!r}")
+    if not isinstance(expected, dict) or not isinstance(got, dict):
+        assert got == expected
+        return
+    want, have = expected.get("k"), got.get("k")
+    if isinstance(want, float) and math.isnan(want):
+        assert math.isnan(have)
+    else:
+        assert have == want and type(have) is type(want), (text, have, want)
+
+
+def test_positions_of_keys_values_and_items_are_one_based():
+    doc = parse("team: a\nobjectives:\n  - id: x\n    level: KPO\n  - {id: y, level: PO}\n")
+    assert doc.values[("team",)] == (1, 7)
+    assert doc.keys[("team",)] == (1, 1)
+    assert doc.values[("objectives", 0)] == (3, 5)
+    assert doc.keys[("objectives", 0, "level")] == (4, 5)
+    assert doc.values[("objectives", 1, "level")] == (5, 20)
+    assert doc.locate(("objectives", 1, "missing")) == (5, 5)
+
+
+@pytest.mark.parametrize(
+    "source, line, column, words",
+    [
+        ("a: 1\na: 2\n", 2, 1, "duplicate key 'a'"),
+        ("a: [1,\n", 2, 1, "syntax error"),
+        ("x: !!python/object:os.system 1\n", 1, 4, "unsupported tag !!python/object"),
+        ("x: !!binary aGk=\n", 1, 4, "unsupported tag !!binary"),
+        ("x: !custom {}\n", 1, 4, "unsupported tag !custom"),
+        ("- a\n---\n- b\n", 2, 1, "several YAML documents"),
+        ("a: *nothing\n", 1, 4, "alias *nothing"),
+        ("a: &a [*a]\n", 1, 8, "alias *a"),
+        ("? [a]\n: 1\n", 1, 3, "key must be a plain scalar"),
+        ("a: 1\x00\n", 1, 1, "control characters"),
+    ],
+)
+def test_unreadable_documents_are_located(source, line, column, words):
+    with pytest.raises(YamlError) as info:
+        parse(source)
+    assert words in info.value.message
+    assert (info.value.line, info.value.column) == (line, column)
+
+
+def test_nesting_is_bounded_without_recursion():
+    deep = "a: " + "[" * 10_000 + "]" * 10_000 + "\n"
+    with pytest.raises(YamlError, match="nesting deeper than 100"):
+        parse(deep)
+    ok = "a: " + "[" * 99 + "]" * 99 + "\n"
+    assert parse(ok).data is not None
+
+
+def test_alias_bomb_is_stopped_at_the_node_limit():
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
+    for i in range(1, 10):
+        prev, name = chr(96 + i), chr(97 + i)
+        lines.append(f"{name}: &{name} [{', '.join(['*' + prev] * 10)}]")
+    with pytest.raises(YamlError, match="more than 100000 nodes") as info:
+        parse("\n".join(lines) + "\n")
+    assert info.value.line > 1
+
+
+def test_merge_keys_merge_and_explicit_keys_win():
+    doc = parse("base: &b {a: 1, b: 2}\nx:\n  <<: *b\n  b: 3\n")
+    assert doc.data["x"] == {"a": 1, "b": 3}
+
+
+def test_decode_accepts_a_bom_and_refuses_other_encodings():
+    assert decode(b"\xef\xbb\xbfteam: a\n") == "team: a\n"
+    with pytest.raises(YamlError, match="UTF-16"):
+        decode("team: a\n".encode("utf-16"))
+    with pytest.raises(YamlError, match="not UTF-8") as info:
+        decode(b"team: a\nname: caf\xe9\n")
+    assert (info.value.line, info.value.column) == (2, 10)
+
+
+def test_empty_document_is_none():
+    assert parse("").data is None
+    assert parse("# only a comment\n").data is None
