@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import difflib
 from dataclasses import dataclass, field
 
 from kpoctl.findings import Finding, Location, Severity
 from kpoctl.graph import CascadeGraph
-from kpoctl.rules import REGISTRY, Context
+from kpoctl.rules import REGISTRY, Context, closest_code
 from kpoctl.scorecard import Scorecard, TeamFile, unpack
 from kpoctl.validate import SECTIONS
 
@@ -67,8 +66,8 @@ def check_selector(selector: str, *, exact: bool = False) -> None:
         return
     if upper in REGISTRY or (not exact and any(code.startswith(upper) for code in REGISTRY) and upper.startswith("KP")):
         return
-    close = difflib.get_close_matches(upper, list(REGISTRY), n=1, cutoff=0.5)
-    hint = f"; did you mean {close[0]}?" if close else "; see `kpoctl explain --list`"
+    close = closest_code(selector)
+    hint = f"; did you mean {close}?" if close else "; see `kpoctl explain --list`"
     raise SelectionError(f"unknown rule code {selector!r}{hint}")
 
 

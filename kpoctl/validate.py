@@ -99,11 +99,11 @@ def _expected_choices(ctx: dict) -> str:
     return ctx.get("expected", "").replace("'", "").replace(" or ", ", ")
 
 
-def message_for(error: dict, model: type[BaseModel]) -> str:
-    """One clear sentence for one pydantic error."""
+def message_for(error: dict, model: type[BaseModel], *, dotted: bool = False) -> str:
+    """One clear sentence for one pydantic error; `dotted` names the field by its full path."""
     loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and ("[" in p or p in _UNION_TAGS)))
     names = [p for p in loc if isinstance(p, str)]
-    name = names[-1] if names else "value"
+    name = (".".join(str(p) for p in loc) if dotted else names[-1]) if names else "value"
     kind = error["type"]
     value = error.get("input")
     ctx = error.get("ctx") or {}
@@ -112,7 +112,7 @@ def message_for(error: dict, model: type[BaseModel]) -> str:
         return f"missing required field '{name}'"
     if kind == "extra_forbidden":
         allowed = _allowed_fields(model, loc[:-1])
-        close = difflib.get_close_matches(str(name), allowed, n=1)
+        close = difflib.get_close_matches(str(names[-1]), allowed, n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else f"; allowed: {', '.join(allowed)}"
         return f"unknown field '{name}'{hint}"
     if name == "rollup":

@@ -115,7 +115,7 @@ def test_settings_are_found_in_a_parent_folder_and_validated(tmp_path):
     (tmp_path / "kpoctl.yaml").write_text("limits: {kpi: 5}\n")
     assert load(tmp_path / "cards").settings.limits.kpi == 5
     (tmp_path / "kpoctl.yaml").write_text("limits: {kpis: 5}\n")
-    with pytest.raises(SettingsError, match=r"kpoctl.yaml:1:10: invalid settings: unknown field 'kpis'"):
+    with pytest.raises(SettingsError, match=r"kpoctl.yaml:1:10: invalid settings: unknown field 'limits.kpis' \(did you mean 'kpi'\?\)"):
         load(tmp_path / "cards")
 
 

@@ -1,0 +1,191 @@
+"""The command line as users and scripts see it: exit codes, JSON shapes of CLI.md, and
+output that stays readable without colour."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import EXAMPLES, REALWORLD, TOP, write_files
+
+FINDING_KEYS = {"code", "severity", "message", "file", "line", "column", "team", "id"}
+CHILD = TOP.replace("team: top", "team: child").replace("owner: CEO", "owner: Head\nparent: top")
+
+
+def test_lint_json_is_an_array_of_findings_with_the_keys_of_cli_md(run_cli):
+    result = run_cli("lint", EXAMPLES / "broken", "--format", "json")
+    assert result.exit_code == 1
+    findings = result.json()
+    assert findings and all(FINDING_KEYS <= set(f) for f in findings)
+    assert {f["severity"] for f in findings} == {"error", "warning", "info"}
+    assert all(f["line"] >= 1 and f["column"] >= 1 for f in findings)
+    assert all(not f["file"].startswith("/") for f in findings)
+
+
+def test_exit_code_follows_fail_on(run_cli):
+    best = EXAMPLES / "best-company"
+    assert run_cli("lint", best).exit_code == 0  # warnings only
+    assert run_cli("lint", best, "--fail-on", "warning").exit_code == 1
+    assert run_cli("lint", best, "--fail-on", "info").exit_code == 1
+    assert run_cli("lint", EXAMPLES / "northwind", "--fail-on", "info").exit_code == 0
+
+
+def test_select_and_ignore_take_codes_and_prefixes(run_cli):
+    broken = EXAMPLES / "broken"
+    codes = {f["code"] for f in run_cli("lint", broken, "--select", "KP1", "--ignore", "KP105,KP108", "-f", "json").json()}
+    assert codes and all(c.startswith("KP1") for c in codes)
+    assert "KP105" not in codes and "KP108" not in codes
+    only = {f["code"] for f in run_cli("lint", broken, "--select", "KP101", "-f", "json").json()}
+    assert only == {"KP101"}
+
+
+@pytest.mark.parametrize("args, words", [
+    (["lint", "--select", "KP999"], "unknown rule code 'KP999'; did you mean"),
+    (["lint", "--ignore", "XX1"], "unknown rule code 'XX1'"),
+    (["lint", "--format", "yaml"], "Invalid value"),
+    (["lint", "--bogus"], "No such option"),
+    (["lint", "does-not-exist"], "path does not exist"),
+    (["explain", "KP1O1"], "unknown rule code 'KP1O1' (did you mean KP101?)"),
+])
+def test_usage_errors_are_one_line_and_exit_2(run_cli, args, words, monkeypatch):
+    monkeypatch.chdir(EXAMPLES / "best-company")
+    result = run_cli(*args)
+    assert result.exit_code == 2
+    assert words in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_invalid_settings_exit_2_with_the_place(run_cli, tmp_path):
+    write_files(tmp_path, {"top.yaml": TOP, "kpoctl.yaml": "rules:\n  select: [KP101]\n  severity: {KP101: fatal}\n"})
+    result = run_cli("lint", tmp_path)
+    assert result.exit_code == 2
+    assert "kpoctl.yaml:3:21: invalid settings: rules.severity.KP101 must be one of error, warning, info; got 'fatal'" in result.stderr
+    write_files(tmp_path, {"kpoctl.yaml": "rules:\n  ignore: [KP9]\n"})
+    result = run_cli("lint", tmp_path)
+    assert result.exit_code == 2 and "unknown rule code 'KP9'" in result.stderr
+
+
+def test_settings_severity_and_ignore_apply(run_cli, tmp_path):
+    write_files(tmp_path, {"top.yaml": TOP, "kpoctl.yaml": "today: 2026-11-21\nrules:\n  severity: {KP404: error}\n  ignore: [KP405]\n"})
+    findings = run_cli("lint", tmp_path, "-f", "json").json()
+    assert {f["code"]: f["severity"] for f in findings}.get("KP404") == "error"
+    assert "KP405" not in {f["code"] for f in findings}
+
+
+def test_text_output_is_grouped_by_file_and_plain_without_colour(run_cli, monkeypatch):
+    monkeypatch.chdir(EXAMPLES)
+    result = run_cli("lint", "broken")
+    lines = result.stdout.splitlines()
+    assert "broken/acme.yaml" in lines
+    assert "broken/sales.yaml:37:5 KP101 (error) orphan KPI: 'call-count' measures no objective; add `measures: <KPO id>`" in lines
+    assert "\x1b[" not in result.stdout
+    assert lines[-1].startswith("Found 36 findings (10 errors, 20 warnings, 6 infos) in 5 of 5 team files.")
+
+
+def test_a_clean_scorecard_says_so(run_cli):
+    result = run_cli("lint", EXAMPLES / "northwind")
+    assert result.exit_code == 0
+    assert "All checks passed: 9 team files, no findings." in result.stdout
+
+
+def test_count_json_and_text(run_cli):
+    rows = run_cli("count", EXAMPLES / "best-company", "--format", "json").json()
+    assert rows[3] == {"team": "unit-1", "kpo": 1, "po": 6, "kpi": 1, "pi": 6, "context": 1}
+    assert [r["team"] for r in rows] == ["best-company", "order-management", "production", "unit-1"]
+    text = run_cli("count", REALWORLD).stdout
+    assert "KPI (max 3)" in text and "14 !" in text  # people-success has 14 KPIs
+
+
+def test_orphans_lists_kp101_and_kp102(run_cli):
+    result = run_cli("orphans", EXAMPLES / "broken", "--format", "json")
+    assert result.exit_code == 1
+    assert result.json() == [
+        {"team": "sales", "id": "call-count", "level": "KPI", "measures": None, "file": "sales.yaml", "line": 37,
+         "reason": "'call-count' measures no objective; add `measures: <KPO id>`"},
+        {"team": "sales", "id": "quotes", "level": "PI", "measures": "growth", "file": "sales.yaml", "line": 45,
+         "reason": "'quotes' measures 'growth', which is a KPO, not a PO"},
+    ]
+    clean = run_cli("orphans", EXAMPLES / "northwind")
+    assert clean.exit_code == 0 and "No orphan" in clean.stdout
+
+
+def test_tree_json_nests_teams_objectives_and_indicators(run_cli):
+    roots = run_cli("tree", EXAMPLES / "best-company", "--format", "json").json()
+    assert [r["team"] for r in roots] == ["best-company"]
+    top = roots[0]
+    assert set(top) == {"kind", "team", "id", "level", "title", "children"}
+    otif = top["children"][0]
+    assert (otif["kind"], otif["level"], otif["id"]) == ("objective", "KPO", "otif")
+    unit = top["children"][-1]
+    assert (unit["kind"], unit["team"]) == ("team", "unit-1")
+    unit_otif = unit["children"][0]
+    kids = [(c["level"], c["id"]) for c in unit_otif["children"]]
+    assert kids[0] == ("KPI", "otif-rate") and ("PO", "otif-ca") in kids
+    po = next(c for c in unit_otif["children"] if c["id"] == "otif-ca")
+    assert [c["id"] for c in po["children"]] == ["otif-ca-rate"]
+    assert [c["team"] for c in unit["children"] if c["kind"] == "team"] == ["order-management", "production"]
+
+
+def test_tree_team_and_depth(run_cli):
+    roots = run_cli("tree", EXAMPLES / "best-company", "--team", "unit-1", "--depth", "1", "-f", "json").json()
+    assert roots[0]["team"] == "unit-1"
+    assert not [c for c in roots[0]["children"] if c["kind"] == "team"]
+    text = run_cli("tree", EXAMPLES / "best-company", "--depth", "2").stdout
+    assert "unit-1" in text and "order-management" not in text
+    bad = run_cli("tree", EXAMPLES / "best-company", "--team", "unit1")
+    assert bad.exit_code == 2 and "did you mean 'unit-1'" in bad.stderr
+
+
+def test_tree_survives_a_cycle_of_parents(run_cli, tmp_path):
+    write_files(tmp_path, {
+        "a.yaml": CHILD.replace("team: child", "team: a").replace("parent: top", "parent: b"),
+        "b.yaml": CHILD.replace("team: child", "team: b").replace("parent: top", "parent: a"),
+    })
+    roots = run_cli("tree", tmp_path, "-f", "json").json()
+    assert sorted(r["team"] for r in roots) == ["a"]
+    lint = run_cli("lint", tmp_path, "-f", "json").json()
+    assert {f["code"] for f in lint} >= {"KP005", "KP006"}
+
+
+def test_explain_prints_rationale_and_examples(run_cli):
+    text = run_cli("explain", "kp407").stdout
+    assert "KP407" in text and "Why" in text and "Bad" in text and "Good" in text and "90.25%" in text
+    listing = run_cli("explain", "--list").stdout
+    assert "KP001" in listing and "KP409" in listing
+
+
+def test_schema_prints_both_schemas(run_cli):
+    both = run_cli("schema").json()
+    assert set(both) == {"team", "settings"}
+    team = run_cli("schema", "team").json()
+    assert team["properties"]["team"]["pattern"] == "^[a-z0-9][a-z0-9-]*$"
+
+
+def test_version_and_help(run_cli):
+    from kpoctl import __version__
+
+    assert run_cli("--version").stdout.strip() == f"kpoctl {__version__}"
+    assert "lint" in run_cli("--help").stdout
+
+
+def test_the_installed_command_never_prints_a_traceback(tmp_path):
+    """Through a real process: a file that breaks everything still gives a finding, not a crash."""
+    write_files(tmp_path, {"top.yaml": TOP})
+    (tmp_path / "bomb.yaml").write_text("team: x\n" + "a: &a [x,x,x,x,x,x,x,x,x,x]\n"
+                                        + "".join(f"{chr(98+i)}: &{chr(98+i)} [{','.join(['*'+chr(97+i)]*10)}]\n"
+                                                  for i in range(9)))
+    result = subprocess.run([sys.executable, "-m", "kpoctl", "lint", str(tmp_path), "--format", "json"],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    codes = {(f["file"], f["code"]) for f in json.loads(result.stdout)}
+    assert ("bomb.yaml", "KP001") in codes
+
+
+def test_github_format_is_chosen_inside_github_actions(run_cli):
+    result = run_cli("lint", EXAMPLES / "best-company", env={"GITHUB_ACTIONS": "true"})
+    assert result.stdout.startswith("::warning file=")

@@ -1,0 +1,43 @@
+"""Every example gives exactly the findings its README lists, and every file in it points
+editors at the schema."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLES
+
+ROW = re.compile(r"^\| (KP\d{3}) \| ([\w./-]+):(\d+) \|", re.M)
+EXAMPLE_DIRS = sorted(p for p in EXAMPLES.iterdir() if p.is_dir())
+
+
+def expected(folder: Path) -> list[tuple[str, str, int]]:
+    return [(code, file, int(line)) for code, file, line in ROW.findall((folder / "README.md").read_text())]
+
+
+def test_there_are_the_three_examples():
+    assert [p.name for p in EXAMPLE_DIRS] == ["best-company", "broken", "northwind"]
+
+
+@pytest.mark.parametrize("folder", EXAMPLE_DIRS, ids=lambda p: p.name)
+def test_example_gives_exactly_the_findings_its_readme_lists(run_cli, folder):
+    findings = run_cli("lint", folder, "--format", "json", "--fail-on", "info").json()
+    assert [(f["code"], f["file"], f["line"]) for f in findings] == expected(folder)
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLES.rglob("*.yaml")), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_example_files_start_with_the_schema_line(path):
+    first = path.read_text().splitlines()[0]
+    kind = "settings" if path.name == "kpoctl.yaml" else "team"
+    assert first == f"# yaml-language-server: $schema=../../schemas/{kind}.schema.json"
+
+
+def test_best_company_shows_the_model_predictions(run_cli):
+    findings = run_cli("lint", EXAMPLES / "best-company", "--format", "json").json()
+    messages = {f["code"]: f["message"] for f in findings}
+    assert messages["KP407"] == "step: 95% x 95% = 90.25%, short of the 95% target of unit-1/otif-rate"
+    assert "missing: financial, process, learning" in messages["KP405"]
+    assert messages["KP404"].startswith("team 'best-company' has no leading indicator")
