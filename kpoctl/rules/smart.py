@@ -107,7 +107,9 @@ def not_measurable(ctx: Context):
         due: 2026-12-31
       """)
 def no_due_date(ctx: Context):
-    """Time-bound: an objective without a time frame is never late, so never urgent."""
+    """Time-bound: an objective without a time frame is never late, so never urgent, and
+    nobody can say in the meeting whether it was reached. Give every objective a `due`
+    date, the end of its time frame."""
     for ref in entries(ctx):
         if isinstance(ref.entry, Objective) and ref.entry.due is None:
             yield ctx.at(ref, f"{ref.entry.level} '{ref.entry.id}' has no `due` date")
