@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from conftest import EXAMPLES, REALWORLD, TOP, write_files
+from conftest import EXAMPLES, TOP, write_files
 
 FINDING_KEYS = {"code", "severity", "message", "file", "line", "column", "team", "id"}
 CHILD = TOP.replace("team: top", "team: child").replace("owner: CEO", "owner: Head\nparent: top")
@@ -96,8 +96,9 @@ def test_count_json_and_text(run_cli):
     rows = run_cli("count", EXAMPLES / "best-company", "--format", "json").json()
     assert rows[3] == {"team": "unit-1", "kpo": 1, "po": 6, "kpi": 1, "pi": 6, "context": 1}
     assert [r["team"] for r in rows] == ["best-company", "order-management", "production", "unit-1"]
-    text = run_cli("count", REALWORLD).stdout
-    assert "KPI (max 3)" in text and "14 !" in text  # people-success has 14 KPIs
+    text = run_cli("count", EXAMPLES / "broken").stdout
+    assert "KPI (max 3)" in text and "4 !" in text  # sales has 4 KPIs
+    assert "1 limit breach marked '!'" in text
 
 
 def test_orphans_lists_kp101_and_kp102(run_cli):

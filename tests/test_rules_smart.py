@@ -18,3 +18,55 @@ def test_rule_finds_the_problem_where_it_is(code):
 @pytest.mark.parametrize("code", CODES)
 def test_rule_is_silent_on_a_good_scorecard(code):
     check_pass(code)
+
+
+# --- the wording checks, one sentence at a time ---------------------------------------
+
+from kpoctl.rules.smart import is_activity_quota, weasel_in, weasel_pattern  # noqa: E402
+
+PATTERN = weasel_pattern(["synergies"])
+
+
+@pytest.mark.parametrize("text, word", [
+    ("Optimize the delivery process", "Optimize"),
+    ("Run an EFFECTIVE sales team", "EFFECTIVE"),
+    ("Adopt best practice in the plants", "best practice"),
+    ("Build world-class service desks", "world-class"),
+    ("Improve customer satisfaction", "Improve"),
+    ("Increase sales in region North", "increase"),
+    ("Find synergies between the units", "synergies"),
+    ("Increase sales by 10% in 2026", None),
+    ("Improve OTIF from 92% to 95%", None),
+    ("Reduce ineffective meetings to 2 a week", None),  # whole words only
+    ("Raise production capacity utilisation to 85%", "capacity"),
+    ("Deliver 95% of orders on time and in full", None),
+])
+def test_weasel_words_are_whole_words_in_any_case(text, word):
+    found = weasel_in(text, PATTERN)
+    assert (found.lower() if found else None) == (word.lower() if word else None)
+
+
+@pytest.mark.parametrize("name, quota", [
+    ("Complete 10 sales calls per day", True),
+    ("Post 5 updates to our Facebook page", True),
+    ("Hold 3 meetings a week", True),
+    ("Make 20 client visits per month", True),
+    ("Calls answered within 20 s", False),
+    ("Revenue from sales calls", False),
+    ("Impressions per post", False),
+    ("Deliver 95% of orders on time", False),
+    ("Complete orders shipped", False),  # no count: a result
+])
+def test_activity_quotas_are_told_from_results(name, quota):
+    assert is_activity_quota(name) is quota
+
+
+def test_weasel_words_from_settings_are_added(scorecard):
+    folder = scorecard({"top.yaml": "team: top\nname: Top team\nobjectives:\n  - id: a\n    level: KPO\n"
+                                    "    title: Build holistic client journeys in three markets\n"},
+                       "weasel_words: [holistic]\n")
+    from kpoctl.engine import Selection, lint
+    from kpoctl.load import load
+
+    found = lint(load(folder), Selection.build(["KP301"], []))
+    assert [f.message for f in found] == ["title uses the weasel word 'holistic': say what, how much and by when"]

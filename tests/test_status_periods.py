@@ -1,0 +1,93 @@
+"""Periods, status and roll-up arithmetic: the shared pieces the rules and reports rely on."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from kpoctl.model import Indicator, Target
+from kpoctl.periods import add_periods, current_period, period_bounds
+from kpoctl.rollup import Part, combine, falls_short
+from kpoctl.status import AT_RISK, NO_DATA, OFF_TRACK, ON_TRACK, judge, status
+
+D = dt.date
+
+
+@pytest.mark.parametrize("period, first, last", [
+    ("2026", D(2026, 1, 1), D(2026, 12, 31)),
+    ("2026-02", D(2026, 2, 1), D(2026, 2, 28)),
+    ("2024-02", D(2024, 2, 1), D(2024, 2, 29)),
+    ("2026-Q4", D(2026, 10, 1), D(2026, 12, 31)),
+    ("2026-W01", D(2025, 12, 29), D(2026, 1, 4)),
+    ("2026-11-21", D(2026, 11, 21), D(2026, 11, 21)),
+])
+def test_period_bounds(period, first, last):
+    assert period_bounds(period) == (first, last)
+
+
+def test_adding_cadence_periods_clamps_month_ends():
+    assert add_periods(D(2026, 1, 31), "monthly", 1) == D(2026, 2, 28)
+    assert add_periods(D(2026, 10, 31), "quarterly", 2) == D(2027, 4, 30)
+    assert add_periods(D(2026, 3, 1), "biweekly", 2) == D(2026, 3, 29)
+    assert add_periods(D(2024, 2, 29), "yearly", 1) == D(2025, 2, 28)
+
+
+@pytest.mark.parametrize("cadence, period", [
+    ("daily", "2026-11-21"), ("weekly", "2026-W47"), ("biweekly", "2026-W47"),
+    ("monthly", "2026-11"), ("quarterly", "2026-Q4"), ("yearly", "2026"),
+])
+def test_current_period_follows_the_cadence(cadence, period):
+    assert current_period(cadence, D(2026, 11, 21)) == period
+
+
+@pytest.mark.parametrize("direction, value, expected", [
+    ("at_least", 95, ON_TRACK), ("at_least", 94.5, AT_RISK), ("at_least", 94, AT_RISK), ("at_least", 93.9, OFF_TRACK),
+    ("at_most", 95, ON_TRACK), ("at_most", 96, AT_RISK), ("at_most", 96.1, OFF_TRACK),
+    ("equal", 96, ON_TRACK), ("equal", 93.9, OFF_TRACK),
+])
+def test_status_with_tolerance(direction, value, expected):
+    assert judge(value, Target(value=95, direction=direction, tolerance=1)) == expected
+
+
+def test_status_of_indicators():
+    kpi = Indicator(id="a", level="KPI", name="A", target=Target(value=95, direction="at_least"))
+    assert status(kpi) == NO_DATA
+    kpi = Indicator.model_validate({**kpi.model_dump(), "actuals": [{"period": "2026-10", "value": 90.0}]})
+    assert status(kpi) == OFF_TRACK
+    context = Indicator(id="t", level="context", name="Temperature")
+    assert status(context) is None
+
+
+@pytest.mark.parametrize("method, unit, values, weights, expected", [
+    ("product", "%", [95, 95], [None, None], 90.25),
+    ("product", "", [0.95, 0.95], [None, None], 0.9025),
+    ("sum", "EUR", [10, 20, 30], [None] * 3, 60),
+    ("mean", "%", [97, 93], [None, None], 95),
+    ("weighted_mean", "%", [97, 93], [0.25, 0.75], 94),
+    ("weighted_mean", "%", [97, 93], [None, None], 95),
+    ("min", "days", [8, 2], [None, None], 2),
+    ("max", "days", [8, 2], [None, None], 8),
+])
+def test_rollup_methods(method, unit, values, weights, expected):
+    parts = [Part(v, w) for v, w in zip(values, weights)]
+    assert combine(method, parts, unit) == pytest.approx(expected)
+
+
+def test_falls_short_in_the_direction_of_the_target():
+    kpi = Indicator(id="a", level="KPI", name="A", target=Target(value=95, direction="at_least"))
+    assert falls_short(90.25, kpi) and not falls_short(95.0, kpi)
+    lead = Indicator(id="b", level="KPI", name="B", target=Target(value=10, direction="at_most"))
+    assert falls_short(10.5, lead) and not falls_short(9, lead)
+
+
+def test_a_rollup_with_nothing_to_roll_up_is_a_finding(scorecard):
+    from kpoctl.engine import Selection, lint
+    from kpoctl.load import load
+
+    folder = scorecard({"top.yaml": "team: top\nname: Top team\nobjectives:\n  - {id: otif, level: KPO, title: Deliver 95% on time}\n"
+                                    "indicators:\n  - id: otif-rate\n    level: KPI\n    measures: otif\n    name: OTIF\n"
+                                    "    target: {value: 95, direction: at_least}\n    rollup: product\n"})
+    found = lint(load(folder), Selection.build(["KP407"], []))
+    assert [(f.line, f.column, f.message) for f in found] == [
+        (11, 5, "'otif-rate' has a `rollup` but 'otif' has no breakdown PO whose dimension it names: nothing rolls up")]
