@@ -96,9 +96,14 @@ def test_count_json_and_text(run_cli):
     rows = run_cli("count", EXAMPLES / "best-company", "--format", "json").json()
     assert rows[3] == {"team": "unit-1", "kpo": 1, "po": 6, "kpi": 1, "pi": 6, "context": 1}
     assert [r["team"] for r in rows] == ["best-company", "order-management", "production", "unit-1"]
-    text = run_cli("count", EXAMPLES / "broken").stdout
-    assert "KPI (max 3)" in text and "4 !" in text  # sales has 4 KPIs
-    assert "1 limit breach marked '!'" in text
+
+
+
+def test_count_marks_limit_breaches(run_cli, tmp_path):
+    write_files(tmp_path, {"top.yaml": TOP, "kpoctl.yaml": "limits: {kpi: 0, pi: 4}\n"})
+    text = run_cli("count", tmp_path).stdout
+    assert "KPI (max 0)" in text and "PI (max 4)" in text
+    assert "1 !" in text and "1 limit breach marked '!'" in text
 
 
 def test_orphans_lists_kp101_and_kp102(run_cli):
