@@ -8,6 +8,7 @@ gone so the baseline can shrink.
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -19,8 +20,13 @@ MARKER = "kpoctl-baseline"
 VERSION = 1
 
 
+_LINE_REF = re.compile(r"\bline \d+")
+
+
 def _key(item: dict) -> tuple:
-    return (item["code"], item.get("team"), item.get("id"), item["message"])
+    """Identity of a finding: code, team, id and message, with line references in the message
+    ("first at line 12") blanked, so that moving lines never resurrects a finding."""
+    return (item["code"], item.get("team"), item.get("id"), _LINE_REF.sub("line N", item["message"]))
 
 
 def write_baseline(path: Path, findings: list[Finding]) -> None:
@@ -59,7 +65,7 @@ def apply_baseline(path: Path, findings: list[Finding]) -> tuple[list[Finding], 
     remaining = Counter(_key(e) for e in recorded)
     new = []
     for f in findings:
-        key = (f.code, f.team, f.id, f.message)
+        key = _key({"code": f.code, "team": f.team, "id": f.id, "message": f.message})
         if remaining[key] > 0:
             remaining[key] -= 1
         else:

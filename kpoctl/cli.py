@@ -297,6 +297,25 @@ def explain(
     render_rule(rule, _console())
 
 
+@app.command()
+@guarded
+def init(
+    path: Annotated[Path, typer.Argument(help="Folder for the new scorecard.")] = Path("."),
+    force: Annotated[bool, typer.Option("--force", help="Overwrite files that already exist.")] = False,
+    top: Annotated[str, typer.Option(help="Id of the top team.")] = "company",
+) -> None:
+    """A new scorecard: a top team, one cascaded team and kpoctl.yaml, which lints clean."""
+    import re
+
+    from kpoctl.scaffold import init as scaffold
+
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", top) or top == "operations":
+        raise UsageProblem(f"--top must be a slug other than 'operations'; got {top!r}")
+    for written in scaffold(path, force=force, top=top):
+        sys.stderr.write(f"kpoctl: wrote {written}\n")
+    sys.stderr.write(f"kpoctl: next: edit the files, then `kpoctl lint {path}`\n")
+
+
 def main() -> None:
     """Console-script entry point."""
     try:

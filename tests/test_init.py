@@ -1,0 +1,57 @@
+"""`kpoctl init`: a new scorecard that lints clean, never overwriting without --force."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from kpoctl import atomic
+
+
+def test_init_then_lint_is_clean(run_cli, tmp_path):
+    result = run_cli("init", tmp_path / "card")
+    assert result.exit_code == 0
+    card = tmp_path / "card"
+    assert sorted(p.name for p in card.iterdir()) == [".gitignore", "company.yaml", "kpoctl.yaml", "operations.yaml", "schemas"]
+    lint = run_cli("lint", card, "--fail-on", "info")
+    assert lint.exit_code == 0 and "no findings" in lint.stdout
+    for name in ("company.yaml", "operations.yaml"):
+        assert (card / name).read_text().startswith("# yaml-language-server: $schema=schemas/team.schema.json\n")
+    assert (card / ".gitignore").read_text() == ".kpoctl_cache/\n"
+
+
+def test_init_refuses_to_overwrite_without_force(run_cli, tmp_path):
+    run_cli("init", tmp_path)
+    (tmp_path / "company.yaml").write_text("team: mine\n")
+    again = run_cli("init", tmp_path)
+    assert again.exit_code == 2 and "already exists; use --force" in again.stderr
+    assert (tmp_path / "company.yaml").read_text() == "team: mine\n"
+    assert run_cli("init", tmp_path, "--force").exit_code == 0
+    assert (tmp_path / "company.yaml").read_text() != "team: mine\n"
+
+
+def test_init_adds_the_cache_to_an_existing_gitignore(run_cli, tmp_path):
+    (tmp_path / ".gitignore").write_text("*.pyc")
+    run_cli("init", tmp_path)
+    assert (tmp_path / ".gitignore").read_text() == "*.pyc\n.kpoctl_cache/\n"
+
+
+def test_init_on_an_unwritable_place_is_exit_2(run_cli, tmp_path):
+    (tmp_path / "file").write_text("x")
+    result = run_cli("init", tmp_path / "file" / "card")
+    assert result.exit_code == 2 and "cannot write" in result.stderr
+
+
+def test_a_failed_write_leaves_the_old_file_whole(tmp_path, monkeypatch):
+    target = tmp_path / "company.yaml"
+    target.write_text("old content\n")
+
+    def broken_fsync(fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", broken_fsync)
+    with pytest.raises(OSError):
+        atomic.write_text_atomic(target, "new content\n")
+    assert target.read_text() == "old content\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["company.yaml"]
