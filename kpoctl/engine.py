@@ -15,7 +15,6 @@ from kpoctl.findings import Finding, Location, Severity
 from kpoctl.graph import CascadeGraph
 from kpoctl.rules import REGISTRY, Context, closest_code
 from kpoctl.scorecard import Scorecard, TeamFile, unpack
-from kpoctl.validate import SECTIONS
 
 UNUSED_SUPPRESSION = "KP007"
 
@@ -115,15 +114,10 @@ class Suppressor:
         for team_file in files:
             if not team_file.suppressions:
                 continue
-            starts = sorted(
-                unpack(packed)[0]
-                for path, packed in team_file.positions.items()
-                if len(path) == 2 and path[0] in SECTIONS and isinstance(path[1], int)
-            )
-            self.by_file[team_file.file] = (starts, team_file)
+            self.by_file[team_file.file] = (team_file.entry_lines(), team_file)
 
     def _team_line(self, team_file: TeamFile) -> int | None:
-        packed = team_file.key_positions.get(("team",))
+        packed = team_file.header.get("team")
         return unpack(packed)[0] if packed is not None else None
 
     def silences(self, finding: Finding) -> bool:

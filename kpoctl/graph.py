@@ -45,7 +45,7 @@ class EntryRef:
         """The entry's start, or the key of one of its fields."""
         if field is None:
             return self.file.location(self.path)
-        return self.file.location(self.path + (field,), key=True)
+        return self.file.location(self.path + (field,))
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +54,7 @@ class TeamRef:
     file: TeamFile
 
     def location(self, field: str = "team") -> Location:
-        return self.file.location((field,), key=True)
+        return self.file.location((field,))
 
     def invalid(self, field: str) -> bool:
         """Whether the header field was given but invalid (KP002 said so already)."""

@@ -14,9 +14,9 @@ import stat
 from pathlib import Path
 
 from kpoctl.model import Settings
-from kpoctl.scorecard import RawProblem, Scorecard, TeamFile, find_suppressions, pack
+from kpoctl.scorecard import RawProblem, Scorecard, TeamFile, compact_positions, find_suppressions
 from kpoctl.settings import SETTINGS_FILE, find_settings, load_settings
-from kpoctl.validate import SECTIONS, validate_team
+from kpoctl.validate import validate_team
 from kpoctl.yamlread import YamlError, decode, looks_like_team_file, parse
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -103,35 +103,17 @@ def read_team_bytes(raw: bytes, relative: str, settings: Settings) -> TeamFile |
             if isinstance(item, dict) and isinstance(item.get("id"), str):
                 entry_id = item["id"]
         problems.append(RawProblem("KP002", issue.message, issue.line, issue.column, team_id, entry_id))
-    positions, key_positions = _compact_positions(doc.values, doc.keys)
+    header, entry_positions = compact_positions(doc.values, doc.keys)
     return TeamFile(
         file=relative,
         team=team,
         entry_paths=entry_paths,
-        positions=positions,
-        key_positions=key_positions,
+        header=header,
+        entry_positions=entry_positions,
         problems=problems,
         suppressions=find_suppressions(text),
         invalid_fields=invalid,
     )
-
-
-def _compact_positions(values: dict, keys: dict) -> tuple[dict[tuple, int], dict[tuple, int]]:
-    """Keep the positions rules point at: the team's keys, entries, their fields and
-    the items of their lists; drop the insides of actuals and other deep nodes."""
-    kept_values: dict[tuple, int] = {}
-    kept_keys: dict[tuple, int] = {}
-    for path, (line, column) in values.items():
-        depth = len(path)
-        if depth <= 2 or (depth <= 4 and path[0] in SECTIONS):
-            kept_values[path] = pack(line, column)
-    for path, (line, column) in keys.items():
-        depth = len(path)
-        if depth == 1 or (depth in (3, 5) and path[0] in SECTIONS and path[2] == "target") or (
-            depth == 3 and path[0] in SECTIONS
-        ):
-            kept_keys[path] = pack(line, column)
-    return kept_values, kept_keys
 
 
 def _failed(relative: str, message: str, line: int, column: int) -> TeamFile:

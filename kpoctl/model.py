@@ -19,9 +19,11 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainValidator,
+    Strict,
     StringConstraints,
     WithJsonSchema,
 )
+from pydantic.dataclasses import dataclass
 from pydantic_core import PydanticCustomError
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
@@ -35,9 +37,14 @@ CADENCES: tuple[str, ...] = Cadence.__args__  # type: ignore[attr-defined]
 PERSPECTIVES: tuple[str, ...] = Perspective.__args__  # type: ignore[attr-defined]
 ROLLUP_METHODS: tuple[str, ...] = RollupMethod.__args__  # type: ignore[attr-defined]
 
-Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
-Text = Annotated[str, StringConstraints(min_length=1)]
-Number = Annotated[float, Field(allow_inf_nan=False)]
+# Every scalar is strict: a value must already have the type YAML gives it.
+Str = Annotated[str, Strict()]
+Slug = Annotated[str, Strict(), StringConstraints(pattern=SLUG_PATTERN)]
+Ref = Annotated[str, Strict(), StringConstraints(pattern=REF_PATTERN)]
+Text = Annotated[str, Strict(), StringConstraints(min_length=1)]
+Number = Annotated[float, Strict(), Field(allow_inf_nan=False)]
+NonNegative = Annotated[float, Strict(), Field(ge=0, allow_inf_nan=False)]
+Date = Annotated[dt.date, Strict()]
 
 
 def _none_to_empty(value: Any) -> Any:
@@ -92,7 +99,9 @@ Period = Annotated[
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+    # Strictness is per field (see Str, Number, Date): a model-wide strict mode would
+    # refuse mappings for the slotted Actual dataclass.
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Target(_Strict):
@@ -100,17 +109,19 @@ class Target(_Strict):
 
     value: Number = Field(description="The target value, in the indicator's unit (95 for 95%).")
     direction: Direction = Field(description="at_least: higher is better; at_most: lower is better; equal: close to it.")
-    tolerance: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = Field(
+    tolerance: NonNegative | None = Field(
         default=None, description="The amber band around the target, in the indicator's unit (status at risk)."
     )
 
 
-class Actual(_Strict):
+# A slotted dataclass, not a model: a large scorecard holds millions of actuals.
+@dataclass(slots=True, frozen=True, config=ConfigDict(extra="forbid"))
+class Actual:
     """One measured value of an indicator."""
 
     period: Period = Field(description="The period measured: YYYY, YYYY-MM, YYYY-Qn, YYYY-Www or an ISO date.")
     value: Number = Field(description="The measured value, a number in the indicator's unit.")
-    note: str | None = Field(default=None, description="Optional remark on this value.")
+    note: Str | None = Field(default=None, description="Optional remark on this value.")
 
 
 class Objective(_Strict):
@@ -119,28 +130,28 @@ class Objective(_Strict):
     id: Slug = Field(description="Slug, unique within the team; referenced as TEAM/ID.")
     level: Literal["KPO", "PO"] = Field(description="KPO: key performance objective; PO: performance objective.")
     title: Text = Field(description="What is to be achieved, specific and measurable.")
-    cascades_from: Annotated[str, StringConstraints(pattern=REF_PATTERN)] | None = Field(
+    cascades_from: Ref | None = Field(
         default=None, description="TEAM/ID of the objective in an ancestor team that this one is cascaded from."
     )
     perspective: Perspective | None = Field(default=None, description="Balanced scorecard perspective.")
-    due: dt.date | None = Field(default=None, description="End of the time frame (ISO date).")
+    due: Date | None = Field(default=None, description="End of the time frame (ISO date).")
     owner: Text | None = Field(default=None, description="Who is accountable; defaults to the team's owner.")
     shared_with: SlugList = Field(default_factory=list, description="Teams that share this objective on purpose.")
     evaluation: Text | None = Field(default=None, description="How a non-quantified objective is judged.")
     role: Literal["breakdown", "enabling"] | None = Field(
         default=None, description="Required on a PO: breakdown (a split of the KPO) or enabling (a driver of it)."
     )
-    supports: Annotated[list[Annotated[str, StringConstraints(min_length=1)]], BeforeValidator(_id_list)] = Field(
+    supports: Annotated[list[Text], BeforeValidator(_id_list)] = Field(
         default_factory=list, description="Id (or list of ids) of the KPOs of the same team that this PO supports."
     )
     by: Text = Field(default="parts", description="A breakdown's dimension: segment, site, step, ...")
-    weight: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = Field(
+    weight: NonNegative | None = Field(
         default=None, description="A breakdown's share of the whole, for weighted roll-ups."
     )
-    description: str | None = Field(default=None, description="Free text.")
+    description: Str | None = Field(default=None, description="Free text.")
 
 
-Rollup = RollupMethod | dict[Annotated[str, StringConstraints(min_length=1)], RollupMethod]
+Rollup = RollupMethod | dict[Text, RollupMethod]
 
 
 class Indicator(_Strict):
@@ -149,14 +160,14 @@ class Indicator(_Strict):
     id: Slug = Field(description="Slug, unique within the team (objectives and indicators share one namespace).")
     level: Literal["KPI", "PI", "context"] = Field(description="KPI measures a KPO, PI a PO; context has no objective.")
     name: Text = Field(description="What is measured.")
-    measures: Annotated[str, StringConstraints(min_length=1)] | None = Field(
+    measures: Text | None = Field(
         default=None, description="Id of the objective of the same team that this indicator monitors."
     )
-    unit: str | None = Field(default=None, description="Unit of the values and target: %, days, EUR, ...")
+    unit: Str | None = Field(default=None, description="Unit of the values and target: %, days, EUR, ...")
     timing: Literal["leading", "lagging"] | None = Field(default=None, description="Leading or lagging indicator.")
     frequency: Cadence | None = Field(default=None, description="How often it is measured.")
     owner: Text | None = Field(default=None, description="Who is accountable for the indicator.")
-    source: str | None = Field(default=None, description="Where the data comes from.")
+    source: Str | None = Field(default=None, description="Where the data comes from.")
     target: Target | None = Field(default=None, description="The target level; context indicators have none.")
     rollup: Rollup | None = Field(
         default=None, description="How the KPO's breakdown parts combine, one method or one per dimension."
@@ -167,7 +178,7 @@ class Indicator(_Strict):
     actuals: Annotated[list[Actual], BeforeValidator(_none_to_empty)] = Field(
         default_factory=list, description="Measured values, oldest first."
     )
-    description: str | None = Field(default=None, description="Free text.")
+    description: Str | None = Field(default=None, description="Free text.")
 
 
 class Team(_Strict):
@@ -178,7 +189,7 @@ class Team(_Strict):
     parent: Slug | None = Field(default=None, description="Parent team id; absent only on the top team.")
     owner: Text | None = Field(default=None, description="Head of the team; owner of objectives that name none.")
     meeting: Cadence | None = Field(default=None, description="Cadence of the team's management meeting.")
-    description: str | None = Field(default=None, description="Free text.")
+    description: Str | None = Field(default=None, description="Free text.")
     objectives: Annotated[list[Objective], BeforeValidator(_none_to_empty)] = Field(
         default_factory=list, description="The team's KPOs and POs."
     )
@@ -197,21 +208,23 @@ def _unique_codes(value: list[str]) -> list[str]:
 class Limits(_Strict):
     """Focus limits per team."""
 
-    kpi: Annotated[int, Field(ge=0)] = Field(default=3, description="KPIs per team (KP201).")
-    pi: Annotated[int, Field(ge=0)] = Field(default=7, description="PIs per team (KP202).")
-    shared: Annotated[int, Field(ge=0)] = Field(default=2, description="Teams one objective may be shared with (KP110).")
+    kpi: Annotated[int, Strict(), Field(ge=0)] = Field(default=3, description="KPIs per team (KP201).")
+    pi: Annotated[int, Strict(), Field(ge=0)] = Field(default=7, description="PIs per team (KP202).")
+    shared: Annotated[int, Strict(), Field(ge=0)] = Field(
+        default=2, description="Teams one objective may be shared with (KP110)."
+    )
 
 
 class RuleSettings(_Strict):
     """Which rules run and how severe they are."""
 
-    select: Annotated[list[str], AfterValidator(_unique_codes)] = Field(
+    select: Annotated[list[Text], AfterValidator(_unique_codes)] = Field(
         default_factory=lambda: ["ALL"], description="Rule codes or prefixes to run (ALL for every rule)."
     )
-    ignore: Annotated[list[str], AfterValidator(_unique_codes)] = Field(
+    ignore: Annotated[list[Text], AfterValidator(_unique_codes)] = Field(
         default_factory=list, description="Rule codes or prefixes not to run."
     )
-    severity: dict[str, Literal["error", "warning", "info"]] = Field(
+    severity: dict[Text, Literal["error", "warning", "info"]] = Field(
         default_factory=dict, description="Severity per rule code, overriding the default."
     )
 
@@ -220,15 +233,15 @@ class Settings(_Strict):
     """`kpoctl.yaml`: project settings, all optional."""
 
     limits: Limits = Field(default_factory=Limits, description="Focus limits per team.")
-    quantified_share: Annotated[float, Field(ge=0, le=1)] = Field(
+    quantified_share: Annotated[float, Strict(), Field(ge=0, le=1, allow_inf_nan=False)] = Field(
         default=0.8, description="Share of a team's objectives that must have a numeric target (KP302)."
     )
     rules: RuleSettings = Field(default_factory=RuleSettings, description="Rule selection and severities.")
     weasel_words: list[Text] = Field(default_factory=list, description="Words added to KP301's built-in list.")
-    today: dt.date | None = Field(default=None, description="Fixed date for reproducible runs.")
-    max_file_mb: Annotated[float, Field(gt=0, allow_inf_nan=False)] = Field(
+    today: Date | None = Field(default=None, description="Fixed date for reproducible runs.")
+    max_file_mb: Annotated[float, Strict(), Field(gt=0, allow_inf_nan=False)] = Field(
         default=10, description="Largest team file read, in MB (KP001 above)."
     )
-    max_nodes: Annotated[int, Field(gt=0)] = Field(
+    max_nodes: Annotated[int, Strict(), Field(gt=0)] = Field(
         default=100_000, description="Most YAML nodes a document may expand to through aliases (KP001 above)."
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -57,6 +58,16 @@ def find_suppressions(text: str) -> dict[int, frozenset[str]]:
     return found
 
 
+# Per entry, positions live in one small int array: slot 0 is where the entry starts,
+# slot 1 where its last actual starts, then the key of each field in FIELD_SLOTS order.
+# Thousands of teams then cost kilobytes of positions each, not a dict of tuples.
+FIELD_SLOTS: dict[str, int] = {
+    name: index + 2 for index, name in enumerate(sorted({*Objective.model_fields, *Indicator.model_fields}))
+}
+ENTRY_SLOTS = len(FIELD_SLOTS) + 2
+SECTION_NAMES = ("objectives", "indicators")
+
+
 @dataclass(slots=True)
 class TeamFile:
     """One file under PATH that is (or claims to be) a team scorecard."""
@@ -64,28 +75,54 @@ class TeamFile:
     file: str  # relative to PATH, with forward slashes
     team: Team | None = None
     entry_paths: list[tuple] = field(default_factory=list)  # aligned with team.objectives + team.indicators
-    positions: dict[tuple, int] = field(default_factory=dict)  # value positions, packed
-    key_positions: dict[tuple, int] = field(default_factory=dict)  # key positions, packed
+    header: dict[str, int] = field(default_factory=dict)  # packed positions of the team's own keys
+    entry_positions: dict[tuple, array] = field(default_factory=dict)  # every entry in the file, valid or not
     problems: list[RawProblem] = field(default_factory=list)
     suppressions: dict[int, frozenset[str]] = field(default_factory=dict)
     invalid_fields: frozenset[str] = frozenset()  # header fields dropped as invalid (already KP002)
 
-    def location(self, path: tuple = (), *, key: bool = False) -> Location:
-        """Where the node at `path` is (its key when `key`), else its nearest known ancestor."""
-        if key and path in self.key_positions:
-            return Location(self.file, *unpack(self.key_positions[path]))
-        while path and path not in self.positions:
-            if path in self.key_positions:
-                return Location(self.file, *unpack(self.key_positions[path]))
-            path = path[:-1]
-        packed = self.positions.get(path)
-        return Location(self.file, *unpack(packed)) if packed is not None else Location(self.file, 1, 1)
+    def location(self, path: tuple = ()) -> Location:
+        """Where the node at `path` is: a team key, an entry, an entry's field key, or an
+        entry's actuals; else its nearest known ancestor."""
+        if len(path) == 1 and path[0] in self.header:
+            return Location(self.file, *unpack(self.header[path[0]]))
+        slots = self.entry_positions.get(path[:2]) if len(path) >= 2 else None
+        if slots is None:
+            return Location(self.file, 1, 1)
+        packed = slots[0]
+        if len(path) >= 4 and path[2] == "actuals" and slots[1]:
+            packed = slots[1]
+        elif len(path) >= 3 and slots[FIELD_SLOTS.get(path[2], 0)]:
+            packed = slots[FIELD_SLOTS.get(path[2], 0)]
+        return Location(self.file, *unpack(packed))
+
+    def entry_lines(self) -> list[int]:
+        """The line where each entry of the file starts."""
+        return sorted(unpack(slots[0])[0] for slots in self.entry_positions.values())
 
     def entries(self) -> Iterator[tuple[Objective | Indicator, tuple]]:
         """Every kept entry with its path in the document."""
         if self.team is None:
             return iter(())
         return zip([*self.team.objectives, *self.team.indicators], self.entry_paths)
+
+
+def compact_positions(values: dict, keys: dict) -> tuple[dict[str, int], dict[tuple, array]]:
+    """From a parsed document's positions, keep what findings point at (see FIELD_SLOTS)."""
+    header = {path[0]: pack(*pos) for path, pos in keys.items() if len(path) == 1 and isinstance(path[0], str)}
+    entries: dict[tuple, array] = {}
+    for path, pos in values.items():
+        if len(path) == 2 and path[0] in SECTION_NAMES and isinstance(path[1], int):
+            slots = array("q", bytes(8 * ENTRY_SLOTS))
+            slots[0] = pack(*pos)
+            entries[path] = slots
+    for path, pos in keys.items():
+        if len(path) == 3 and path[:2] in entries and path[2] in FIELD_SLOTS:
+            entries[path[:2]][FIELD_SLOTS[path[2]]] = pack(*pos)
+    for path, pos in values.items():  # the last actual of each indicator (stale data, KP403)
+        if len(path) == 4 and path[2] == "actuals" and path[:2] in entries:
+            entries[path[:2]][1] = pack(*pos)  # items come in order: the last one stays
+    return header, entries
 
 
 @dataclass(slots=True)

@@ -74,15 +74,20 @@ def _allowed_fields(model: type[BaseModel], loc: tuple) -> list[str]:
     for part in loc:
         if isinstance(part, int):
             continue
-        fields = getattr(current, "model_fields", None)
+        fields = _fields_of(current)
         if not fields or part not in fields:
             break
         annotation = fields[part].annotation
-        nested = [a for a in _flatten(annotation) if isinstance(a, type) and issubclass(a, BaseModel)]
+        nested = [a for a in _flatten(annotation) if isinstance(a, type) and _fields_of(a)]
         if not nested:
             break
         current = nested[0]
-    return list(getattr(current, "model_fields", {}))
+    return list(_fields_of(current) or {})
+
+
+def _fields_of(cls: Any) -> dict | None:
+    """Fields of a pydantic model or pydantic dataclass."""
+    return getattr(cls, "model_fields", None) or getattr(cls, "__pydantic_fields__", None)
 
 
 def _flatten(annotation: Any) -> list:
@@ -110,7 +115,7 @@ def message_for(error: dict, model: type[BaseModel], *, dotted: bool = False) ->
     got = describe(value)
     if kind == "missing":
         return f"missing required field '{name}'"
-    if kind == "extra_forbidden":
+    if kind in ("extra_forbidden", "unexpected_keyword_argument"):
         allowed = _allowed_fields(model, loc[:-1])
         close = difflib.get_close_matches(str(names[-1]), allowed, n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else f"; allowed: {', '.join(allowed)}"
@@ -146,7 +151,7 @@ def message_for(error: dict, model: type[BaseModel], *, dotted: bool = False) ->
         return f"period must be YYYY, YYYY-MM, YYYY-Qn, YYYY-Www or an ISO date; got {got}"
     if kind == "list_type":
         return f"{name} must be a list; got {got}"
-    if kind in ("model_type", "dict_type", "model_attributes_type"):
+    if kind in ("model_type", "dict_type", "model_attributes_type", "dataclass_type", "dataclass_args_type"):
         return f"{name} must be a mapping of fields; got {got}"
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
         words = {"greater_than_equal": "at least", "greater_than": "more than",
@@ -169,7 +174,7 @@ def _issues(exc: ValidationError, doc: Document, base: tuple, model: type[BaseMo
     # A misspelt required field is one problem, not two: `titel` explains the missing `title`.
     misspelt = set()
     for error in errors:
-        if error["type"] == "extra_forbidden":
+        if error["type"] in ("extra_forbidden", "unexpected_keyword_argument"):
             close = difflib.get_close_matches(str(error["loc"][-1]), _allowed_fields(model, error["loc"][:-1]), n=1)
             if close:
                 misspelt.add(tuple(error["loc"][:-1]) + (close[0],))
@@ -184,7 +189,7 @@ def _issues(exc: ValidationError, doc: Document, base: tuple, model: type[BaseMo
         path = base + loc
         if error["type"] == "missing":
             line, column = doc.locate(path[:-1])
-        elif error["type"] == "extra_forbidden":
+        elif error["type"] in ("extra_forbidden", "unexpected_keyword_argument"):
             line, column = doc.locate(path, key=True)
         else:
             line, column = doc.locate(path)

@@ -72,7 +72,7 @@ def duplicate_id(ctx: Context):
     for team, team_file in ctx.scorecard.teams():
         if team.team in first_file:
             yield Problem(f"team '{team.team}' is already declared in {first_file[team.team]}",
-                          team_file.location(("team",), key=True), team.team, None)
+                          team_file.location(("team",)), team.team, None)
             continue
         first_file[team.team] = team_file.file
         seen: dict[str, int] = {}
@@ -80,7 +80,7 @@ def duplicate_id(ctx: Context):
             if entry.id in seen:
                 yield Problem(f"id '{entry.id}' is already used in team '{team.team}' (line {seen[entry.id]}); "
                               "objectives and indicators share one namespace",
-                              team_file.location(path + ("id",), key=True), team.team, entry.id)
+                              team_file.location(path + ("id",)), team.team, entry.id)
             else:
                 seen[entry.id] = team_file.location(path).line
 

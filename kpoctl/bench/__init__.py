@@ -1,0 +1,1 @@
+"""Benchmark support: a generator of large, realistic scorecards."""
