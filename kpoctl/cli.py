@@ -111,10 +111,10 @@ def _codes(values: list[str] | None) -> list[str]:
     return [c.strip() for v in values or [] for c in v.split(",") if c.strip()]
 
 
-def _load(path: Path):
+def _load(path: Path, *, use_cache: bool = True):
     from kpoctl.load import load
 
-    return load(path)
+    return load(path, use_cache=use_cache)
 
 
 def _console():
@@ -142,6 +142,7 @@ def lint(
     ] = None,
     baseline: Annotated[Optional[Path], typer.Option(help="Report only findings not recorded in this baseline file.")] = None,
     write_baseline: Annotated[Optional[Path], typer.Option(help="Record today's findings in this file and exit 0.")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Read every file afresh; neither read nor write .kpoctl_cache/.")] = False,
 ) -> None:
     """Check a scorecard against every rule of the catalogue."""
     from kpoctl.engine import lint as run_lint
@@ -149,7 +150,7 @@ def lint(
     from kpoctl.findings import Severity
     from kpoctl.reporters import REPORTERS, RunInfo
 
-    scorecard = _load(path)
+    scorecard = _load(path, use_cache=not no_cache)
     selection = selection_from(scorecard.settings, _codes(select), _codes(ignore))
     findings = run_lint(scorecard, selection)
     gone: list[dict] = []

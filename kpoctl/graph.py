@@ -91,20 +91,26 @@ class CascadeGraph:
         self._add_edges()
 
     def _add_edges(self) -> None:
-        g, teams, entries = self.g, self.teams, self.entries
+        """Typed edges, added in one call, plus per-kind reverse indexes for the hot lookups."""
+        teams, entries = self.teams, self.entries
+        edges: list[tuple[str, str, str]] = []
         for name, ref in teams.items():
             if ref.team.parent in teams:
-                g.add_edge(name, ref.team.parent, key=PARENT)
+                edges.append((name, ref.team.parent, PARENT))
         for key, ref in entries.items():
             entry = ref.entry
             if isinstance(entry, Objective):
                 if entry.cascades_from in entries:
-                    g.add_edge(key, entry.cascades_from, key=CASCADES_FROM)
+                    edges.append((key, entry.cascades_from, CASCADES_FROM))
                 for target in entry.supports:
                     if f"{ref.team}/{target}" in entries:
-                        g.add_edge(key, f"{ref.team}/{target}", key=SUPPORTS)
+                        edges.append((key, f"{ref.team}/{target}", SUPPORTS))
             elif entry.measures is not None and f"{ref.team}/{entry.measures}" in entries:
-                g.add_edge(key, f"{ref.team}/{entry.measures}", key=MEASURES)
+                edges.append((key, f"{ref.team}/{entry.measures}", MEASURES))
+        self.g.add_edges_from(edges)
+        self._incoming: dict[str, dict[str, list[str]]] = {PARENT: {}, CASCADES_FROM: {}, SUPPORTS: {}, MEASURES: {}}
+        for source, target, kind in edges:
+            self._incoming[kind].setdefault(target, []).append(source)
 
     # --- lookups -------------------------------------------------------------------------
 
@@ -120,21 +126,21 @@ class CascadeGraph:
         cache = self.__dict__.setdefault("_views", {})
         if cache_key not in cache:
             view = nx.DiGraph()
-            view.add_edges_from((u, v) for u, v, k in self.g.edges(keys=True) if k in kinds)
+            view.add_edges_from((u, v) for kind in kinds for v, us in self._incoming[kind].items() for u in us)
             cache[cache_key] = view
         return cache[cache_key]
 
     def measured_by(self, key: str) -> list[EntryRef]:
         """Indicators that measure the objective `key`."""
-        return [self.entries[u] for u, _, k in self.g.in_edges(key, keys=True) if k == MEASURES]
+        return [self.entries[u] for u in self._incoming[MEASURES].get(key, ())]
 
     def supported_by(self, key: str) -> list[EntryRef]:
         """POs that support the KPO `key`."""
-        return [self.entries[u] for u, _, k in self.g.in_edges(key, keys=True) if k == SUPPORTS]
+        return [self.entries[u] for u in self._incoming[SUPPORTS].get(key, ())]
 
     def children(self, team: str) -> list[str]:
         """Teams whose parent is `team`, in name order."""
-        return sorted(u for u, _, k in self.g.in_edges(team, keys=True) if k == PARENT)
+        return sorted(self._incoming[PARENT].get(team, ()))
 
     # --- graph questions -----------------------------------------------------------------
 

@@ -8,6 +8,7 @@ still checked.
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import stat
@@ -120,7 +121,10 @@ def _failed(relative: str, message: str, line: int, column: int) -> TeamFile:
     return TeamFile(file=relative, problems=[RawProblem("KP001", message, line, column)])
 
 
-def load(path: Path, settings: Settings | None = None) -> Scorecard:
+PARALLEL_MIN_FILES = 48  # below this, starting worker processes costs more than it saves
+
+
+def load(path: Path, settings: Settings | None = None, *, use_cache: bool = True, jobs: int | None = None) -> Scorecard:
     """Load the scorecard at PATH (a folder or one team file)."""
     if not path.exists() and not path.is_symlink():
         raise UsageError(f"path does not exist: {path}")
@@ -133,16 +137,105 @@ def load(path: Path, settings: Settings | None = None) -> Scorecard:
     else:
         root = path.parent
         candidates = [path]
-    files: list[TeamFile] = []
-    for candidate in candidates:
-        relative = candidate.relative_to(root).as_posix()
-        try:
-            team_file = read_team_file(candidate, relative, settings)
-        except Exception as exc:  # a bug; never a traceback
-            raise InternalError(f"{candidate}: internal error while reading: {type(exc).__name__}: {exc} "
-                                "(please report this)") from exc
-        if team_file is not None:
-            files.append(team_file)
+    jobs = jobs if jobs is not None else (os.cpu_count() or 1)
+    collector = gc.isenabled()
+    gc.disable()  # the collector would rescan every loaded model again and again
+    try:
+        files = _read_all(root, candidates, settings, use_cache, jobs)
+    finally:
+        if collector:
+            gc.enable()
+    gc.freeze()  # what was loaded lives until exit: keep it out of later collections
     if not files:
         raise UsageError(f"no team file found under {path} (a team file is YAML with a top-level 'team:' key)")
     return Scorecard(root=root, settings=settings, files=files, settings_file=settings_file)
+
+
+def _read_all(root: Path, candidates: list[Path], settings: Settings, use_cache: bool, jobs: int) -> list[TeamFile]:
+    relatives = [c.relative_to(root).as_posix() for c in candidates]
+    results: list = [None] * len(candidates)
+    pending: list[int] = list(range(len(candidates)))
+    cache = None
+    keys: dict[int, str] = {}
+    if use_cache:
+        from kpoctl.cache import MISS, Cache
+
+        cache = Cache(root, settings)
+        if cache.enabled:
+            pending = []
+            for index, candidate in enumerate(candidates):
+                content = _regular_bytes(candidate, settings)
+                if content is None:
+                    pending.append(index)  # unreadable, oversized or not a file: read the usual way
+                    continue
+                keys[index] = cache.key(relatives[index], content)
+                hit = cache.get(keys[index])
+                if hit is MISS:
+                    pending.append(index)
+                else:
+                    results[index] = hit
+        else:
+            cache = None
+    jobs_list = [(candidates[i], relatives[i]) for i in pending]
+    for index, result in zip(pending, _read_many(jobs_list, settings, jobs)):
+        results[index] = result
+        if cache is not None and index in keys:
+            cache.put(keys[index], result)
+    if cache is not None and len(candidates) > 1:
+        cache.prune()
+    return [r for r in results if r is not None]
+
+
+def _regular_bytes(path: Path, settings: Settings) -> bytes | None:
+    """The bytes of a regular file within the size limit, else None."""
+    try:
+        info = os.stat(path, follow_symlinks=False)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > settings.max_file_mb * 1_000_000:
+            return None
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError:
+        return None
+
+
+def _read_many(jobs_list: list[tuple[Path, str]], settings: Settings, jobs: int):
+    """read_team_file over many files, in worker processes when there are enough."""
+    if jobs <= 1 or len(jobs_list) < PARALLEL_MIN_FILES:
+        for candidate, relative in jobs_list:
+            yield _read_guarded(candidate, relative, settings)
+        return
+    import multiprocessing
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    chunk = max(1, min(64, len(jobs_list) // (jobs * 8)))
+    with context.Pool(processes=min(jobs, 8), initializer=_init_worker, initargs=(settings,)) as pool:
+        for outcome in pool.imap(_worker_read, jobs_list, chunksize=chunk):
+            if isinstance(outcome, InternalError):
+                raise outcome
+            yield outcome
+
+
+_worker_settings: Settings | None = None
+
+
+def _init_worker(settings: Settings) -> None:
+    global _worker_settings
+    _worker_settings = settings
+    gc.disable()  # each result is sent back and dropped; nothing lives long enough to need it
+
+
+def _worker_read(job: tuple[Path, str]):
+    candidate, relative = job
+    try:
+        return _read_guarded(candidate, relative, _worker_settings)
+    except InternalError as exc:
+        return exc
+
+
+def _read_guarded(candidate: Path, relative: str, settings: Settings) -> TeamFile | None:
+    try:
+        return read_team_file(candidate, relative, settings)
+    except Exception as exc:  # a bug; never a traceback
+        raise InternalError(f"{candidate}: internal error while reading: {type(exc).__name__}: {exc} "
+                            "(please report this)") from None

@@ -123,6 +123,19 @@ class Actual:
     value: Number = Field(description="The measured value, a number in the indicator's unit.")
     note: Str | None = Field(default=None, description="Optional remark on this value.")
 
+    def __reduce__(self):
+        # Pickling (worker processes, the signed cache) rebuilds an already validated
+        # value without the dataclass's slow generic __setstate__.
+        return (_rebuild_actual, (self.period, self.value, self.note))
+
+
+def _rebuild_actual(period: str, value: float, note: str | None) -> Actual:
+    actual = object.__new__(Actual)
+    object.__setattr__(actual, "period", period)
+    object.__setattr__(actual, "value", value)
+    object.__setattr__(actual, "note", note)
+    return actual
+
 
 class Objective(_Strict):
     """A KPO or PO: what a team wants to achieve."""

@@ -28,6 +28,14 @@ class Result:
         return json.loads(self.stdout)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache_secret(tmp_path_factory):
+    """Keep the cache's signing secret out of the real home folder."""
+    import os
+
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
+
+
 @pytest.fixture
 def run_cli(monkeypatch):
     """Run kpoctl in-process; exceptions propagate so a crash fails the test loudly."""
