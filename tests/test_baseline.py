@@ -11,7 +11,7 @@ from conftest import EXAMPLES
 
 def copy_broken(tmp_path):
     target = tmp_path / "card"
-    shutil.copytree(EXAMPLES / "broken", target)
+    shutil.copytree(EXAMPLES / "broken", target, ignore=shutil.ignore_patterns(".kpoctl_cache"))
     return target
 
 

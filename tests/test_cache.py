@@ -31,7 +31,7 @@ def lint_json(run_cli, folder, *extra):
 @pytest.mark.parametrize("source", ["broken", "generated"])
 def test_lint_with_and_without_cache_is_identical(run_cli, tmp_path, generated, source):
     folder = tmp_path / "card"
-    shutil.copytree(EXAMPLES / "broken" if source == "broken" else generated, folder)
+    shutil.copytree(EXAMPLES / "broken" if source == "broken" else generated, folder, ignore=shutil.ignore_patterns(CACHE_DIR))
     plain = lint_json(run_cli, folder, "--no-cache")
     assert not (folder / CACHE_DIR).exists()
     cold = lint_json(run_cli, folder)
@@ -48,7 +48,7 @@ def test_lint_with_and_without_cache_is_identical(run_cli, tmp_path, generated, 
 
 def test_corrupt_entries_are_ignored_and_rewritten(run_cli, tmp_path):
     folder = tmp_path / "card"
-    shutil.copytree(EXAMPLES / "best-company", folder)
+    shutil.copytree(EXAMPLES / "best-company", folder, ignore=shutil.ignore_patterns(CACHE_DIR))
     expected = lint_json(run_cli, folder)
     for entry in (folder / CACHE_DIR / "v1").iterdir():
         entry.write_bytes(b"garbage")
@@ -66,7 +66,7 @@ class _Exploit:
 
 def test_a_forged_entry_is_never_unpickled(run_cli, tmp_path):
     folder = tmp_path / "card"
-    shutil.copytree(EXAMPLES / "best-company", folder)
+    shutil.copytree(EXAMPLES / "best-company", folder, ignore=shutil.ignore_patterns(CACHE_DIR))
     expected = lint_json(run_cli, folder)
     marker = tmp_path / "pwned"
     for entry in (folder / CACHE_DIR / "v1").iterdir():
@@ -77,6 +77,6 @@ def test_a_forged_entry_is_never_unpickled(run_cli, tmp_path):
 
 def test_a_read_only_cache_folder_does_not_stop_lint(run_cli, tmp_path):
     folder = tmp_path / "card"
-    shutil.copytree(EXAMPLES / "best-company", folder)
+    shutil.copytree(EXAMPLES / "best-company", folder, ignore=shutil.ignore_patterns(CACHE_DIR))
     (folder / CACHE_DIR).write_text("not a folder")
     assert lint_json(run_cli, folder) == lint_json(run_cli, folder, "--no-cache")
