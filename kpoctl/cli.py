@@ -218,6 +218,15 @@ def orphans(
 class TreeFormat(str, Enum):
     text = "text"
     json = "json"
+    mermaid = "mermaid"
+    dot = "dot"
+
+
+class ReportFormat(str, Enum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+    html = "html"
 
 
 @app.command()
@@ -236,16 +245,70 @@ def tree(
 
     scorecard = _load(path)
     graph = CascadeGraph(scorecard)
+    _check_team(graph, team, path)
+    roots = tree_roots(graph, team, depth)
+    if output_format is TreeFormat.json:
+        _print_json(roots)
+    elif output_format in (TreeFormat.mermaid, TreeFormat.dot):
+        from kpoctl.views.tree import node_statuses, render_dot, render_mermaid
+
+        render = render_mermaid if output_format is TreeFormat.mermaid else render_dot
+        sys.stdout.write(render(roots, node_statuses(graph)))
+    else:
+        render_tree(roots, _console())
+
+
+def _check_team(graph, team: str | None, path: Path) -> None:
     if team is not None and team not in graph.teams:
         import difflib
 
         close = difflib.get_close_matches(team, list(graph.teams), n=1)
         raise UsageProblem(f"no team {team!r} in {path}" + (f"; did you mean {close[0]!r}?" if close else ""))
-    roots = tree_roots(graph, team, depth)
-    if output_format is TreeFormat.json:
-        _print_json(roots)
+
+
+@app.command()
+@guarded
+def report(
+    path: PathArg = Path("."),
+    team: Annotated[Optional[str], typer.Option(help="Only this team.")] = None,
+    output_format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] = ReportFormat.text,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout.")] = None,
+) -> None:
+    """The meeting report: each KPI/PI with target, latest actual, trend, status and owner."""
+    from kpoctl.graph import CascadeGraph
+    from kpoctl.views import report as view
+
+    scorecard = _load(path)
+    graph = CascadeGraph(scorecard)
+    _check_team(graph, team, path)
+    reports = view.build_report(graph, team)
+    if output_format is ReportFormat.json:
+        import json
+
+        text = json.dumps(view.report_rows(reports), indent=2, ensure_ascii=False) + "\n"
+    elif output_format is ReportFormat.markdown:
+        text = view.render_markdown(reports)
+    elif output_format is ReportFormat.html:
+        from kpoctl.views.html import render_html
+        from kpoctl.views.tree import node_statuses, tree_roots
+
+        title = f"Meeting report: {team}" if team else "Meeting report"
+        text = render_html(reports, tree_roots(graph, team), node_statuses(graph), title)
     else:
-        render_tree(roots, _console())
+        if output is not None:
+            raise UsageProblem("--output takes json, markdown or html; text goes to the terminal")
+        view.render_text(reports, _console())
+        return
+    if output is None:
+        sys.stdout.write(text)
+        return
+    from kpoctl.atomic import write_text_atomic
+
+    try:
+        write_text_atomic(output, text)
+    except OSError as exc:
+        raise UsageProblem(f"cannot write {output}: {exc.strerror or exc}") from None
+    sys.stderr.write(f"kpoctl: wrote {output}\n")
 
 
 class SchemaKind(str, Enum):
@@ -315,6 +378,80 @@ def init(
     for written in scaffold(path, force=force, top=top):
         sys.stderr.write(f"kpoctl: wrote {written}\n")
     sys.stderr.write(f"kpoctl: next: edit the files, then `kpoctl lint {path}`\n")
+
+
+@app.command()
+@guarded
+def record(
+    indicator: Annotated[str, typer.Argument(help="TEAM/INDICATOR, e.g. unit-1/otif-rate.")],
+    value: Annotated[str, typer.Argument(help="The measured value, a number.")],
+    path: PathArg = Path("."),
+    period: Annotated[
+        Optional[str], typer.Option(help="YYYY, YYYY-MM, YYYY-Qn, YYYY-Www or a date; default: the current period.")
+    ] = None,
+    replace: Annotated[bool, typer.Option("--replace", help="Change the value of a period already recorded.")] = False,
+) -> None:
+    """Append an actual to an indicator in its file, leaving every other byte as it was."""
+    from kpoctl.graph import CascadeGraph
+    from kpoctl.record import parse_value
+    from kpoctl.record import record as write_actual
+
+    number = parse_value(value)
+    if indicator.count("/") != 1:
+        raise UsageProblem(f"name the indicator as TEAM/INDICATOR; got {indicator!r}")
+    team_id, indicator_id = indicator.split("/")
+    scorecard = _load(path, use_cache=False)
+    graph = CascadeGraph(scorecard)
+    _check_team(graph, team_id, path)
+    team_file = scorecard.root / graph.teams[team_id].file.file
+    done = write_actual(team_file, team_id, indicator_id, number, period=period, replace=replace,
+                        today=scorecard.today, settings=scorecard.settings)
+    verb = "replaced" if done.replaced else "recorded"
+    sys.stderr.write(f"kpoctl: {verb} {indicator} = {value} for {done.period} in {team_file}\n")
+
+
+class DiffFormat(str, Enum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+@app.command()
+@guarded
+def diff(
+    revisions: Annotated[
+        list[str], typer.Argument(help="REV [REV2] [PATH]: compare REV with REV2 (default: the working tree).")
+    ],
+    output_format: Annotated[DiffFormat, typer.Option("--format", "-f", help="Output format.")] = DiffFormat.text,
+) -> None:
+    """What changed in the scorecard between two git revisions: entries, targets, cascades, owners, levels."""
+    from kpoctl import diff as differ
+    from kpoctl.settings import find_settings, load_settings
+
+    if not 1 <= len(revisions) <= 3:
+        raise UsageProblem("usage: kpoctl diff REV [REV2] [PATH]")
+    path = Path(".")
+    if len(revisions) > 1 and Path(revisions[-1]).exists():
+        path = Path(revisions[-1])
+        revisions = revisions[:-1]
+    if not path.exists():
+        raise UsageProblem(f"path does not exist: {path}")
+    settings = load_settings(find_settings(path))
+    old_rev = revisions[0]
+    old = differ.teams_at(old_rev, path, settings)
+    if len(revisions) == 2:
+        new_rev = revisions[1]
+        new = differ.teams_at(new_rev, path, settings)
+    else:
+        new_rev = "working tree"
+        new = differ.teams_now(path, settings) if any(path.rglob("*.y*ml")) or path.is_file() else {}
+    changes = differ.compare(old, new)
+    if output_format is DiffFormat.json:
+        _print_json([c.to_dict() for c in changes])
+    elif output_format is DiffFormat.markdown:
+        sys.stdout.write(differ.render_markdown(changes, old_rev, new_rev))
+    else:
+        differ.render_text(changes, _console(), old_rev, new_rev)
 
 
 def main() -> None:

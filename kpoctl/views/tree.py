@@ -87,3 +87,90 @@ def render_tree(roots: list[dict], console: Console) -> None:
             for child in node["children"]:
                 stack.append((branch.add(_label(child)), child))
         console.print(tree)
+
+
+# --- pictures: Mermaid and Graphviz, nodes coloured by status ----------------------------
+
+COLOURS = {"on track": "#2da44e", "at risk": "#d4a72c", "off track": "#cf222e", "no data": "#afb8c1"}
+_WORST = ("off track", "at risk", "no data", "on track")
+
+
+def node_statuses(graph: CascadeGraph) -> dict[tuple, str]:
+    """(team, id) -> status of each KPI/PI, and of each objective (the worst of its indicators)."""
+    from kpoctl.status import status
+
+    found: dict[tuple, str] = {}
+    for refs in graph.entries_by_team.values():
+        for ref in refs:
+            if isinstance(ref.entry, Indicator):
+                state = status(ref.entry)
+                if state is not None:
+                    found[(ref.team, ref.entry.id)] = state
+    for refs in graph.entries_by_team.values():
+        for ref in refs:
+            if isinstance(ref.entry, Objective):
+                states = [found[(i.team, i.entry.id)] for i in graph.measured_by(ref.key) if (i.team, i.entry.id) in found]
+                if states:
+                    found[(ref.team, ref.entry.id)] = min(states, key=_WORST.index)
+    return found
+
+
+def _walk(roots: list[dict]):
+    """(parent node or None, node) for every node, depth first."""
+    stack = [(None, root) for root in reversed(roots)]
+    while stack:
+        parent, node = stack.pop()
+        yield parent, node
+        stack.extend((node, child) for child in reversed(node["children"]))
+
+
+def _node_id(node: dict) -> str:
+    raw = node["team"] if node["kind"] == "team" else f"{node['team']}/{node['id']}"
+    import zlib
+
+    return "n_" + "".join(c if c.isalnum() else "_" for c in raw) + f"_{zlib.crc32(raw.encode()):08x}"
+
+
+def render_mermaid(roots: list[dict], statuses: dict[tuple, str]) -> str:
+    def label(node: dict) -> str:
+        text = node["title"] if node["kind"] == "team" else f"{node['level']} {node['id']}: {node['title']}"
+        return text.replace('"', "#quot;").replace("\n", " ")
+
+    lines = ["flowchart TD"]
+    used: set[str] = set()
+    for parent, node in _walk(roots):
+        nid = _node_id(node)
+        shape = ('[["', '"]]') if node["kind"] == "team" else ('("', '")') if node["kind"] == "objective" else ('["', '"]')
+        lines.append(f"  {nid}{shape[0]}{label(node)}{shape[1]}")
+        if parent is not None:
+            lines.append(f"  {_node_id(parent)} --> {nid}")
+        state = statuses.get((node["team"], node["id"])) if node["kind"] != "team" else None
+        if state:
+            cls = state.replace(" ", "_")
+            lines.append(f"  class {nid} {cls}")
+            used.add(state)
+    for state in sorted(used):
+        lines.append(f"  classDef {state.replace(' ', '_')} fill:{COLOURS[state]},color:#fff,stroke:#333")
+    return "\n".join(lines) + "\n"
+
+
+def render_dot(roots: list[dict], statuses: dict[tuple, str]) -> str:
+    def quote(text: str) -> str:
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    lines = ["digraph cascade {", "  rankdir=TB;", '  node [fontname="Helvetica", fontsize=10];']
+    for parent, node in _walk(roots):
+        nid = _node_id(node)
+        if node["kind"] == "team":
+            attrs = f'label={quote(node["team"] + ": " + node["title"])}, shape=box, style="bold"'
+        else:
+            state = statuses.get((node["team"], node["id"]))
+            fill = COLOURS.get(state, "#ffffff")
+            shape = "ellipse" if node["kind"] == "objective" else "note"
+            attrs = (f'label={quote(node["level"] + " " + node["id"] + chr(10) + node["title"])}, shape={shape}, '
+                     f'style=filled, fillcolor="{fill}"' + (f", tooltip={quote(state)}" if state else ""))
+        lines.append(f"  {nid} [{attrs}];")
+        if parent is not None:
+            lines.append(f"  {_node_id(parent)} -> {nid};")
+    lines.append("}")
+    return "\n".join(lines) + "\n"

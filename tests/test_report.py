@@ -1,0 +1,105 @@
+"""The meeting report in every format, the cascade as pictures, and the HTML checked by a
+real headless browser."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+
+import pytest
+
+from conftest import EXAMPLES, write_files
+
+STATUS_VALUES = {"on track", "at risk", "off track", "no data"}
+ROW_KEYS = ["team", "id", "level", "name", "unit", "target", "direction", "latest", "period", "status", "owner"]
+
+
+def test_report_json_has_the_shape_of_cli_md(run_cli):
+    rows = run_cli("report", EXAMPLES / "best-company", "--format", "json").json()
+    assert all(list(r) == ROW_KEYS for r in rows)
+    assert all(r["status"] in STATUS_VALUES for r in rows)
+    otif = next(r for r in rows if (r["team"], r["id"]) == ("unit-1", "otif-rate"))
+    assert otif == {"team": "unit-1", "id": "otif-rate", "level": "KPI", "name": "OTIF rate of Unit 1", "unit": "%",
+                    "target": 95.0, "direction": "at_least", "latest": 94.6, "period": "2026-10",
+                    "status": "at risk", "owner": "Logistics lead"}
+    assert {r["status"] for r in rows} == {"on track", "at risk", "off track"}
+    assert not any(r["level"] == "context" for r in rows)
+
+
+def test_report_puts_kpis_first_and_off_track_first(run_cli):
+    rows = [r for r in run_cli("report", EXAMPLES / "best-company", "--team", "unit-1", "-f", "json").json()]
+    assert rows[0]["level"] == "KPI"
+    pis = [r["status"] for r in rows[1:]]
+    order = ["off track", "at risk", "on track", "no data"]
+    assert pis == sorted(pis, key=order.index)
+
+
+def test_report_text_shows_status_trend_and_notes(run_cli):
+    text = run_cli("report", EXAMPLES / "broken").stdout
+    assert "✖ off track" in text and "○ no data" in text
+    assert "KP403" in text and "KP409" in text  # stale and no-actions notes beside their rows
+    assert "acme: 1 off track, 1 on track" in text.splitlines()
+    assert "sales: 1 off track, 3 no data" in text.splitlines()
+
+
+def test_report_markdown(run_cli):
+    text = run_cli("report", EXAMPLES / "best-company", "--format", "markdown").stdout
+    assert text.startswith("# Meeting report")
+    assert "## unit-1: Unit 1 management team (monthly meeting)" in text
+    assert "| KPI | OTIF rate of Unit 1 (`otif-rate`) | ≥ 95% | 94.6% (2026-10) |" in text
+    assert "🔴 off track" in text
+
+
+def test_report_unknown_team_is_exit_2(run_cli):
+    result = run_cli("report", EXAMPLES / "best-company", "--team", "unit-9")
+    assert result.exit_code == 2 and "did you mean 'unit-1'" in result.stderr
+
+
+def test_tree_mermaid_and_dot_colour_nodes_by_status(run_cli):
+    mermaid = run_cli("tree", EXAMPLES / "best-company", "--format", "mermaid").stdout
+    assert mermaid.startswith("flowchart TD\n")
+    assert "classDef off_track fill:#cf222e" in mermaid
+    assert '("KPO otif: Deliver 95% of orders on time and in full")' in mermaid
+    dot = run_cli("tree", EXAMPLES / "best-company", "--format", "dot").stdout
+    assert dot.startswith("digraph cascade {") and dot.rstrip().endswith("}")
+    assert 'fillcolor="#cf222e"' in dot and 'fillcolor="#d4a72c"' in dot
+    assert dot.count("->") == mermaid.count("-->")
+
+
+def test_html_report_is_one_self_contained_file(run_cli, tmp_path):
+    out = tmp_path / "report.html"
+    result = run_cli("report", EXAMPLES / "broken", "--format", "html", "--output", out)
+    assert result.exit_code == 0
+    html = out.read_text()
+    assert html.startswith("<!DOCTYPE html>")
+    assert "<script" not in html and "http://" not in html and "https://" not in html
+    assert "@media print" in html
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(CHROMIUM is None and not os.environ.get("CI"), reason="chromium is not installed (.ci/run installs it)")
+def test_html_report_in_a_headless_browser(run_cli, tmp_path):
+    """Chromium loads the page, it shows every team and status, and logs no console error."""
+    assert CHROMIUM, "CI must install chromium (see .ci/run)"
+    out = tmp_path / "report.html"
+    run_cli("report", EXAMPLES / "broken", "--format", "html", "--output", out)
+    profile = tmp_path / "profile"
+    flags = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             f"--user-data-dir={profile}", "--enable-logging=stderr", "--v=0"]
+    dom = subprocess.run([*flags, "--dump-dom", out.as_uri()], capture_output=True, text=True, timeout=120)
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    for team in ("acme", "sales", "east", "it"):
+        assert f'id="team-{team}"' in dom.stdout
+    for state in ("on-track", "off-track", "no-data"):
+        assert f'data-status="{state}"' in dom.stdout
+    assert "Cascade" in dom.stdout
+    console = [line for line in dom.stderr.splitlines() if "CONSOLE" in line or "Uncaught" in line]
+    assert console == []
+    shot = tmp_path / "report.png"
+    subprocess.run([*flags, f"--screenshot={shot}", "--window-size=1200,1600", out.as_uri()],
+                   capture_output=True, timeout=120)
+    assert shot.exists() and shot.stat().st_size > 10_000
