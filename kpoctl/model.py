@@ -44,7 +44,20 @@ Ref = Annotated[str, Strict(), StringConstraints(pattern=REF_PATTERN)]
 Text = Annotated[str, Strict(), StringConstraints(min_length=1)]
 Number = Annotated[float, Strict(), Field(allow_inf_nan=False)]
 NonNegative = Annotated[float, Strict(), Field(ge=0, allow_inf_nan=False)]
-Date = Annotated[dt.date, Strict()]
+
+
+def _iso_date(value: Any) -> Any:
+    """A YAML date, or the same date quoted ("2026-12-31"): unambiguous, and what JSON
+    writers produce. Times, numbers and other text stay errors."""
+    if type(value) is str and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
+Date = Annotated[dt.date, Strict(), BeforeValidator(_iso_date)]
 
 
 def _none_to_empty(value: Any) -> Any:

@@ -146,7 +146,7 @@ def message_for(error: dict, model: type[BaseModel], *, dotted: bool = False) ->
             return f"{name} is not a real date: {got}"
         if isinstance(value, dt.datetime):
             return f"{name} must be a date without a time (YYYY-MM-DD); got {got}"
-        return f"{name} must be a date (YYYY-MM-DD, unquoted); got {got}"
+        return f"{name} must be a date (YYYY-MM-DD); got {got}"
     if kind == "period":
         return f"period must be YYYY, YYYY-MM, YYYY-Qn, YYYY-Www or an ISO date; got {got}"
     if kind == "list_type":

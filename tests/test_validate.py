@@ -52,7 +52,7 @@ def test_a_valid_team_has_no_issue():
         ("    name: OTIF rate\n", "    name: OTIF rate\n    target: {value: 99999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999999, direction: at_least}\n", 13, 21,
          "value must be a number a float can hold"),
         ("    title: Deliver", "    due: 2026-02-30\n    title: Deliver", 7, 10, "due is not a real date: '2026-02-30'"),
-        ("    title: Deliver", "    due: tomorrow\n    title: Deliver", 7, 10, "due must be a date (YYYY-MM-DD, unquoted); got 'tomorrow'"),
+        ("    title: Deliver", "    due: tomorrow\n    title: Deliver", 7, 10, "due must be a date (YYYY-MM-DD); got 'tomorrow'"),
         ("    name: OTIF rate\n", "    name: OTIF rate\n    actuals:\n      - {period: 2026-13, value: 1}\n", 14, 18,
          "period must be YYYY, YYYY-MM, YYYY-Qn, YYYY-Www or an ISO date; got '2026-13'"),
         ("    name: OTIF rate\n", "    name: OTIF rate\n    rollup: sideways\n", 13, 13,

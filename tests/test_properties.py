@@ -1,0 +1,177 @@
+"""Properties of the whole pipeline over generated scorecards (hypothesis).
+
+Valid scorecards, and valid ones with random mutations (fields dropped, retyped,
+renamed, references pointed elsewhere, ids duplicated, parents looped), fed to every
+command in every format: no exception escapes, exit codes are those of CLI.md, JSON
+parses and has its shape, every finding lies inside its file, the same input gives
+the same output, and a valid scorecard gives no error.
+
+CI runs the `ci` profile; `HYPOTHESIS_PROFILE=long python -m pytest tests/test_properties.py`
+runs thousands of examples.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from kpoctl.cli import app
+
+settings.register_profile("ci", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("long", max_examples=3000, deadline=None, suppress_health_check=list(HealthCheck))
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+# Every command in every format costs about a second per example: a tenth of the examples.
+EVERY_FORMAT = settings(max_examples=max(10, settings().max_examples // 10))
+
+SLUG = st.from_regex(r"[a-z][a-z0-9]{0,6}", fullmatch=True)
+WORDS = st.lists(st.sampled_from(["deliver", "95%", "of", "orders", "on", "time", "reach", "cost", "10", "EUR"]),
+                 min_size=4, max_size=7).map(" ".join)
+FINDING_KEYS = ["code", "severity", "message", "file", "line", "column", "team", "id"]
+
+
+@st.composite
+def scorecards(draw) -> dict[str, dict]:
+    """A valid scorecard: {file name: team data}, parents before children."""
+    count = draw(st.integers(1, 5))
+    names = draw(st.lists(SLUG, min_size=count, max_size=count, unique=True))
+    teams: dict[str, dict] = {}
+    for index, name in enumerate(names):
+        parent = names[draw(st.integers(0, index - 1))] if index else None
+        team: dict = {"team": name, "name": f"Team {name}", "owner": "Head", "meeting": "monthly"}
+        if parent:
+            team["parent"] = parent
+        objectives, indicators = [], []
+        for k in range(draw(st.integers(1, 3))):
+            kpo = {"id": f"k{k}", "level": "KPO", "title": draw(WORDS), "due": "2026-12-31",
+                   "perspective": draw(st.sampled_from(["financial", "customer", "process", "learning"]))}
+            if parent:
+                kpo["cascades_from"] = f"{parent}/k0"
+            objectives.append(kpo)
+            direction = draw(st.sampled_from(["at_least", "at_most", "equal"]))
+            values = draw(st.lists(st.floats(0, 200, allow_nan=False).map(lambda v: round(v, 1)), max_size=4))
+            indicators.append({
+                "id": f"k{k}-kpi", "level": "KPI", "measures": f"k{k}", "name": draw(WORDS), "unit": "%",
+                "timing": draw(st.sampled_from(["leading", "lagging"])), "frequency": "monthly", "owner": "Lead",
+                "target": {"value": draw(st.integers(1, 100)), "direction": direction},
+                "actions": ["Review"],
+                "actuals": [{"period": f"2026-{m + 1:02d}", "value": v} for m, v in enumerate(values)],
+            })
+        if draw(st.booleans()):
+            objectives.append({"id": "po", "level": "PO", "role": "enabling", "supports": "k0",
+                               "title": draw(WORDS), "due": "2026-12-31"})
+            indicators.append({"id": "po-pi", "level": "PI", "measures": "po", "name": draw(WORDS),
+                               "timing": "leading", "frequency": "weekly", "owner": "Lead"})
+        if draw(st.booleans()):
+            indicators.append({"id": "ctx", "level": "context", "name": "Weather"})
+        team["objectives"], team["indicators"] = objectives, indicators
+        teams[f"{name}.yaml"] = team
+    return teams
+
+
+JUNK = st.one_of(st.none(), st.booleans(), st.integers(-10**20, 10**20), st.floats(), st.text(max_size=8),
+                 st.lists(st.integers(), max_size=2), st.dictionaries(st.text(max_size=3), st.integers(), max_size=2))
+
+
+@st.composite
+def mutated(draw) -> dict[str, dict]:
+    teams = draw(scorecards())
+    for _ in range(draw(st.integers(1, 4))):
+        team = teams[draw(st.sampled_from(sorted(teams)))]
+        pool = [team] + [e for section in ("objectives", "indicators") if isinstance(team.get(section), list)
+                         for e in team[section] if isinstance(e, dict)]
+        target = draw(st.sampled_from(pool))
+        action = draw(st.sampled_from(["drop", "retype", "rename", "repoint", "duplicate", "loop"]))
+        if action in ("drop", "retype", "rename") and target:
+            key = draw(st.sampled_from(sorted(target)))
+            if action == "drop":
+                target.pop(key)
+            elif action == "retype":
+                target[key] = draw(JUNK)
+            else:
+                target[key + "x"] = target.pop(key)
+        elif action == "repoint":
+            target[draw(st.sampled_from(["measures", "supports", "cascades_from", "parent"]))] = draw(
+                st.sampled_from(["nope", "k0", "po", "x/k0", *[str(t.get("team")) for t in teams.values()]]))
+        elif action == "duplicate" and isinstance(team.get("indicators"), list) and team["indicators"]:
+            team["indicators"].append(team["indicators"][0])
+        elif action == "loop":
+            team["parent"] = draw(st.sampled_from([str(t.get("team")) for t in teams.values()]))
+    return teams
+
+
+def write(folder: Path, teams: dict[str, dict]) -> None:
+    (folder / "kpoctl.yaml").write_text("today: 2026-11-21\n")
+    for name, data in teams.items():
+        # JSON is YAML: every generated value is written exactly, quotes and all
+        (folder / name).write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n")
+
+
+def run(folder: Path, *args: str):
+    return CliRunner().invoke(app, [*args, str(folder)], catch_exceptions=False, env={"NO_COLOR": "1"})
+
+
+def check_lint(folder: Path) -> list[dict]:
+    """lint's JSON: the exit codes of CLI.md, the keys, positions inside the file, determinism."""
+    lint = run(folder, "lint", "--format", "json", "--no-cache")
+    if lint.exit_code == 2:  # every `team:` key mutated away: a usage error by CLI.md, one line
+        assert lint.stderr.startswith("kpoctl: error: no team file found") and lint.stdout == ""
+        return []
+    assert lint.exit_code in (0, 1), lint.stderr
+    findings = json.loads(lint.stdout)
+    for f in findings:
+        assert list(f)[:8] == FINDING_KEYS
+        lines = (folder / f["file"]).read_text().splitlines() or [""]
+        assert 1 <= f["line"] <= len(lines), f
+        assert 1 <= f["column"] <= len(lines[f["line"] - 1]) + 1, f
+    again = run(folder, "lint", "--format", "json", "--no-cache")
+    assert again.stdout == lint.stdout  # deterministic
+    return findings
+
+
+def check_every_command(folder: Path) -> None:
+    lint = run(folder, "lint", "--format", "json", "--no-cache")
+    if lint.exit_code == 2:
+        return
+    for fmt in ("text", "sarif", "github", "junit"):
+        assert run(folder, "lint", "--format", fmt, "--no-cache").exit_code == lint.exit_code
+    for command, formats in (("count", ("text", "json")), ("orphans", ("text", "json")),
+                             ("tree", ("text", "json", "mermaid", "dot")),
+                             ("report", ("text", "json", "markdown", "html"))):
+        for fmt in formats:
+            result = run(folder, command, "--format", fmt)
+            assert result.exit_code in (0, 1), (command, fmt, result.stderr)
+            if fmt == "json":
+                assert isinstance(json.loads(result.stdout), list)
+
+
+def _in_folder(teams: dict[str, dict], check) -> list[dict] | None:
+    folder = Path(tempfile.mkdtemp())
+    try:
+        write(folder, teams)
+        return check(folder)
+    finally:
+        shutil.rmtree(folder)
+
+
+@given(scorecards())
+def test_valid_scorecards_have_no_errors(teams):
+    findings = _in_folder(teams, check_lint)
+    assert [f for f in findings if f["severity"] == "error"] == []
+
+
+@given(mutated())
+def test_mutated_scorecards_lint_cleanly(teams):
+    _in_folder(teams, check_lint)
+
+
+@EVERY_FORMAT
+@given(st.one_of(scorecards(), mutated()))
+def test_every_command_in_every_format_survives(teams):
+    _in_folder(teams, check_every_command)
