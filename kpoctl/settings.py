@@ -50,4 +50,4 @@ def load_settings(path: Path | None) -> Settings:
         line, column = doc.locate(tuple(error["loc"]), key=error["type"] == "extra_forbidden")
         more = len(exc.errors()) - 1
         extra = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
-        raise SettingsError(f"{path}:{line}:{column}: invalid settings: {message_for(error, Settings, dotted=True)}{extra}") from None
+        raise SettingsError(f"{path}:{line}:{column}: invalid settings: {message_for(error, Settings, dotted=True, data=doc.data)}{extra}") from None

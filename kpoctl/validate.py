@@ -104,9 +104,28 @@ def _expected_choices(ctx: dict) -> str:
     return ctx.get("expected", "").replace("'", "").replace(" or ", ", ")
 
 
-def message_for(error: dict, model: type[BaseModel], *, dotted: bool = False) -> str:
+def clean_loc(loc: tuple, data: Any) -> tuple:
+    """The error's path in the user's data, without pydantic's own steps (union members,
+    validator names): a step is kept when the data has it, or when it is the last one and
+    names a field missing from a mapping. Field names are the user's text, so no pattern
+    on the step itself could tell them apart."""
+    kept = []
+    current = data
+    for index, part in enumerate(loc):
+        if isinstance(current, dict) and part in current:
+            kept.append(part)
+            current = current[part]
+        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+            kept.append(part)
+            current = current[part]
+        elif index == len(loc) - 1 and isinstance(current, dict):
+            kept.append(part)  # a missing field of this mapping
+    return tuple(kept)
+
+
+def message_for(error: dict, model: type[BaseModel], *, dotted: bool = False, data: Any = None) -> str:
     """One clear sentence for one pydantic error; `dotted` names the field by its full path."""
-    loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and ("[" in p or p in _UNION_TAGS)))
+    loc = clean_loc(tuple(error["loc"]), data)
     names = [p for p in loc if isinstance(p, str)]
     name = (".".join(str(p) for p in loc) if dotted else names[-1]) if names else "value"
     kind = error["type"]
@@ -117,7 +136,7 @@ def message_for(error: dict, model: type[BaseModel], *, dotted: bool = False) ->
         return f"missing required field '{name}'"
     if kind in ("extra_forbidden", "unexpected_keyword_argument"):
         allowed = _allowed_fields(model, loc[:-1])
-        close = difflib.get_close_matches(str(names[-1]), allowed, n=1)
+        close = difflib.get_close_matches(str(names[-1]) if names else "", allowed, n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else f"; allowed: {', '.join(allowed)}"
         return f"unknown field '{name}'{hint}"
     if name == "rollup":
@@ -164,10 +183,8 @@ def message_for(error: dict, model: type[BaseModel], *, dotted: bool = False) ->
     return f"{name}: {error['msg']}; got {got}"
 
 
-_UNION_TAGS = {"str", "int", "float", "date", "list", "dict", "none"}
-
-
 def _issues(exc: ValidationError, doc: Document, base: tuple, model: type[BaseModel]) -> list[Issue]:
+    data = doc.data
     issues: list[Issue] = []
     seen: set[tuple] = set()
     errors = exc.errors(include_url=False)
@@ -181,8 +198,8 @@ def _issues(exc: ValidationError, doc: Document, base: tuple, model: type[BaseMo
     for error in errors:
         if error["type"] == "missing" and tuple(error["loc"]) in misspelt:
             continue
-        loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and ("[" in p or p in _UNION_TAGS)))
-        message = message_for(error, model)
+        loc = clean_loc(tuple(error["loc"]), data)
+        message = message_for(error, model, data=data)
         if (loc, message) in seen:
             continue  # a union reports once per member
         seen.add((loc, message))

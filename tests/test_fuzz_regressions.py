@@ -1,0 +1,33 @@
+"""Every input the fuzzer (fuzz/fuzz_loader.py) ever crashed on stays a regression test,
+plus a short fuzzing run of the loader boundary on every CI run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kpoctl.load import read_team_bytes
+from kpoctl.model import Settings
+
+FOUND = sorted((Path(__file__).parent / "fuzz_regressions").glob("*.yaml"))
+SETTINGS = Settings(max_nodes=20_000)
+
+
+@pytest.mark.parametrize("path", FOUND, ids=lambda p: p.name)
+def test_saved_crash_no_longer_crashes(path):
+    result = read_team_bytes(path.read_bytes(), path.name, SETTINGS)
+    assert result is None or all(p.line >= 1 and p.column >= 1 for p in result.problems)
+
+
+def test_the_regression_folder_has_its_cases():
+    assert FOUND, "tests/fuzz_regressions/ must keep the inputs the fuzzer found"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=300).map(lambda b: b"team: x\nname: N\n" + b))
+def test_random_bytes_after_a_team_line_never_raise(data):
+    result = read_team_bytes(data, "x.yaml", SETTINGS)
+    assert result is not None  # it has a team line: it is a team file, valid or KP001
