@@ -1,8 +1,9 @@
 """A per-file cache of parse results, like ruff's: `.kpoctl_cache/` beside the scorecard.
 
-Each team file's result (validated model, positions, KP001/KP002 problems) is
-stored under a key made of the kpoctl version, the settings that change how a
-file is read, its path and its content hash. Entries are pickles, so each one is
+Each team file's result (validated model, positions, KP001/KP002 problems, and
+for lint the problems of the team-scoped rules) is stored under a key made of the
+kpoctl version, the settings (and, for lint, the date), its path and its content
+hash. Entries are pickles, so each one is
 signed with an HMAC whose secret lives in the user's own cache folder, never in
 the scanned tree: a corrupt, foreign or forged entry fails the check, is ignored
 and rewritten, and is never unpickled. Nothing the cache holds can change a
@@ -11,6 +12,7 @@ result: a hit returns exactly what reading the file would.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import os
@@ -51,10 +53,15 @@ def _secret() -> bytes | None:
 class Cache:
     """Read and write signed per-file entries under `root/.kpoctl_cache/`."""
 
-    def __init__(self, root: Path, settings: Settings) -> None:
+    def __init__(self, root: Path, settings: Settings, *, analysed: bool = False) -> None:
         self.folder = root / CACHE_DIR / "v1"
         self.secret = _secret()
         self.salt = f"{__version__}|{settings.max_nodes}|{settings.max_file_mb}".encode()
+        if analysed:
+            # lint's entries hold the team-scoped rules' problems: they depend on every
+            # setting and on the date (stale data, past due dates)
+            today = (settings.today or dt.date.today()).isoformat()
+            self.salt += f"|lint|{today}|".encode() + settings.model_dump_json().encode()
         self.used: set[str] = set()
         self.writable = self.secret is not None
 

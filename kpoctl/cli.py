@@ -111,9 +111,13 @@ def _codes(values: list[str] | None) -> list[str]:
     return [c.strip() for v in values or [] for c in v.split(",") if c.strip()]
 
 
-def _load(path: Path, *, use_cache: bool = True):
+def _load(path: Path, *, use_cache: bool = True, for_lint: bool = False):
     from kpoctl.load import load
 
+    if for_lint:
+        from kpoctl.engine import analyse_file
+
+        return load(path, use_cache=use_cache, analyse=analyse_file)
     return load(path, use_cache=use_cache)
 
 
@@ -150,7 +154,7 @@ def lint(
     from kpoctl.findings import Severity
     from kpoctl.reporters import REPORTERS, RunInfo
 
-    scorecard = _load(path, use_cache=not no_cache)
+    scorecard = _load(path, use_cache=not no_cache, for_lint=True)
     selection = selection_from(scorecard.settings, _codes(select), _codes(ignore))
     findings = run_lint(scorecard, selection)
     gone: list[dict] = []

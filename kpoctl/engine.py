@@ -11,9 +11,14 @@ import bisect
 import datetime as dt
 from dataclasses import dataclass, field
 
+from dataclasses import replace
+from pathlib import Path
+
 from kpoctl.findings import Finding, Location, Severity
 from kpoctl.graph import CascadeGraph
+from kpoctl.model import Settings, Team
 from kpoctl.rules import REGISTRY, Context, closest_code
+from kpoctl.rules.base import TEAM
 from kpoctl.scorecard import Scorecard, TeamFile, unpack
 
 UNUSED_SUPPRESSION = "KP007"
@@ -80,14 +85,40 @@ def selection_from(scorecard_settings, select: list[str] | None, ignore: list[st
     )
 
 
+def analyse_file(team_file: TeamFile, settings: Settings, today: dt.date) -> TeamFile:
+    """Run the team-scoped rules over one file on its own.
+
+    Returns a slim copy for lint: their problems in `local`, and the team without
+    its actuals, which no scorecard-scoped rule reads. The loader calls this in its
+    worker processes and caches the result, so an unchanged file costs nothing."""
+    alone = Scorecard(root=Path("."), settings=settings, files=[team_file])
+    ctx = Context(alone, CascadeGraph(alone), settings, today)
+    problems = tuple((code, p) for code, rule in REGISTRY.items() if rule.scope == TEAM for p in rule.check(ctx))
+    return replace(team_file, team=_without_actuals(team_file.team), local=problems)
+
+
+def _without_actuals(team: Team | None) -> Team | None:
+    if team is None or not any(i.actuals for i in team.indicators):
+        return team
+    return team.model_copy(update={"indicators": [i.model_copy(update={"actuals": []}) for i in team.indicators]})
+
+
 def lint(scorecard: Scorecard, selection: Selection, graph: CascadeGraph | None = None,
          today: dt.date | None = None) -> list[Finding]:
     """Every selected rule over the scorecard, suppressions applied, sorted by place."""
+    today = today or scorecard.today
     graph = graph or CascadeGraph(scorecard)
-    ctx = Context(scorecard, graph, scorecard.settings, today or scorecard.today)
+    ctx = Context(scorecard, graph, scorecard.settings, today)
     findings: list[Finding] = []
+    for team_file in scorecard.files:
+        local = team_file.local
+        if local is None:
+            local = analyse_file(team_file, scorecard.settings, today).local
+        findings.extend(
+            Finding.from_problem(code, selection.severity_of(code), p) for code, p in local if code in selection.codes
+        )
     for code, rule in REGISTRY.items():
-        if code == UNUSED_SUPPRESSION or code not in selection.codes:
+        if rule.scope == TEAM or code == UNUSED_SUPPRESSION or code not in selection.codes:
             continue
         severity = selection.severity_of(code)
         findings.extend(Finding.from_problem(code, severity, p) for p in rule.check(ctx))

@@ -8,11 +8,13 @@ still checked.
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import os
 import re
 import stat
 from pathlib import Path
+from typing import Callable
 
 from kpoctl.model import Settings
 from kpoctl.scorecard import RawProblem, Scorecard, TeamFile, compact_positions, find_suppressions
@@ -124,8 +126,16 @@ def _failed(relative: str, message: str, line: int, column: int) -> TeamFile:
 PARALLEL_MIN_FILES = 48  # below this, starting worker processes costs more than it saves
 
 
-def load(path: Path, settings: Settings | None = None, *, use_cache: bool = True, jobs: int | None = None) -> Scorecard:
-    """Load the scorecard at PATH (a folder or one team file)."""
+Analyse = Callable[[TeamFile, Settings, dt.date], TeamFile]
+
+
+def load(path: Path, settings: Settings | None = None, *, use_cache: bool = True, jobs: int | None = None,
+         analyse: Analyse | None = None) -> Scorecard:
+    """Load the scorecard at PATH (a folder or one team file).
+
+    `analyse`, when given, is applied to each file as it is read (in the worker
+    processes) and its result is what is kept and cached: lint passes the engine's
+    per-file rules here. The loader itself knows nothing of rules."""
     if not path.exists() and not path.is_symlink():
         raise UsageError(f"path does not exist: {path}")
     settings_file = find_settings(path)
@@ -141,7 +151,7 @@ def load(path: Path, settings: Settings | None = None, *, use_cache: bool = True
     collector = gc.isenabled()
     gc.disable()  # the collector would rescan every loaded model again and again
     try:
-        files = _read_all(root, candidates, settings, use_cache, jobs)
+        files = _read_all(root, candidates, settings, use_cache, jobs, analyse)
     finally:
         if collector:
             gc.enable()
@@ -151,7 +161,8 @@ def load(path: Path, settings: Settings | None = None, *, use_cache: bool = True
     return Scorecard(root=root, settings=settings, files=files, settings_file=settings_file)
 
 
-def _read_all(root: Path, candidates: list[Path], settings: Settings, use_cache: bool, jobs: int) -> list[TeamFile]:
+def _read_all(root: Path, candidates: list[Path], settings: Settings, use_cache: bool, jobs: int,
+              analyse: Analyse | None) -> list[TeamFile]:
     relatives = [c.relative_to(root).as_posix() for c in candidates]
     results: list = [None] * len(candidates)
     pending: list[int] = list(range(len(candidates)))
@@ -160,7 +171,7 @@ def _read_all(root: Path, candidates: list[Path], settings: Settings, use_cache:
     if use_cache:
         from kpoctl.cache import MISS, Cache
 
-        cache = Cache(root, settings)
+        cache = Cache(root, settings, analysed=analyse is not None)
         if cache.enabled:
             pending = []
             for index, candidate in enumerate(candidates):
@@ -177,7 +188,7 @@ def _read_all(root: Path, candidates: list[Path], settings: Settings, use_cache:
         else:
             cache = None
     jobs_list = [(candidates[i], relatives[i]) for i in pending]
-    for index, result in zip(pending, _read_many(jobs_list, settings, jobs)):
+    for index, result in zip(pending, _read_many(jobs_list, settings, jobs, analyse)):
         results[index] = result
         if cache is not None and index in keys:
             cache.put(keys[index], result)
@@ -198,18 +209,18 @@ def _regular_bytes(path: Path, settings: Settings) -> bytes | None:
         return None
 
 
-def _read_many(jobs_list: list[tuple[Path, str]], settings: Settings, jobs: int):
+def _read_many(jobs_list: list[tuple[Path, str]], settings: Settings, jobs: int, analyse: Analyse | None):
     """read_team_file over many files, in worker processes when there are enough."""
     if jobs <= 1 or len(jobs_list) < PARALLEL_MIN_FILES:
         for candidate, relative in jobs_list:
-            yield _read_guarded(candidate, relative, settings)
+            yield _read_guarded(candidate, relative, settings, analyse)
         return
     import multiprocessing
 
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     chunk = max(1, min(64, len(jobs_list) // (jobs * 8)))
-    with context.Pool(processes=min(jobs, 8), initializer=_init_worker, initargs=(settings,)) as pool:
+    with context.Pool(processes=min(jobs, 8), initializer=_init_worker, initargs=(settings, analyse)) as pool:
         for outcome in pool.imap(_worker_read, jobs_list, chunksize=chunk):
             if isinstance(outcome, InternalError):
                 raise outcome
@@ -217,25 +228,30 @@ def _read_many(jobs_list: list[tuple[Path, str]], settings: Settings, jobs: int)
 
 
 _worker_settings: Settings | None = None
+_worker_analyse: Analyse | None = None
 
 
-def _init_worker(settings: Settings) -> None:
-    global _worker_settings
+def _init_worker(settings: Settings, analyse: Analyse | None) -> None:
+    global _worker_settings, _worker_analyse
     _worker_settings = settings
+    _worker_analyse = analyse
     gc.disable()  # each result is sent back and dropped; nothing lives long enough to need it
 
 
 def _worker_read(job: tuple[Path, str]):
     candidate, relative = job
     try:
-        return _read_guarded(candidate, relative, _worker_settings)
+        return _read_guarded(candidate, relative, _worker_settings, _worker_analyse)
     except InternalError as exc:
         return exc
 
 
-def _read_guarded(candidate: Path, relative: str, settings: Settings) -> TeamFile | None:
+def _read_guarded(candidate: Path, relative: str, settings: Settings, analyse: Analyse | None) -> TeamFile | None:
     try:
-        return read_team_file(candidate, relative, settings)
+        result = read_team_file(candidate, relative, settings)
+        if result is not None and analyse is not None:
+            result = analyse(result, settings, settings.today or dt.date.today())
+        return result
     except Exception as exc:  # a bug; never a traceback
         raise InternalError(f"{candidate}: internal error while reading: {type(exc).__name__}: {exc} "
                             "(please report this)") from None

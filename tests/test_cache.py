@@ -80,3 +80,14 @@ def test_a_read_only_cache_folder_does_not_stop_lint(run_cli, tmp_path):
     shutil.copytree(EXAMPLES / "best-company", folder, ignore=shutil.ignore_patterns(CACHE_DIR))
     (folder / CACHE_DIR).write_text("not a folder")
     assert lint_json(run_cli, folder) == lint_json(run_cli, folder, "--no-cache")
+
+
+def test_rules_run_per_file_in_workers_give_what_the_whole_graph_gives(generated):
+    """Team-scoped rules analysed per file (workers, cached) equal running them lazily in one process."""
+    from kpoctl.engine import Selection, analyse_file, lint
+    from kpoctl.load import load
+
+    selection = Selection.build(["ALL"], [])
+    lazily = lint(load(generated, use_cache=False, jobs=1), selection)
+    in_workers = lint(load(generated, use_cache=False, jobs=2, analyse=analyse_file), selection)
+    assert lazily == in_workers and len(lazily) > 20

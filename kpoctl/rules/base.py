@@ -39,6 +39,10 @@ class Context:
 Check = Callable[[Context], Iterable[Problem]]
 
 
+TEAM = "team"  # the check reads one team's own file only: run per file, in workers, cached
+SCORECARD = "scorecard"  # the check reads across teams: run once over the whole graph
+
+
 @dataclass(frozen=True, slots=True)
 class Rule:
     code: str
@@ -49,20 +53,23 @@ class Rule:
     bad: str
     good: str
     check: Check
+    scope: str = SCORECARD
 
 
 REGISTRY: dict[str, Rule] = {}
 
 
-def rule(code: str, name: str, severity: Severity, summary: str, *, bad: str, good: str) -> Callable[[Check], Check]:
-    """Register a check under its code; the docstring is the rationale `explain` prints."""
+def rule(code: str, name: str, severity: Severity, summary: str, *, bad: str, good: str,
+         scope: str = SCORECARD) -> Callable[[Check], Check]:
+    """Register a check under its code; the docstring is the rationale `explain` prints.
+    `scope=TEAM` promises the check reads nothing but the team's own file."""
 
     def register(check: Check) -> Check:
         if code in REGISTRY:
             raise ValueError(f"rule {code} registered twice")
         REGISTRY[code] = Rule(
             code, name, severity, summary, inspect.cleandoc(check.__doc__ or ""),
-            inspect.cleandoc(bad), inspect.cleandoc(good), check,
+            inspect.cleandoc(bad), inspect.cleandoc(good), check, scope,
         )
         return check
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kpoctl.findings import Severity
 from kpoctl.model import Indicator, Objective
-from kpoctl.rules.base import Context, entries, rule
+from kpoctl.rules.base import TEAM, Context, entries, rule
 
 E, W = Severity.ERROR, Severity.WARNING
 
@@ -39,7 +39,7 @@ def _orphans(ctx: Context, level: str, wanted: str):
           level: KPI
           measures: grow-revenue           # a KPO of this team
           name: Monthly revenue in EUR
-      """)
+      """, scope=TEAM)
 def orphan_kpi(ctx: Context):
     """A KPI measures progress towards a KPO; a KPI with no KPO is not a KPI but data
     somebody likes to look at. Link it to the KPO it monitors, demote it to a PI of a
@@ -57,7 +57,7 @@ def orphan_kpi(ctx: Context):
       - id: survey-score
         level: PI
         measures: motivation    # a PO of this team
-      """)
+      """, scope=TEAM)
 def orphan_pi(ctx: Context):
     """A PI measures a PO, the less important objectives that support a KPO. A PI that
     measures a KPO is really a KPI; one that measures nothing is an orphan."""
@@ -77,7 +77,7 @@ def orphan_pi(ctx: Context):
           level: KPO
           title: Deliver 95% of orders on time
           cascades_from: best-company/otif
-      """)
+      """, scope=TEAM)
 def kpo_not_cascaded(ctx: Context):
     """A KPO comes from the top: only the top team takes its KPOs from the strategy;
     every other team's KPOs are cascaded from its hierarchy. A KPO that names no source
@@ -161,7 +161,7 @@ def cascade_skips_level(ctx: Context):
         supports: otif
         by: segment
         title: Deliver 97% of segment CA orders on time
-      """)
+      """, scope=TEAM)
 def po_unlinked(ctx: Context):
     """A PO exists only to support a KPO of the same team, either as a breakdown (a
     mathematical split that rolls up to the KPO) or as an enabler (a driver believed
@@ -193,7 +193,7 @@ def po_unlinked(ctx: Context):
       - id: temperature
         level: context
         name: Outside temperature
-      """)
+      """, scope=TEAM)
 def context_with_target(ctx: Context):
     """The ice cream seller's weather explains the sales; it is not a performance to
     reach. A context indicator with a target or an objective is a KPI or PI in
@@ -217,7 +217,7 @@ def context_with_target(ctx: Context):
       good="""
       indicators:
         - {id: otif-rate, level: KPI, measures: otif, name: OTIF rate}
-      """)
+      """, scope=TEAM)
 def objective_unmeasured(ctx: Context):
     """What is not measured is not managed: an objective no KPI or PI follows is never
     reviewed in the meeting. An objective that says how it is judged (`evaluation`)
@@ -241,7 +241,7 @@ def objective_unmeasured(ctx: Context):
         level: PI
         measures: motivation
         timing: leading
-      """)
+      """, scope=TEAM)
 def enabling_lagging(ctx: Context):
     """An enabling PO is a driver believed to move the KPO before the result shows:
     by definition a leading indicator. Marked lagging, it either is not an enabler or
@@ -262,7 +262,7 @@ def enabling_lagging(ctx: Context):
       """,
       good="""
       shared_with: [unit-2]
-      """)
+      """, scope=TEAM)
 def shared_too_widely(ctx: Context):
     """An objective shared with many teams is owned by none of them. Share with few,
     on purpose, and cascade the rest."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from kpoctl.findings import Location, Problem, Severity
 from kpoctl.graph import CASCADES_FROM, PARENT, SUPPORTS
 from kpoctl.model import Objective
-from kpoctl.rules.base import Context, entries, rule
+from kpoctl.rules.base import TEAM, Context, entries, rule
 
 E, I = Severity.ERROR, Severity.INFO
 
@@ -26,7 +26,7 @@ def _read_problems(ctx: Context, code: str):
       good="""
       team: unit-1
       name: Unit 1 management team
-      """)
+      """, scope=TEAM)
 def yaml_unreadable(ctx: Context):
     """A file kpoctl cannot read safely is not checked at all, so every other rule is
     blind to it. Syntax errors, duplicate keys (YAML says the later silently wins),
@@ -47,7 +47,7 @@ def yaml_unreadable(ctx: Context):
         - id: "2024"
           level: KPO
           title: Deliver 95% of orders on time and in full
-      """)
+      """, scope=TEAM)
 def schema(ctx: Context):
     """The model only means something when every field has the name and type FORMAT.md
     gives it: a misspelt `mesures` would silently orphan a KPI. Each problem is its own

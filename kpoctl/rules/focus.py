@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from kpoctl.findings import Severity
-from kpoctl.rules.base import Context, rule
+from kpoctl.rules.base import TEAM, Context, rule
 
 W = Severity.WARNING
 
@@ -27,7 +27,7 @@ def level_counts(ctx: Context) -> dict[str, Counter]:
       good="""
       indicators:   # three KPIs, the rest PIs of POs
         - {id: a, level: KPI, ...}
-      """)
+      """, scope=TEAM)
 def too_many_kpis(ctx: Context):
     """Focus: a management team can steer about three key indicators; with more, every
     one of them gets less attention and none is key any more."""
@@ -44,7 +44,7 @@ def too_many_kpis(ctx: Context):
       """,
       good="""
       indicators:   # up to seven PIs
-      """)
+      """, scope=TEAM)
 def too_many_pis(ctx: Context):
     """Besides its KPIs a team can follow up to about seven PIs in its meeting; more is
     data, not management. Move the rest to a dashboard or cascade them."""
@@ -62,7 +62,7 @@ def too_many_pis(ctx: Context):
       good="""
       indicators:
         - {id: otif-rate, level: KPI, measures: otif, name: OTIF rate}
-      """)
+      """, scope=TEAM)
 def no_kpi(ctx: Context):
     """A management team without a KPI reviews nothing that matters to the level above:
     its scorecard is disconnected from the strategy."""

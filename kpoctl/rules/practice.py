@@ -7,7 +7,7 @@ from kpoctl.graph import EntryRef
 from kpoctl.model import PERSPECTIVES, Indicator, Objective
 from kpoctl.periods import add_periods, period_bounds
 from kpoctl.rollup import Part, Rollup, combine, falls_short, fmt, method_for
-from kpoctl.rules.base import Context, entries, rule
+from kpoctl.rules.base import TEAM, Context, entries, rule
 from kpoctl.status import OFF_TRACK, status
 
 W, I = Severity.WARNING, Severity.INFO
@@ -28,7 +28,7 @@ def _performance(ref: EntryRef) -> bool:
         level: KPI
         name: OTIF rate
         owner: Logistics lead
-      """)
+      """, scope=TEAM)
 def no_owner(ctx: Context):
     """Somebody must answer for every number in the meeting. An objective without an
     owner falls back to its team's owner; an indicator needs its own."""
@@ -54,7 +54,7 @@ def no_owner(ctx: Context):
       team: unit-1
       name: Unit 1 management team
       meeting: monthly
-      """)
+      """, scope=TEAM)
 def no_cadence(ctx: Context):
     """A (K)PI exists to be reviewed in the team's systematic management meeting; without
     a meeting cadence there is no review, and without a measuring frequency nobody
@@ -76,7 +76,7 @@ def no_cadence(ctx: Context):
       good="""
       frequency: monthly
       actuals: [{period: 2026-10, value: 94}]
-      """)
+      """, scope=TEAM)
 def stale(ctx: Context):
     """A KPI nobody updates is a KPI nobody looks at. Stale when the end of the latest
     actual's period plus two `frequency` periods lies before today. No actuals at all
@@ -102,7 +102,7 @@ def stale(ctx: Context):
       good="""
       indicators:
         - {id: motivation-index, level: PI, timing: leading, ...}
-      """)
+      """, scope=TEAM)
 def no_leading(ctx: Context):
     """Lagging indicators tell what happened; leading ones let the team act before the
     result is lost. Leading indicators are the essence of management."""
@@ -162,7 +162,7 @@ def strategic_leading(ctx: Context):
       good="""
       # each step at 97.5%: 97.5% x 97.5% = 95.06%, enough for a 95% whole
       rollup: {step: product}
-      """)
+      """, scope=TEAM)
 def rollup_short(ctx: Context):
     """A breakdown is a mathematical split of the KPO: if every part reaches its target,
     the whole must reach its own. For each breakdown dimension (`by`), the targets of
@@ -249,7 +249,7 @@ def unit_mismatch(ctx: Context):
       good="""
       actions:
         - Daily tier review of late orders at 8 AM
-      """)
+      """, scope=TEAM)
 def off_track_no_actions(ctx: Context):
     """An off-track KPI discussed in the meeting must leave it with key performance
     actions; a number reviewed without a decision is a report, not management."""

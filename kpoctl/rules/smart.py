@@ -6,7 +6,7 @@ import re
 
 from kpoctl.findings import Severity
 from kpoctl.model import Indicator, Objective
-from kpoctl.rules.base import Context, entries, rule
+from kpoctl.rules.base import TEAM, Context, entries, rule
 from kpoctl.status import met
 
 W, I = Severity.WARNING, Severity.INFO
@@ -44,7 +44,7 @@ def weasel_in(text: str, pattern: re.Pattern) -> str | None:
       """,
       good="""
       title: Deliver 95% of orders on time and in full
-      """)
+      """, scope=TEAM)
 def not_specific(ctx: Context):
     """Specific: an objective says what is to be achieved in words nobody can read two
     ways. Weasel words (effective, optimize, streamline, leverage, capacity, ...) and
@@ -74,7 +74,7 @@ def not_specific(ctx: Context):
       """,
       good="""
       indicators:   # each objective measured, each with target: {value, direction}
-      """)
+      """, scope=TEAM)
 def not_measurable(ctx: Context):
     """Measurable: an objective without a numeric target on one of its indicators cannot
     be called reached or missed. Some objectives are judged otherwise (`evaluation`),
@@ -105,7 +105,7 @@ def not_measurable(ctx: Context):
         level: KPO
         title: Deliver 95% of orders on time and in full
         due: 2026-12-31
-      """)
+      """, scope=TEAM)
 def no_due_date(ctx: Context):
     """Time-bound: an objective without a time frame is never late, so never urgent, and
     nobody can say in the meeting whether it was reached. Give every objective a `due`
@@ -121,7 +121,7 @@ def no_due_date(ctx: Context):
       """,
       good="""
       due: 2026-12-31
-      """)
+      """, scope=TEAM)
 def past_due(ctx: Context):
     """An objective whose time frame has ended was either reached or missed: review it
     in the meeting, then renew it with a new date or remove it. `today` in
@@ -141,7 +141,7 @@ def past_due(ctx: Context):
       """,
       good="""
       target: {value: 95, direction: at_least}
-      """)
+      """, scope=TEAM)
 def target_not_challenging(ctx: Context):
     """A target met every time no longer stretches anyone: adapt it. One far beyond
     anything ever measured (twice the best actual) is not attainable and will be
@@ -214,7 +214,7 @@ def is_activity_quota(name: str) -> bool:
       """,
       good="""
       name: Revenue from new customers in EUR
-      """)
+      """, scope=TEAM)
 def activity_quota(ctx: Context):
     """An indicator measures a result. "Complete 10 sales calls per day" counts effort,
     which people can meet without moving the objective; measure what the calls are

@@ -1,0 +1,178 @@
+"""Benchmark kpoctl against the YAML parser itself and yamllint, on generated scorecards.
+
+    python benchmarks/run.py                       # 100, 1,000 and 10,000 teams (about 20 minutes)
+    python benchmarks/run.py --sizes 100 --runs 1  # the smoke run CI does
+
+For each size, on the same files in the same run: the bare libyaml load (PyYAML's
+CSafeLoader, one process: the floor), `kpoctl lint` with a cold cache and with a
+warm one after one file changed, yamllint, and the cold start of `kpoctl --version`
+against `import typer`. Every command runs in its own process; times are medians of
+--runs; peak memory is the largest total RSS of the process and its workers,
+sampled from /proc. Writes benchmarks/RESULTS.md (the README quotes it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from kpoctl.bench.generate import generate  # noqa: E402
+
+LIBYAML = """
+import sys, yaml
+from pathlib import Path
+for path in sorted(Path(sys.argv[1]).rglob("*.yaml")):
+    with open(path, "rb") as handle:
+        yaml.load(handle, Loader=yaml.CSafeLoader)
+"""
+
+
+def _tree_rss(pid: int) -> int:
+    """Total resident memory (bytes) of a process and its descendants."""
+    total = 0
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            with open(f"/proc/{current}/status") as status:
+                for line in status:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1]) * 1024
+                        break
+            with open(f"/proc/{current}/task/{current}/children") as children:
+                pending.extend(int(c) for c in children.read().split())
+        except OSError:
+            continue
+    return total
+
+
+def measure(command: list[str], *, cwd: Path | None = None) -> tuple[float, int, int]:
+    """(seconds, peak total RSS in bytes, exit code) of one run."""
+    peak = 0
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss(process.pid))
+            done.wait(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    code = process.wait()
+    elapsed = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    return elapsed, peak, code
+
+
+def median_of(runs: int, command: list[str], prepare=None) -> tuple[float, int]:
+    times, peaks = [], []
+    for _ in range(runs):
+        if prepare:
+            prepare()
+        seconds, peak, _ = measure(command)
+        times.append(seconds)
+        peaks.append(peak)
+    return statistics.median(times), max(peaks)
+
+
+def folder_size(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*.yaml"))
+
+
+def bench_size(count: int, runs: int, out: Path, yamllint_max: int) -> dict:
+    folder = out / f"teams-{count}"
+    if not (folder / "teams").is_dir():
+        print(f"generating {count} teams ...", flush=True)
+        generate(count, folder)
+    cache = folder / ".kpoctl_cache"
+    shutil.rmtree(cache, ignore_errors=True)
+    size = folder_size(folder / "teams")
+    kpoctl = [sys.executable, "-m", "kpoctl", "lint", str(folder), "--format", "json"]
+    result: dict = {"teams": count, "mb": size / 1e6}
+    print(f"{count} teams ({size / 1e6:.1f} MB): libyaml", flush=True)
+    result["libyaml"], result["libyaml_mem"] = median_of(runs, [sys.executable, "-c", LIBYAML, str(folder / "teams")])
+    print(f"{count} teams: kpoctl lint, cold", flush=True)
+    result["cold"], result["cold_mem"] = median_of(runs, [*kpoctl, "--no-cache"])
+    subprocess.run(kpoctl, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fill the cache
+    victim = sorted((folder / "teams").glob("*.yaml"))[count // 2]
+    original = victim.read_text()
+
+    def change_one_file() -> None:
+        text = victim.read_text()
+        victim.write_text(text + f"# edited {time.time_ns()}\n")
+
+    print(f"{count} teams: kpoctl lint, warm cache with one file changed", flush=True)
+    result["warm"], result["warm_mem"] = median_of(runs, kpoctl, change_one_file)
+    victim.write_text(original)
+    if count <= yamllint_max and shutil.which("yamllint"):
+        print(f"{count} teams: yamllint", flush=True)
+        result["yamllint"], _ = median_of(1 if count >= 10_000 else runs, ["yamllint", "-f", "parsable", str(folder / "teams")])
+    else:
+        result["yamllint"] = None
+    return result
+
+
+def cold_start(runs: int) -> tuple[float, float]:
+    typer = statistics.median(measure([sys.executable, "-c", "import typer"])[0] for _ in range(runs))
+    version = statistics.median(measure([sys.executable, "-m", "kpoctl", "--version"])[0] for _ in range(runs))
+    return typer, version
+
+
+def table(results: list[dict], typer: float, version: float, runs: int) -> str:
+    lines = [
+        f"Measured on {platform.node() and 'this machine'}: {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}, medians of {runs} runs (yamllint at 10,000 teams: one run).",
+        "",
+        "| teams | MB | libyaml load s | kpoctl lint cold s | MB/s | warm, 1 file changed s | yamllint s "
+        "| lint / libyaml | yamllint / lint | warm / cold | peak MB (lint cold) |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        yl = f"{r['yamllint']:.1f}" if r["yamllint"] else "not run"
+        ratio_yl = f"{r['yamllint'] / r['cold']:.1f}x" if r["yamllint"] else "-"
+        lines.append(
+            f"| {r['teams']:,} | {r['mb']:.1f} | {r['libyaml']:.2f} | {r['cold']:.2f} | {r['mb'] / r['cold']:.1f} "
+            f"| {r['warm']:.2f} | {yl} | {r['cold'] / r['libyaml']:.2f} | {ratio_yl} | {r['warm'] / r['cold']:.2f} "
+            f"| {r['cold_mem'] / 1e6:.0f} |"
+        )
+    by = {r["teams"]: r for r in results}
+    lines += ["", f"Cold start: `kpoctl --version` {version * 1000:.0f} ms, `python -c 'import typer'` "
+                  f"{typer * 1000:.0f} ms: ratio {version / typer:.2f}."]
+    if 1000 in by and 10_000 in by:
+        lines.append(f"Growth: lint at 10,000 teams / 1,000 teams = {by[10_000]['cold'] / by[1000]['cold']:.1f}.")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="100,1000,10000")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--yamllint-max", type=int, default=10_000, help="skip yamllint above this many teams")
+    parser.add_argument("--out", type=Path, default=HERE / "out")
+    parser.add_argument("--results", type=Path, default=HERE / "RESULTS.md")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    results = [bench_size(n, args.runs, args.out, args.yamllint_max) for n in sizes]
+    typer, version = cold_start(max(args.runs, 5))
+    text = table(results, typer, version, args.runs)
+    print(text)
+    args.results.write_text("# Benchmark results\n\nWritten by `python benchmarks/run.py`.\n\n" + text)
+
+
+if __name__ == "__main__":
+    main()
