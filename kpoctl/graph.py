@@ -75,11 +75,12 @@ class CascadeGraph:
         self.teams: dict[str, TeamRef] = {}
         self.entries: dict[str, EntryRef] = {}
         self.entries_by_team: dict[str, list[EntryRef]] = {}
+        nodes: list[tuple[str, dict]] = []
         for team, team_file in scorecard.teams():
             if team.team in self.teams:
                 continue
             self.teams[team.team] = TeamRef(team, team_file)
-            self.g.add_node(team.team, kind="team")
+            nodes.append((team.team, {"kind": "team"}))
             refs = self.entries_by_team[team.team] = []
             for entry, path in team_file.entries():
                 ref = EntryRef(team.team, entry, team_file, path)
@@ -87,7 +88,8 @@ class CascadeGraph:
                     continue
                 self.entries[ref.key] = ref
                 refs.append(ref)
-                self.g.add_node(ref.key, kind="objective" if ref.is_objective else "indicator")
+                nodes.append((ref.key, {"kind": "objective" if ref.is_objective else "indicator"}))
+        self.g.add_nodes_from(nodes)
         self._add_edges()
 
     def _add_edges(self) -> None:

@@ -75,14 +75,15 @@ def duplicate_id(ctx: Context):
                           team_file.location(("team",)), team.team, None)
             continue
         first_file[team.team] = team_file.file
-        seen: dict[str, int] = {}
+        seen: dict[str, tuple] = {}
         for entry, path in team_file.entries():
             if entry.id in seen:
-                yield Problem(f"id '{entry.id}' is already used in team '{team.team}' (line {seen[entry.id]}); "
+                line = team_file.location(seen[entry.id]).line
+                yield Problem(f"id '{entry.id}' is already used in team '{team.team}' (line {line}); "
                               "objectives and indicators share one namespace",
                               team_file.location(path + ("id",)), team.team, entry.id)
             else:
-                seen[entry.id] = team_file.location(path).line
+                seen[entry.id] = path
 
 
 @rule("KP004", "dangling-reference", E, "`parent`, `cascades_from`, `supports` or `measures` names nothing",
