@@ -35,3 +35,20 @@ def check_fail(code: str) -> None:
 
 def check_pass(code: str) -> None:
     assert findings(CASES / code / "pass", code) == []
+
+
+def family_tests(prefix: str):
+    """The two tests of a rule family's module, parametrised over its codes."""
+    import pytest
+
+    codes = codes_of(prefix)
+
+    @pytest.mark.parametrize("code", codes)
+    def test_rule_finds_the_problem_where_it_is(code):
+        check_fail(code)
+
+    @pytest.mark.parametrize("code", codes)
+    def test_rule_is_silent_on_a_good_scorecard(code):
+        check_pass(code)
+
+    return test_rule_finds_the_problem_where_it_is, test_rule_is_silent_on_a_good_scorecard

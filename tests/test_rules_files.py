@@ -3,18 +3,6 @@ passing scorecard."""
 
 from __future__ import annotations
 
-import pytest
+from rule_cases import family_tests
 
-from rule_cases import check_fail, check_pass, codes_of
-
-CODES = codes_of("KP0")
-
-
-@pytest.mark.parametrize("code", CODES)
-def test_rule_finds_the_problem_where_it_is(code):
-    check_fail(code)
-
-
-@pytest.mark.parametrize("code", CODES)
-def test_rule_is_silent_on_a_good_scorecard(code):
-    check_pass(code)
+test_rule_finds_the_problem_where_it_is, test_rule_is_silent_on_a_good_scorecard = family_tests("KP0")
