@@ -448,7 +448,7 @@ def diff(
         new = differ.teams_at(new_rev, path, settings)
     else:
         new_rev = "working tree"
-        new = differ.teams_now(path, settings) if any(path.rglob("*.y*ml")) or path.is_file() else {}
+        new = differ.teams_now(path, settings)
     changes = differ.compare(old, new)
     if output_format is DiffFormat.json:
         _print_json([c.to_dict() for c in changes])

@@ -12,7 +12,7 @@ import subprocess
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from kpoctl.load import UsageError, load, read_team_bytes
+from kpoctl.load import NoTeamFiles, UsageError, load, read_team_bytes
 from kpoctl.model import Indicator, Objective, Settings, Team
 from kpoctl.rollup import fmt
 
@@ -81,7 +81,11 @@ def teams_at(revision: str, path: Path, settings: Settings) -> dict[str, Team]:
 
 
 def teams_now(path: Path, settings: Settings) -> dict[str, Team]:
-    scorecard = load(path, settings, use_cache=False)
+    """The teams of the working tree (none when every team file was deleted)."""
+    try:
+        scorecard = load(path, settings, use_cache=False)
+    except NoTeamFiles:
+        return {}
     teams: dict[str, Team] = {}
     for team, _ in scorecard.teams():
         teams.setdefault(team.team, team)

@@ -128,7 +128,7 @@ class CascadeGraph:
         cache = self.__dict__.setdefault("_views", {})
         if cache_key not in cache:
             view = nx.DiGraph()
-            view.add_edges_from((u, v) for kind in kinds for v, us in self._incoming[kind].items() for u in us)
+            view.add_edges_from((u, v) for u, v, kind in self.g.edges(keys=True) if kind in kinds)
             cache[cache_key] = view
         return cache[cache_key]
 

@@ -29,6 +29,10 @@ class UsageError(Exception):
     """A problem with what the user asked for: one line on stderr, exit 2."""
 
 
+class NoTeamFiles(UsageError):
+    """PATH holds no team file at all (exit 2 by CLI.md)."""
+
+
 class InternalError(Exception):
     """A bug met while reading one file: reported in one line naming the file, exit 2."""
 
@@ -157,7 +161,7 @@ def load(path: Path, settings: Settings | None = None, *, use_cache: bool = True
             gc.enable()
     gc.freeze()  # what was loaded lives until exit: keep it out of later collections
     if not files:
-        raise UsageError(f"no team file found under {path} (a team file is YAML with a top-level 'team:' key)")
+        raise NoTeamFiles(f"no team file found under {path} (a team file is YAML with a top-level 'team:' key)")
     return Scorecard(root=root, settings=settings, files=files, settings_file=settings_file)
 
 

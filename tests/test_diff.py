@@ -81,3 +81,11 @@ def test_diff_outside_git_or_with_a_bad_revision_is_exit_2(run_cli, repo, tmp_pa
     monkeypatch.chdir(outside)
     result = run_cli("diff", "HEAD")
     assert result.exit_code == 2 and "not inside a git repository" in result.stderr
+
+
+def test_diff_when_every_team_file_was_deleted(run_cli, repo, monkeypatch):
+    monkeypatch.chdir(repo)
+    for name in ("top.yaml", "unit.yaml", "other.yaml"):
+        (repo / name).unlink()
+    changes = run_cli("diff", "HEAD", "-f", "json").json()
+    assert sorted((c["kind"], c["team"]) for c in changes) == [("removed", "other"), ("removed", "top"), ("removed", "unit")]
