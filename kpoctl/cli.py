@@ -19,8 +19,45 @@ import typer
 
 from kpoctl import __version__
 
+def _click_exceptions():
+    """The exception classes of the click that typer runs on (recent typer vendors its own)."""
+    try:
+        from typer._click import exceptions
+    except ImportError:  # typer on the click package
+        from click import exceptions
+    return exceptions
+
+
+class _OneLineErrors(typer.core.TyperGroup):
+    """Usage errors (unknown option, bad value, unknown command) as one line and exit 2,
+    as CLI.md asks, instead of click's usage block."""
+
+    def main(self, *args, standalone_mode: bool = True, **kwargs):
+        errors = _click_exceptions()
+        try:
+            result = super().main(*args, standalone_mode=False, **kwargs)
+            code = result if isinstance(result, int) else 0  # click returns the code of typer.Exit
+        except errors.NoArgsIsHelpError as exc:  # plain `kpoctl`: the help, not an error line
+            sys.stdout.write(exc.ctx.get_help() + "\n")
+            code = 2
+        except errors.UsageError as exc:
+            command = exc.ctx.command_path if exc.ctx is not None else "kpoctl"
+            message = " ".join(exc.format_message().split()).replace(": Value error, ", ": ")
+            sys.stderr.write(f"kpoctl: error: {message} (see `{command} --help`)\n")
+            code = 2
+        except errors.Exit as exc:
+            code = exc.exit_code
+        except errors.Abort:
+            sys.stderr.write("kpoctl: aborted\n")
+            code = 130
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
 app = typer.Typer(
     name="kpoctl",
+    cls=_OneLineErrors,
     help="Lint management scorecards: the KPO/KPI cascade, SMART rules, focus, and meeting reports.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,

@@ -46,7 +46,7 @@ def test_select_and_ignore_take_codes_and_prefixes(run_cli):
 @pytest.mark.parametrize("args, words", [
     (["lint", "--select", "KP999"], "unknown rule code 'KP999'; did you mean"),
     (["lint", "--ignore", "XX1"], "unknown rule code 'XX1'"),
-    (["lint", "--format", "yaml"], "Invalid value"),
+    (["lint", "--format", "yaml"], "Invalid value for '--format' / '-f': 'yaml' is not one of 'text', 'json'"),
     (["lint", "--bogus"], "No such option"),
     (["lint", "does-not-exist"], "path does not exist"),
     (["explain", "KP1O1"], "unknown rule code 'KP1O1' (did you mean KP101?)"),
@@ -56,7 +56,15 @@ def test_usage_errors_are_one_line_and_exit_2(run_cli, args, words, monkeypatch)
     result = run_cli(*args)
     assert result.exit_code == 2
     assert words in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and result.stderr.startswith("kpoctl: error: ")
     assert "Traceback" not in result.stderr + result.stdout
+
+
+@pytest.mark.parametrize("args", [["lint", "--format", "yaml"], ["lint", "--bogus"], ["nosuch"], ["tree", "--depth", "0"]])
+def test_usage_errors_of_the_real_command_are_one_line(args):
+    result = subprocess.run([sys.executable, "-m", "kpoctl", *args], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1 and result.stderr.startswith("kpoctl: error: ")
 
 
 def test_invalid_settings_exit_2_with_the_place(run_cli, tmp_path):
