@@ -34,6 +34,27 @@ SLUG = st.from_regex(r"[a-z][a-z0-9]{0,6}", fullmatch=True)
 WORDS = st.lists(st.sampled_from(["deliver", "95%", "of", "orders", "on", "time", "reach", "cost", "10", "EUR"]),
                  min_size=4, max_size=7).map(" ".join)
 FINDING_KEYS = ["code", "severity", "message", "file", "line", "column", "team", "id"]
+SHAPES = {  # CLI.md's JSON shapes
+    "count": {"team", "kpo", "po", "kpi", "pi", "context"},
+    "orphans": {"team", "id", "level", "measures", "file", "line", "reason"},
+    "report": {"team", "id", "level", "name", "unit", "target", "direction", "latest", "period", "status", "owner"},
+}
+NODE_KEYS = {"kind", "team", "id", "level", "title", "children"}
+
+
+def check_shape(command: str, data: list) -> None:
+    assert isinstance(data, list)
+    if command == "tree":
+        stack = list(data)
+        while stack:
+            node = stack.pop()
+            assert set(node) == NODE_KEYS and node["kind"] in ("team", "objective", "indicator")
+            stack.extend(node["children"])
+        return
+    for row in data:
+        assert set(row) == SHAPES[command], (command, row)
+    if command == "report":
+        assert all(r["status"] in ("on track", "at risk", "off track", "no data") for r in data)
 
 
 @st.composite
@@ -148,7 +169,7 @@ def check_every_command(folder: Path) -> None:
             result = run(folder, command, "--format", fmt)
             assert result.exit_code in (0, 1), (command, fmt, result.stderr)
             if fmt == "json":
-                assert isinstance(json.loads(result.stdout), list)
+                check_shape(command, json.loads(result.stdout))
 
 
 def _in_folder(teams: dict[str, dict], check) -> list[dict] | None:
