@@ -174,8 +174,8 @@ def _print_json(data) -> None:
 @guarded
 def lint(
     path: PathArg = Path("."),
-    select: Annotated[Optional[list[str]], typer.Option(help="Rule codes or prefixes to run (replaces the settings').")] = None,
-    ignore: Annotated[Optional[list[str]], typer.Option(help="Rule codes or prefixes to skip (added to the settings').")] = None,
+    select: Annotated[Optional[list[str]], typer.Option(metavar="CODES", help="Rule codes or prefixes to run, comma-separated (replaces the settings').")] = None,
+    ignore: Annotated[Optional[list[str]], typer.Option(metavar="CODES", help="Rule codes or prefixes to skip, comma-separated (added to the settings').")] = None,
     fail_on: Annotated[FailOn, typer.Option(help="Exit 1 when a finding is at or above this severity.")] = FailOn.error,
     output_format: Annotated[
         Optional[LintFormat],
