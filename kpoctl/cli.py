@@ -149,13 +149,20 @@ def _codes(values: list[str] | None) -> list[str]:
 
 
 def _load(path: Path, *, use_cache: bool = True, for_lint: bool = False):
+    import gc
+
     from kpoctl.load import load
 
     if for_lint:
         from kpoctl.engine import analyse_file
 
-        return load(path, use_cache=use_cache, analyse=analyse_file)
-    return load(path, use_cache=use_cache)
+        scorecard = load(path, use_cache=use_cache, analyse=analyse_file)
+    else:
+        scorecard = load(path, use_cache=use_cache)
+    # A command runs once and exits: what was loaded lives until then, so keep it out of
+    # every later collection (a policy for this process, not for library callers).
+    gc.freeze()
+    return scorecard
 
 
 def _console():

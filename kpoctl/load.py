@@ -159,7 +159,6 @@ def load(path: Path, settings: Settings | None = None, *, use_cache: bool = True
     finally:
         if collector:
             gc.enable()
-    gc.freeze()  # what was loaded lives until exit: keep it out of later collections
     if not files:
         raise NoTeamFiles(f"no team file found under {path} (a team file is YAML with a top-level 'team:' key)")
     return Scorecard(root=root, settings=settings, files=files, settings_file=settings_file)
