@@ -238,7 +238,9 @@ def _init_worker(settings: Settings, analyse: Analyse | None) -> None:
     global _worker_settings, _worker_analyse
     _worker_settings = settings
     _worker_analyse = analyse
-    gc.disable()  # each result is sent back and dropped; nothing lives long enough to need it
+    # What the worker inherited never changes: keep it out of every collection. The
+    # collector stays on for the files' own garbage (a bad file's exception is a cycle).
+    gc.freeze()
 
 
 def _worker_read(job: tuple[Path, str]):
