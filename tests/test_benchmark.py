@@ -1,0 +1,34 @@
+"""The benchmark: a 100-team smoke run (the full run is `python benchmarks/run.py`), and the
+README quoting exactly the table the last full run wrote."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from conftest import ROOT
+
+
+def test_readme_quotes_the_last_benchmark_run():
+    results = (ROOT / "benchmarks" / "RESULTS.md").read_text()
+    table = results.split("Written by `python benchmarks/run.py`.\n\n", 1)[1]
+    readme = (ROOT / "README.md").read_text()
+    quoted = readme.split("<!-- bench:start -->\n", 1)[1].split("<!-- bench:end -->", 1)[0]
+    assert quoted == table, "README's benchmark table differs from benchmarks/RESULTS.md"
+    assert "| 10,000 |" in table
+
+
+def test_benchmark_smoke_run_on_100_teams(tmp_path):
+    results = tmp_path / "RESULTS.md"
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--sizes", "100", "--runs", "1",
+         "--yamllint-max", "0", "--out", str(tmp_path / "out"), "--results", str(results)],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    text = results.read_text()
+    row = next(line for line in text.splitlines() if line.startswith("| 100 |"))
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert float(cells[2]) > 0 and float(cells[3]) > 0  # libyaml and lint both timed
+    assert cells[6] == "not run"
+    assert "Cold start: `kpoctl --version`" in text
