@@ -107,15 +107,13 @@ def guarded(command: Callable) -> Callable:
             return command(*args, **kwargs)
         except (typer.Exit, typer.Abort, SystemExit):
             raise
-        except (UsageProblem, UsageError, SettingsError, SelectionError) as exc:
+        except (UsageProblem, UsageError, SettingsError, SelectionError, InternalError) as exc:
             _fail(str(exc))
-        except InternalError as exc:
-            _fail(str(exc))
-        except BrokenPipeError:
+        except BrokenPipeError:  # `kpoctl lint | head`: the reader left, nothing to say
             sys.stderr.close()
-            raise typer.Exit(0)
+            raise typer.Exit(0) from None
         except KeyboardInterrupt:
-            raise typer.Exit(130)
+            raise typer.Exit(130) from None
         except Exception as exc:  # a bug: still one line, never a traceback
             _fail(f"internal error: {type(exc).__name__}: {exc} (please report this)")
 

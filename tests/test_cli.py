@@ -4,7 +4,6 @@ output that stays readable without colour."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 

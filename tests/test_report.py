@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from conftest import EXAMPLES, write_files
+from conftest import EXAMPLES
 
 STATUS_VALUES = {"on track", "at risk", "off track", "no data"}
 ROW_KEYS = ["team", "id", "level", "name", "unit", "target", "direction", "latest", "period", "status", "owner"]

@@ -104,7 +104,7 @@ def dangling_reference(ctx: Context):
     but measures nothing. `measures` and `supports` take a bare id of the same team,
     so a `team/id` there names nothing either; `cascades_from` takes TEAM/ID."""
     graph = ctx.graph
-    for name, ref in graph.teams.items():
+    for ref in graph.teams.values():
         parent = ref.team.parent
         if parent is not None and parent not in graph.teams:
             yield ctx.at(ref, f"parent '{parent}' names no team in this scorecard", "parent")
