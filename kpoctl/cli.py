@@ -20,7 +20,8 @@ import typer
 from kpoctl import __version__
 
 def _click_exceptions():
-    """The exception classes of the click that typer runs on (recent typer vendors its own)."""
+    """The usage-error classes of the click that typer runs on (recent typer vendors its
+    own); Exit and Abort are typer's own, public classes."""
     try:
         from typer._click import exceptions
     except ImportError:  # typer on the click package
@@ -45,9 +46,9 @@ class _OneLineErrors(typer.core.TyperGroup):
             message = " ".join(exc.format_message().split()).replace(": Value error, ", ": ")
             sys.stderr.write(f"kpoctl: error: {message} (see `{command} --help`)\n")
             code = 2
-        except errors.Exit as exc:
+        except typer.Exit as exc:
             code = exc.exit_code
-        except errors.Abort:
+        except typer.Abort:
             sys.stderr.write("kpoctl: aborted\n")
             code = 130
         if standalone_mode:
@@ -89,6 +90,13 @@ class DataFormat(str, Enum):
     json = "json"
 
 
+def _quiet_stdout() -> None:
+    """After a broken pipe, point stdout at /dev/null so the exit flush stays silent
+    (the recipe of Python's signal documentation)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
 def _fail(message: str) -> None:
     sys.stderr.write(f"kpoctl: error: {message}\n")
     raise typer.Exit(2)
@@ -110,7 +118,7 @@ def guarded(command: Callable) -> Callable:
         except (UsageProblem, UsageError, SettingsError, SelectionError, InternalError) as exc:
             _fail(str(exc))
         except BrokenPipeError:  # `kpoctl lint | head`: the reader left, nothing to say
-            sys.stderr.close()
+            _quiet_stdout()
             raise typer.Exit(0) from None
         except KeyboardInterrupt:
             raise typer.Exit(130) from None

@@ -202,3 +202,18 @@ def test_the_installed_command_never_prints_a_traceback(tmp_path):
 def test_github_format_is_chosen_inside_github_actions(run_cli):
     result = run_cli("lint", EXAMPLES / "best-company", env={"GITHUB_ACTIONS": "true"})
     assert result.stdout.startswith("::warning file=")
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_a_reader_that_leaves_early_gets_no_traceback(tmp_path, fmt):
+    """`kpoctl tree | head`: output far larger than a pipe's buffer, the reader gone after a few bytes."""
+    from kpoctl.bench.generate import generate
+
+    generate(60, tmp_path)
+    process = subprocess.Popen([sys.executable, "-m", "kpoctl", "tree", str(tmp_path), "--format", fmt],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.read(100)
+    process.stdout.close()
+    stderr = process.stderr.read().decode()
+    process.wait(timeout=60)
+    assert "Traceback" not in stderr and "Exception ignored" not in stderr, stderr
