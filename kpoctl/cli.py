@@ -19,14 +19,16 @@ import typer
 
 from kpoctl import __version__
 
-def _click_exceptions():
-    """The usage-error classes of the click that typer runs on (recent typer vendors its
-    own); Exit and Abort are typer's own, public classes."""
+def _click_errors() -> tuple[type, type]:
+    """(UsageError, NoArgsIsHelpError) of the click that typer runs on: recent typer
+    vendors its own click, older typer uses the click package, and click before 8.2
+    has no NoArgsIsHelpError (a class never raised stands in for it)."""
     try:
         from typer._click import exceptions
-    except ImportError:  # typer on the click package
+    except ImportError:
         from click import exceptions
-    return exceptions
+    no_args = getattr(exceptions, "NoArgsIsHelpError", None) or type("_NeverRaised", (Exception,), {})
+    return exceptions.UsageError, no_args
 
 
 class _OneLineErrors(typer.core.TyperGroup):
@@ -34,14 +36,14 @@ class _OneLineErrors(typer.core.TyperGroup):
     as CLI.md asks, instead of click's usage block."""
 
     def main(self, *args, standalone_mode: bool = True, **kwargs):
-        errors = _click_exceptions()
+        usage_error, no_args_error = _click_errors()
         try:
             result = super().main(*args, standalone_mode=False, **kwargs)
             code = result if isinstance(result, int) else 0  # click returns the code of typer.Exit
-        except errors.NoArgsIsHelpError as exc:  # plain `kpoctl`: the help, not an error line
+        except no_args_error as exc:  # plain `kpoctl`: the help, not an error line
             sys.stdout.write(exc.ctx.get_help() + "\n")
             code = 2
-        except errors.UsageError as exc:
+        except usage_error as exc:
             command = exc.ctx.command_path if exc.ctx is not None else "kpoctl"
             message = " ".join(exc.format_message().split()).replace(": Value error, ", ": ")
             sys.stderr.write(f"kpoctl: error: {message} (see `{command} --help`)\n")
