@@ -12,7 +12,6 @@ result: a hit returns exactly what reading the file would.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import hmac
 import os
@@ -60,7 +59,7 @@ class Cache:
         if analysed:
             # lint's entries hold the team-scoped rules' problems: they depend on every
             # setting and on the date (stale data, past due dates)
-            today = (settings.today or dt.date.today()).isoformat()
+            today = settings.run_date().isoformat()
             self.salt += f"|lint|{today}|".encode() + settings.model_dump_json().encode()
         self.used: set[str] = set()
         self.writable = self.secret is not None

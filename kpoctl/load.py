@@ -65,24 +65,35 @@ def discover(root: Path) -> list[Path]:
 _TEAM_LINE_BYTES = re.compile(rb"^team\s*:", re.M)
 
 
+_OVERSIZED = object()
+
+
+def _read_regular(path: Path, settings: Settings):
+    """The bytes of a regular file; None for anything else (FIFOs, devices, folders named
+    *.yaml are never opened, links never followed); _OVERSIZED past max_file_mb.
+    OSError propagates."""
+    info = os.stat(path, follow_symlinks=False)
+    if not stat.S_ISREG(info.st_mode):
+        return None
+    if info.st_size > settings.max_file_mb * 1_000_000:
+        return _OVERSIZED
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
 def read_team_file(path: Path, relative: str, settings: Settings) -> TeamFile | None:
     """Read one candidate file: a TeamFile, or None when it is not a team file."""
     try:
-        info = os.stat(path, follow_symlinks=False)
-        if not stat.S_ISREG(info.st_mode):
-            return None  # FIFOs, devices, folders named *.yaml: never opened
-        limit = settings.max_file_mb * 1_000_000
-        if info.st_size > limit:
+        raw = _read_regular(path, settings)
+        if raw is _OVERSIZED:
             with open(path, "rb") as handle:
                 if not any(_TEAM_LINE_BYTES.search(chunk) for chunk in iter(lambda: handle.read(1 << 20), b"")):
                     return None
-            size = info.st_size / 1_000_000
+            size = path.stat().st_size / 1_000_000
             return _failed(relative, f"file is {size:.1f} MB, over max_file_mb ({settings.max_file_mb:g}): not read", 1, 1)
-        with open(path, "rb") as handle:
-            raw = handle.read()
     except OSError as exc:
         return _failed(relative, f"cannot read file: {exc.strerror or exc}", 1, 1)
-    return read_team_bytes(raw, relative, settings)
+    return None if raw is None else read_team_bytes(raw, relative, settings)
 
 
 def read_team_bytes(raw: bytes, relative: str, settings: Settings) -> TeamFile | None:
@@ -178,8 +189,11 @@ def _read_all(root: Path, candidates: list[Path], settings: Settings, use_cache:
         if cache.enabled:
             pending = []
             for index, candidate in enumerate(candidates):
-                content = _regular_bytes(candidate, settings)
-                if content is None:
+                try:
+                    content = _read_regular(candidate, settings)
+                except OSError:
+                    content = None
+                if not isinstance(content, bytes):
                     pending.append(index)  # unreadable, oversized or not a file: read the usual way
                     continue
                 keys[index] = cache.key(relatives[index], content)
@@ -198,18 +212,6 @@ def _read_all(root: Path, candidates: list[Path], settings: Settings, use_cache:
     if cache is not None and len(candidates) > 1:
         cache.prune()
     return [r for r in results if r is not None]
-
-
-def _regular_bytes(path: Path, settings: Settings) -> bytes | None:
-    """The bytes of a regular file within the size limit, else None."""
-    try:
-        info = os.stat(path, follow_symlinks=False)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > settings.max_file_mb * 1_000_000:
-            return None
-        with open(path, "rb") as handle:
-            return handle.read()
-    except OSError:
-        return None
 
 
 def _read_many(jobs_list: list[tuple[Path, str]], settings: Settings, jobs: int, analyse: Analyse | None):
@@ -255,7 +257,7 @@ def _read_guarded(candidate: Path, relative: str, settings: Settings, analyse: A
     try:
         result = read_team_file(candidate, relative, settings)
         if result is not None and analyse is not None:
-            result = analyse(result, settings, settings.today or dt.date.today())
+            result = analyse(result, settings, settings.run_date())
         return result
     except Exception as exc:  # a bug; never a traceback
         raise InternalError(f"{candidate}: internal error while reading: {type(exc).__name__}: {exc} "

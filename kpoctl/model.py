@@ -271,3 +271,7 @@ class Settings(_Strict):
     max_nodes: Annotated[int, Strict(), Field(gt=0)] = Field(
         default=100_000, description="Most YAML nodes a document may expand to through aliases (KP001 above)."
     )
+
+    def run_date(self) -> dt.date:
+        """The date rules judge against: `today` when set (reproducible runs), else the real date."""
+        return self.today or dt.date.today()

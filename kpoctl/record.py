@@ -90,17 +90,12 @@ def record(team_file: Path, team_id: str, indicator_id: str, value: float, *, pe
     return Recorded(team_file, period, value, bool(existing))
 
 
-def _item_line(actuals, index: int) -> tuple[int, int]:
-    line, column = actuals.lc.item(index)
-    return line, column
-
-
 def _append_after_last(lines: list[str], actuals, period: str, value: float, newline: str) -> list[str]:
     """A new item after the last one, in the same style and indentation."""
     if actuals.fa.flow_style():
         raise UsageError("actuals are written as one flow list ([...]); write them one per line to use record")
     last = len(actuals) - 1
-    line, column = _item_line(actuals, last)
+    line, column = actuals.lc.item(last)
     dash_line = lines[line]
     dash = dash_line[:column].rstrip()
     if not dash.endswith("-"):

@@ -139,7 +139,7 @@ class Scorecard:
 
     @property
     def today(self) -> dt.date:
-        return self.settings.today or dt.date.today()
+        return self.settings.run_date()
 
     def teams(self) -> Iterator[tuple[Team, TeamFile]]:
         for team_file in self.files:
