@@ -1,10 +1,12 @@
 """The cascade graph: teams, objectives and indicators with typed edges.
 
-One networkx MultiDiGraph holds everything; edges point from the dependent to
-what it depends on (child team -> parent, objective -> what it cascades from,
-PO -> KPO it supports, indicator -> objective it measures). The graph questions
-rules ask (ancestors, cycles, reachability) are networkx calls on cached,
-materialised per-kind views.
+Edges are typed and point from the dependent to what it depends on (child team
+-> parent, objective -> what it cascades from, PO -> KPO it supports, indicator
+-> objective it measures). The lookups every rule makes (what measures this,
+what supports that) are plain dict indexes; the graph questions a few rules ask
+(ancestors, cycles, reachability) are networkx calls on cached per-kind views,
+so networkx is imported, and a networkx graph built, only when one is asked:
+checking one file on its own (the per-file rules) never needs it.
 """
 
 from __future__ import annotations
@@ -12,11 +14,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from kpoctl.findings import Location
 from kpoctl.model import Indicator, Objective, Team
 from kpoctl.scorecard import Scorecard, TeamFile
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 PARENT = "parent"
 CASCADES_FROM = "cascades_from"
@@ -71,16 +76,13 @@ class CascadeGraph:
 
     def __init__(self, scorecard: Scorecard) -> None:
         self.scorecard = scorecard
-        self.g = nx.MultiDiGraph()
         self.teams: dict[str, TeamRef] = {}
         self.entries: dict[str, EntryRef] = {}
         self.entries_by_team: dict[str, list[EntryRef]] = {}
-        nodes: list[tuple[str, dict]] = []
         for team, team_file in scorecard.teams():
             if team.team in self.teams:
                 continue
             self.teams[team.team] = TeamRef(team, team_file)
-            nodes.append((team.team, {"kind": "team"}))
             refs = self.entries_by_team[team.team] = []
             for entry, path in team_file.entries():
                 ref = EntryRef(team.team, entry, team_file, path)
@@ -88,12 +90,10 @@ class CascadeGraph:
                     continue
                 self.entries[ref.key] = ref
                 refs.append(ref)
-                nodes.append((ref.key, {"kind": "objective" if ref.is_objective else "indicator"}))
-        self.g.add_nodes_from(nodes)
         self._add_edges()
 
     def _add_edges(self) -> None:
-        """Typed edges, added in one call, plus per-kind reverse indexes for the hot lookups."""
+        """Typed edges, plus per-kind reverse indexes for the hot lookups."""
         teams, entries = self.teams, self.entries
         edges: list[tuple[str, str, str]] = []
         for name, ref in teams.items():
@@ -109,7 +109,7 @@ class CascadeGraph:
                         edges.append((key, f"{ref.team}/{target}", SUPPORTS))
             elif entry.measures is not None and f"{ref.team}/{entry.measures}" in entries:
                 edges.append((key, f"{ref.team}/{entry.measures}", MEASURES))
-        self.g.add_edges_from(edges)
+        self.edges = edges
         self._incoming: dict[str, dict[str, list[str]]] = {PARENT: {}, CASCADES_FROM: {}, SUPPORTS: {}, MEASURES: {}}
         for source, target, kind in edges:
             self._incoming[kind].setdefault(target, []).append(source)
@@ -127,8 +127,10 @@ class CascadeGraph:
         cache_key = tuple(sorted(kinds))
         cache = self.__dict__.setdefault("_views", {})
         if cache_key not in cache:
+            import networkx as nx
+
             view = nx.DiGraph()
-            view.add_edges_from((u, v) for u, v, kind in self.g.edges(keys=True) if kind in kinds)
+            view.add_edges_from((u, v) for u, v, kind in self.edges if kind in kinds)
             cache[cache_key] = view
         return cache[cache_key]
 
@@ -154,12 +156,16 @@ class CascadeGraph:
         """Teams above `team` (parents, their parents, ...)."""
         cache = self.__dict__.setdefault("_ancestors", {})
         if team not in cache:
+            import networkx as nx
+
             view = self.view(PARENT)
             cache[team] = nx.descendants(view, team) - {team} if team in view else set()
         return cache[team]
 
     def cycles(self, *kinds: str) -> list[list[str]]:
         """Each cycle among edges of `kinds`, as the ordered list of its nodes."""
+        import networkx as nx
+
         view = self.view(*kinds)
         found = []
         for component in nx.strongly_connected_components(view):
@@ -172,6 +178,8 @@ class CascadeGraph:
     @cached_property
     def reaching_top(self) -> set[str]:
         """Objectives whose cascades_from/supports chain reaches a KPO of a top team."""
+        import networkx as nx
+
         view = self.view(CASCADES_FROM, SUPPORTS)
         reached: set[str] = set()
         for team in self.top_teams:
@@ -184,6 +192,8 @@ class CascadeGraph:
 
     def team_depths(self) -> dict[str, int]:
         """Depth of each team below a top team (0 for top teams); teams in cycles are absent."""
+        import networkx as nx
+
         view = self.view(PARENT).reverse(copy=False)
         depths: dict[str, int] = {}
         for top in self.top_teams:
