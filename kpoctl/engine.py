@@ -7,19 +7,18 @@ silence nothing (KP007).
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
-from dataclasses import dataclass, field
-
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Iterable
 
-from kpoctl.findings import Finding, Location, Severity
+from kpoctl.findings import Finding, Problem, Severity
 from kpoctl.graph import CascadeGraph
 from kpoctl.model import Settings, Team
 from kpoctl.rules import REGISTRY, Context, closest_code
 from kpoctl.rules.base import TEAM
-from kpoctl.scorecard import Scorecard, TeamFile, unpack
+from kpoctl.scorecard import Scorecard, SuppressionSite, TeamFile
+from kpoctl.suppress import Suppressor
 
 UNUSED_SUPPRESSION = "KP007"
 
@@ -103,87 +102,50 @@ def _without_actuals(team: Team | None) -> Team | None:
     return team.model_copy(update={"indicators": [i.model_copy(update={"actuals": []}) for i in team.indicators]})
 
 
-def lint(scorecard: Scorecard, selection: Selection, graph: CascadeGraph | None = None,
-         today: dt.date | None = None) -> list[Finding]:
-    """Every selected rule over the scorecard, suppressions applied, sorted by place."""
-    today = today or scorecard.today
+def crossteam_problems(scorecard: Scorecard, graph: CascadeGraph | None = None,
+                       codes: frozenset[str] | None = None) -> list[tuple[str, Problem]]:
+    """(code, problem) of the scorecard-scoped rules (all of them, or those in `codes`).
+
+    These read only the files' links (kpoctl.links), which is what lets a later run
+    reuse them when no file's links changed. KP007 is not among them: it depends on
+    every other finding (see finish)."""
     graph = graph or CascadeGraph(scorecard)
-    ctx = Context(scorecard, graph, scorecard.settings, today)
-    findings: list[Finding] = []
-    for team_file in scorecard.files:
-        local = team_file.local
-        if local is None:
-            local = analyse_file(team_file, scorecard.settings, today).local
-        findings.extend(
-            Finding.from_problem(code, selection.severity_of(code), p) for code, p in local if code in selection.codes
-        )
-    for code, rule in REGISTRY.items():
-        if rule.scope == TEAM or code == UNUSED_SUPPRESSION or code not in selection.codes:
-            continue
-        severity = selection.severity_of(code)
-        findings.extend(Finding.from_problem(code, severity, p) for p in rule.check(ctx))
-    suppressor = Suppressor(scorecard.files, selection.codes)
+    ctx = Context(scorecard, graph, scorecard.settings, scorecard.today)
+    return [
+        (code, problem)
+        for code, rule in REGISTRY.items()
+        if rule.scope != TEAM and code != UNUSED_SUPPRESSION and (codes is None or code in codes)
+        for problem in rule.check(ctx)
+    ]
+
+
+def local_problems(team_file: TeamFile, settings: Settings, today: dt.date) -> tuple:
+    """The team-scoped rules' problems of one file: from its analysis if it had one."""
+    if team_file.local is not None:
+        return team_file.local
+    return analyse_file(team_file, settings, today).local
+
+
+def finish(problems: Iterable[tuple[str, Problem]], sites: Iterable[SuppressionSite | None], selection: Selection,
+           settings: Settings, today: dt.date) -> list[Finding]:
+    """Selected problems as findings: stamped, suppressions applied, KP007 added, sorted by place."""
+    findings = [
+        Finding.from_problem(code, selection.severity_of(code), p) for code, p in problems if code in selection.codes
+    ]
+    suppressor = Suppressor(sites, selection.codes, frozenset(REGISTRY))
     findings = [f for f in findings if not suppressor.silences(f)]
     if UNUSED_SUPPRESSION in selection.codes:
-        ctx.unused_suppressions = suppressor.unused()
+        # KP007 reads nothing but the suppressor's verdicts
+        ctx = Context(None, None, settings, today, suppressor.unused())  # type: ignore[arg-type]
         severity = selection.severity_of(UNUSED_SUPPRESSION)
-        rule = REGISTRY[UNUSED_SUPPRESSION]
-        findings.extend(Finding.from_problem(UNUSED_SUPPRESSION, severity, p) for p in rule.check(ctx))
+        findings.extend(Finding.from_problem(UNUSED_SUPPRESSION, severity, p)
+                        for p in REGISTRY[UNUSED_SUPPRESSION].check(ctx))
     return sorted(set(findings), key=lambda f: f.sort_key)
 
 
-class Suppressor:
-    """Applies `# kpoctl: ignore[...]` comments and remembers which ones were used.
-
-    A comment on the line where an entry starts silences findings located inside
-    that entry; one on the `team:` line silences the team-level findings (id null)."""
-
-    def __init__(self, files: list[TeamFile], active: frozenset[str]) -> None:
-        self.active = active
-        self.by_file: dict[str, tuple[list[int], TeamFile]] = {}
-        self.used: set[tuple[str, int, str]] = set()
-        for team_file in files:
-            if not team_file.suppressions:
-                continue
-            self.by_file[team_file.file] = (team_file.entry_lines(), team_file)
-
-    def _team_line(self, team_file: TeamFile) -> int | None:
-        packed = team_file.header.get("team")
-        return unpack(packed)[0] if packed is not None else None
-
-    def silences(self, finding: Finding) -> bool:
-        if finding.file not in self.by_file:
-            return False
-        starts, team_file = self.by_file[finding.file]
-        if finding.id is None and finding.code not in ("KP001", "KP002"):
-            line = self._team_line(team_file)
-        else:
-            index = bisect.bisect_right(starts, finding.line) - 1
-            line = starts[index] if index >= 0 else None
-        codes = team_file.suppressions.get(line) if line is not None else None
-        if codes is None or (codes and finding.code not in codes):
-            return False
-        self.used.add((finding.file, line, finding.code if codes else "*"))
-        return True
-
-    def unused(self) -> list[tuple[Location, str]]:
-        found = []
-        for file, (starts, team_file) in sorted(self.by_file.items()):
-            anchors = set(starts) | {self._team_line(team_file)}
-            for line, codes in sorted(team_file.suppressions.items()):
-                where = Location(file, line, 1)
-                if line not in anchors:
-                    found.append((where, "suppression comment is not on the first line of an entry or on the "
-                                         "`team:` line: it silences nothing"))
-                    continue
-                unknown = sorted(c for c in codes if c not in REGISTRY)
-                if unknown:
-                    found.append((where, f"suppression names unknown rule code(s): {', '.join(unknown)}"))
-                if not codes:
-                    if (file, line, "*") not in self.used:
-                        found.append((where, "`# kpoctl: ignore` silences nothing here: remove it"))
-                    continue
-                unused = sorted(c for c in codes if c in self.active and (file, line, c) not in self.used)
-                if unused:
-                    found.append((where, f"suppression of {', '.join(unused)} silences nothing here: remove it"))
-        return found
+def lint(scorecard: Scorecard, selection: Selection, graph: CascadeGraph | None = None) -> list[Finding]:
+    """Every selected rule over the scorecard, suppressions applied, sorted by place."""
+    today = scorecard.today
+    problems = [p for f in scorecard.files for p in local_problems(f, scorecard.settings, today)]
+    problems += crossteam_problems(scorecard, graph, selection.codes)
+    return finish(problems, (f.suppression_site() for f in scorecard.files), selection, scorecard.settings, today)

@@ -43,12 +43,17 @@ class Location:
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """What a check yields: the engine stamps the code and severity on it."""
+    """What a check yields: the engine stamps the code and severity on it.
+
+    `anchor` is the path in the document the location was taken from (e.g.
+    ("indicators", 3, "unit") or ("parent",)): with it a remembered problem can be
+    placed again in an edited file without running the check again."""
 
     message: str
     location: Location
     team: str | None = None
     id: str | None = None
+    anchor: tuple | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -58,6 +58,17 @@ def find_suppressions(text: str) -> dict[int, frozenset[str]]:
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class SuppressionSite:
+    """A file's suppression comments, with the lines they may sit on to count:
+    where an entry starts, and the `team:` line."""
+
+    file: str
+    comments: dict[int, frozenset[str]]
+    entry_lines: tuple[int, ...]  # sorted
+    team_line: int | None
+
+
 # Per entry, positions live in one small int array: slot 0 is where the entry starts,
 # slot 1 where its last actual starts, then the key of each field in FIELD_SLOTS order.
 # Thousands of teams then cost kilobytes of positions each, not a dict of tuples.
@@ -102,6 +113,14 @@ class TeamFile:
     def entry_lines(self) -> list[int]:
         """The line where each entry of the file starts."""
         return sorted(unpack(slots[0])[0] for slots in self.entry_positions.values())
+
+    def suppression_site(self) -> SuppressionSite | None:
+        """What the suppressor needs of this file, or None when it has no suppression comment."""
+        if not self.suppressions:
+            return None
+        team = self.header.get("team")
+        return SuppressionSite(self.file, self.suppressions, tuple(self.entry_lines()),
+                               unpack(team)[0] if team is not None else None)
 
     def entries(self) -> Iterator[tuple[Objective | Indicator, tuple]]:
         """Every kept entry with its path in the document."""

@@ -32,8 +32,10 @@ class Context:
     def at(self, ref: EntryRef | TeamRef, message: str, field_name: str | None = None) -> Problem:
         """A problem about an entry (or team), at the entry or one of its fields."""
         if isinstance(ref, TeamRef):
-            return Problem(message, ref.location(field_name or "team"), ref.team.team, None)
-        return Problem(message, ref.location(field_name), ref.team, ref.entry.id)
+            anchor = (field_name or "team",)
+            return Problem(message, ref.file.location(anchor), ref.team.team, None, anchor)
+        anchor = ref.path if field_name is None else ref.path + (field_name,)
+        return Problem(message, ref.file.location(anchor), ref.team, ref.entry.id, anchor)
 
 
 Check = Callable[[Context], Iterable[Problem]]

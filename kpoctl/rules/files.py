@@ -72,7 +72,7 @@ def duplicate_id(ctx: Context):
     for team, team_file in ctx.scorecard.teams():
         if team.team in first_file:
             yield Problem(f"team '{team.team}' is already declared in {first_file[team.team]}",
-                          team_file.location(("team",)), team.team, None)
+                          team_file.location(("team",)), team.team, None, ("team",))
             continue
         first_file[team.team] = team_file.file
         seen: dict[str, tuple] = {}
@@ -81,7 +81,7 @@ def duplicate_id(ctx: Context):
                 line = team_file.location(seen[entry.id]).line
                 yield Problem(f"id '{entry.id}' is already used in team '{team.team}' (line {line}); "
                               "objectives and indicators share one namespace",
-                              team_file.location(path + ("id",)), team.team, entry.id)
+                              team_file.location(path + ("id",)), team.team, entry.id, path + ("id",))
             else:
                 seen[entry.id] = path
 
