@@ -16,6 +16,7 @@ import hashlib
 import hmac
 import os
 import pickle
+import re
 from pathlib import Path
 
 from kpoctl import __version__
@@ -26,6 +27,8 @@ from kpoctl.scorecard import TeamFile
 CACHE_DIR = ".kpoctl_cache"
 FORMAT = b"kpoctl-cache-1"
 _MISS = object()
+INDEX = "lint-index"
+_ENTRY_NAME = re.compile(r"[0-9a-f]{40}")  # what prune may delete: entries, never the index or strangers
 
 
 def _secret() -> bytes | None:
@@ -78,31 +81,49 @@ class Cache:
     def get(self, key: str):
         """The cached result for `key` (a TeamFile or None), or _MISS."""
         self.used.add(key)
-        try:
-            blob = (self.folder / key).read_bytes()
-        except OSError:
-            return _MISS
-        mac, payload = blob[:32], blob[32:]
-        expected = hmac.new(self.secret, FORMAT + key.encode() + payload, hashlib.sha256).digest()
-        if len(blob) < 33 or not hmac.compare_digest(mac, expected):
-            return _MISS  # corrupt or not ours: read the file again and overwrite
-        try:
-            value = pickle.loads(payload)
-        except Exception:
-            return _MISS
+        value = self._read_signed(key)
         return value if value is None or isinstance(value, TeamFile) else _MISS
 
     def put(self, key: str, value: TeamFile | None) -> None:
+        self._write_signed(key, value)
+
+    def read_index(self):
+        """lint's index (see kpoctl.incremental), or None when there is none, or none for
+        these settings and this date."""
+        value = self._read_signed(INDEX)
+        if isinstance(value, tuple) and len(value) == 2 and value[0] == self.salt:
+            return value[1]
+        return None
+
+    def write_index(self, value) -> None:
+        self._write_signed(INDEX, (self.salt, value))
+
+    def _read_signed(self, name: str):
+        """The value stored under `name`, or _MISS when absent, corrupt, forged or foreign."""
+        try:
+            blob = (self.folder / name).read_bytes()
+        except OSError:
+            return _MISS
+        mac, payload = blob[:32], blob[32:]
+        expected = hmac.new(self.secret, FORMAT + name.encode() + payload, hashlib.sha256).digest()
+        if len(blob) < 33 or not hmac.compare_digest(mac, expected):
+            return _MISS  # corrupt or not ours: read the file again and overwrite
+        try:
+            return pickle.loads(payload)
+        except Exception:
+            return _MISS
+
+    def _write_signed(self, name: str, value) -> None:
         if not self.writable:
             return
         payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-        mac = hmac.new(self.secret, FORMAT + key.encode() + payload, hashlib.sha256).digest()
+        mac = hmac.new(self.secret, FORMAT + name.encode() + payload, hashlib.sha256).digest()
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             gitignore = self.folder.parent / ".gitignore"
             if not gitignore.exists():
                 write_bytes_atomic(gitignore, b"# Created by kpoctl: the cache is local.\n*\n")
-            write_bytes_atomic(self.folder / key, mac + payload)
+            write_bytes_atomic(self.folder / name, mac + payload, durable=False)
         except OSError:
             self.writable = False  # a read-only checkout: lint on without a cache
 
@@ -115,7 +136,7 @@ class Cache:
         if len(names) <= 2 * len(self.used) + 100:
             return
         for name in names:
-            if name not in self.used and not name.startswith("."):
+            if name not in self.used and _ENTRY_NAME.fullmatch(name):
                 try:
                     os.unlink(self.folder / name)
                 except OSError:

@@ -156,23 +156,22 @@ def _codes(values: list[str] | None) -> list[str]:
     return [c.strip() for v in values or [] for c in v.split(",") if c.strip()]
 
 
-def _load(path: Path, *, use_cache: bool = True, for_lint: bool = False):
-    import gc
-
+def _load(path: Path, *, use_cache: bool = True):
     from kpoctl.load import load
 
-    if for_lint:
-        from kpoctl.engine import analyse_file
+    scorecard = load(path, use_cache=use_cache)
+    _keep_collector_out()
+    return scorecard
 
-        scorecard = load(path, use_cache=use_cache, analyse=analyse_file)
-    else:
-        scorecard = load(path, use_cache=use_cache)
-    # A command runs once and exits: what was loaded lives until then, and the graph and
-    # rules that follow make little cyclic garbage. Keep the collector out of the way
-    # (a policy for this process, not for library callers of load()).
+
+def _keep_collector_out() -> None:
+    """A command runs once and exits: what was loaded lives until then, and the graph and
+    rules that follow make little cyclic garbage. Keep the collector out of the way
+    (a policy for this process, not for library callers of load())."""
+    import gc
+
     gc.freeze()
     gc.disable()
-    return scorecard
 
 
 def _console():
@@ -203,14 +202,15 @@ def lint(
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Read every file afresh; neither read nor write .kpoctl_cache/.")] = False,
 ) -> None:
     """Check a scorecard against every rule of the catalogue."""
-    from kpoctl.engine import lint as run_lint
-    from kpoctl.engine import selection_from
+    from kpoctl.engine import finish, selection_from
     from kpoctl.findings import Severity
+    from kpoctl.incremental import collect
     from kpoctl.reporters import REPORTERS, RunInfo
 
-    scorecard = _load(path, use_cache=not no_cache, for_lint=True)
-    selection = selection_from(scorecard.settings, _codes(select), _codes(ignore))
-    findings = run_lint(scorecard, selection)
+    found = collect(path, use_cache=not no_cache)
+    _keep_collector_out()
+    selection = selection_from(found.settings, _codes(select), _codes(ignore))
+    findings = finish(found.problems, found.sites, selection, found.settings, found.settings.run_date())
     gone: list[dict] = []
     if write_baseline is not None:
         from kpoctl.baseline import write_baseline as save
@@ -225,8 +225,8 @@ def lint(
     if output_format is None:
         output_format = LintFormat.github if os.environ.get("GITHUB_ACTIONS") == "true" else LintFormat.text
     info = RunInfo(
-        root=scorecard.root,
-        files=tuple(f.file for f in scorecard.files),
+        root=found.root,
+        files=tuple(found.files),
         version=__version__,
         baseline_gone=tuple(gone),
     )

@@ -13,6 +13,8 @@ import gc
 import os
 import re
 import stat
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -65,18 +67,18 @@ def discover(root: Path) -> list[Path]:
 _TEAM_LINE_BYTES = re.compile(rb"^team\s*:", re.M)
 
 
-_OVERSIZED = object()
+OVERSIZED = object()
 
 
-def _read_regular(path: Path, settings: Settings):
+def read_regular(path: Path, settings: Settings):
     """The bytes of a regular file; None for anything else (FIFOs, devices, folders named
-    *.yaml are never opened, links never followed); _OVERSIZED past max_file_mb.
+    *.yaml are never opened, links never followed); OVERSIZED past max_file_mb.
     OSError propagates."""
     info = os.stat(path, follow_symlinks=False)
     if not stat.S_ISREG(info.st_mode):
         return None
     if info.st_size > settings.max_file_mb * 1_000_000:
-        return _OVERSIZED
+        return OVERSIZED
     with open(path, "rb") as handle:
         return handle.read()
 
@@ -84,8 +86,8 @@ def _read_regular(path: Path, settings: Settings):
 def read_team_file(path: Path, relative: str, settings: Settings) -> TeamFile | None:
     """Read one candidate file: a TeamFile, or None when it is not a team file."""
     try:
-        raw = _read_regular(path, settings)
-        if raw is _OVERSIZED:
+        raw = read_regular(path, settings)
+        if raw is OVERSIZED:
             with open(path, "rb") as handle:
                 if not any(_TEAM_LINE_BYTES.search(chunk) for chunk in iter(lambda: handle.read(1 << 20), b"")):
                     return None
@@ -144,6 +146,35 @@ PARALLEL_MIN_FILES = 48  # below this, starting worker processes costs more than
 Analyse = Callable[[TeamFile, Settings, dt.date], TeamFile]
 
 
+@dataclass(frozen=True, slots=True)
+class Located:
+    """What PATH names: the root findings are relative to, its settings, the candidate files."""
+
+    root: Path
+    settings: Settings
+    settings_file: Path | None
+    candidates: list[Path]
+
+    def relative(self, candidate: Path) -> str:
+        return candidate.relative_to(self.root).as_posix()
+
+
+def locate(path: Path, settings: Settings | None = None) -> Located:
+    """Find PATH's settings and candidate files (a folder, or one team file)."""
+    if not path.exists() and not path.is_symlink():
+        raise UsageError(f"path does not exist: {path}")
+    settings_file = find_settings(path)
+    if settings is None:
+        settings = load_settings(settings_file)
+    if path.is_dir():
+        return Located(path, settings, settings_file, discover(path))
+    return Located(path.parent, settings, settings_file, [path])
+
+
+def no_team_files(path: Path) -> NoTeamFiles:
+    return NoTeamFiles(f"no team file found under {path} (a team file is YAML with a top-level 'team:' key)")
+
+
 def load(path: Path, settings: Settings | None = None, *, use_cache: bool = True, jobs: int | None = None,
          analyse: Analyse | None = None) -> Scorecard:
     """Load the scorecard at PATH (a folder or one team file).
@@ -151,28 +182,26 @@ def load(path: Path, settings: Settings | None = None, *, use_cache: bool = True
     `analyse`, when given, is applied to each file as it is read (in the worker
     processes) and its result is what is kept and cached: lint passes the engine's
     per-file rules here. The loader itself knows nothing of rules."""
-    if not path.exists() and not path.is_symlink():
-        raise UsageError(f"path does not exist: {path}")
-    settings_file = find_settings(path)
-    if settings is None:
-        settings = load_settings(settings_file)
-    if path.is_dir():
-        root = path
-        candidates = discover(path)
-    else:
-        root = path.parent
-        candidates = [path]
-    jobs = jobs if jobs is not None else (os.cpu_count() or 1)
+    located = locate(path, settings)
+    with collector_paused():
+        files = _read_all(located.root, located.candidates, located.settings, use_cache,
+                          jobs if jobs is not None else (os.cpu_count() or 1), analyse)
+    if not files:
+        raise no_team_files(path)
+    return Scorecard(root=located.root, settings=located.settings, files=files, settings_file=located.settings_file)
+
+
+@contextmanager
+def collector_paused():
+    """Keep the cyclic garbage collector out of a load: it would rescan every loaded
+    model again and again, and a load makes no cyclic garbage worth collecting."""
     collector = gc.isenabled()
-    gc.disable()  # the collector would rescan every loaded model again and again
+    gc.disable()
     try:
-        files = _read_all(root, candidates, settings, use_cache, jobs, analyse)
+        yield
     finally:
         if collector:
             gc.enable()
-    if not files:
-        raise NoTeamFiles(f"no team file found under {path} (a team file is YAML with a top-level 'team:' key)")
-    return Scorecard(root=root, settings=settings, files=files, settings_file=settings_file)
 
 
 def _read_all(root: Path, candidates: list[Path], settings: Settings, use_cache: bool, jobs: int,
@@ -190,7 +219,7 @@ def _read_all(root: Path, candidates: list[Path], settings: Settings, use_cache:
             pending = []
             for index, candidate in enumerate(candidates):
                 try:
-                    content = _read_regular(candidate, settings)
+                    content = read_regular(candidate, settings)
                 except OSError:
                     content = None
                 if not isinstance(content, bytes):
@@ -205,7 +234,7 @@ def _read_all(root: Path, candidates: list[Path], settings: Settings, use_cache:
         else:
             cache = None
     jobs_list = [(candidates[i], relatives[i]) for i in pending]
-    for index, result in zip(pending, _read_many(jobs_list, settings, jobs, analyse)):
+    for index, result in zip(pending, read_many(jobs_list, settings, jobs, analyse)):
         results[index] = result
         if cache is not None and index in keys:
             cache.put(keys[index], result)
@@ -214,7 +243,7 @@ def _read_all(root: Path, candidates: list[Path], settings: Settings, use_cache:
     return [r for r in results if r is not None]
 
 
-def _read_many(jobs_list: list[tuple[Path, str]], settings: Settings, jobs: int, analyse: Analyse | None):
+def read_many(jobs_list: list[tuple[Path, str]], settings: Settings, jobs: int, analyse: Analyse | None):
     """read_team_file over many files, in worker processes when there are enough."""
     if jobs <= 1 or len(jobs_list) < PARALLEL_MIN_FILES:
         for candidate, relative in jobs_list:

@@ -1,0 +1,193 @@
+"""lint after an edit ends exactly where a fresh `lint --no-cache` ends, whatever the edit,
+and an edit that changes no link does not run the cross-team rules again."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+import kpoctl.incremental
+from kpoctl.cache import CACHE_DIR, INDEX
+from kpoctl.engine import crossteam_problems
+from kpoctl.links import ENTRY_LINK_FIELDS, TEAM_LINK_FIELDS
+from kpoctl.load import load
+
+from conftest import EXAMPLES, FIXTURES
+
+
+def lint_json(run_cli, folder: Path, *extra: str) -> list[dict]:
+    result = run_cli("lint", folder, "--format", "json", *extra)
+    assert result.exit_code in (0, 1), result.stderr
+    return result.json()
+
+
+def _sub(name: str, old: str, new: str, count: int = 1):
+    def edit(folder: Path) -> None:
+        path = folder / name
+        text = path.read_text()
+        assert old in text, f"{old!r} not in {name}"
+        path.write_text(text.replace(old, new, count))
+
+    return edit
+
+
+def _insert_lines_after_team(name: str):
+    return _sub(name, "\nteam:", "\n# a note\n# another note\nteam:")
+
+
+def _remove(name: str):
+    return lambda folder: (folder / name).unlink()
+
+
+def _rename(old: str, new: str):
+    return lambda folder: (folder / old).rename(folder / new)
+
+
+def _add(name: str, text: str):
+    return lambda folder: (folder / name).write_text(text)
+
+
+NEW_TEAM = """\
+team: west
+name: Sales West team
+parent: sales
+owner: Head of Sales West
+meeting: weekly
+objectives:
+  - {id: growth, level: KPO, title: Grow revenue of region West to 10 MEUR, cascades_from: sales/growth, due: 2026-12-31}
+indicators:
+  - {id: revenue-west, level: KPI, measures: growth, name: Revenue of region West, unit: kEUR, timing: lagging,
+     frequency: monthly, owner: Head of Sales West, target: {value: 10, direction: at_least}}
+"""
+
+EDITS = {
+    "a comment appended": _sub("east.yaml", "meeting: weekly", "meeting: weekly  # every Monday"),
+    "a title reworded": _sub("east.yaml", "Make the brand known", "Make the brand widely known"),
+    "lines inserted above every finding": _insert_lines_after_team("east.yaml"),
+    "lines inserted above a repeated id": _insert_lines_after_team("sales.yaml"),
+    "a cascade re-pointed": _sub("east.yaml", "cascades_from: acme/growth", "cascades_from: sales/growth"),
+    "a unit changed": _sub("sales.yaml", "unit: kEUR", "unit: MEUR"),
+    "a parent changed": _sub("east.yaml", "parent: sales", "parent: nowhere"),
+    "a suppression added": _sub("east.yaml", "  - id: brand\n", "  - id: brand  # kpoctl: ignore[KP104]\n"),
+    "a suppression removed": _sub("east.yaml", "  # kpoctl: ignore[KP303]", ""),
+    "a file removed": _remove("it.yaml"),
+    "a file renamed": _rename("east.yaml", "east-region.yaml"),
+    "a team added": _add("west.yaml", NEW_TEAM),
+    "a file broken": _sub("east.yaml", "objectives:", "objectives: [", 1),
+    "a broken file mended": _sub("marketing.yaml", "name: Marketing\n", "", 1),
+    "a YAML file that is no team": _add("notes.yaml", "notes: [one, two]\n"),
+    "the settings changed": _sub("kpoctl.yaml", "weasel_words: [holistic]", "weasel_words: [holistic, brand]"),
+}
+
+
+@pytest.fixture
+def card(tmp_path):
+    folder = tmp_path / "card"
+    shutil.copytree(EXAMPLES / "broken", folder, ignore=shutil.ignore_patterns(CACHE_DIR, "README.md"))
+    return folder
+
+
+@pytest.mark.parametrize("edit", EDITS.values(), ids=EDITS.keys())
+def test_lint_after_an_edit_matches_a_fresh_lint(run_cli, card, edit):
+    before = lint_json(run_cli, card)
+    assert lint_json(run_cli, card) == before == lint_json(run_cli, card, "--no-cache")
+    edit(card)
+    after = lint_json(run_cli, card)
+    assert after == lint_json(run_cli, card, "--no-cache")
+    assert lint_json(run_cli, card) == after  # and again, from what this run remembered
+
+
+def test_findings_move_with_the_lines_of_an_edited_file(run_cli, card):
+    before = {(f["code"], f["id"]): f["line"] for f in lint_json(run_cli, card) if f["file"] == "east.yaml"}
+    _insert_lines_after_team("east.yaml")(card)
+    after = {(f["code"], f["id"]): f["line"] for f in lint_json(run_cli, card) if f["file"] == "east.yaml"}
+    assert ("KP104", "brand") in after  # a cross-team finding, reused and placed again
+    assert after == {key: line + 2 for key, line in before.items()}
+
+
+@pytest.fixture
+def crossteam_runs(monkeypatch):
+    runs = []
+
+    def counted(*args, **kwargs):
+        runs.append(1)
+        return crossteam_problems(*args, **kwargs)
+
+    monkeypatch.setattr(kpoctl.incremental, "crossteam_problems", counted)
+    return runs
+
+
+def test_an_edit_that_changes_no_link_skips_the_cross_team_rules(run_cli, card, crossteam_runs):
+    lint_json(run_cli, card)
+    assert len(crossteam_runs) == 1
+    _insert_lines_after_team("east.yaml")(card)
+    EDITS["a title reworded"](card)
+    lint_json(run_cli, card)
+    assert len(crossteam_runs) == 1
+    EDITS["a cascade re-pointed"](card)
+    lint_json(run_cli, card)
+    assert len(crossteam_runs) == 2
+
+
+def test_a_corrupt_index_is_ignored_and_rewritten(run_cli, card, crossteam_runs):
+    expected = lint_json(run_cli, card)
+    index = card / CACHE_DIR / "v1" / INDEX
+    index.write_bytes(index.read_bytes()[:-10])
+    assert lint_json(run_cli, card) == expected
+    assert len(crossteam_runs) == 2
+    assert lint_json(run_cli, card) == expected
+    assert len(crossteam_runs) == 2  # the rewritten index is trusted again
+
+
+def test_an_index_from_another_date_is_not_used(run_cli, card):
+    lint_json(run_cli, card)
+    settings = card / "kpoctl.yaml"
+    settings.write_text(settings.read_text().replace("today: 2026-11-21", "today: 2027-06-30"))
+    assert lint_json(run_cli, card) == lint_json(run_cli, card, "--no-cache")
+
+
+# --- the contract that makes skipping sound ------------------------------------------------
+
+
+class _LinksOnly:
+    """A model that answers only for its link fields and fails the test for any other."""
+
+    def __init__(self, wrapped, allowed: tuple[str, ...]) -> None:
+        self.__dict__["_wrapped"] = wrapped
+        self.__dict__["_allowed"] = allowed
+
+    def __getattr__(self, name: str):
+        if name in self._allowed:
+            return getattr(self._wrapped, name)
+        raise AssertionError(f"a cross-team rule read {type(self._wrapped).__name__}.{name}, which is not among "
+                             "the link fields of kpoctl.links: add it there, or the cache may serve stale findings")
+
+    @property
+    def __class__(self):  # isinstance(entry, Objective) keeps working
+        return type(self._wrapped)
+
+
+def _links_only(team_file):
+    team = team_file.team
+    if team is None:
+        return team_file
+    proxy = _LinksOnly(team, (*TEAM_LINK_FIELDS, "objectives", "indicators"))
+    proxy.__dict__["objectives"] = [_LinksOnly(o, ENTRY_LINK_FIELDS) for o in team.objectives]
+    proxy.__dict__["indicators"] = [_LinksOnly(i, ENTRY_LINK_FIELDS) for i in team.indicators]
+    return replace(team_file, team=proxy)
+
+
+SCORECARDS = [EXAMPLES / name for name in ("best-company", "northwind", "broken")] + sorted(
+    path / "fail" for path in (FIXTURES / "rules").iterdir() if (path / "fail").is_dir()
+)
+
+
+@pytest.mark.parametrize("folder", SCORECARDS, ids=lambda p: "/".join(p.parts[-2:]))
+def test_cross_team_rules_read_nothing_but_links(folder):
+    scorecard = load(folder, use_cache=False)
+    expected = crossteam_problems(scorecard)
+    hidden = replace(scorecard, files=[_links_only(f) for f in scorecard.files])
+    assert crossteam_problems(hidden) == expected
