@@ -205,7 +205,7 @@ def lint(
     from kpoctl.engine import finish, selection_from
     from kpoctl.findings import Severity
     from kpoctl.incremental import collect
-    from kpoctl.reporters import REPORTERS, RunInfo
+    from kpoctl.reporters import RunInfo, reporter_for
 
     found = collect(path, use_cache=not no_cache)
     _keep_collector_out()
@@ -230,7 +230,7 @@ def lint(
         version=__version__,
         baseline_gone=tuple(gone),
     )
-    REPORTERS[output_format.value]().write(findings, info, sys.stdout)
+    reporter_for(output_format.value).write(findings, info, sys.stdout)
     threshold = Severity(fail_on.value).rank
     raise typer.Exit(1 if any(f.severity.rank >= threshold for f in findings) else 0)
 

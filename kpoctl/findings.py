@@ -6,7 +6,7 @@ processes and through the cache as simple tuples.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from enum import Enum
 
 
@@ -79,9 +79,11 @@ class Finding:
         return (self.file, self.line, self.column, self.code, self.message)
 
     def to_dict(self) -> dict:
-        data = asdict(self)
-        data["severity"] = self.severity.value
-        return data
+        """CLI.md's JSON object, keys in its order."""
+        return {
+            "code": self.code, "severity": self.severity.value, "message": self.message, "file": self.file,
+            "line": self.line, "column": self.column, "team": self.team, "id": self.id,
+        }
 
     def with_severity(self, severity: Severity) -> "Finding":
         return Finding(self.code, severity, self.message, self.file, self.line, self.column, self.team, self.id)

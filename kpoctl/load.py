@@ -41,8 +41,8 @@ class InternalError(Exception):
 
 def discover(root: Path) -> list[Path]:
     """Candidate YAML files below `root`, sorted, without following links or entering hidden folders."""
-    found: list[Path] = []
-    pending = [root]
+    found: list[str] = []
+    pending = [str(root)]
     while pending:
         folder = pending.pop()
         try:
@@ -56,12 +56,15 @@ def discover(root: Path) -> list[Path]:
                 if entry.is_symlink():
                     continue
                 if entry.is_dir(follow_symlinks=False):
-                    pending.append(Path(entry.path))
+                    pending.append(entry.path)
                 elif entry.name.endswith(YAML_SUFFIXES) and entry.name != SETTINGS_FILE:
-                    found.append(Path(entry.path))
+                    found.append(entry.path)
             except OSError:
                 continue
-    return sorted(found)
+    # sorted as paths (component by component), on strings: thousands of Path
+    # comparisons cost more than reading the folder
+    found.sort(key=lambda name: name.split(os.sep))
+    return [Path(name) for name in found]
 
 
 _TEAM_LINE_BYTES = re.compile(rb"^team\s*:", re.M)
@@ -156,7 +159,19 @@ class Located:
     candidates: list[Path]
 
     def relative(self, candidate: Path) -> str:
-        return candidate.relative_to(self.root).as_posix()
+        return relative_name(self.root, candidate)
+
+
+def relative_name(root: Path, candidate: Path) -> str:
+    """`candidate` relative to `root`, with forward slashes (on strings: it runs per file)."""
+    base, name = str(root), str(candidate)
+    if base == "." and not candidate.is_absolute():
+        relative = name
+    elif name.startswith(base + os.sep):
+        relative = name[len(base) + 1:]
+    else:
+        return candidate.relative_to(root).as_posix()
+    return relative.replace(os.sep, "/") if os.sep != "/" else relative
 
 
 def locate(path: Path, settings: Settings | None = None) -> Located:
@@ -206,7 +221,7 @@ def collector_paused():
 
 def _read_all(root: Path, candidates: list[Path], settings: Settings, use_cache: bool, jobs: int,
               analyse: Analyse | None) -> list[TeamFile]:
-    relatives = [c.relative_to(root).as_posix() for c in candidates]
+    relatives = [relative_name(root, c) for c in candidates]
     results: list = [None] * len(candidates)
     pending: list[int] = list(range(len(candidates)))
     cache = None

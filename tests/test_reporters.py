@@ -64,3 +64,11 @@ def test_junit_has_a_suite_per_file_and_a_case_per_finding(run_cli):
 def test_json_output_is_alone_on_stdout(run_cli):
     result = lint(run_cli, "json")
     assert json.loads(result.stdout) and result.stderr == ""
+
+
+def test_every_format_lint_offers_has_its_reporter():
+    from kpoctl.cli import LintFormat
+    from kpoctl.reporters import REPORTERS, reporter_for
+
+    assert [f.value for f in LintFormat] == list(REPORTERS)
+    assert all(reporter_for(name).name == name for name in REPORTERS)

@@ -1,16 +1,25 @@
-"""Reporters: each formats the same findings one way. `--format` choices come from here."""
+"""Reporters: each formats the same findings one way. `--format` choices come from here.
+
+Each is imported only when chosen: `--format json` in CI need not load rich."""
 
 from __future__ import annotations
 
-from kpoctl.reporters.base import Reporter, RunInfo
-from kpoctl.reporters.github import GithubReporter
-from kpoctl.reporters.json import JsonReporter
-from kpoctl.reporters.junit import JunitReporter
-from kpoctl.reporters.sarif import SarifReporter
-from kpoctl.reporters.text import TextReporter
+from importlib import import_module
 
-REPORTERS: dict[str, type[Reporter]] = {
-    r.name: r for r in (TextReporter, JsonReporter, SarifReporter, GithubReporter, JunitReporter)
+from kpoctl.reporters.base import Reporter, RunInfo
+
+REPORTERS: dict[str, str] = {
+    "text": "kpoctl.reporters.text:TextReporter",
+    "json": "kpoctl.reporters.json:JsonReporter",
+    "sarif": "kpoctl.reporters.sarif:SarifReporter",
+    "github": "kpoctl.reporters.github:GithubReporter",
+    "junit": "kpoctl.reporters.junit:JunitReporter",
 }
 
-__all__ = ["REPORTERS", "Reporter", "RunInfo"]
+
+def reporter_for(name: str) -> Reporter:
+    module, _, cls = REPORTERS[name].partition(":")
+    return getattr(import_module(module), cls)()
+
+
+__all__ = ["REPORTERS", "Reporter", "RunInfo", "reporter_for"]
