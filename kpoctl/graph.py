@@ -37,10 +37,7 @@ class EntryRef:
     entry: Objective | Indicator
     file: TeamFile
     path: tuple  # its path in the document, e.g. ("indicators", 3)
-
-    @property
-    def key(self) -> str:
-        return f"{self.team}/{self.entry.id}"
+    key: str  # "team/id", the node's name (kept: rules ask for it hundreds of thousands of times)
 
     @property
     def is_objective(self) -> bool:
@@ -85,7 +82,7 @@ class CascadeGraph:
             self.teams[team.team] = TeamRef(team, team_file)
             refs = self.entries_by_team[team.team] = []
             for entry, path in team_file.entries():
-                ref = EntryRef(team.team, entry, team_file, path)
+                ref = EntryRef(team.team, entry, team_file, path, f"{team.team}/{entry.id}")
                 if ref.key in self.entries:
                     continue
                 self.entries[ref.key] = ref

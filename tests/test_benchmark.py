@@ -27,8 +27,10 @@ def test_benchmark_smoke_run_on_100_teams(tmp_path):
     )
     assert run.returncode == 0, run.stderr
     text = results.read_text()
-    row = next(line for line in text.splitlines() if line.startswith("| 100 |"))
-    cells = [c.strip() for c in row.strip("|").split("|")]
+    speed, cache = [line for line in text.splitlines() if line.startswith("| 100 |")]
+    cells = [c.strip() for c in speed.strip("|").split("|")]
     assert float(cells[2]) > 0 and float(cells[3]) > 0  # libyaml and lint both timed
-    assert cells[6] == "not run"
+    assert cells[5] == "not run"
+    first, edited, _, links, _, _ = [float(c) for c in cache.strip("|").split("|")[1:]]
+    assert first > 0 and edited > 0 and links > 0
     assert "Cold start: `kpoctl --version`" in text
