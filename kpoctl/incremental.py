@@ -25,7 +25,7 @@ from kpoctl.cache import MISS, Cache
 from kpoctl.engine import analyse_file, crossteam_problems
 from kpoctl.findings import Problem
 from kpoctl.links import links_digest
-from kpoctl.load import Located, collector_paused, load, locate, no_team_files, read_many, read_regular
+from kpoctl.load import Located, collector_paused, load_located, locate, no_team_files, read_many, read_regular
 from kpoctl.model import Settings
 from kpoctl.scorecard import Scorecard, SuppressionSite, TeamFile
 
@@ -65,7 +65,7 @@ def collect(path: Path, *, use_cache: bool = True, jobs: int | None = None) -> L
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
     cache = Cache(located.root, located.settings, analysed=True) if use_cache else None
     if cache is None or not cache.enabled:
-        return _from_scorecard(load(path, located.settings, use_cache=False, jobs=jobs, analyse=analyse_file))
+        return _from_scorecard(load_located(path, located, use_cache=False, jobs=jobs, analyse=analyse_file))
     with collector_paused():
         return _collect_remembering(path, located, cache, jobs)
 

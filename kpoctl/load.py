@@ -197,7 +197,12 @@ def load(path: Path, settings: Settings | None = None, *, use_cache: bool = True
     `analyse`, when given, is applied to each file as it is read (in the worker
     processes) and its result is what is kept and cached: lint passes the engine's
     per-file rules here. The loader itself knows nothing of rules."""
-    located = locate(path, settings)
+    return load_located(path, locate(path, settings), use_cache=use_cache, jobs=jobs, analyse=analyse)
+
+
+def load_located(path: Path, located: Located, *, use_cache: bool = True, jobs: int | None = None,
+                 analyse: Analyse | None = None) -> Scorecard:
+    """load() for a PATH already located (its settings read, its files discovered)."""
     with collector_paused():
         files = _read_all(located.root, located.candidates, located.settings, use_cache,
                           jobs if jobs is not None else (os.cpu_count() or 1), analyse)
