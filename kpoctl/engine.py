@@ -143,9 +143,16 @@ def finish(problems: Iterable[tuple[str, Problem]], sites: Iterable[SuppressionS
     return sorted(set(findings), key=lambda f: f.sort_key)
 
 
-def lint(scorecard: Scorecard, selection: Selection, graph: CascadeGraph | None = None) -> list[Finding]:
-    """Every selected rule over the scorecard, suppressions applied, sorted by place."""
+def all_problems(scorecard: Scorecard, graph: CascadeGraph | None = None,
+                 codes: frozenset[str] | None = None) -> list[tuple[str, Problem]]:
+    """Every rule's problems but KP007's: each file's own, then the cross-team ones."""
     today = scorecard.today
     problems = [p for f in scorecard.files for p in local_problems(f, scorecard.settings, today)]
-    problems += crossteam_problems(scorecard, graph, selection.codes)
-    return finish(problems, (f.suppression_site() for f in scorecard.files), selection, scorecard.settings, today)
+    return problems + crossteam_problems(scorecard, graph, codes)
+
+
+def lint(scorecard: Scorecard, selection: Selection, graph: CascadeGraph | None = None) -> list[Finding]:
+    """Every selected rule over the scorecard, suppressions applied, sorted by place."""
+    problems = all_problems(scorecard, graph, selection.codes)
+    return finish(problems, (f.suppression_site() for f in scorecard.files), selection, scorecard.settings,
+                  scorecard.today)

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from kpoctl.cache import MISS, Cache
-from kpoctl.engine import analyse_file, crossteam_problems
+from kpoctl.engine import all_problems, analyse_file, crossteam_problems
 from kpoctl.findings import Problem
 from kpoctl.links import links_digest
 from kpoctl.load import Located, collector_paused, load_located, locate, no_team_files, read_many, read_regular
@@ -71,9 +71,7 @@ def collect(path: Path, *, use_cache: bool = True, jobs: int | None = None) -> L
 
 
 def _from_scorecard(scorecard: Scorecard) -> LintInput:
-    problems = [p for f in scorecard.files for p in f.local]
-    problems += crossteam_problems(scorecard)
-    return LintInput(scorecard.root, scorecard.settings, [f.file for f in scorecard.files], problems,
+    return LintInput(scorecard.root, scorecard.settings, [f.file for f in scorecard.files], all_problems(scorecard),
                      [f.suppression_site() for f in scorecard.files])
 
 
