@@ -4,6 +4,7 @@ not only by snapshot."""
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 
 from kpoctl.rules import REGISTRY
@@ -59,6 +60,19 @@ def test_junit_has_a_suite_per_file_and_a_case_per_finding(run_cli):
     assert {f.get("type") for f in failures} == {"error", "warning", "info"}
     clean = ET.fromstring(lint(run_cli, "junit", "northwind").stdout)
     assert len(clean.findall("testsuite")) == 9 and not clean.findall(".//failure")
+
+
+def test_text_in_colour_styles_each_severity_and_never_breaks_a_line(run_cli, monkeypatch):
+    monkeypatch.chdir(EXAMPLES)
+    plain = run_cli("lint", "broken").stdout
+    monkeypatch.delenv("NO_COLOR")
+    coloured = run_cli("lint", "broken", env={"FORCE_COLOR": "1", "COLUMNS": "40"}).stdout
+    assert "\x1b[1;31mKP101\x1b[0m" in coloured  # error: bold red
+    assert "\x1b[33mKP301\x1b[0m" in coloured  # warning: yellow
+    assert "\x1b[36mKP406\x1b[0m" in coloured  # info: cyan
+    # the same lines as without colour: a narrow terminal wraps them, rich does not break them
+    assert re.sub(r"\x1b\[[0-9;]*m", "", coloured) == plain
+    assert "\n\nbroken/sales.yaml\nbroken/sales.yaml:" in plain  # a blank line before each file's group
 
 
 def test_json_output_is_alone_on_stdout(run_cli):

@@ -18,14 +18,20 @@ class RunInfo:
     files: tuple[str, ...] = ()  # every team file checked, relative to root
     version: str = ""
     baseline_gone: tuple[dict, ...] = field(default=())  # baselined findings that are fixed
+    _shown: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def display_path(self, file: str) -> str:
-        """A finding's file as the user can open it from the current folder."""
-        path = self.root / file
-        try:
-            return Path(os.path.relpath(path)).as_posix()
-        except ValueError:  # another drive on Windows
-            return path.as_posix()
+        """A finding's file as the user can open it from the current folder (worked out
+        once per file: a file with hundreds of findings asks hundreds of times)."""
+        shown = self._shown.get(file)
+        if shown is None:
+            path = self.root / file
+            try:
+                shown = Path(os.path.relpath(path)).as_posix()
+            except ValueError:  # another drive on Windows
+                shown = path.as_posix()
+            self._shown[file] = shown
+        return shown
 
 
 class Reporter:

@@ -34,31 +34,36 @@ class TextReporter(Reporter):
     description = "human-readable, grouped by file (colour in a terminal; NO_COLOR respected)"
 
     def write(self, findings: list[Finding], info: RunInfo, stream: TextIO) -> None:
-        console = console_for(stream)
+        # One Text printed once: rich's per-print overhead made a print per finding
+        # cost more than the whole warm lint (1.2 s for 4,000 findings).
+        report = Text()
         current = None
         for f in findings:
+            shown = info.display_path(f.file)
             if f.file != current:
                 if current is not None:
-                    console.print()
-                console.print(Text(info.display_path(f.file), style="bold underline"))
+                    report.append("\n")
+                report.append(shown, style="bold underline")
+                report.append("\n")
                 current = f.file
-            line = Text()
-            line.append(f"{info.display_path(f.file)}:{f.line}:{f.column}", style="bold")
-            line.append(" ")
-            line.append(f.code, style=STYLE[f.severity])
-            line.append(f" ({f.severity.value}) ", style=STYLE[f.severity])
-            line.append(f.message)
-            console.print(line, soft_wrap=True)
+            style = STYLE[f.severity]
+            report.append(f"{shown}:{f.line}:{f.column}", style="bold")
+            report.append(" ")
+            report.append(f.code, style=style)
+            report.append(f" ({f.severity.value}) ", style=style)
+            report.append(f.message)
+            report.append("\n")
         for gone in info.baseline_gone:
-            console.print(Text(f"fixed since the baseline: {gone['code']} {gone.get('team')}/{gone.get('id')}: "
-                               f"{gone['message']}", style="green"))
-        counts = Counter(f.severity for f in findings)
+            report.append(f"fixed since the baseline: {gone['code']} {gone.get('team')}/{gone.get('id')}: "
+                          f"{gone['message']}", style="green")
+            report.append("\n")
         if findings:
-            console.print()
+            counts = Counter(f.severity for f in findings)
             parts = [plural(counts[s], s.value) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO) if counts[s]]
             files = len({f.file for f in findings})
-            console.print(Text(f"Found {plural(len(findings), 'finding')} ({', '.join(parts)}) in "
-                               f"{files} of {plural(len(info.files), 'team file')}.", style="bold"))
+            report.append("\n")
+            report.append(f"Found {plural(len(findings), 'finding')} ({', '.join(parts)}) in "
+                          f"{files} of {plural(len(info.files), 'team file')}.", style="bold")
         else:
-            console.print(Text(f"All checks passed: {plural(len(info.files), 'team file')}, no findings.",
-                               style="bold green"))
+            report.append(f"All checks passed: {plural(len(info.files), 'team file')}, no findings.", style="bold green")
+        console_for(stream).print(report, soft_wrap=True)
