@@ -5,18 +5,21 @@ remembers for each file its content key, the team-scoped rules' problems, its
 suppression comments and the digest of its links (kpoctl.links); and, across
 files, the cross-team rules' problems with the links they were found on.
 
-A run reads and hashes every file and analyses again only the changed ones.
-When no file's links changed, the cross-team problems are reused, and those in
-an edited file are placed again by their anchors. When links did change, the
-cross-team rules run again over the whole scorecard, its unchanged files taken
-from the per-file cache. Every path ends where `lint --no-cache` ends: the tests
-compare them edit by edit.
+A run analyses again only the changed files. A file is known unchanged without
+being read when its stat stamp (device, inode, size, mtime, ctime) is the one
+recorded when it was last hashed, as git's index knows; any other file is read
+and hashed, and its content key decides. When no file's links changed, the
+cross-team problems are reused, and those in an edited file are placed again by
+their anchors. When links did change, the cross-team rules run again over the
+whole scorecard, its unchanged files taken from the per-file cache. Every path
+ends where `lint --no-cache` ends: the tests compare them edit by edit.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import NamedTuple
@@ -38,6 +41,27 @@ class FileRecord(NamedTuple):
     problems: tuple  # (code, Problem) of the team-scoped rules, KP001/KP002 included
     site: SuppressionSite | None
     links: bytes
+    stamp: tuple | None = None  # the stat stamp `key` was hashed under, once the file had settled
+
+
+# A stamp stands for content only once the file has settled. Two writes within one
+# timestamp tick (2 s on FAT, a few ms elsewhere) can leave every field of the stamp as
+# it was, so a file changed less than this before the run began keeps no stamp and is
+# hashed again next time: git's "racily clean" rule.
+SETTLE_NS = 3_000_000_000
+
+
+def stamp_of(info: os.stat_result) -> tuple:
+    """What changes whenever a file's bytes do, short of clock tricks: ctime and the inode
+    cannot be set back by a program that restores mtime, nor by a checkout that rewrites."""
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+
+
+def settled(stamp: tuple | None, run_started_ns: int) -> tuple | None:
+    """`stamp` when it may be trusted on later runs, else None."""
+    if stamp is None or max(stamp[3], stamp[4]) > run_started_ns - SETTLE_NS:
+        return None
+    return stamp
 
 
 class Memo(NamedTuple):
@@ -75,38 +99,55 @@ def _from_scorecard(scorecard: Scorecard) -> LintInput:
                      [f.suppression_site() for f in scorecard.files])
 
 
-def _record(key: str | None, result: TeamFile | None) -> FileRecord:
+def _record(key: str | None, result: TeamFile | None, stamp: tuple | None) -> FileRecord:
+    if key is None:
+        stamp = None  # nothing was hashed: nothing for a stamp to stand for
     if result is None:
-        return FileRecord(key, False, (), None, b"")
-    return FileRecord(key, True, result.local, result.suppression_site(), links_digest(result))
+        return FileRecord(key, False, (), None, b"", stamp)
+    return FileRecord(key, True, result.local, result.suppression_site(), links_digest(result), stamp)
 
 
 def _collect_remembering(path: Path, located: Located, cache: Cache, jobs: int) -> LintInput:
+    started = time.time_ns()
     index = cache.read_index()
     remembered: dict[str, FileRecord] = index[0] if index else {}
     memo: Memo | None = index[1] if index else None
     settings = located.settings
     records: dict[str, FileRecord] = {}
     fresh: dict[str, TeamFile | None] = {}
-    pending: list[tuple[Path, str, str | None]] = []
+    pending: list[tuple[Path, str, str | None, tuple | None]] = []
+    restamped = False
     for candidate in located.candidates:
         relative = located.relative(candidate)
+        known = remembered.get(relative)
         try:
-            content = read_regular(candidate, settings)
+            # stat before reading: a write after the stat changes the stamp, so the
+            # stamp recorded can only be older than the bytes hashed, never newer
+            info = os.stat(candidate, follow_symlinks=False)
+        except OSError:
+            info = None
+        stamp = stamp_of(info) if info is not None else None
+        if known is not None and known.stamp is not None and known.stamp == stamp:
+            records[relative] = known  # unchanged since it was hashed: not even read
+            cache.used.add(known.key)
+            continue
+        try:
+            content = read_regular(candidate, settings, info) if info is not None else None
         except OSError:
             content = None
         key = cache.key(relative, content) if isinstance(content, bytes) else None
-        known = remembered.get(relative)
+        stamp = settled(stamp, started)
         if key is not None and known is not None and known.key == key:
-            records[relative] = known
+            records[relative] = known._replace(stamp=stamp)  # touched, or newly settled: same bytes
+            restamped = restamped or stamp != known.stamp
             cache.used.add(key)
         else:
             records[relative] = None  # type: ignore[assignment]  # keeps discovery order
-            pending.append((candidate, relative, key))
-    outcomes = read_many([(candidate, relative) for candidate, relative, _ in pending], settings, jobs, analyse_file)
-    for (_, relative, key), result in zip(pending, outcomes):
+            pending.append((candidate, relative, key, stamp))
+    outcomes = read_many([(candidate, relative) for candidate, relative, _, _ in pending], settings, jobs, analyse_file)
+    for (_, relative, key, stamp), result in zip(pending, outcomes):
         fresh[relative] = result
-        records[relative] = _record(key, result)
+        records[relative] = _record(key, result, stamp)
         if key is not None:
             cache.put(key, result)
             cache.used.add(key)
@@ -124,7 +165,7 @@ def _collect_remembering(path: Path, located: Located, cache: Cache, jobs: int) 
         memo = Memo(signature, keys, crossteam)
     elif pending:
         memo = Memo(signature, keys, crossteam)
-    if pending or remembered.keys() != records.keys() or index is None or memo is not index[1]:
+    if pending or restamped or remembered.keys() != records.keys() or index is None or memo is not index[1]:
         cache.write_index((records, memo))
     if len(located.candidates) > 1:
         cache.prune()

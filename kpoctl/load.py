@@ -73,11 +73,12 @@ _TEAM_LINE_BYTES = re.compile(rb"^team\s*:", re.M)
 OVERSIZED = object()
 
 
-def read_regular(path: Path, settings: Settings):
+def read_regular(path: Path, settings: Settings, info: os.stat_result | None = None):
     """The bytes of a regular file; None for anything else (FIFOs, devices, folders named
     *.yaml are never opened, links never followed); OVERSIZED past max_file_mb.
-    OSError propagates."""
-    info = os.stat(path, follow_symlinks=False)
+    `info` is the file's lstat when the caller already took it. OSError propagates."""
+    if info is None:
+        info = os.stat(path, follow_symlinks=False)
     if not stat.S_ISREG(info.st_mode):
         return None
     if info.st_size > settings.max_file_mb * 1_000_000:

@@ -1,8 +1,13 @@
 """lint after an edit ends exactly where a fresh `lint --no-cache` ends, whatever the edit,
-and an edit that changes no link does not run the cross-team rules again."""
+and an edit that changes no link does not run the cross-team rules again.
+
+Every test on a scorecard runs twice: with its files just written, as in any test (each is
+hashed again, its stamp not yet trusted), and as if they had settled long before the run
+(an unchanged file is known by its stat stamp alone, never read)."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -12,8 +17,9 @@ import pytest
 import kpoctl.incremental
 from kpoctl.cache import CACHE_DIR, INDEX
 from kpoctl.engine import crossteam_problems
+from kpoctl.incremental import settled
 from kpoctl.links import ENTRY_LINK_FIELDS, TEAM_LINK_FIELDS
-from kpoctl.load import load
+from kpoctl.load import load, read_regular
 
 from conftest import EXAMPLES, FIXTURES
 
@@ -83,8 +89,16 @@ EDITS = {
 }
 
 
+@pytest.fixture(params=["fresh files", "settled files"])
+def file_age(request, monkeypatch):
+    if request.param == "settled files":
+        # as if the run began a minute after every write: every stamp may be trusted
+        monkeypatch.setattr(kpoctl.incremental, "SETTLE_NS", -60 * 10**9)
+    return request.param
+
+
 @pytest.fixture
-def card(tmp_path):
+def card(tmp_path, file_age):
     folder = tmp_path / "card"
     shutil.copytree(EXAMPLES / "broken", folder, ignore=shutil.ignore_patterns(CACHE_DIR, "README.md"))
     return folder
@@ -98,6 +112,47 @@ def test_lint_after_an_edit_matches_a_fresh_lint(run_cli, card, edit):
     after = lint_json(run_cli, card)
     assert after == lint_json(run_cli, card, "--no-cache")
     assert lint_json(run_cli, card) == after  # and again, from what this run remembered
+
+
+def test_a_same_size_edit_with_its_mtime_put_back_is_still_seen(run_cli, card):
+    before = lint_json(run_cli, card)
+    path = card / "sales.yaml"
+    was = path.stat()
+    path.write_text(path.read_text().replace("unit: kEUR", "unit: MEUR", 1))
+    os.utime(path, ns=(was.st_atime_ns, was.st_mtime_ns))  # size and mtime as they were; ctime moved
+    assert path.stat().st_size == was.st_size and path.stat().st_mtime_ns == was.st_mtime_ns
+    after = lint_json(run_cli, card)
+    assert after != before
+    assert after == lint_json(run_cli, card, "--no-cache")
+
+
+def test_an_unchanged_file_is_read_again_only_until_it_has_settled(run_cli, card, file_age, monkeypatch):
+    reads = []
+
+    def counted(path, *args):
+        reads.append(path.name)
+        return read_regular(path, *args)
+
+    monkeypatch.setattr(kpoctl.incremental, "read_regular", counted)
+    lint_json(run_cli, card)
+    every_file = sorted(reads)
+    assert "east.yaml" in every_file and len(every_file) > 1
+    reads.clear()
+    EDITS["a title reworded"](card)
+    lint_json(run_cli, card)
+    if file_age == "settled files":
+        assert reads == ["east.yaml"]  # the others are known by their stamps
+    else:
+        assert sorted(reads) == every_file  # just written: each is hashed again
+
+
+def test_a_stamp_is_trusted_only_once_the_file_has_settled():
+    run_started = 100 * 10**9
+    old = run_started - kpoctl.incremental.SETTLE_NS - 1
+    assert settled((1, 2, 3, old, old), run_started) == (1, 2, 3, old, old)
+    assert settled((1, 2, 3, old, run_started - 1), run_started) is None  # its inode changed just now
+    assert settled((1, 2, 3, run_started - 1, old), run_started) is None  # written just now
+    assert settled(None, run_started) is None
 
 
 def test_findings_move_with_the_lines_of_an_edited_file(run_cli, card):
