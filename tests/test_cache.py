@@ -91,3 +91,17 @@ def test_rules_run_per_file_in_workers_give_what_the_whole_graph_gives(generated
     lazily = lint(load(generated, use_cache=False, jobs=1), selection)
     in_workers = lint(load(generated, use_cache=False, jobs=2, analyse=analyse_file), selection)
     assert lazily == in_workers and len(lazily) > 20
+
+
+def test_problems_come_back_from_a_pickle_as_they_went_in():
+    """The cache and the worker processes carry problems as pickles."""
+    from kpoctl.findings import Finding, Location, Problem, Severity
+
+    problems = [
+        Problem("a message", Location("teams/a.yaml", 12, 5), "team-a", "otif", ("indicators", 3, "unit")),
+        Problem("team-level", Location("b.yaml", 1, 1)),
+    ]
+    finding = Finding("KP101", Severity.ERROR, "orphan", "a.yaml", 3, 5, "team-a", "x")
+    back = pickle.loads(pickle.dumps((problems, finding), protocol=pickle.HIGHEST_PROTOCOL))
+    assert back == (problems, finding)
+    assert [type(p.location) for p in back[0]] == [Location, Location] and type(back[1]) is Finding
