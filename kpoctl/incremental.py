@@ -115,10 +115,9 @@ def _collect_remembering(path: Path, located: Located, cache: Cache, jobs: int) 
     settings = located.settings
     records: dict[str, FileRecord] = {}
     fresh: dict[str, TeamFile | None] = {}
-    pending: list[tuple[Path, str, str | None, tuple | None]] = []
+    pending: list[tuple[str, str, str | None, tuple | None]] = []
     restamped = False
-    for candidate in located.candidates:
-        relative = located.relative(candidate)
+    for candidate, relative in located.candidates:
         known = remembered.get(relative)
         try:
             # stat before reading: a write after the stat changes the stamp, so the

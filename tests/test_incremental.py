@@ -130,7 +130,7 @@ def test_an_unchanged_file_is_read_again_only_until_it_has_settled(run_cli, card
     reads = []
 
     def counted(path, *args):
-        reads.append(path.name)
+        reads.append(os.path.basename(path))
         return read_regular(path, *args)
 
     monkeypatch.setattr(kpoctl.incremental, "read_regular", counted)

@@ -4,6 +4,7 @@ without stopping the others."""
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -39,8 +40,17 @@ def test_hidden_folders_and_links_are_skipped(tmp_path):
     os.symlink(outside / "secret.yaml", tmp_path / "linked.yaml")
     os.symlink(outside, tmp_path / "linked-folder")
     os.symlink(tmp_path, tmp_path / "loop")
-    files = [p.relative_to(tmp_path).as_posix() for p in discover(tmp_path)]
+    files = [relative for _, relative in discover(tmp_path)]
     assert files == ["top.yaml"]
+
+
+def test_files_are_found_in_path_order_with_their_relative_names(tmp_path):
+    names = ["a.yaml", "a-b.yml", "a/x.yaml", "b/c/d.yaml", "B.yaml", "b/c.yaml", "kpoctl.yaml", "notes.txt"]
+    write_files(tmp_path, {name: "x: 1\n" for name in names})
+    found = discover(tmp_path)
+    # component by component, as `sorted(Path)` orders them: a folder's files come where its name sorts
+    assert [relative for _, relative in found] == ["B.yaml", "a/x.yaml", "a-b.yml", "a.yaml", "b/c/d.yaml", "b/c.yaml"]
+    assert all(Path(path) == tmp_path / relative for path, relative in found)
 
 
 def test_a_folder_or_fifo_named_yaml_is_never_opened(tmp_path):
