@@ -6,10 +6,13 @@
 For each size, on the same files in the same run: the bare libyaml load (PyYAML's
 CSafeLoader, one process: the floor), `kpoctl lint --no-cache` (cold), `kpoctl lint`
 on an empty cache (the first run, which fills it), `kpoctl lint` after one file was
-edited without touching its links (a comment, a title, an actual) and after one
-file's links changed (here an indicator's `timing`, which cross-team rules read),
-yamllint, and the cold start of `kpoctl --version` against `import typer`. Every command runs in its own process; times are medians of
---runs; peak memory is the largest total RSS of the process and its workers,
+edited without touching its links (a comment, a title, an actual), in JSON and in
+text as a terminal user sees it, and after one file's links changed (here an
+indicator's `timing`, which cross-team rules read), yamllint, and the cold start of
+`kpoctl --version` against `import typer`, run in turns so that a machine that slows
+down meanwhile slows both. Every command runs in its own process; times are medians
+of --runs (of --warm-runs for the runs after an edit, which take a fraction of a
+second); peak memory is the largest total RSS of the process and its workers,
 sampled from /proc. Writes benchmarks/RESULTS.md (the README quotes it).
 """
 
@@ -96,7 +99,7 @@ def folder_size(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*.yaml"))
 
 
-def bench_size(count: int, runs: int, out: Path, yamllint_max: int) -> dict:
+def bench_size(count: int, runs: int, warm_runs: int, out: Path, yamllint_max: int) -> dict:
     folder = out / f"teams-{count}"
     if not (folder / "teams").is_dir():
         print(f"generating {count} teams ...", flush=True)
@@ -124,9 +127,12 @@ def bench_size(count: int, runs: int, out: Path, yamllint_max: int) -> dict:
         victim.write_text(flipped.replace("timing: @", "timing: leading", 1))
 
     print(f"{count} teams: kpoctl lint, warm cache, one file edited", flush=True)
-    result["warm"], result["warm_mem"] = median_of(runs, kpoctl, edit_one_file)
+    result["warm"], result["warm_mem"] = median_of(warm_runs, kpoctl, edit_one_file)
+    print(f"{count} teams: kpoctl lint --format text, warm cache, one file edited", flush=True)
+    as_text = [*kpoctl[:-1], "text"]
+    result["warm_text"], _ = median_of(warm_runs, as_text, edit_one_file)
     print(f"{count} teams: kpoctl lint, warm cache, one file's links changed", flush=True)
-    result["links"], _ = median_of(runs, kpoctl, change_one_files_links)
+    result["links"], _ = median_of(warm_runs, kpoctl, change_one_files_links)
     victim.write_text(original)
     if count <= yamllint_max and shutil.which("yamllint"):
         print(f"{count} teams: yamllint", flush=True)
@@ -137,15 +143,19 @@ def bench_size(count: int, runs: int, out: Path, yamllint_max: int) -> dict:
 
 
 def cold_start(runs: int) -> tuple[float, float]:
-    typer = statistics.median(measure([sys.executable, "-c", "import typer"])[0] for _ in range(runs))
-    version = statistics.median(measure([sys.executable, "-m", "kpoctl", "--version"])[0] for _ in range(runs))
-    return typer, version
+    """Medians of `import typer` and `kpoctl --version`, run in turns."""
+    typer, version = [], []
+    for _ in range(runs):
+        typer.append(measure([sys.executable, "-c", "import typer"])[0])
+        version.append(measure([sys.executable, "-m", "kpoctl", "--version"])[0])
+    return statistics.median(typer), statistics.median(version)
 
 
-def table(results: list[dict], typer: float, version: float, runs: int) -> str:
+def table(results: list[dict], typer: float, version: float, runs: int, warm_runs: int, start_runs: int) -> str:
     lines = [
         f"Measured on {platform.node() and 'this machine'}: {os.cpu_count()} cores, Python "
-        f"{platform.python_version()}, medians of {runs} runs (yamllint at 10,000 teams: one run).",
+        f"{platform.python_version()}, medians of {runs} runs ({warm_runs} after an edit, {start_runs} of the "
+        "cold start; yamllint at 10,000 teams: one run).",
         "",
         "| teams | MB | libyaml load s | kpoctl lint cold s | MB/s | yamllint s | lint / libyaml | yamllint / lint "
         "| peak MB (lint cold) |",
@@ -162,14 +172,14 @@ def table(results: list[dict], typer: float, version: float, runs: int) -> str:
         "",
         "With the cache (`.kpoctl_cache/`), against the cold run above:",
         "",
-        "| teams | first run, empty cache s | one file edited s | edited / cold | one file's links changed s "
-        "| links / cold | peak MB (one file edited) |",
-        "|---:|---:|---:|---:|---:|---:|---:|",
+        "| teams | first run, empty cache s | one file edited s | edited / cold | same, `--format text` s "
+        "| one file's links changed s | links / cold | peak MB (one file edited) |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         lines.append(
-            f"| {r['teams']:,} | {r['first']:.2f} | {r['warm']:.2f} | {r['warm'] / r['cold']:.2f} | {r['links']:.2f} "
-            f"| {r['links'] / r['cold']:.2f} | {r['warm_mem'] / 1e6:.0f} |"
+            f"| {r['teams']:,} | {r['first']:.2f} | {r['warm']:.2f} | {r['warm'] / r['cold']:.2f} "
+            f"| {r['warm_text']:.2f} | {r['links']:.2f} | {r['links'] / r['cold']:.2f} | {r['warm_mem'] / 1e6:.0f} |"
         )
     by = {r["teams"]: r for r in results}
     lines += ["", f"Cold start: `kpoctl --version` {version * 1000:.0f} ms, `python -c 'import typer'` "
@@ -192,15 +202,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="100,1000,10000")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--warm-runs", type=int, default=9, help="runs after an edit (each a fraction of a second)")
+    parser.add_argument("--start-runs", type=int, default=21, help="runs of the cold start, in turns")
     parser.add_argument("--yamllint-max", type=int, default=10_000, help="skip yamllint above this many teams")
     parser.add_argument("--out", type=Path, default=HERE / "out")
     parser.add_argument("--results", type=Path, default=HERE / "RESULTS.md")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     compile_bytecode()
-    results = [bench_size(n, args.runs, args.out, args.yamllint_max) for n in sizes]
-    typer, version = cold_start(max(args.runs, 5))
-    text = table(results, typer, version, args.runs)
+    results = [bench_size(n, args.runs, args.warm_runs, args.out, args.yamllint_max) for n in sizes]
+    typer, version = cold_start(args.start_runs)
+    text = table(results, typer, version, args.runs, args.warm_runs, args.start_runs)
     print(text)
     args.results.write_text("# Benchmark results\n\nWritten by `python benchmarks/run.py`.\n\n" + text)
 
