@@ -100,8 +100,6 @@ def _from_scorecard(scorecard: Scorecard) -> LintInput:
 
 
 def _record(key: str | None, result: TeamFile | None, stamp: tuple | None) -> FileRecord:
-    if key is None:
-        stamp = None  # nothing was hashed: nothing for a stamp to stand for
     if result is None:
         return FileRecord(key, False, (), None, b"", stamp)
     return FileRecord(key, True, result.local, result.suppression_site(), links_digest(result), stamp)
@@ -125,8 +123,8 @@ def _collect_remembering(path: Path, located: Located, cache: Cache, jobs: int) 
             info = os.stat(candidate, follow_symlinks=False)
         except OSError:
             info = None
-        stamp = stamp_of(info) if info is not None else None
-        if known is not None and known.stamp is not None and known.stamp == stamp:
+        current = stamp_of(info) if info is not None else None
+        if known is not None and known.stamp is not None and known.stamp == current:
             records[relative] = known  # unchanged since it was hashed: not even read
             cache.used.add(known.key)
             continue
@@ -135,7 +133,7 @@ def _collect_remembering(path: Path, located: Located, cache: Cache, jobs: int) 
         except OSError:
             content = None
         key = cache.key(relative, content) if isinstance(content, bytes) else None
-        stamp = settled(stamp, started)
+        stamp = settled(current, started) if key is not None else None  # no bytes hashed, nothing to stand for
         if key is not None and known is not None and known.key == key:
             records[relative] = known._replace(stamp=stamp)  # touched, or newly settled: same bytes
             restamped = restamped or stamp != known.stamp
