@@ -222,7 +222,6 @@ def collector_paused():
 
 def _read_all(root: Path, candidates: list[tuple[str, str]], settings: Settings, use_cache: bool, jobs: int,
               analyse: Analyse | None) -> list[TeamFile]:
-    relatives = [relative for _, relative in candidates]
     results: list = [None] * len(candidates)
     pending: list[int] = list(range(len(candidates)))
     cache = None
@@ -233,7 +232,7 @@ def _read_all(root: Path, candidates: list[tuple[str, str]], settings: Settings,
         cache = Cache(root, settings, analysed=analyse is not None)
         if cache.enabled:
             pending = []
-            for index, (candidate, _) in enumerate(candidates):
+            for index, (candidate, relative) in enumerate(candidates):
                 try:
                     content = read_regular(candidate, settings)
                 except OSError:
@@ -241,7 +240,7 @@ def _read_all(root: Path, candidates: list[tuple[str, str]], settings: Settings,
                 if not isinstance(content, bytes):
                     pending.append(index)  # unreadable, oversized or not a file: read the usual way
                     continue
-                keys[index] = cache.key(relatives[index], content)
+                keys[index] = cache.key(relative, content)
                 hit = cache.get(keys[index])
                 if hit is MISS:
                     pending.append(index)
