@@ -285,10 +285,24 @@ def parse(text: str, *, max_nodes: int = DEFAULT_MAX_NODES, max_depth: int = DEF
         line, column = _pos(mark) if mark is not None else (1, 1)
         raise YamlError(f"YAML syntax error: {message}", line, column) from None
     except yaml.YAMLError as exc:  # reader errors: control characters, NUL bytes
-        mark = getattr(exc, "position", None)
-        raise YamlError(f"YAML cannot be read: {exc}".splitlines()[0]) from None
+        raise _unreadable(text, exc) from None
     finally:
         parser.dispose()
+
+
+# What YAML 1.2 allows in a stream (its c-printable production); the reader stops at anything else.
+_NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _unreadable(text: str, exc: Exception) -> YamlError:
+    """libyaml's reader error, located by us: it gives an offset only, and its wording changes."""
+    found = _NOT_PRINTABLE.search(text)
+    if found is None:
+        return YamlError(f"YAML cannot be read: {exc}".splitlines()[0])
+    start = found.start()
+    line = text.count("\n", 0, start) + 1
+    column = start - (text.rfind("\n", 0, start) + 1) + 1
+    return YamlError(f"character U+{ord(found.group()):04X} is not allowed in YAML: remove it", line, column)
 
 
 def _build(get, max_nodes: int, max_depth: int) -> Document:

@@ -91,7 +91,7 @@ def test_positions_of_keys_values_and_items_are_one_based():
         ("a: *nothing\n", 1, 4, "alias *nothing"),
         ("a: &a [*a]\n", 1, 8, "alias *a"),
         ("? [a]\n: 1\n", 1, 3, "key must be a plain scalar"),
-        ("a: 1\x00\n", 1, 1, "control characters"),
+        ("a: 1\x00\n", 1, 5, "U+0000 is not allowed"),
     ],
 )
 def test_unreadable_documents_are_located(source, line, column, words):
@@ -101,12 +101,34 @@ def test_unreadable_documents_are_located(source, line, column, words):
     assert (info.value.line, info.value.column) == (line, column)
 
 
-def test_nesting_is_bounded_without_recursion():
-    deep = "a: " + "[" * 10_000 + "]" * 10_000 + "\n"
-    with pytest.raises(YamlError, match="nesting deeper than 100"):
+@pytest.mark.parametrize("levels", [101, 150, 10_000])
+def test_nesting_is_bounded_without_recursion(levels):
+    """Past 100 levels the file is refused at its line, whether our bound or libyaml's own
+    (newer libyaml stops deep flow nesting itself, in its own words) stops it first."""
+    deep = "a: b\nc: " + "[" * levels + "]" * levels + "\n"
+    with pytest.raises(YamlError) as info:
         parse(deep)
+    assert info.value.line == 2
     ok = "a: " + "[" * 99 + "]" * 99 + "\n"
     assert parse(ok).data is not None
+
+
+def test_block_nesting_is_bounded_at_the_line_past_the_limit():
+    deep = "x:\n" + "".join(" " * i + "- \n" for i in range(300))
+    with pytest.raises(YamlError) as info:
+        parse(deep)
+    assert info.value.line == 101
+
+
+@pytest.mark.parametrize("source, line, column", [
+    ("team: nul\nname: N\x00ul\n", 2, 8),
+    ("a: 1\nb: 2\nc: \x07\n", 3, 4),
+    ("a: caf\u00e9\nb: \x1b[31m\n", 2, 4),
+])
+def test_a_control_character_is_located_where_it_is(source, line, column):
+    with pytest.raises(YamlError) as info:
+        parse(source)
+    assert (info.value.line, info.value.column) == (line, column)
 
 
 def test_alias_bomb_is_stopped_at_the_node_limit():
