@@ -1,22 +1,36 @@
-"""A per-file cache of parse results, like ruff's: `.kpoctl_cache/` beside the scorecard.
+"""The cache of read files, kept in the user's own cache folder, never in the scanned tree.
 
-Each team file's result (validated model, positions, KP001/KP002 problems, and
-for lint the problems of the team-scoped rules) is stored under a key made of the
-kpoctl version, the settings (and, for lint, the date), its path and its content
-hash. Entries are pickles, so each one is
-signed with an HMAC whose secret lives in the user's own cache folder, never in
-the scanned tree: a corrupt, foreign or forged entry fails the check, is ignored
-and rewritten, and is never unpickled. Nothing the cache holds can change a
-result: a hit returns exactly what reading the file would.
+Where: `$KPOCTL_CACHE_DIR`, else `$XDG_CACHE_HOME/kpoctl`, else `~/.cache/kpoctl`
+(a relative path in either variable is ignored, as the XDG spec asks), with one
+folder per scorecard, named by a hash of its absolute path. Nothing in the scanned
+tree is ever read as cache or written by it: a cache committed to a repository or
+planted in it is just another folder, and a read-only checkout is cached as well.
+
+What: per team file, its result (model, positions, KP001/KP002 problems and the
+team-scoped rules' problems) under a key made of a digest of kpoctl's own code,
+the settings, the run's date, the file's path and the sha256 of its bytes; and one
+index per scorecard (kpoctl.reading). Any change to kpoctl's code, an upgrade
+included, changes every key.
+
+How it is kept honest: entries are JSON (kpoctl.serial: reading one runs no code)
+signed with an HMAC whose 32-byte secret is created in the cache folder (mode 0600).
+Folders are created mode 0700 and used only when they are real folders owned by
+this user and writable by no one else; entries are opened without following links
+and read only when they are regular files. A missing, corrupt, forged or foreign
+entry is a miss: the file is read again and the entry rewritten. When no private
+folder can be had (no HOME, a read-only disk) kpoctl runs without a cache.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
+import json
 import os
-import pickle
 import re
+import shutil
+import stat
 from pathlib import Path
 
 from kpoctl import __version__
@@ -24,48 +38,120 @@ from kpoctl.atomic import write_bytes_atomic
 from kpoctl.model import Settings
 from kpoctl.scorecard import TeamFile
 
-CACHE_DIR = ".kpoctl_cache"
-FORMAT = b"kpoctl-cache-1"
+CACHE_ENV = "KPOCTL_CACHE_DIR"
+FORMAT = b"kpoctl-cache-2"
 _MISS = object()
-INDEX = "lint-index"
+MISS = _MISS
+INDEX = "index"
+SECRET = "secret"
+MAX_SCORECARDS = 64  # folders of scorecards not linted lately are dropped past this many
 _ENTRY_NAME = re.compile(r"[0-9a-f]{40}")  # what prune may delete: entries, never the index or strangers
 
 
-def _secret() -> bytes | None:
-    """The machine-local signing key, created on first use (None when it cannot be)."""
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "kpoctl"
-    path = base / "cache-secret"
+def cache_home(environ=os.environ) -> Path | None:
+    """The folder for kpoctl's cache, or None when there is no safe place for one."""
+    explicit = environ.get(CACHE_ENV)
+    if explicit:
+        return Path(explicit) if os.path.isabs(explicit) else None
+    xdg = environ.get("XDG_CACHE_HOME")
+    if xdg and os.path.isabs(xdg):
+        return Path(xdg) / "kpoctl"
+    home = environ.get("HOME")
+    if not home:
+        try:
+            import pwd
+
+            home = pwd.getpwuid(os.geteuid()).pw_dir  # no HOME: the password database, if it knows us
+        except (ImportError, KeyError):
+            return None
+    return Path(home) / ".cache" / "kpoctl" if os.path.isabs(home) else None
+
+
+def _private_folder(path: Path) -> bool:
+    """Create `path` (mode 0700) if needed; True when it is a real folder owned by this
+    user that no one else may write."""
     try:
-        data = path.read_bytes()
-        if len(data) == 32:
-            return data
+        os.makedirs(path, mode=0o700, exist_ok=True)
+        info = os.lstat(path)
     except OSError:
-        pass
+        return False
+    return (stat.S_ISDIR(info.st_mode) and info.st_uid == os.geteuid()
+            and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH))
+
+
+def read_regular_file(path: Path, limit: int = 1 << 30) -> bytes | None:
+    """The bytes of `path` if it is a regular file (never a link, FIFO or device), else None."""
     try:
-        base.mkdir(parents=True, exist_ok=True)
-        key = os.urandom(32)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "wb") as out:
-            out.write(key)
-        return key
+        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError:
         return None
+    try:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            return None
+        with os.fdopen(descriptor, "rb", closefd=False) as handle:
+            return handle.read()
+    except OSError:
+        return None
+    finally:
+        os.close(descriptor)
+
+
+def _secret(home: Path) -> bytes | None:
+    """The signing key, created on first use; None when it cannot be had safely."""
+    path = home / SECRET
+    data = read_regular_file(path, limit=64)
+    if data is not None:
+        return data if len(data) == 32 and os.stat(path, follow_symlinks=False).st_uid == os.geteuid() else None
+    key = os.urandom(32)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    except FileExistsError:  # another run made it first
+        data = read_regular_file(path, limit=64)
+        return data if data is not None and len(data) == 32 else None
+    except OSError:
+        return None
+    with os.fdopen(descriptor, "wb") as out:
+        out.write(key)
+    return key
+
+
+@functools.cache
+def code_digest() -> bytes:
+    """A digest of kpoctl's own code: a changed rule, an upgrade or a local patch is a new cache."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256(__version__.encode())
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+    return digest.digest()
+
+
+def scorecard_folder_name(root: Path) -> str:
+    return hashlib.sha256(os.fsencode(root.resolve())).hexdigest()[:32]
 
 
 class Cache:
-    """Read and write signed per-file entries under `root/.kpoctl_cache/`."""
+    """Signed entries for one scorecard: one per team file, and the index."""
 
-    def __init__(self, root: Path, settings: Settings, *, analysed: bool = False) -> None:
-        self.folder = root / CACHE_DIR / "v1"
-        self.secret = _secret()
-        self.salt = f"{__version__}|{settings.max_nodes}|{settings.max_file_mb}".encode()
-        if analysed:
-            # lint's entries hold the team-scoped rules' problems: they depend on every
-            # setting and on the date (stale data, past due dates)
-            today = settings.run_date().isoformat()
-            self.salt += f"|lint|{today}|".encode() + settings.model_dump_json().encode()
+    def __init__(self, root: Path, settings: Settings, *, home: Path | None = None) -> None:
         self.used: set[str] = set()
+        self.secret: bytes | None = None
+        self.writable = False
+        self.salt = (FORMAT + b"|" + code_digest() + b"|" + settings.run_date().isoformat().encode() + b"|"
+                     + settings.model_dump_json().encode())
+        home = home if home is not None else cache_home()
+        if home is None or not _private_folder(home):
+            return
+        self.folder = home / "scorecards" / scorecard_folder_name(root)
+        new = not os.path.lexists(self.folder)
+        if not _private_folder(self.folder.parent) or not _private_folder(self.folder):
+            return
+        self.secret = _secret(home)
         self.writable = self.secret is not None
+        if new:
+            _drop_old_scorecards(self.folder.parent)
 
     @property
     def enabled(self) -> bool:
@@ -73,64 +159,70 @@ class Cache:
 
     def key(self, relative: str, content: bytes) -> str:
         # sha256: twice blake2b's speed where the CPU has SHA instructions, and every
-        # unchanged file is hashed on every run
+        # changed file is hashed on every run
         digest = hashlib.sha256(self.salt)
-        digest.update(relative.encode())
+        digest.update(os.fsencode(relative))
         digest.update(b"\0")
         digest.update(content)
         return digest.hexdigest()[:40]
 
     def get(self, key: str):
-        """The cached result for `key` (a TeamFile or None), or _MISS."""
+        """The cached TeamFile for `key`, or MISS."""
+        from kpoctl.serial import team_file_from_json
+
         self.used.add(key)
         value = self._read_signed(key)
-        return value if value is None or isinstance(value, TeamFile) else _MISS
+        if value is _MISS:
+            return _MISS
+        try:
+            return team_file_from_json(value)
+        except Exception:  # not what we write (pydantic's errors included): read the file again
+            return _MISS
 
-    def put(self, key: str, value: TeamFile | None) -> None:
-        self._write_signed(key, value)
+    def put(self, key: str, value: TeamFile) -> None:
+        from kpoctl.serial import team_file_to_json
+
+        self._write_signed(key, team_file_to_json(value))
 
     def read_index(self):
-        """lint's index (see kpoctl.incremental), or None when there is none, or none for
-        these settings and this date."""
+        """The scorecard's index as stored (plain JSON values), or None."""
         value = self._read_signed(INDEX)
-        if isinstance(value, tuple) and len(value) == 2 and value[0] == self.salt:
-            return value[1]
-        return None
+        return value if isinstance(value, dict) else None
 
-    def write_index(self, value) -> None:
-        self._write_signed(INDEX, (self.salt, value))
+    def write_index(self, value: dict) -> None:
+        self._write_signed(INDEX, value)
+
+    def _mac(self, name: str, payload: bytes) -> bytes:
+        return hmac.new(self.secret, self.salt + b"|" + name.encode() + b"|" + payload, hashlib.sha256).digest()
 
     def _read_signed(self, name: str):
-        """The value stored under `name`, or _MISS when absent, corrupt, forged or foreign."""
-        try:
-            blob = (self.folder / name).read_bytes()
-        except OSError:
+        """The JSON value stored under `name`, or MISS when absent, corrupt, forged or foreign."""
+        if self.secret is None:
+            return _MISS
+        blob = read_regular_file(self.folder / name)
+        if blob is None or len(blob) < 33:
             return _MISS
         mac, payload = blob[:32], blob[32:]
-        expected = hmac.new(self.secret, FORMAT + name.encode() + payload, hashlib.sha256).digest()
-        if len(blob) < 33 or not hmac.compare_digest(mac, expected):
-            return _MISS  # corrupt or not ours: read the file again and overwrite
+        if not hmac.compare_digest(mac, self._mac(name, payload)):
+            return _MISS  # corrupt, or not written by this kpoctl for these settings: read again, overwrite
         try:
-            return pickle.loads(payload)
-        except Exception:
+            return json.loads(payload)
+        except ValueError:
             return _MISS
 
     def _write_signed(self, name: str, value) -> None:
         if not self.writable:
             return
-        payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-        mac = hmac.new(self.secret, FORMAT + name.encode() + payload, hashlib.sha256).digest()
+        payload = json.dumps(value, separators=(",", ":")).encode()
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            gitignore = self.folder.parent / ".gitignore"
-            if not gitignore.exists():
-                write_bytes_atomic(gitignore, b"# Created by kpoctl: the cache is local.\n*\n")
-            write_bytes_atomic(self.folder / name, mac + payload, durable=False)
+            write_bytes_atomic(self.folder / name, self._mac(name, payload) + payload, mode=0o600, durable=False)
         except OSError:
-            self.writable = False  # a read-only checkout: lint on without a cache
+            self.writable = False  # a full or read-only disk: go on without writing
 
     def prune(self) -> None:
         """Drop entries this run did not use, once they clearly outnumber the used ones."""
+        if not self.enabled:
+            return
         try:
             names = os.listdir(self.folder)
         except OSError:
@@ -145,4 +237,15 @@ class Cache:
                     pass
 
 
-MISS = _MISS
+def _drop_old_scorecards(parent: Path) -> None:
+    """Keep the cache of the MAX_SCORECARDS scorecards used last; a scorecard's folder is
+    touched on every run that writes its index."""
+    try:
+        folders = [entry for entry in os.scandir(parent) if entry.is_dir(follow_symlinks=False)]
+        if len(folders) <= MAX_SCORECARDS:
+            return
+        folders.sort(key=lambda entry: entry.stat(follow_symlinks=False).st_mtime_ns, reverse=True)
+    except OSError:
+        return
+    for entry in folders[MAX_SCORECARDS:]:
+        shutil.rmtree(entry.path, ignore_errors=True)

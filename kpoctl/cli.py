@@ -110,14 +110,14 @@ def guarded(command: Callable) -> Callable:
     @functools.wraps(command)
     def run(*args, **kwargs):
         from kpoctl.engine import SelectionError
-        from kpoctl.load import InternalError, UsageError
+        from kpoctl.load import UsageError
         from kpoctl.settings import SettingsError
 
         try:
             return command(*args, **kwargs)
         except (typer.Exit, typer.Abort, SystemExit):
             raise
-        except (UsageProblem, UsageError, SettingsError, SelectionError, InternalError) as exc:
+        except (UsageProblem, UsageError, SettingsError, SelectionError) as exc:
             _fail(str(exc))
         except BrokenPipeError:  # `kpoctl lint | head`: the reader left, nothing to say
             _quiet_stdout()
@@ -156,12 +156,61 @@ def _codes(values: list[str] | None) -> list[str]:
     return [c.strip() for v in values or [] for c in v.split(",") if c.strip()]
 
 
-def _load(path: Path, *, use_cache: bool = True):
-    from kpoctl.load import load
+def _read(path: Path, *, use_cache: bool = True, need_model: bool = True):
+    """The scorecard at PATH through the one read path (kpoctl.reading), with a progress
+    bar on a terminal's stderr when there is much to read."""
+    from kpoctl.reading import read_scorecard
 
-    scorecard = load(path, use_cache=use_cache)
+    reading = read_scorecard(path, use_cache=use_cache, need_model=need_model, progress=_progress_bar())
     _keep_collector_out()
-    return scorecard
+    return reading
+
+
+def _progress_bar():
+    """A rich progress bar on stderr, only when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        return None
+
+    def start(total: int):
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        bar = Progress(TextColumn("reading"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                       console=Console(file=sys.stderr), transient=True)
+        task = bar.add_task("reading", total=total)
+        bar.start()
+        left = [total]
+
+        def advance() -> None:
+            bar.advance(task)
+            left[0] -= 1
+            if left[0] == 0:
+                bar.stop()
+
+        return advance
+
+    return start
+
+
+UNREAD_SHOWN = 3
+
+
+def _say_unread(reading) -> bool:
+    """One line on stderr naming what could not be read; True when the answer is partial."""
+    from kpoctl.textsafe import plain
+
+    unread = reading.unread
+    if not unread:
+        return False
+    shown = ", ".join(f"{plain(u.file)} (KP001 line {u.line}: {plain(u.message)})" for u in unread[:UNREAD_SHOWN])
+    more = f" and {len(unread) - UNREAD_SHOWN} more" if len(unread) > UNREAD_SHOWN else ""
+    folders = sum(u.folder for u in unread)
+    counted = [f"{n} team file{'s' if n != 1 else ''}" for n in [len(unread) - folders] if n]
+    counted += [f"{n} folder{'s' if n != 1 else ''}" for n in [folders] if n]
+    them = "it" if len(unread) == 1 else "them"
+    sys.stderr.write(f"kpoctl: {' and '.join(counted)} not read, so this answer leaves {them} out: "
+                     f"{shown}{more}; `kpoctl lint` shows every problem\n")
+    return True
 
 
 def _keep_collector_out() -> None:
@@ -199,18 +248,18 @@ def lint(
     ] = None,
     baseline: Annotated[Optional[Path], typer.Option(help="Report only findings not recorded in this baseline file.")] = None,
     write_baseline: Annotated[Optional[Path], typer.Option(help="Record today's findings in this file and exit 0.")] = None,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Read every file afresh; neither read nor write .kpoctl_cache/.")] = False,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Read every file afresh; neither read nor write the cache.")] = False,
 ) -> None:
     """Check a scorecard against every rule of the catalogue."""
     from kpoctl.engine import finish, selection_from
     from kpoctl.findings import Severity
-    from kpoctl.incremental import collect
     from kpoctl.reporters import RunInfo, reporter_for
 
-    found = collect(path, use_cache=not no_cache)
-    _keep_collector_out()
+    found = _read(path, use_cache=not no_cache, need_model=False)
     selection = selection_from(found.settings, _codes(select), _codes(ignore))
     findings = finish(found.problems, found.sites, selection, found.settings, found.settings.run_date())
+    if found.only is not None:  # one file named: the whole scorecard analysed, that file's findings shown
+        findings = [f for f in findings if f.file == found.only]
     gone: list[dict] = []
     if write_baseline is not None:
         from kpoctl.baseline import write_baseline as save
@@ -226,7 +275,7 @@ def lint(
         output_format = LintFormat.github if os.environ.get("GITHUB_ACTIONS") == "true" else LintFormat.text
     info = RunInfo(
         root=found.root,
-        files=tuple(found.files),
+        files=tuple(found.files) if found.only is None else (found.only,),
         version=__version__,
         baseline_gone=tuple(gone),
     )
@@ -245,12 +294,13 @@ def count(
     from kpoctl.graph import CascadeGraph
     from kpoctl.views.count import count_rows, render_count
 
-    scorecard = _load(path)
-    rows = count_rows(CascadeGraph(scorecard))
+    reading = _read(path)
+    rows = count_rows(CascadeGraph(reading.scorecard()))
     if output_format is DataFormat.json:
         _print_json(rows)
     else:
-        render_count(rows, scorecard.settings.limits, _console())
+        render_count(rows, reading.settings.limits, _console())
+    raise typer.Exit(1 if _say_unread(reading) else 0)
 
 
 @app.command()
@@ -264,13 +314,14 @@ def orphans(
     from kpoctl.reporters.base import RunInfo
     from kpoctl.views.orphans import orphan_rows, render_orphans
 
-    scorecard = _load(path)
-    rows = orphan_rows(CascadeGraph(scorecard))
+    reading = _read(path)
+    rows = orphan_rows(CascadeGraph(reading.scorecard()), reading.problems, reading.sites)
     if output_format is DataFormat.json:
         _print_json(rows)
     else:
-        render_orphans(rows, _console(), RunInfo(root=scorecard.root).display_path)
-    raise typer.Exit(1 if rows else 0)
+        render_orphans(rows, _console(), RunInfo(root=reading.root).display_path)
+    partial = _say_unread(reading)
+    raise typer.Exit(1 if rows or partial else 0)
 
 
 class TreeFormat(str, Enum):
@@ -301,8 +352,8 @@ def tree(
     from kpoctl.graph import CascadeGraph
     from kpoctl.views.tree import render_tree, tree_roots
 
-    scorecard = _load(path)
-    graph = CascadeGraph(scorecard)
+    reading = _read(path)
+    graph = CascadeGraph(reading.scorecard())
     _check_team(graph, team, path)
     roots = tree_roots(graph, team, depth)
     if output_format is TreeFormat.json:
@@ -314,6 +365,7 @@ def tree(
         sys.stdout.write(render(roots, node_statuses(graph)))
     else:
         render_tree(roots, _console())
+    raise typer.Exit(1 if _say_unread(reading) else 0)
 
 
 def _check_team(graph, team: str | None, path: Path) -> None:
@@ -336,10 +388,10 @@ def report(
     from kpoctl.graph import CascadeGraph
     from kpoctl.views import report as view
 
-    scorecard = _load(path)
-    graph = CascadeGraph(scorecard)
+    reading = _read(path)
+    graph = CascadeGraph(reading.scorecard())
     _check_team(graph, team, path)
-    reports = view.build_report(graph, team)
+    reports = view.build_report(graph, reading.problems, reading.sites, team)
     if output_format is ReportFormat.json:
         import json
 
@@ -355,18 +407,20 @@ def report(
     else:
         if output is not None:
             raise UsageProblem("--output takes json, markdown or html; text goes to the terminal")
+        text = None
+    if text is None:
         view.render_text(reports, _console())
-        return
-    if output is None:
+    elif output is None:
         sys.stdout.write(text)
-        return
-    from kpoctl.atomic import write_text_atomic
+    else:
+        from kpoctl.atomic import write_text_atomic
 
-    try:
-        write_text_atomic(output, text)
-    except OSError as exc:
-        raise UsageProblem(f"cannot write {output}: {exc.strerror or exc}") from None
-    sys.stderr.write(f"kpoctl: wrote {output}\n")
+        try:
+            write_text_atomic(output, text)
+        except OSError as exc:
+            raise UsageProblem(f"cannot write {output}: {exc.strerror or exc}") from None
+        sys.stderr.write(f"kpoctl: wrote {output}\n")
+    raise typer.Exit(1 if _say_unread(reading) else 0)
 
 
 class SchemaKind(str, Enum):
@@ -458,8 +512,15 @@ def record(
     if indicator.count("/") != 1:
         raise UsageProblem(f"name the indicator as TEAM/INDICATOR; got {indicator!r}")
     team_id, indicator_id = indicator.split("/")
-    scorecard = _load(path, use_cache=False)
+    reading = _read(path)
+    scorecard = reading.scorecard()
     graph = CascadeGraph(scorecard)
+    declared = [f.file for f in scorecard.files if f.team is not None and f.team.team == team_id]
+    if len(declared) > 1:
+        raise UsageProblem(f"team {team_id!r} is declared in {len(declared)} files ({', '.join(declared)}): "
+                           "record will not guess which one; keep one (KP003)")
+    if team_id not in graph.teams:
+        _say_unread(reading)
     _check_team(graph, team_id, path)
     team_file = scorecard.root / graph.teams[team_id].file.file
     done = write_actual(team_file, team_id, indicator_id, number, period=period, replace=replace,
@@ -496,13 +557,15 @@ def diff(
         raise UsageProblem(f"path does not exist: {path}")
     settings = load_settings(find_settings(path))
     old_rev = revisions[0]
-    old = differ.teams_at(old_rev, path, settings)
+    old_side = differ.teams_at(old_rev, path, settings)
     if len(revisions) == 2:
         new_rev = revisions[1]
-        new = differ.teams_at(new_rev, path, settings)
+        new_side = differ.teams_at(new_rev, path, settings)
     else:
         new_rev = "working tree"
-        new = differ.teams_now(path, settings)
+        new_side = differ.teams_now(path)
+    _keep_collector_out()
+    old, new = differ.comparable(old_side, new_side)
     changes = differ.compare(old, new)
     if output_format is DiffFormat.json:
         _print_json([c.to_dict() for c in changes])
@@ -510,6 +573,18 @@ def diff(
         sys.stdout.write(differ.render_markdown(changes, old_rev, new_rev))
     else:
         differ.render_text(changes, _console(), old_rev, new_rev)
+    partial = False
+    for rev, side in ((old_rev, old_side), (new_rev, new_side)):
+        if side.unread:
+            from kpoctl.textsafe import plain
+
+            named = ", ".join(f"{plain(file)} ({plain(why)})" for file, why in list(side.unread.items())[:3])
+            more = f" and {len(side.unread) - 3} more" if len(side.unread) > 3 else ""
+            sys.stderr.write(f"kpoctl: at {plain(rev)}, {len(side.unread)} team file"
+                             f"{'s' if len(side.unread) != 1 else ''} not read, their teams not compared: "
+                             f"{named}{more}\n")
+            partial = True
+    raise typer.Exit(1 if partial else 0)
 
 
 def main() -> None:

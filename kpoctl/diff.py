@@ -8,11 +8,12 @@ lowered ambition flagged), cascades re-parented, owners changed, levels demoted.
 
 from __future__ import annotations
 
+import os
 import subprocess
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from kpoctl.load import NoTeamFiles, UsageError, load, read_team_bytes
+from kpoctl.load import NoTeamFiles, UsageError, read_team_bytes
 from kpoctl.model import Indicator, Objective, Settings, Team
 from kpoctl.rollup import fmt
 
@@ -54,42 +55,83 @@ def _repo_root(path: Path) -> Path:
     return Path(result.stdout.decode().strip())
 
 
-def teams_at(revision: str, path: Path, settings: Settings) -> dict[str, Team]:
-    """The teams of the scorecard at PATH as they were at `revision`."""
+@dataclass
+class Side:
+    """One side of a diff: the teams read, the file each came from, the team files not read."""
+
+    teams: dict[str, Team] = field(default_factory=dict)
+    files: dict[str, str] = field(default_factory=dict)  # team id -> file relative to PATH
+    unread: dict[str, str] = field(default_factory=dict)  # file -> why (KP001 line N: ...)
+
+    def add(self, team_file) -> None:
+        if team_file.team is not None:
+            self.teams.setdefault(team_file.team.team, team_file.team)
+            self.files.setdefault(team_file.team.team, team_file.file)
+        else:
+            first = next((p for p in team_file.problems if p.code == "KP001"), None)
+            if first is not None:
+                self.unread[team_file.file] = f"KP001 line {first.line}: {first.message}"
+
+
+def teams_at(revision: str, path: Path, settings: Settings) -> Side:
+    """The teams of the scorecard at PATH as they were at `revision`, read from git's
+    objects with the same per-file reader as every command (kpoctl.load)."""
     root = _repo_root(path)
     prefix = path.resolve().relative_to(root.resolve()).as_posix()
-    _git(["rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}"], root)
+    try:
+        _git(["rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}"], root)
+    except UsageError:
+        raise UsageError(f"{revision!r} is not a commit of the repository at {root}") from None
     pathspec = [prefix] if prefix != "." else []
     listing = _git(["ls-tree", "-r", "-z", "--full-tree", revision, "--", *pathspec], root)
-    teams: dict[str, Team] = {}
+    side = Side()
     for record in listing.split(b"\0"):
         if not record:
             continue
         meta, name = record.split(b"\t", 1)
         mode, kind, obj = meta.split()
-        file = name.decode("utf-8", "replace")
-        parts = file[len(prefix) + 1:].split("/") if pathspec else file.split("/")
+        file = os.fsdecode(name)
+        relative = file[len(prefix) + 1:] if pathspec else file
+        parts = relative.split("/")
         if kind != b"blob" or mode == b"120000" or not file.endswith((".yaml", ".yml")):
             continue
         if any(p.startswith(".") for p in parts) or parts[-1] == "kpoctl.yaml":
             continue
+        size = int(_git(["cat-file", "-s", obj.decode()], root))
+        if size > settings.max_file_mb * 1_000_000:
+            side.unread[relative] = f"KP001 line 1: file is {size / 1_000_000:.1f} MB, over max_file_mb"
+            continue
         content = _git(["cat-file", "blob", obj.decode()], root)
-        result = read_team_bytes(content, file, settings)
-        if result is not None and result.team is not None:
-            teams.setdefault(result.team.team, result.team)
-    return teams
+        result = read_team_bytes(content, relative, settings)
+        if result is not None:
+            side.add(result)
+    return side
 
 
-def teams_now(path: Path, settings: Settings) -> dict[str, Team]:
-    """The teams of the working tree (none when every team file was deleted)."""
+def teams_now(path: Path) -> Side:
+    """The teams of the working tree, through the one read path (none when every team
+    file was deleted)."""
+    from kpoctl.reading import read_scorecard
+
+    side = Side()
     try:
-        scorecard = load(path, settings, use_cache=False)
+        reading = read_scorecard(path, need_model=True)
     except NoTeamFiles:
-        return {}
-    teams: dict[str, Team] = {}
-    for team, _ in scorecard.teams():
-        teams.setdefault(team.team, team)
-    return teams
+        return side
+    for team_file in reading.scorecard().files:
+        side.add(team_file)
+    for unread in reading.unread:
+        side.unread.setdefault(unread.file, f"KP001 line {unread.line}: {unread.message}")
+    return side
+
+
+def comparable(old: Side, new: Side) -> tuple[dict[str, Team], dict[str, Team]]:
+    """The teams both sides can speak for: a team whose file could not be read on one
+    side is left out of both, rather than called added or removed."""
+    unknown = {team for team, file in old.files.items() if file in new.unread}
+    unknown |= {team for team, file in new.files.items() if file in old.unread}
+    keep = lambda side: {name: team for name, team in side.teams.items() if name not in unknown}  # noqa: E731
+    return keep(old), keep(new)
 
 
 def _entries(team: Team) -> dict[str, Objective | Indicator]:

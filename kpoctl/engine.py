@@ -14,7 +14,7 @@ from typing import Iterable
 
 from kpoctl.findings import Finding, Problem, Severity
 from kpoctl.graph import CascadeGraph
-from kpoctl.model import Settings, Team
+from kpoctl.model import Settings
 from kpoctl.rules import REGISTRY, Context, closest_code
 from kpoctl.rules.base import TEAM
 from kpoctl.scorecard import Scorecard, SuppressionSite, TeamFile
@@ -85,21 +85,14 @@ def selection_from(scorecard_settings, select: list[str] | None, ignore: list[st
 
 
 def analyse_file(team_file: TeamFile, settings: Settings, today: dt.date) -> TeamFile:
-    """Run the team-scoped rules over one file on its own.
+    """Run the team-scoped rules over one file on its own; their problems go in `local`.
 
-    Returns a slim copy for lint: their problems in `local`, and the team without
-    its actuals, which no scorecard-scoped rule reads. The loader calls this in its
-    worker processes and caches the result, so an unchanged file costs nothing."""
+    The reader calls this in its worker processes and caches the result, so an
+    unchanged file costs nothing on the next run, whichever command reads it."""
     alone = Scorecard(root=Path("."), settings=settings, files=[team_file])
     ctx = Context(alone, CascadeGraph(alone), settings, today)
     problems = tuple((code, p) for code, rule in REGISTRY.items() if rule.scope == TEAM for p in rule.check(ctx))
-    return replace(team_file, team=_without_actuals(team_file.team), local=problems)
-
-
-def _without_actuals(team: Team | None) -> Team | None:
-    if team is None or not any(i.actuals for i in team.indicators):
-        return team
-    return team.model_copy(update={"indicators": [i.model_copy(update={"actuals": []}) for i in team.indicators]})
+    return replace(team_file, local=problems)
 
 
 def crossteam_problems(scorecard: Scorecard, graph: CascadeGraph | None = None,

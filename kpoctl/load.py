@@ -36,18 +36,16 @@ class NoTeamFiles(UsageError):
     """PATH holds no team file at all (exit 2 by CLI.md)."""
 
 
-class InternalError(Exception):
-    """A bug met while reading one file: reported in one line naming the file, exit 2."""
-
-
-def discover(root: Path) -> list[tuple[str, str]]:
+def discover(root: Path, unreadable: list[tuple[str, str]] | None = None) -> list[tuple[str, str]]:
     """Candidate YAML files below `root` as (path, path relative to root with forward
     slashes), without following links or entering hidden folders.
 
     In path order (component by component): each folder's entries are sorted by name as
-    the walk meets them, on strings, so ten thousand files cost no Path objects."""
+    the walk meets them, on strings, so ten thousand files cost no Path objects. A folder
+    that cannot be listed is added to `unreadable` as (relative name, reason): what it
+    holds is unknown, and the caller must say so rather than answer as if it were empty."""
     found: list[tuple[str, str]] = []
-    walking = [(_entries_by_name(str(root)), "")]  # a stack, not recursion: folders may nest deeply
+    walking = [(_entries_by_name(str(root), "", unreadable), "")]  # a stack: folders may nest deeply
     while walking:
         entries, prefix = walking[-1]
         entry = next(entries, None)
@@ -60,7 +58,8 @@ def discover(root: Path) -> list[tuple[str, str]]:
             if entry.is_symlink():
                 continue
             if entry.is_dir(follow_symlinks=False):
-                walking.append((_entries_by_name(entry.path), f"{prefix}{entry.name}/"))
+                relative = f"{prefix}{entry.name}"
+                walking.append((_entries_by_name(entry.path, relative, unreadable), relative + "/"))
             elif entry.name.endswith(YAML_SUFFIXES) and entry.name != SETTINGS_FILE:
                 found.append((entry.path, prefix + entry.name))
         except OSError:
@@ -68,12 +67,14 @@ def discover(root: Path) -> list[tuple[str, str]]:
     return found
 
 
-def _entries_by_name(folder: str) -> Iterator[os.DirEntry]:
+def _entries_by_name(folder: str, relative: str, unreadable: list | None) -> Iterator[os.DirEntry]:
     try:
         with os.scandir(folder) as listing:
             return iter(sorted(listing, key=attrgetter("name")))
-    except OSError:
-        return iter(())  # an unreadable folder holds nothing we can check
+    except OSError as exc:
+        if unreadable is not None:
+            unreadable.append((relative or ".", exc.strerror or str(exc)))
+        return iter(())
 
 
 _TEAM_LINE_BYTES = re.compile(rb"^team\s*:", re.M)
@@ -162,46 +163,63 @@ Analyse = Callable[[TeamFile, Settings, dt.date], TeamFile]
 @dataclass(frozen=True, slots=True)
 class Located:
     """What PATH names: the root findings are relative to, its settings, the candidate
-    files as (path, path relative to root with forward slashes)."""
+    files as (path, path relative to root with forward slashes), the folders that could
+    not be listed, and, when PATH is one file, its name relative to root."""
 
     root: Path
     settings: Settings
     settings_file: Path | None
     candidates: list[tuple[str, str]]
+    unreadable: list[tuple[str, str]]
+    only: str | None = None
+
+
+def scorecard_root(file: Path) -> Path:
+    """The scorecard one file belongs to: the nearest folder above it with kpoctl.yaml,
+    else the top of its git work tree, else its own folder (as ruff finds a project)."""
+    folder = file.absolute().parent
+    for candidate in (folder, *folder.parents):
+        if (candidate / SETTINGS_FILE).is_file():
+            return candidate
+    for candidate in (folder, *folder.parents):
+        if os.path.lexists(candidate / ".git"):
+            return candidate
+    return folder
 
 
 def locate(path: Path, settings: Settings | None = None) -> Located:
-    """Find PATH's settings and candidate files (a folder, or one team file)."""
+    """Find PATH's settings and candidate files (a folder, or one team file in its scorecard)."""
     if not path.exists() and not path.is_symlink():
         raise UsageError(f"path does not exist: {path}")
     settings_file = find_settings(path)
     if settings is None:
         settings = load_settings(settings_file)
+    unreadable: list[tuple[str, str]] = []
     if path.is_dir():
-        return Located(path, settings, settings_file, discover(path))
-    return Located(path.parent, settings, settings_file, [(str(path), path.name)])
+        return Located(path, settings, settings_file, discover(path, unreadable), unreadable)
+    root = scorecard_root(path)
+    only = path.absolute().relative_to(root).as_posix()
+    shown_root = Path(os.path.relpath(root)) if not path.is_absolute() else root
+    candidates = discover(shown_root, unreadable)
+    if only not in {relative for _, relative in candidates}:
+        candidates.append((str(path), only))  # a hidden folder, a .txt: the file named is read all the same
+    return Located(shown_root, settings, settings_file, candidates, unreadable, only)
 
 
 def no_team_files(path: Path) -> NoTeamFiles:
     return NoTeamFiles(f"no team file found under {path} (a team file is YAML with a top-level 'team:' key)")
 
 
-def load(path: Path, settings: Settings | None = None, *, use_cache: bool = True, jobs: int | None = None,
+def load(path: Path, settings: Settings | None = None, *, jobs: int | None = None,
          analyse: Analyse | None = None) -> Scorecard:
-    """Load the scorecard at PATH (a folder or one team file).
-
-    `analyse`, when given, is applied to each file as it is read (in the worker
-    processes) and its result is what is kept and cached: lint passes the engine's
-    per-file rules here. The loader itself knows nothing of rules."""
-    return load_located(path, locate(path, settings), use_cache=use_cache, jobs=jobs, analyse=analyse)
-
-
-def load_located(path: Path, located: Located, *, use_cache: bool = True, jobs: int | None = None,
-                 analyse: Analyse | None = None) -> Scorecard:
-    """load() for a PATH already located (its settings read, its files discovered)."""
+    """Every team file at PATH (a folder, or one file and the scorecard it belongs to),
+    read afresh: no cache, no rules unless `analyse` is given (applied to each file in
+    the worker processes). Commands read through kpoctl.reading, which adds the cache
+    and the rules; this is the plain read underneath, for library callers and tests."""
+    located = locate(path, settings)
     with collector_paused():
-        files = _read_all(located.root, located.candidates, located.settings, use_cache,
-                          jobs if jobs is not None else (os.cpu_count() or 1), analyse)
+        files = [f for f in read_many(located.candidates, located.settings,
+                                      jobs if jobs is not None else (os.cpu_count() or 1), analyse) if f is not None]
     if not files:
         raise no_team_files(path)
     return Scorecard(root=located.root, settings=located.settings, files=files, settings_file=located.settings_file)
@@ -220,44 +238,6 @@ def collector_paused():
             gc.enable()
 
 
-def _read_all(root: Path, candidates: list[tuple[str, str]], settings: Settings, use_cache: bool, jobs: int,
-              analyse: Analyse | None) -> list[TeamFile]:
-    results: list = [None] * len(candidates)
-    pending: list[int] = list(range(len(candidates)))
-    cache = None
-    keys: dict[int, str] = {}
-    if use_cache:
-        from kpoctl.cache import MISS, Cache
-
-        cache = Cache(root, settings, analysed=analyse is not None)
-        if cache.enabled:
-            pending = []
-            for index, (candidate, relative) in enumerate(candidates):
-                try:
-                    content = read_regular(candidate, settings)
-                except OSError:
-                    content = None
-                if not isinstance(content, bytes):
-                    pending.append(index)  # unreadable, oversized or not a file: read the usual way
-                    continue
-                keys[index] = cache.key(relative, content)
-                hit = cache.get(keys[index])
-                if hit is MISS:
-                    pending.append(index)
-                else:
-                    results[index] = hit
-        else:
-            cache = None
-    jobs_list = [candidates[i] for i in pending]
-    for index, result in zip(pending, read_many(jobs_list, settings, jobs, analyse)):
-        results[index] = result
-        if cache is not None and index in keys:
-            cache.put(keys[index], result)
-    if cache is not None and len(candidates) > 1:
-        cache.prune()
-    return [r for r in results if r is not None]
-
-
 def read_many(jobs_list: list[tuple[str | Path, str]], settings: Settings, jobs: int, analyse: Analyse | None):
     """read_team_file over many files, in worker processes when there are enough."""
     if jobs <= 1 or len(jobs_list) < PARALLEL_MIN_FILES:
@@ -270,10 +250,7 @@ def read_many(jobs_list: list[tuple[str | Path, str]], settings: Settings, jobs:
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     chunk = max(1, min(64, len(jobs_list) // (jobs * 8)))
     with context.Pool(processes=min(jobs, 8), initializer=_init_worker, initargs=(settings, analyse)) as pool:
-        for outcome in pool.imap(_worker_read, jobs_list, chunksize=chunk):
-            if isinstance(outcome, InternalError):
-                raise outcome
-            yield outcome
+        yield from pool.imap(_worker_read, jobs_list, chunksize=chunk)
 
 
 _worker_settings: Settings | None = None
@@ -291,18 +268,17 @@ def _init_worker(settings: Settings, analyse: Analyse | None) -> None:
 
 def _worker_read(job: tuple[str | Path, str]):
     candidate, relative = job
-    try:
-        return _read_guarded(candidate, relative, _worker_settings, _worker_analyse)
-    except InternalError as exc:
-        return exc
+    return _read_guarded(candidate, relative, _worker_settings, _worker_analyse)
 
 
 def _read_guarded(candidate: str | Path, relative: str, settings: Settings, analyse: Analyse | None) -> TeamFile | None:
+    """One file's result, whatever happens in it: a bug met while reading or analysing a
+    file is a KP001 finding on that file, naming the exception, and the others go on."""
     try:
         result = read_team_file(candidate, relative, settings)
         if result is not None and analyse is not None:
             result = analyse(result, settings, settings.run_date())
         return result
-    except Exception as exc:  # a bug; never a traceback
-        raise InternalError(f"{candidate}: internal error while reading: {type(exc).__name__}: {exc} "
-                            "(please report this)") from None
+    except Exception as exc:  # a bug; never a traceback, never the end of the run
+        failed = _failed(relative, f"kpoctl failed on this file: {type(exc).__name__}: {exc} (please report this)", 1, 1)
+        return analyse(failed, settings, settings.run_date()) if analyse is not None else failed

@@ -8,6 +8,7 @@ the JSON Schemas the files point editors at.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 from kpoctl import schemas
@@ -156,7 +157,6 @@ def scaffold_files(top: str = "company", today: dt.date | None = None) -> dict[s
         "operations.yaml": TEAM_HEADER + CHILD.format(top=top, due=due),
         "schemas/team.schema.json": schemas.render("team"),
         "schemas/settings.schema.json": schemas.render("settings"),
-        ".gitignore": ".kpoctl_cache/\n",
     }
 
 
@@ -165,7 +165,7 @@ def init(folder: Path, *, force: bool = False, top: str = "company") -> list[Pat
     files = scaffold_files(top)
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"not a folder: {folder}")
-    existing = [name for name in files if (folder / name).exists() and name != ".gitignore"]
+    existing = [name for name in files if os.path.lexists(folder / name)]
     if existing and not force:
         raise UsageError(f"{folder / existing[0]} already exists; use --force to overwrite")
     try:
@@ -173,11 +173,6 @@ def init(folder: Path, *, force: bool = False, top: str = "company") -> list[Pat
         written = []
         for name, text in files.items():
             path = folder / name
-            if name == ".gitignore" and path.exists():
-                current = path.read_text(encoding="utf-8")
-                if ".kpoctl_cache/" in current.split():
-                    continue
-                text = current + ("" if current.endswith("\n") or not current else "\n") + text
             write_text_atomic(path, text)
             written.append(path)
     except OSError as exc:

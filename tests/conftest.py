@@ -29,11 +29,20 @@ class Result:
 
 
 @pytest.fixture(autouse=True, scope="session")
-def _private_cache_secret(tmp_path_factory):
-    """Keep the cache's signing secret out of the real home folder."""
+def _no_cache_in_the_real_home(tmp_path_factory):
+    """Subprocesses and anything that escapes the per-test fixture below cache in a
+    temporary folder, never in the real home folder."""
     import os
 
     os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
+    os.environ.pop("KPOCTL_CACHE_DIR", None)
+
+
+@pytest.fixture(autouse=True)
+def _cache_of_this_test(tmp_path, monkeypatch):
+    """Each test caches in its own temporary folder (hidden, so a scan of tmp_path skips
+    it): no test is answered from another's cache, and none writes outside tmp."""
+    monkeypatch.setenv("KPOCTL_CACHE_DIR", str(tmp_path / ".kpoctl-cache"))
 
 
 @pytest.fixture

@@ -1,18 +1,21 @@
-"""The cache never changes a result, and never trusts an entry it did not sign."""
+"""The cache never changes a result, never runs what it reads, never trusts what it did not
+sign, and never touches the scanned tree."""
 
 from __future__ import annotations
 
+import json
 import os
-import pickle
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from kpoctl.bench.generate import generate
-from kpoctl.cache import CACHE_DIR
+from kpoctl.cache import CACHE_ENV, INDEX, SECRET, cache_home, scorecard_folder_name
 
-from conftest import EXAMPLES
+from conftest import EXAMPLES, ROOT
 
 
 @pytest.fixture(scope="module")
@@ -22,23 +25,42 @@ def generated(tmp_path_factory):
     return folder
 
 
+@pytest.fixture
+def home(tmp_path, monkeypatch) -> Path:
+    """A cache folder of this test's own."""
+    folder = tmp_path / "cache-home"
+    monkeypatch.setenv(CACHE_ENV, str(folder))
+    return folder
+
+
+def entries_of(home: Path, card: Path) -> Path:
+    return home / "scorecards" / scorecard_folder_name(card)
+
+
 def lint_json(run_cli, folder, *extra):
     result = run_cli("lint", folder, "--format", "json", *extra)
     assert result.exit_code in (0, 1), result.stderr
     return result.json()
 
 
+def tree_of(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() if p.is_file() else b"/"
+            for p in sorted(folder.rglob("*"))}
+
+
 @pytest.mark.parametrize("source", ["broken", "generated"])
-def test_lint_with_and_without_cache_is_identical(run_cli, tmp_path, generated, source):
+def test_lint_with_and_without_cache_is_identical(run_cli, tmp_path, home, generated, source):
     folder = tmp_path / "card"
-    shutil.copytree(EXAMPLES / "broken" if source == "broken" else generated, folder, ignore=shutil.ignore_patterns(CACHE_DIR))
+    shutil.copytree(EXAMPLES / "broken" if source == "broken" else generated, folder)
+    before = tree_of(folder)
     plain = lint_json(run_cli, folder, "--no-cache")
-    assert not (folder / CACHE_DIR).exists()
+    assert not home.exists()
     cold = lint_json(run_cli, folder)
-    entries = list((folder / CACHE_DIR / "v1").iterdir())
+    entries = list(entries_of(home, folder).iterdir())
     assert len(entries) >= 5
     warm = lint_json(run_cli, folder)
     assert plain == cold == warm
+    assert tree_of(folder) == before  # nothing written into the scanned tree
     # a changed file is read again, not served stale
     victim = sorted(folder.rglob("*.yaml"))[-1]
     victim.write_text(victim.read_text().replace("title:", "titel:", 1))
@@ -46,40 +68,141 @@ def test_lint_with_and_without_cache_is_identical(run_cli, tmp_path, generated, 
     assert after == lint_json(run_cli, folder, "--no-cache") != warm
 
 
-def test_corrupt_entries_are_ignored_and_rewritten(run_cli, tmp_path):
+def test_entries_are_json_and_only_team_files_get_one(run_cli, tmp_path, home):
     folder = tmp_path / "card"
-    shutil.copytree(EXAMPLES / "best-company", folder, ignore=shutil.ignore_patterns(CACHE_DIR))
+    shutil.copytree(EXAMPLES / "best-company", folder)
+    for n in range(20):
+        (folder / f"not-a-team-{n}.yaml").write_text("just: data\n")
+    lint_json(run_cli, folder)
+    stored = sorted(entries_of(home, folder).iterdir())
+    team_files = [p for p in folder.glob("*.yaml") if p.name != "kpoctl.yaml" and not p.name.startswith("not-")]
+    assert len(stored) == len(team_files) + 1  # one per team file, and the index
+    for entry in stored:
+        json.loads(entry.read_bytes()[32:])  # a 32-byte signature, then plain JSON
+        assert entry.stat().st_mode & 0o077 == 0
+    assert (home / SECRET).stat().st_mode & 0o077 == 0
+
+
+def test_corrupt_entries_are_ignored_and_rewritten(run_cli, tmp_path, home):
+    folder = tmp_path / "card"
+    shutil.copytree(EXAMPLES / "best-company", folder)
     expected = lint_json(run_cli, folder)
-    for entry in (folder / CACHE_DIR / "v1").iterdir():
+    for entry in entries_of(home, folder).iterdir():
         entry.write_bytes(b"garbage")
     assert lint_json(run_cli, folder) == expected
-    assert all(len(e.read_bytes()) > 40 for e in (folder / CACHE_DIR / "v1").iterdir())
+    assert all(len(e.read_bytes()) > 40 for e in entries_of(home, folder).iterdir())
 
 
-class _Exploit:
-    def __init__(self, marker: Path) -> None:
-        self.marker = marker
-
-    def __reduce__(self):
-        return (os.system, (f"touch {self.marker}",))
-
-
-def test_a_forged_entry_is_never_unpickled(run_cli, tmp_path):
+def test_a_forged_entry_is_not_believed(run_cli, tmp_path, home):
+    """Well-formed JSON that says something else, signed with a key that is not ours."""
     folder = tmp_path / "card"
-    shutil.copytree(EXAMPLES / "best-company", folder, ignore=shutil.ignore_patterns(CACHE_DIR))
+    shutil.copytree(EXAMPLES / "best-company", folder)
     expected = lint_json(run_cli, folder)
-    marker = tmp_path / "pwned"
-    for entry in (folder / CACHE_DIR / "v1").iterdir():
-        entry.write_bytes(b"\0" * 32 + pickle.dumps(_Exploit(marker)))
+    for entry in entries_of(home, folder).iterdir():
+        payload = entry.read_bytes()[32:].replace(b"KP404", b"KP999").replace(b"leading", b"FORGED")
+        entry.write_bytes(b"\0" * 32 + payload)
+    os.utime(folder / "best-company.yaml")  # the stat shortcut must not hide the forgery either
     assert lint_json(run_cli, folder) == expected
-    assert not marker.exists()
+    result = run_cli("report", folder, "--format", "json")
+    assert "FORGED" not in result.stdout
 
 
-def test_a_read_only_cache_folder_does_not_stop_lint(run_cli, tmp_path):
+def test_links_and_fifos_in_the_cache_are_never_followed(run_cli, tmp_path, home):
     folder = tmp_path / "card"
-    shutil.copytree(EXAMPLES / "best-company", folder, ignore=shutil.ignore_patterns(CACHE_DIR))
-    (folder / CACHE_DIR).write_text("not a folder")
+    shutil.copytree(EXAMPLES / "best-company", folder)
+    expected = lint_json(run_cli, folder)
+    outside = tmp_path / "outside.txt"
+    outside.write_text("keep me\n")
+    stored = sorted(entries_of(home, folder).iterdir())
+    stored[0].unlink()
+    stored[0].symlink_to(outside)
+    stored[1].unlink()
+    os.mkfifo(stored[1])
+    assert lint_json(run_cli, folder) == expected  # and no hang on the FIFO
+    assert outside.read_text() == "keep me\n"
+
+
+def test_a_cache_planted_in_the_scanned_tree_is_never_read_nor_written(run_cli, tmp_path, home):
+    folder = tmp_path / "card"
+    shutil.copytree(EXAMPLES / "best-company", folder)
+    expected = lint_json(run_cli, folder, "--no-cache")
+    planted = folder / ".kpoctl_cache"
+    shutil.copytree(entries_of(home, folder) if entries_of(home, folder).exists() else folder, planted / "x")
+    (planted / "v1").symlink_to(tmp_path)
+    before = tree_of(folder)
+    assert lint_json(run_cli, folder) == expected
+    assert tree_of(folder) == before
+
+
+def test_a_read_only_scorecard_is_cached_all_the_same(run_cli, tmp_path, home):
+    folder = tmp_path / "card"
+    shutil.copytree(EXAMPLES / "best-company", folder)
+    for path in [folder, *folder.iterdir()]:
+        path.chmod(0o555 if path.is_dir() else 0o444)
+    try:
+        assert lint_json(run_cli, folder) == lint_json(run_cli, folder, "--no-cache")
+        assert (entries_of(home, folder) / INDEX).exists()
+    finally:
+        folder.chmod(0o755)
+
+
+@pytest.mark.parametrize("place", ["a file", "shared with others"])
+def test_a_cache_folder_that_is_not_private_is_not_used(run_cli, tmp_path, monkeypatch, place):
+    folder = tmp_path / "card"
+    shutil.copytree(EXAMPLES / "best-company", folder)
+    home = tmp_path / "cache-home"
+    if place == "a file":
+        home.write_text("not a folder")
+    else:
+        home.mkdir(mode=0o777)
+        home.chmod(0o777)
+    monkeypatch.setenv(CACHE_ENV, str(home))
     assert lint_json(run_cli, folder) == lint_json(run_cli, folder, "--no-cache")
+    assert home.is_file() or list(home.iterdir()) == []
+
+
+def test_where_the_cache_lives():
+    assert cache_home({CACHE_ENV: "/abs/kp"}) == Path("/abs/kp")
+    assert cache_home({CACHE_ENV: "relative/kp"}) is None  # never a path relative to wherever kpoctl runs
+    assert cache_home({"XDG_CACHE_HOME": "/x"}) == Path("/x/kpoctl")
+    assert cache_home({"XDG_CACHE_HOME": "rel", "HOME": "/home/u"}) == Path("/home/u/.cache/kpoctl")
+
+
+def _run(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "kpoctl", *args], capture_output=True, text=True, env=env,
+                          cwd=cwd, timeout=120)
+
+
+def test_without_home_or_any_cache_folder_every_command_still_works(tmp_path):
+    folder = tmp_path / "card"
+    shutil.copytree(EXAMPLES / "best-company", folder)
+    env = {"PATH": os.environ.get("PATH", ""), "NO_COLOR": "1", "PYTHONPATH": str(ROOT),
+           "XDG_CACHE_HOME": "relative-cache"}
+    code = "import os, runpy, sys; os.environ.pop('HOME', None); sys.argv[0] = 'kpoctl'; runpy.run_module('kpoctl', run_name='__main__')"
+    for command in (["lint"], ["count"], ["tree"], ["orphans"], ["report", "--format", "json"]):
+        result = subprocess.run([sys.executable, "-c", code, *command, str(folder)], capture_output=True, text=True,
+                                env=env, cwd=tmp_path, timeout=120)
+        assert result.returncode in (0, 1) and "error" not in result.stderr, (command, result.stderr)
+    assert not (tmp_path / "relative-cache").exists()
+
+
+def test_editing_a_rule_changes_a_cached_result(tmp_path):
+    """The cache key holds a digest of kpoctl's own code: a rule edited after a run is
+    run again, not answered from the cache (36 findings where 39 were due, before)."""
+    copy = tmp_path / "src"
+    shutil.copytree(ROOT / "kpoctl", copy / "kpoctl", ignore=shutil.ignore_patterns("__pycache__"))
+    folder = tmp_path / "card"
+    shutil.copytree(EXAMPLES / "best-company", folder)
+    env = {**os.environ, "PYTHONPATH": str(copy), CACHE_ENV: str(tmp_path / "cache"), "NO_COLOR": "1"}
+    first = _run(["lint", "--format", "json", str(folder)], env, tmp_path)
+    assert any(f["code"] == "KP404" for f in json.loads(first.stdout))
+    rule = copy / "kpoctl" / "rules" / "practice.py"
+    text = rule.read_text()
+    assert "has no leading indicator" in text
+    rule.write_text(text.replace("has no leading indicator", "lacks a leading indicator"))
+    second = _run(["lint", "--format", "json", str(folder)], env, tmp_path)
+    messages = [f["message"] for f in json.loads(second.stdout) if f["code"] == "KP404"]
+    assert messages and all("lacks a leading indicator" in m for m in messages)
 
 
 def test_rules_run_per_file_in_workers_give_what_the_whole_graph_gives(generated):
@@ -88,20 +211,6 @@ def test_rules_run_per_file_in_workers_give_what_the_whole_graph_gives(generated
     from kpoctl.load import load
 
     selection = Selection.build(["ALL"], [])
-    lazily = lint(load(generated, use_cache=False, jobs=1), selection)
-    in_workers = lint(load(generated, use_cache=False, jobs=2, analyse=analyse_file), selection)
+    lazily = lint(load(generated, jobs=1), selection)
+    in_workers = lint(load(generated, jobs=2, analyse=analyse_file), selection)
     assert lazily == in_workers and len(lazily) > 20
-
-
-def test_problems_come_back_from_a_pickle_as_they_went_in():
-    """The cache and the worker processes carry problems as pickles."""
-    from kpoctl.findings import Finding, Location, Problem, Severity
-
-    problems = [
-        Problem("a message", Location("teams/a.yaml", 12, 5), "team-a", "otif", ("indicators", 3, "unit")),
-        Problem("team-level", Location("b.yaml", 1, 1)),
-    ]
-    finding = Finding("KP101", Severity.ERROR, "orphan", "a.yaml", 3, 5, "team-a", "x")
-    back = pickle.loads(pickle.dumps((problems, finding), protocol=pickle.HIGHEST_PROTOCOL))
-    assert back == (problems, finding)
-    assert [type(p.location) for p in back[0]] == [Location, Location] and type(back[1]) is Finding

@@ -13,12 +13,12 @@ def test_init_then_lint_is_clean(run_cli, tmp_path):
     result = run_cli("init", tmp_path / "card")
     assert result.exit_code == 0
     card = tmp_path / "card"
-    assert sorted(p.name for p in card.iterdir()) == [".gitignore", "company.yaml", "kpoctl.yaml", "operations.yaml", "schemas"]
+    assert sorted(p.name for p in card.iterdir()) == ["company.yaml", "kpoctl.yaml", "operations.yaml", "schemas"]
     lint = run_cli("lint", card, "--fail-on", "info")
     assert lint.exit_code == 0 and "no findings" in lint.stdout
     for name in ("company.yaml", "operations.yaml"):
         assert (card / name).read_text().startswith("# yaml-language-server: $schema=schemas/team.schema.json\n")
-    assert (card / ".gitignore").read_text() == ".kpoctl_cache/\n"
+    assert not any(p.name.startswith(".") for p in card.rglob("*"))  # the cache lives in the user's cache folder
 
 
 def test_init_refuses_to_overwrite_without_force(run_cli, tmp_path):
@@ -31,10 +31,12 @@ def test_init_refuses_to_overwrite_without_force(run_cli, tmp_path):
     assert (tmp_path / "company.yaml").read_text() != "team: mine\n"
 
 
-def test_init_adds_the_cache_to_an_existing_gitignore(run_cli, tmp_path):
-    (tmp_path / ".gitignore").write_text("*.pyc")
-    run_cli("init", tmp_path)
-    assert (tmp_path / ".gitignore").read_text() == "*.pyc\n.kpoctl_cache/\n"
+def test_init_leaves_a_gitignore_alone_even_a_linked_one(run_cli, tmp_path):
+    (tmp_path / "elsewhere").write_text("*.pyc")
+    (tmp_path / "card").mkdir()
+    (tmp_path / "card" / ".gitignore").symlink_to(tmp_path / "elsewhere")
+    assert run_cli("init", tmp_path / "card").exit_code == 0
+    assert (tmp_path / "elsewhere").read_text() == "*.pyc"
 
 
 def test_init_on_an_unwritable_place_is_exit_2(run_cli, tmp_path):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kpoctl.load import UsageError, discover, load
+from kpoctl.load import UsageError, discover, load, scorecard_root
 from kpoctl.settings import SettingsError
 
 from conftest import TOP, write_files
@@ -107,10 +107,25 @@ def test_a_file_over_the_size_limit_is_kp001(tmp_path):
     assert "over max_file_mb" in found[("top.yaml", 1, 1)]
 
 
-def test_a_single_file_is_a_scorecard(tmp_path):
+def test_a_single_file_is_read_with_the_scorecard_it_belongs_to(tmp_path):
     write_files(tmp_path, {"top.yaml": TOP, "child.yaml": CHILD})
     sc = load(tmp_path / "child.yaml")
-    assert [f.file for f in sc.files] == ["child.yaml"]
+    assert [f.file for f in sc.files] == ["child.yaml", "top.yaml"]
+
+
+@pytest.mark.parametrize("marker, expected", [
+    ("kpoctl.yaml", "card"),  # the nearest folder with kpoctl.yaml
+    (".git", "card"),  # else the top of the git work tree
+    (None, "card/teams/sales"),  # else the file's own folder
+])
+def test_the_scorecard_of_one_file(tmp_path, marker, expected):
+    write_files(tmp_path, {"card/teams/sales/east.yaml": CHILD, "card/top.yaml": TOP})
+    if marker == "kpoctl.yaml":
+        (tmp_path / "card" / marker).write_text("today: 2026-11-21\n")
+        (tmp_path / "kpoctl.yaml").write_text("today: 2026-11-21\n")  # farther away: not this one
+    elif marker == ".git":
+        (tmp_path / "card" / marker).mkdir()
+    assert scorecard_root(tmp_path / "card/teams/sales/east.yaml") == tmp_path / expected
 
 
 def test_no_team_file_and_missing_path_are_usage_errors(tmp_path):

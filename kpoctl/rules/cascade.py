@@ -9,21 +9,32 @@ from kpoctl.rules.base import TEAM, Context, entries, rule
 E, W = Severity.ERROR, Severity.WARNING
 
 
+ORPHAN_WANTS = {"KPI": "KPO", "PI": "PO"}
+
+
+def orphan_reason(graph, ref) -> str | None:
+    """Why the KPI or PI at `ref` is an orphan, or None when it is not one (or when its
+    `measures` names nothing, which is KP004's). The rules and `kpoctl orphans` share it."""
+    entry = ref.entry
+    wanted = ORPHAN_WANTS.get(getattr(entry, "level", None))
+    if not isinstance(entry, Indicator) or wanted is None:
+        return None
+    if entry.measures is None:
+        return f"'{entry.id}' measures no objective; add `measures: <{wanted} id>`"
+    target = graph.resolve(ref.team, entry.measures)
+    if target is None or (isinstance(target.entry, Objective) and target.entry.level == wanted):
+        return None
+    return f"'{entry.id}' measures '{entry.measures}', which is a {target.entry.level}, not a {wanted}"
+
+
 def _orphans(ctx: Context, level: str, wanted: str):
     for ref in entries(ctx):
         entry = ref.entry
         if not isinstance(entry, Indicator) or entry.level != level:
             continue
-        if entry.measures is None:
-            yield ctx.at(ref, f"orphan {level}: '{entry.id}' measures no objective; add `measures: <{wanted} id>`")
-            continue
-        target = ctx.graph.resolve(ref.team, entry.measures)
-        if target is None:
-            continue  # KP004
-        if not (isinstance(target.entry, Objective) and target.entry.level == wanted):
-            what = target.entry.level
-            yield ctx.at(ref, f"orphan {level}: '{entry.id}' measures '{entry.measures}', which is a {what}, "
-                              f"not a {wanted}", "measures")
+        reason = orphan_reason(ctx.graph, ref)
+        if reason is not None:
+            yield ctx.at(ref, f"orphan {level}: {reason}", None if entry.measures is None else "measures")
 
 
 @rule("KP101", "orphan-kpi", E, "orphan KPI: `measures` is missing, or names something that is not a KPO",

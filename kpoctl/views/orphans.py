@@ -5,19 +5,28 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-from kpoctl.engine import Selection, lint
+from kpoctl.engine import Selection, finish
 from kpoctl.graph import CascadeGraph
 from kpoctl.model import Indicator
+from kpoctl.rules.cascade import orphan_reason
+
+ORPHAN_CODES = ("KP101", "KP102")
 
 
-def orphan_rows(graph: CascadeGraph) -> list[dict]:
-    """`[{team, id, level, measures, file, line, reason}]`, from the same rules `lint` runs."""
-    findings = lint(graph.scorecard, Selection.build(["KP101", "KP102"], []), graph)
+def orphan_rows(graph: CascadeGraph, problems, sites) -> list[dict]:
+    """`[{team, id, level, measures, file, line, reason}]`: the entries the orphan rules
+    found (suppressions applied, as lint applies them), described from the model."""
+    selection = Selection.build(list(ORPHAN_CODES), [])
+    settings = graph.scorecard.settings
+    findings = finish(((c, p) for c, p in problems if c in ORPHAN_CODES), sites, selection, settings,
+                      settings.run_date())
     rows = []
     for f in findings:
-        ref = graph.entries[f"{f.team}/{f.id}"]
+        ref = graph.entries.get(f"{f.team}/{f.id}")
+        reason = orphan_reason(graph, ref) if ref is not None else None
+        if ref is None or reason is None or ref.file.file != f.file:
+            continue  # a repeated id (KP003): the graph keeps the first; lint shows the rest
         assert isinstance(ref.entry, Indicator)
-        reason = f.message.split(": ", 1)[1] if ": " in f.message else f.message
         rows.append({
             "team": f.team, "id": f.id, "level": ref.entry.level, "measures": ref.entry.measures,
             "file": f.file, "line": f.line, "reason": reason,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from kpoctl.engine import Selection, lint
+from kpoctl.engine import Selection, finish
 from kpoctl.graph import CascadeGraph, EntryRef
 from kpoctl.model import Indicator
 from kpoctl.rollup import fmt
@@ -89,9 +89,12 @@ def _row(ref: EntryRef, notes: list[str]) -> ReportRow:
 _ORDER = {OFF_TRACK: 0, AT_RISK: 1, ON_TRACK: 2, NO_DATA: 3}
 
 
-def build_report(graph: CascadeGraph, team: str | None = None) -> list[TeamReport]:
-    """Team reports in team order (or just `team`), KPIs then PIs, worst status first."""
-    findings = lint(graph.scorecard, Selection.build(list(NOTE_CODES), []), graph)
+def build_report(graph: CascadeGraph, problems, sites, team: str | None = None) -> list[TeamReport]:
+    """Team reports in team order (or just `team`), KPIs then PIs, worst status first;
+    the findings of NOTE_CODES among `problems` (suppressions applied) become notes."""
+    settings = graph.scorecard.settings
+    findings = finish(((c, p) for c, p in problems if c in NOTE_CODES), sites, Selection.build(list(NOTE_CODES), []),
+                      settings, settings.run_date())
     notes: dict[tuple, list[str]] = {}
     for f in findings:
         notes.setdefault((f.team, f.id), []).append(f"{f.code}: {f.message}")

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-import kpoctl.incremental
-from kpoctl.cache import CACHE_DIR, INDEX
+import kpoctl.reading
+from kpoctl.cache import CACHE_ENV, INDEX, scorecard_folder_name
 from kpoctl.engine import crossteam_problems
-from kpoctl.incremental import settled
+from kpoctl.reading import settled
 from kpoctl.links import ENTRY_LINK_FIELDS, TEAM_LINK_FIELDS
 from kpoctl.load import load, read_regular
 
@@ -93,14 +93,14 @@ EDITS = {
 def file_age(request, monkeypatch):
     if request.param == "settled files":
         # as if the run began a minute after every write: every stamp may be trusted
-        monkeypatch.setattr(kpoctl.incremental, "SETTLE_NS", -60 * 10**9)
+        monkeypatch.setattr(kpoctl.reading, "SETTLE_NS", -60 * 10**9)
     return request.param
 
 
 @pytest.fixture
 def card(tmp_path, file_age):
     folder = tmp_path / "card"
-    shutil.copytree(EXAMPLES / "broken", folder, ignore=shutil.ignore_patterns(CACHE_DIR, "README.md"))
+    shutil.copytree(EXAMPLES / "broken", folder, ignore=shutil.ignore_patterns("README.md"))
     return folder
 
 
@@ -133,7 +133,7 @@ def test_an_unchanged_file_is_read_again_only_until_it_has_settled(run_cli, card
         reads.append(os.path.basename(path))
         return read_regular(path, *args)
 
-    monkeypatch.setattr(kpoctl.incremental, "read_regular", counted)
+    monkeypatch.setattr(kpoctl.reading, "read_regular", counted)
     lint_json(run_cli, card)
     every_file = sorted(reads)
     assert "east.yaml" in every_file and len(every_file) > 1
@@ -148,7 +148,7 @@ def test_an_unchanged_file_is_read_again_only_until_it_has_settled(run_cli, card
 
 def test_a_stamp_is_trusted_only_once_the_file_has_settled():
     run_started = 100 * 10**9
-    old = run_started - kpoctl.incremental.SETTLE_NS - 1
+    old = run_started - kpoctl.reading.SETTLE_NS - 1
     assert settled((1, 2, 3, old, old), run_started) == (1, 2, 3, old, old)
     assert settled((1, 2, 3, old, run_started - 1), run_started) is None  # its inode changed just now
     assert settled((1, 2, 3, run_started - 1, old), run_started) is None  # written just now
@@ -171,7 +171,7 @@ def crossteam_runs(monkeypatch):
         runs.append(1)
         return crossteam_problems(*args, **kwargs)
 
-    monkeypatch.setattr(kpoctl.incremental, "crossteam_problems", counted)
+    monkeypatch.setattr(kpoctl.reading, "crossteam_problems", counted)
     return runs
 
 
@@ -189,7 +189,7 @@ def test_an_edit_that_changes_no_link_skips_the_cross_team_rules(run_cli, card, 
 
 def test_a_corrupt_index_is_ignored_and_rewritten(run_cli, card, crossteam_runs):
     expected = lint_json(run_cli, card)
-    index = card / CACHE_DIR / "v1" / INDEX
+    index = Path(os.environ[CACHE_ENV]) / "scorecards" / scorecard_folder_name(card) / INDEX
     index.write_bytes(index.read_bytes()[:-10])
     assert lint_json(run_cli, card) == expected
     assert len(crossteam_runs) == 2
@@ -242,7 +242,7 @@ SCORECARDS = [EXAMPLES / name for name in ("best-company", "northwind", "broken"
 
 @pytest.mark.parametrize("folder", SCORECARDS, ids=lambda p: "/".join(p.parts[-2:]))
 def test_cross_team_rules_read_nothing_but_links(folder):
-    scorecard = load(folder, use_cache=False)
+    scorecard = load(folder)
     expected = crossteam_problems(scorecard)
     hidden = replace(scorecard, files=[_links_only(f) for f in scorecard.files])
     assert crossteam_problems(hidden) == expected

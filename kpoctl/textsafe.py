@@ -1,0 +1,23 @@
+"""Text from a scorecard made inert for a terminal: what a YAML string or a file name
+may hold (escape sequences, control characters, undecodable bytes) is shown, never
+obeyed."""
+
+from __future__ import annotations
+
+import re
+
+# C0 and C1 controls and DEL, lone surrogates (undecodable bytes of a file name), and the
+# line and paragraph separators: each would move the cursor, colour or retitle the
+# terminal, or break a line a reader or a parser counts on.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def _escape(match: re.Match) -> str:
+    char = match.group()
+    code = ord(char)
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def plain(text: str) -> str:
+    """`text` with every control character written as an escape (\\x1b, \\udc80)."""
+    return _UNSAFE.sub(_escape, text)

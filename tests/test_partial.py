@@ -1,0 +1,153 @@
+"""Never silently partial, never a guess: what a command could not read is said on stderr
+and makes the answer exit 1; one file is checked within its scorecard; an ambiguous
+team is refused."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+
+import pytest
+
+import kpoctl.load
+from conftest import EXAMPLES, TOP, write_files
+
+CHILD = TOP.replace("team: top", "team: child").replace("owner: CEO", "owner: Head\nparent: top")
+BROKEN = "team: sales\nname: Sales\nname: twice\nparent: top\n"
+
+
+@pytest.fixture
+def partial(tmp_path):
+    write_files(tmp_path, {"top.yaml": TOP, "child.yaml": CHILD, "sales.yaml": BROKEN})
+    (tmp_path / "kpoctl.yaml").write_text("today: 2026-11-21\n")
+    return tmp_path
+
+
+VIEWS = [["count"], ["tree"], ["orphans"], ["report"], ["count", "--format", "json"], ["tree", "--format", "json"],
+         ["orphans", "--format", "json"], ["report", "--format", "json"], ["report", "--format", "markdown"]]
+
+
+@pytest.mark.parametrize("command", VIEWS, ids=" ".join)
+def test_a_team_file_that_does_not_parse_is_named_and_the_answer_exits_1(run_cli, partial, command):
+    result = run_cli(command[0], partial, *command[1:])
+    assert result.exit_code == 1
+    assert "1 team file not read" in result.stderr and "sales.yaml (KP001 line 3:" in result.stderr
+    if "json" in command:
+        json.loads(result.stdout)  # the data stays alone on stdout, and whole
+
+
+@pytest.mark.parametrize("command", [["count"], ["tree"], ["report", "--format", "json"]], ids=" ".join)
+def test_a_complete_answer_says_nothing_and_exits_0(run_cli, partial, command):
+    (partial / "sales.yaml").unlink()
+    result = run_cli(command[0], partial, *command[1:])
+    assert result.exit_code == 0 and result.stderr == ""
+
+
+def test_count_of_the_broken_example_names_marketing(run_cli):
+    result = run_cli("count", EXAMPLES / "broken", "--format", "json")
+    assert result.exit_code == 1
+    assert "marketing.yaml (KP001 line 4" in result.stderr
+    assert "marketing" not in {row["team"] for row in result.json()}
+
+
+@pytest.fixture
+def unlistable(monkeypatch):
+    """A folder that cannot be listed (root reads any folder, so the refusal is simulated)."""
+    real = os.scandir
+
+    def scandir(path):
+        if os.path.basename(str(path)) == "locked":
+            raise PermissionError(13, "Permission denied")
+        return real(path)
+
+    monkeypatch.setattr(kpoctl.load.os, "scandir", scandir)
+
+
+def test_a_folder_that_cannot_be_listed_is_a_finding_and_a_partial_answer(run_cli, partial, unlistable):
+    (partial / "sales.yaml").unlink()
+    (partial / "teams" / "locked").mkdir(parents=True)
+    lint = run_cli("lint", partial, "--format", "json", "--no-cache")
+    assert lint.exit_code == 1
+    assert [(f["code"], f["file"], f["line"]) for f in lint.json() if f["code"] == "KP001"] == [
+        ("KP001", "teams/locked", 1)]
+    count = run_cli("count", partial)
+    assert count.exit_code == 1 and "1 folder not read" in count.stderr and "teams/locked" in count.stderr
+
+
+def test_a_bug_in_one_file_is_a_finding_on_it_and_the_others_are_checked(run_cli, partial, monkeypatch):
+    from kpoctl import rules
+
+    (partial / "sales.yaml").unlink()
+    rule = rules.REGISTRY["KP404"]
+    original = rule.check
+
+    def exploding(ctx):
+        if any(f.team is not None and f.team.team == "child" for f in ctx.scorecard.files):
+            raise ZeroDivisionError("division by zero")
+        return original(ctx)
+
+    from dataclasses import replace
+
+    monkeypatch.setitem(rules.REGISTRY, "KP404", replace(rule, check=exploding))
+    result = run_cli("lint", partial, "--format", "json", "--no-cache")
+    assert result.exit_code == 1
+    found = {(f["file"], f["code"]) for f in result.json()}
+    assert ("child.yaml", "KP001") in found and ("top.yaml", "KP404") in found
+    message = next(f["message"] for f in result.json() if f["file"] == "child.yaml")
+    assert "ZeroDivisionError" in message
+
+
+def test_one_file_is_checked_within_its_scorecard(run_cli):
+    """Its parent sits next to it: no KP006 (no parent) nor KP004 (names nothing) for it."""
+    card = EXAMPLES / "best-company"
+    whole = run_cli("lint", card, "--format", "json", "--no-cache").json()
+    one = run_cli("lint", card / "unit-1.yaml", "--format", "json", "--no-cache")
+    assert one.json() == [f for f in whole if f["file"] == "unit-1.yaml"] != []
+    assert {f["code"] for f in one.json()}.isdisjoint({"KP004", "KP006"})
+    cached = run_cli("lint", card / "unit-1.yaml", "--format", "json")
+    assert cached.json() == one.json()
+
+
+def test_one_file_in_a_folder_of_its_own_is_its_own_scorecard(run_cli, tmp_path):
+    write_files(tmp_path, {"alone/child.yaml": CHILD})
+    result = run_cli("lint", tmp_path / "alone" / "child.yaml", "--format", "json", "--select", "KP006")
+    assert [f["code"] for f in result.json()] == ["KP006"]
+
+
+def test_record_refuses_a_team_declared_twice_naming_both_files(run_cli, partial):
+    (partial / "sales.yaml").unlink()
+    write_files(partial, {"more/child.yaml": CHILD})
+    before = (partial / "child.yaml").read_bytes(), (partial / "more/child.yaml").read_bytes()
+    result = run_cli("record", "child/otif-rate", "93", partial, "--period", "2026-10")
+    assert result.exit_code == 2
+    assert "child.yaml" in result.stderr and "more/child.yaml" in result.stderr
+    assert ((partial / "child.yaml").read_bytes(), (partial / "more/child.yaml").read_bytes()) == before
+
+
+def git(*args, cwd):
+    subprocess.run(["git", "-c", "user.email=t@t", "-c", "user.name=t", *args], cwd=cwd, check=True,
+                   capture_output=True)
+
+
+def test_diff_does_not_call_a_file_it_cannot_read_removed(run_cli, partial, monkeypatch):
+    (partial / "sales.yaml").unlink()
+    git("init", "-q", cwd=partial)
+    git("add", ".", cwd=partial)
+    git("commit", "-qm", "one", cwd=partial)
+    (partial / "child.yaml").write_text(CHILD.replace("owner: Head", "owner: Head\nowner: twice"))
+    monkeypatch.chdir(partial)
+    result = run_cli("diff", "HEAD", "--format", "json")
+    assert result.exit_code == 1
+    assert result.json() == []  # not "team child removed"
+    assert "child.yaml (KP001 line" in result.stderr and "not compared" in result.stderr
+
+
+def test_diff_names_a_revision_that_is_not_one(run_cli, partial, monkeypatch):
+    git("init", "-q", cwd=partial)
+    git("add", ".", cwd=partial)
+    git("commit", "-qm", "one", cwd=partial)
+    monkeypatch.chdir(partial)
+    result = run_cli("diff", "nosuchrev")
+    assert result.exit_code == 2 and "'nosuchrev'" in result.stderr

@@ -1,0 +1,32 @@
+"""The cache's JSON gives back exactly what was read: every example and the real-world data."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from kpoctl.engine import analyse_file
+from kpoctl.load import load
+from kpoctl.serial import Malformed, problems_from_json, team_file_from_json, team_file_to_json
+
+from conftest import EXAMPLES, REALWORLD
+
+FOLDERS = [EXAMPLES / name for name in ("best-company", "northwind", "broken")]
+if REALWORLD.is_dir():
+    FOLDERS.append(REALWORLD)
+
+
+@pytest.mark.parametrize("folder", FOLDERS, ids=lambda p: p.name)
+def test_every_team_file_comes_back_from_json_as_it_went_in(folder):
+    scorecard = load(folder, jobs=1, analyse=analyse_file)
+    for team_file in scorecard.files:
+        stored = json.loads(json.dumps(team_file_to_json(team_file)))
+        assert team_file_from_json(stored) == team_file
+
+
+@pytest.mark.parametrize("bad", [None, [["KP001", "m", "f", "1", 1, None, None, None]], [["KP001"]],
+                                 [["KP001", "m", "f", 1, 1, None, None, "anchor"]]])
+def test_a_stored_value_of_the_wrong_shape_is_refused(bad):
+    with pytest.raises((Malformed, TypeError, ValueError)):
+        problems_from_json(bad) if bad is not None else team_file_from_json(bad)
