@@ -166,23 +166,25 @@ class Cache:
         digest.update(content)
         return digest.hexdigest()[:40]
 
-    def get(self, key: str):
-        """The cached TeamFile for `key`, or MISS."""
+    def get(self, key: str, *, actuals: bool = True):
+        """The cached TeamFile for `key` (without its actuals unless asked for), or MISS."""
         from kpoctl.serial import team_file_from_json
 
         self.used.add(key)
-        value = self._read_signed(key)
-        if value is _MISS:
+        blob = self._read_signed_bytes(key)
+        if blob is None:
             return _MISS
+        meta, _, values = blob.partition(b"\n")  # compact JSON holds no raw newline
         try:
-            return team_file_from_json(value)
+            return team_file_from_json(json.loads(meta), json.loads(values) if actuals else None)
         except Exception:  # not what we write (pydantic's errors included): read the file again
             return _MISS
 
     def put(self, key: str, value: TeamFile) -> None:
         from kpoctl.serial import team_file_to_json
 
-        self._write_signed(key, team_file_to_json(value))
+        meta, values = team_file_to_json(value)
+        self._write_signed_bytes(key, _compact(meta) + b"\n" + _compact(values))
 
     def read_index(self):
         """The scorecard's index as stored (plain JSON values), or None."""
@@ -195,25 +197,34 @@ class Cache:
     def _mac(self, name: str, payload: bytes) -> bytes:
         return hmac.new(self.secret, self.salt + b"|" + name.encode() + b"|" + payload, hashlib.sha256).digest()
 
-    def _read_signed(self, name: str):
-        """The JSON value stored under `name`, or MISS when absent, corrupt, forged or foreign."""
+    def _read_signed_bytes(self, name: str) -> bytes | None:
+        """The payload stored under `name`, or None when absent, corrupt, forged or foreign."""
         if self.secret is None:
-            return _MISS
+            return None
         blob = read_regular_file(self.folder / name)
         if blob is None or len(blob) < 33:
-            return _MISS
+            return None
         mac, payload = blob[:32], blob[32:]
         if not hmac.compare_digest(mac, self._mac(name, payload)):
-            return _MISS  # corrupt, or not written by this kpoctl for these settings: read again, overwrite
+            return None  # corrupt, or not written by this kpoctl for these settings: read again, overwrite
+        return payload
+
+    def _read_signed(self, name: str):
+        """The JSON value stored under `name`, or MISS."""
+        payload = self._read_signed_bytes(name)
+        if payload is None:
+            return _MISS
         try:
             return json.loads(payload)
         except ValueError:
             return _MISS
 
     def _write_signed(self, name: str, value) -> None:
+        self._write_signed_bytes(name, _compact(value))
+
+    def _write_signed_bytes(self, name: str, payload: bytes) -> None:
         if not self.writable:
             return
-        payload = json.dumps(value, separators=(",", ":")).encode()
         try:
             write_bytes_atomic(self.folder / name, self._mac(name, payload) + payload, mode=0o600, durable=False)
         except OSError:
@@ -235,6 +246,10 @@ class Cache:
                     os.unlink(self.folder / name)
                 except OSError:
                     pass
+
+
+def _compact(value) -> bytes:
+    return json.dumps(value, separators=(",", ":")).encode()
 
 
 def _drop_old_scorecards(parent: Path) -> None:

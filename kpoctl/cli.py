@@ -151,17 +151,22 @@ PathArg = Annotated[
 ]
 
 
+NoCache = Annotated[bool, typer.Option("--no-cache", help="Read every file afresh; neither read nor write the cache.")]
+
+
 def _codes(values: list[str] | None) -> list[str]:
     """`--select KP1,KP2 --select KP3` -> [KP1, KP2, KP3]."""
     return [c.strip() for v in values or [] for c in v.split(",") if c.strip()]
 
 
-def _read(path: Path, *, use_cache: bool = True, need_model: bool = True):
+def _read(path: Path, *, use_cache: bool = True, need_model: bool = True, actuals: bool = True):
     """The scorecard at PATH through the one read path (kpoctl.reading), with a progress
-    bar on a terminal's stderr when there is much to read."""
+    bar on a terminal's stderr when there is much to read. `actuals=False` for views that
+    never read them (kpoctl.reading.read_scorecard)."""
     from kpoctl.reading import read_scorecard
 
-    reading = read_scorecard(path, use_cache=use_cache, need_model=need_model, progress=_progress_bar())
+    reading = read_scorecard(path, use_cache=use_cache, need_model=need_model, actuals=actuals,
+                             progress=_progress_bar())
     _keep_collector_out()
     return reading
 
@@ -248,7 +253,7 @@ def lint(
     ] = None,
     baseline: Annotated[Optional[Path], typer.Option(help="Report only findings not recorded in this baseline file.")] = None,
     write_baseline: Annotated[Optional[Path], typer.Option(help="Record today's findings in this file and exit 0.")] = None,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Read every file afresh; neither read nor write the cache.")] = False,
+    no_cache: NoCache = False,
 ) -> None:
     """Check a scorecard against every rule of the catalogue."""
     from kpoctl.engine import finish, selection_from
@@ -289,12 +294,13 @@ def lint(
 def count(
     path: PathArg = Path("."),
     output_format: Annotated[DataFormat, typer.Option("--format", "-f", help="Output format.")] = DataFormat.text,
+    no_cache: NoCache = False,
 ) -> None:
     """Per team: KPOs, POs, KPIs, PIs and context indicators, with the limits shown."""
     from kpoctl.graph import CascadeGraph
     from kpoctl.views.count import count_rows, render_count
 
-    reading = _read(path)
+    reading = _read(path, use_cache=not no_cache, actuals=False)
     rows = count_rows(CascadeGraph(reading.scorecard()))
     if output_format is DataFormat.json:
         _print_json(rows)
@@ -308,13 +314,14 @@ def count(
 def orphans(
     path: PathArg = Path("."),
     output_format: Annotated[DataFormat, typer.Option("--format", "-f", help="Output format.")] = DataFormat.text,
+    no_cache: NoCache = False,
 ) -> None:
     """The orphan KPIs (KP101) and PIs (KP102), with where they are. Exit 1 when there are any."""
     from kpoctl.graph import CascadeGraph
     from kpoctl.reporters.base import RunInfo
     from kpoctl.views.orphans import orphan_rows, render_orphans
 
-    reading = _read(path)
+    reading = _read(path, use_cache=not no_cache, actuals=False)
     rows = orphan_rows(CascadeGraph(reading.scorecard()), reading.problems, reading.sites)
     if output_format is DataFormat.json:
         _print_json(rows)
@@ -347,12 +354,14 @@ def tree(
         Optional[int], typer.Option(min=1, help="Levels of teams to show (1: the start team only).")
     ] = None,
     output_format: Annotated[TreeFormat, typer.Option("--format", "-f", help="Output format.")] = TreeFormat.text,
+    no_cache: NoCache = False,
 ) -> None:
     """The cascade tree: each team's KPOs with their KPIs, POs with their PIs, then the teams below."""
     from kpoctl.graph import CascadeGraph
     from kpoctl.views.tree import render_tree, tree_roots
 
-    reading = _read(path)
+    pictures = output_format in (TreeFormat.mermaid, TreeFormat.dot)  # coloured by status: actuals needed
+    reading = _read(path, use_cache=not no_cache, actuals=pictures)
     graph = CascadeGraph(reading.scorecard())
     _check_team(graph, team, path)
     roots = tree_roots(graph, team, depth)
@@ -383,12 +392,13 @@ def report(
     team: Annotated[Optional[str], typer.Option(help="Only this team.")] = None,
     output_format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] = ReportFormat.text,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout.")] = None,
+    no_cache: NoCache = False,
 ) -> None:
     """The meeting report: each KPI/PI with target, latest actual, trend, status and owner."""
     from kpoctl.graph import CascadeGraph
     from kpoctl.views import report as view
 
-    reading = _read(path)
+    reading = _read(path, use_cache=not no_cache)
     graph = CascadeGraph(reading.scorecard())
     _check_team(graph, team, path)
     reports = view.build_report(graph, reading.problems, reading.sites, team)
@@ -512,7 +522,7 @@ def record(
     if indicator.count("/") != 1:
         raise UsageProblem(f"name the indicator as TEAM/INDICATOR; got {indicator!r}")
     team_id, indicator_id = indicator.split("/")
-    reading = _read(path)
+    reading = _read(path, actuals=False)
     scorecard = reading.scorecard()
     graph = CascadeGraph(scorecard)
     declared = [f.file for f in scorecard.files if f.team is not None and f.team.team == team_id]

@@ -127,19 +127,21 @@ def settled(stamp: tuple | None, run_started_ns: int) -> tuple | None:
     return stamp
 
 
-def read_scorecard(path: Path, *, use_cache: bool = True, need_model: bool = False, jobs: int | None = None,
-                   progress: Progress | None = None) -> Reading:
+def read_scorecard(path: Path, *, use_cache: bool = True, need_model: bool = False, actuals: bool = True,
+                   jobs: int | None = None, progress: Progress | None = None) -> Reading:
     """Read the scorecard at PATH (a folder, or one file of a scorecard) and run every rule.
 
     `need_model`: keep the team files (the views need them; lint needs only problems).
-    Raises UsageError (no such path, no team file) and SettingsError."""
+    `actuals=False`: files taken from the cache may come without their actuals (most of
+    their bulk), for views that never read them. Raises UsageError (no such path, no team
+    file) and SettingsError."""
     located = locate(path)
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
     cache = Cache(located.root, located.settings) if use_cache else None
     if cache is not None and not cache.enabled:
         cache = None
     with collector_paused():
-        return _read(path, located, cache, jobs, need_model, progress)
+        return _read(path, located, cache, jobs, need_model, actuals, progress)
 
 
 def _index_of(cache: Cache | None) -> tuple[dict[str, list], Memo | None]:
@@ -169,7 +171,7 @@ def _record(key: str | None, result: TeamFile | None, stamp: tuple | None) -> Fi
     return FileRecord(key, True, result.local, result.suppression_site(), links_digest(result), stamp, unread)
 
 
-def _read(path: Path, located: Located, cache: Cache | None, jobs: int, need_model: bool,
+def _read(path: Path, located: Located, cache: Cache | None, jobs: int, need_model: bool, actuals: bool,
           progress: Progress | None) -> Reading:
     started = time.time_ns()
     stored, memo = _index_of(cache)
@@ -225,7 +227,7 @@ def _read(path: Path, located: Located, cache: Cache | None, jobs: int, need_mod
     crossteam = _reuse(memo, signature, keys, fresh) if memo is not None else None
     files: list[TeamFile] | None = None
     if crossteam is None or need_model:
-        files = _team_files(located, cache, team_records, fresh, jobs)
+        files = _team_files(located, cache, team_records, fresh, jobs, actuals=need_model and actuals)
     if crossteam is None:
         crossteam = crossteam_problems(Scorecard(located.root, settings, files, located.settings_file))
     if memo is None or crossteam is not memo.problems or pending:
@@ -286,8 +288,8 @@ def _reuse(memo: Memo, signature: bytes, keys: dict[str, str | None],
 
 
 def _team_files(located: Located, cache: Cache | None, team_records: list[tuple[str, FileRecord]],
-                fresh: dict[str, TeamFile | None], jobs: int) -> list[TeamFile]:
-    """Every team file: fresh, from the per-file cache, or read again."""
+                fresh: dict[str, TeamFile | None], jobs: int, *, actuals: bool) -> list[TeamFile]:
+    """Every team file: fresh, from the per-file cache (with its actuals if asked), or read again."""
     files: dict[str, TeamFile | None] = {}
     again: list[tuple[str, str]] = []
     paths = dict((relative, candidate) for candidate, relative in located.candidates)
@@ -295,7 +297,7 @@ def _team_files(located: Located, cache: Cache | None, team_records: list[tuple[
         if relative in fresh:
             files[relative] = fresh[relative]
             continue
-        hit = cache.get(record.key) if cache is not None and record.key is not None else MISS
+        hit = cache.get(record.key, actuals=actuals) if cache is not None and record.key is not None else MISS
         if hit is MISS or hit.file != relative:
             again.append((paths[relative], relative))
         else:

@@ -66,9 +66,17 @@ def site_from_json(value) -> SuppressionSite | None:
                            team_line)
 
 
-def team_file_to_json(team_file: TeamFile) -> dict:
-    team = team_file.team.model_dump(mode="json", exclude_defaults=True) if team_file.team is not None else None
-    return {
+def team_file_to_json(team_file: TeamFile) -> tuple[dict, list]:
+    """The file as two JSON values: everything but the actuals, and the actuals of each
+    indicator. They are stored apart because the actuals are most of a team's bulk and
+    only the report reads them: the other views rebuild a team four times faster without."""
+    team = None
+    actuals: list = []
+    if team_file.team is not None:
+        team = team_file.team.model_dump(mode="json", exclude_defaults=True,
+                                         exclude={"indicators": {"__all__": {"actuals"}}})
+        actuals = [[[a.period, a.value, a.note] for a in indicator.actuals] for indicator in team_file.team.indicators]
+    meta = {
         "file": team_file.file,
         "team": team,
         "entry_paths": [list(path) for path in team_file.entry_paths],
@@ -79,12 +87,19 @@ def team_file_to_json(team_file: TeamFile) -> dict:
         "invalid_fields": sorted(team_file.invalid_fields),
         "local": problems_to_json(team_file.local) if team_file.local is not None else None,
     }
+    return meta, actuals
 
 
-def team_file_from_json(value) -> TeamFile:
-    """The TeamFile stored by team_file_to_json; Malformed (or pydantic's error) otherwise."""
+def team_file_from_json(value, actuals: list | None = None) -> TeamFile:
+    """The TeamFile stored by team_file_to_json, with its actuals when they are given
+    (else every indicator's actuals are empty); Malformed (or pydantic's error) otherwise."""
     _check(isinstance(value, dict))
     team = value["team"]
+    if team is not None and actuals is not None:
+        indicators = team.get("indicators", [])
+        _check(isinstance(indicators, list) and isinstance(actuals, list) and len(actuals) == len(indicators))
+        for indicator, values in zip(indicators, actuals):
+            indicator["actuals"] = [{"period": p, "value": v, "note": n} for p, v, n in values]
     local = value["local"]
     return TeamFile(
         file=value["file"],

@@ -78,7 +78,8 @@ def test_entries_are_json_and_only_team_files_get_one(run_cli, tmp_path, home):
     team_files = [p for p in folder.glob("*.yaml") if p.name != "kpoctl.yaml" and not p.name.startswith("not-")]
     assert len(stored) == len(team_files) + 1  # one per team file, and the index
     for entry in stored:
-        json.loads(entry.read_bytes()[32:])  # a 32-byte signature, then plain JSON
+        for part in entry.read_bytes()[32:].split(b"\n"):
+            json.loads(part)  # a 32-byte signature, then plain JSON
         assert entry.stat().st_mode & 0o077 == 0
     assert (home / SECRET).stat().st_mode & 0o077 == 0
 
@@ -214,3 +215,30 @@ def test_rules_run_per_file_in_workers_give_what_the_whole_graph_gives(generated
     lazily = lint(load(generated, jobs=1), selection)
     in_workers = lint(load(generated, jobs=2, analyse=analyse_file), selection)
     assert lazily == in_workers and len(lazily) > 20
+
+
+VIEWS = [["count", "--format", "json"], ["orphans", "--format", "json"], ["tree", "--format", "json"],
+         ["tree", "--format", "mermaid"], ["report", "--format", "json"], ["report", "--format", "markdown"]]
+
+
+@pytest.mark.parametrize("command", VIEWS, ids=" ".join)
+def test_every_view_with_the_cache_says_what_it_says_without(run_cli, tmp_path, generated, command):
+    """Cold, warm (files served from the cache, without their actuals where the view never
+    reads them) and after an edit: always the answer of a fresh read."""
+    folder = tmp_path / "card"
+    shutil.copytree(generated, folder)
+
+    def run(*extra):
+        result = run_cli(command[0], folder, *command[1:], *extra)
+        assert result.exit_code in (0, 1), result.stderr
+        return result.stdout
+
+    fresh = run("--no-cache")
+    assert run() == fresh  # cold: fills the cache
+    assert run() == fresh  # warm: from the cache
+    victim = sorted((folder / "teams").glob("*.yaml"))[7]
+    victim.write_text(victim.read_text().replace("value: ", "value: 1", 1))
+    after = run()
+    assert after == run("--no-cache")
+    if command[0] == "report":  # the value edited shows there
+        assert after != fresh
