@@ -246,3 +246,22 @@ def test_cross_team_rules_read_nothing_but_links(folder):
     expected = crossteam_problems(scorecard)
     hidden = replace(scorecard, files=[_links_only(f) for f in scorecard.files])
     assert crossteam_problems(hidden) == expected
+
+
+def test_a_long_read_reports_its_progress_and_a_short_one_does_not(tmp_path, monkeypatch):
+    from kpoctl.bench.generate import generate
+    from kpoctl.reading import read_scorecard
+
+    generate(30, tmp_path / "card")
+    told: list[int] = []
+    done: list[int] = []
+
+    def progress(total: int):
+        told.append(total)
+        return lambda: done.append(1)
+
+    read_scorecard(tmp_path / "card", use_cache=False, progress=progress, jobs=1)
+    assert told == [] and done == []  # below PROGRESS_MIN_FILES: no bar
+    monkeypatch.setattr(kpoctl.reading, "PROGRESS_MIN_FILES", 10)
+    read_scorecard(tmp_path / "card", use_cache=False, progress=progress, jobs=1)
+    assert told and len(done) == told[0] >= 30
