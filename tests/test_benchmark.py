@@ -27,10 +27,13 @@ def test_benchmark_smoke_run_on_100_teams(tmp_path):
     )
     assert run.returncode == 0, run.stderr
     text = results.read_text()
-    speed, cache = [line for line in text.splitlines() if line.startswith("| 100 |")]
+    speed, cache, views = [line for line in text.splitlines() if line.startswith("| 100 |")]
     cells = [c.strip() for c in speed.strip("|").split("|")]
-    assert float(cells[2]) > 0 and float(cells[3]) > 0  # libyaml and lint both timed
-    assert cells[5] == "not run"
+    assert float(cells[2]) > 0 and float(cells[3]) > 0 and float(cells[4]) > 0  # events, load and lint timed
+    assert cells[6] == "not run"
     first, edited, _, as_text, links, _, _ = [float(c) for c in cache.strip("|").split("|")[1:]]
     assert first > 0 and edited > 0 and as_text > 0 and links > 0
+    commands = [c.strip() for c in views.strip("|").split("|")[1:]]
+    assert len(commands) == 10  # count, tree, orphans, report, report text: cold and warm
+    assert all(float(c.split()[0]) > 0 for c in commands)
     assert "Cold start: `kpoctl --version`" in text

@@ -103,3 +103,23 @@ def test_html_report_in_a_headless_browser(run_cli, tmp_path):
     subprocess.run([*flags, f"--screenshot={shot}", "--window-size=1200,1600", out.as_uri()],
                    capture_output=True, timeout=120)
     assert shot.exists() and shot.stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("folder", [EXAMPLES / "best-company", EXAMPLES / "broken"], ids=lambda p: p.name)
+def test_report_text_at_80_columns_splits_no_word_and_no_id(run_cli, folder):
+    text = run_cli("report", folder, env={"COLUMNS": "80"}).stdout
+    rows = run_cli("report", folder, "--format", "json").json()
+    tokens = set(text.split())
+    for row in rows:
+        assert f"({row['id']})" in tokens  # each id whole, on its own line under the name
+        assert all(word in tokens for word in row["name"].split()), row["name"]
+    assert all(len(line) <= 80 for line in text.splitlines() if len(line.split()) > 1 and "(" not in line)
+    assert not any(line.endswith(" ") for line in text.splitlines())
+
+
+def test_report_text_drops_a_column_no_row_fills(run_cli, scorecard):
+    from conftest import TOP
+
+    card = scorecard({"top.yaml": TOP})
+    header = next(line for line in run_cli("report", card).stdout.splitlines() if "indicator" in line)
+    assert header.split() == ["indicator", "target", "status", "owner"]  # no actual: no latest, no trend

@@ -120,24 +120,10 @@ STATUS_MARK = {ON_TRACK: "●", AT_RISK: "▲", OFF_TRACK: "✖", NO_DATA: "○"
 
 
 def render_text(reports: list[TeamReport], console) -> None:
-    from rich.table import Table
-    from rich.text import Text
+    """The report in a terminal (kpoctl.views.report_text lays it out)."""
+    from kpoctl.views.report_text import render_text as render
 
-    for report in reports:
-        title = f"{report.team}: {report.name}" + (f" ({report.meeting} meeting)" if report.meeting else "")
-        table = Table(title=title, title_justify="left", title_style="bold", expand=False)
-        for column in ("", "indicator", "target", "latest", "trend", "status", "owner", "notes"):
-            table.add_column(column, overflow="fold")
-        for row in report.rows:
-            style = STATUS_STYLE[row.status]
-            table.add_row(
-                row.level, Text(f"{row.name} ({row.id})"), row.target_text, row.latest_text,
-                sparkline(row.trend), Text(f"{STATUS_MARK[row.status]} {row.status}", style=style),
-                row.owner or "-", Text("\n".join(row.notes), style="yellow"),
-            )
-        console.print(table)
-        console.print(Text(f"{report.team}: {report.summary}", style="bold"))
-        console.print()
+    render(reports, console)
 
 
 # --- markdown ---------------------------------------------------------------------------

@@ -1,0 +1,128 @@
+"""The meeting report in a terminal: one rich Text, laid out here and printed once.
+
+rich's Table measures and renders every cell through its segment machinery, about
+0.1 ms a cell: twelve seconds for a thousand teams, where the JSON of the same report
+takes one. This layout is a plain grid instead: columns as wide as their content,
+the indicator and owner columns sharing what is left of the terminal, text wrapped
+between words (never inside a word or an id), empty columns dropped, notes on their
+own lines under their row. rich still does the colour, NO_COLOR and the terminal.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+from rich.cells import cell_len
+from rich.text import Span, Text
+
+from kpoctl.textsafe import plain
+
+GAP = "  "
+INDENT = "  "
+MIN_WRAPPED = 12  # the narrowest the indicator and owner columns get, whatever the terminal
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    if len(text) <= width and cell_len(text) <= width:
+        return [text]
+    return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False) or [""]
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - cell_len(text))
+
+
+def render_text(reports, console) -> None:
+    from kpoctl.views.report import STATUS_MARK, STATUS_STYLE, sparkline
+
+    out = _Builder()
+    width = console.width
+    for report in reports:
+        title = f"{report.team}: {report.name}" + (f" ({report.meeting} meeting)" if report.meeting else "")
+        out.append(plain(title), style="bold")
+        out.append("\n")
+        rows = [(r, [[r.level], [plain(r.name)], [r.target_text], _latest(r), [sparkline(r.trend)],
+                     [f"{STATUS_MARK[r.status]} {r.status}"], [plain(r.owner or "-")]]) for r in report.rows]
+        if rows:
+            _grid(out, rows, width, STATUS_STYLE)
+        out.append(plain(f"{report.team}: {report.summary}"), style="bold")
+        out.append("\n\n")
+    if console.color_system is None:  # piped, or NO_COLOR: rich would print these very characters
+        console.file.write("".join(out.parts))
+    else:
+        console.print(out.text(), end="", soft_wrap=True, highlight=False)
+
+
+class _Builder:
+    """Text.append costs microseconds a call (it strips control codes, copies spans): the
+    grid gathers plain strings and style spans and makes one Text at the end."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.spans: list[Span] = []
+        self.length = 0
+
+    def append(self, text: str, style: str | None = None) -> None:
+        if style and text:
+            self.spans.append(Span(self.length, self.length + len(text), style))
+        self.parts.append(text)
+        self.length += len(text)
+
+    def text(self) -> Text:
+        return Text("".join(self.parts), spans=self.spans)
+
+
+def _latest(row) -> list[str]:
+    """The value, and the period it is for on the line below: the column stays narrow."""
+    if row.latest is None:
+        return ["-"]
+    from kpoctl.rollup import fmt
+
+    return [fmt(row.latest, row.unit), f"({row.period})"]
+
+
+HEADERS = ["", "indicator", "target", "latest", "trend", "status", "owner"]
+NAME, OWNER, STATUS = 1, 6, 5
+WRAPPED = (NAME, OWNER)  # these share the width the other columns leave
+
+
+def _grid(out: _Builder, rows: list, width: int, status_style: dict) -> None:
+    shown = [i for i in range(len(HEADERS)) if i in (0, NAME) or any(cells[i] not in ([""], ["-"]) for _, cells in rows)]
+    widths = {i: max([cell_len(HEADERS[i])] + [cell_len(line) for _, cells in rows for line in cells[i]]) for i in shown}
+    fixed = sum(widths[i] for i in shown if i not in WRAPPED) + len(GAP) * (len(shown) - 1) + len(INDENT)
+    wrapped = [i for i in WRAPPED if i in shown]
+    room = max(MIN_WRAPPED * len(wrapped), width - fixed)
+    if sum(widths[i] for i in wrapped) > room:
+        owner = min(widths[OWNER], max(MIN_WRAPPED, room // 3)) if OWNER in wrapped else 0
+        if OWNER in wrapped:
+            widths[OWNER] = owner
+        widths[NAME] = max(MIN_WRAPPED, room - owner)
+    _line(out, [(HEADERS[i], widths[i], "dim") for i in shown])
+    for row, cells in rows:
+        columns = {i: cells[i] for i in shown}
+        columns[NAME] = _wrap(cells[NAME][0], widths[NAME]) + [f"({row.id})"]
+        if OWNER in shown:
+            columns[OWNER] = _wrap(cells[OWNER][0], widths[OWNER])
+        for number in range(max(len(lines) for lines in columns.values())):
+            line = []
+            for i in shown:
+                text = columns[i][number] if number < len(columns[i]) else ""
+                id_line = i == NAME and number == len(columns[i]) - 1
+                style = status_style[row.status] if i == STATUS else ("dim" if id_line else None)
+                line.append((text, widths[i], style))
+            _line(out, line)
+        for note in row.notes:
+            for number, text in enumerate(_wrap(plain(note), max(20, width - 2 * len(INDENT) - 2))):
+                out.append(INDENT * 2 + ("↳ " if number == 0 else "  ") + text + "\n", style="yellow")
+
+
+def _line(out: _Builder, cells: list[tuple[str, int, str | None]]) -> None:
+    """One line of the grid: cells padded to their widths, no trailing blanks."""
+    while cells and not cells[-1][0]:
+        cells = cells[:-1]
+    out.append(INDENT)
+    for position, (text, width, style) in enumerate(cells):
+        out.append(text, style=style)
+        if position < len(cells) - 1:
+            out.append(" " * max(0, width - cell_len(text)) + GAP)
+    out.append("\n")
