@@ -280,7 +280,8 @@ def lint(
         output_format = LintFormat.github if os.environ.get("GITHUB_ACTIONS") == "true" else LintFormat.text
     info = RunInfo(
         root=found.root,
-        files=tuple(found.files) if found.only is None else (found.only,),
+        files=(tuple(found.files) + tuple(u.file for u in found.unread if u.file not in found.files)
+               if found.only is None else (found.only,)),
         version=__version__,
         baseline_gone=tuple(gone),
     )

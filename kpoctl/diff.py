@@ -16,6 +16,7 @@ from pathlib import Path
 from kpoctl.load import NoTeamFiles, UsageError, read_team_bytes
 from kpoctl.model import Indicator, Objective, Settings, Team
 from kpoctl.rollup import fmt
+from kpoctl.textsafe import markdown_cell
 
 DEMOTIONS = {("KPO", "PO"), ("KPI", "PI"), ("KPI", "context"), ("PI", "context")}
 
@@ -212,30 +213,33 @@ def _compare_entries(team: str, old: dict, new: dict) -> list[Change]:
 
 
 def render_markdown(changes: list[Change], old: str, new: str) -> str:
-    lines = [f"# Scorecard changes: {old} → {new}", ""]
+    lines = [f"# Scorecard changes: {markdown_cell(old)} → {markdown_cell(new)}", ""]
     if not changes:
         return "\n".join(lines + ["No change to the model.", ""])
     lines += ["| change | team | id | before | after |", "|---|---|---|---|---|"]
     for c in changes:
         flag = " ⚠" if c.kind in ("lowered-target", "demoted", "removed") else ""
         cells = [f"{c.kind}{flag}", c.team, c.id or "", c.before or "", c.after or ""]
-        lines.append("| " + " | ".join(x.replace("|", "\\|") for x in cells) + " |")
+        lines.append("| " + " | ".join(markdown_cell(x) for x in cells) + " |")
     return "\n".join(lines) + "\n"
 
 
 def render_text(changes: list[Change], console, old: str, new: str) -> None:
     from rich.table import Table
+    from rich.text import Text
+
+    from kpoctl.textsafe import plain
 
     if not changes:
-        console.print(f"No change to the model between {old} and {new}.")
+        console.print(Text(plain(f"No change to the model between {old} and {new}.")))
         return
-    table = Table(title=f"Scorecard changes: {old} -> {new}", title_justify="left")
+    table = Table(title=Text(plain(f"Scorecard changes: {old} -> {new}")), title_justify="left")
     for column in ("change", "team", "id", "before", "after"):
         table.add_column(column, overflow="fold")
     style = {"lowered-target": "bold red", "demoted": "yellow", "removed": "red", "added": "green"}
     for c in changes:
-        table.add_row(f"[{style.get(c.kind, '')}]{c.kind}[/]" if c.kind in style else c.kind,
-                      c.team, c.id or "", c.before or "", c.after or "")
+        table.add_row(Text(c.kind, style=style.get(c.kind, "")), *(Text(plain(x)) for x in
+                                                                   (c.team, c.id or "", c.before or "", c.after or "")))
     console.print(table)
     lowered = sum(c.kind == "lowered-target" for c in changes)
-    console.print(f"{len(changes)} changes" + (f"; {lowered} lowered target{'s' if lowered != 1 else ''}" if lowered else ""))
+    console.print(f"{len(changes)} change{'s' if len(changes) != 1 else ''}" + (f"; {lowered} lowered target{'s' if lowered != 1 else ''}" if lowered else ""))

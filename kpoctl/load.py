@@ -22,6 +22,7 @@ from typing import Callable, Iterator
 from kpoctl.model import Settings
 from kpoctl.scorecard import RawProblem, Scorecard, TeamFile, compact_positions, find_suppressions
 from kpoctl.settings import SETTINGS_FILE, find_settings, load_settings
+from kpoctl.textsafe import plain
 from kpoctl.validate import validate_team
 from kpoctl.yamlread import YamlError, decode, looks_like_team_file, parse
 
@@ -36,14 +37,16 @@ class NoTeamFiles(UsageError):
     """PATH holds no team file at all (exit 2 by CLI.md)."""
 
 
-def discover(root: Path, unreadable: list[tuple[str, str]] | None = None) -> list[tuple[str, str]]:
+def discover(root: Path, unreadable: list[tuple[str, str, bool]] | None = None) -> list[tuple[str, str]]:
     """Candidate YAML files below `root` as (path, path relative to root with forward
     slashes), without following links or entering hidden folders.
 
     In path order (component by component): each folder's entries are sorted by name as
-    the walk meets them, on strings, so ten thousand files cost no Path objects. A folder
-    that cannot be listed is added to `unreadable` as (relative name, reason): what it
-    holds is unknown, and the caller must say so rather than answer as if it were empty."""
+    the walk meets them, on strings, so ten thousand files cost no Path objects. What
+    cannot be checked is added to `unreadable` as (relative name, why, is a folder): a
+    folder that cannot be listed, and a file or folder whose name is not UTF-8 (no report
+    could name it; the name is given with its bytes escaped). The caller must say so
+    rather than answer as if they were not there."""
     found: list[tuple[str, str]] = []
     walking = [(_entries_by_name(str(root), "", unreadable), "")]  # a stack: folders may nest deeply
     while walking:
@@ -57,14 +60,30 @@ def discover(root: Path, unreadable: list[tuple[str, str]] | None = None) -> lis
         try:
             if entry.is_symlink():
                 continue
-            if entry.is_dir(follow_symlinks=False):
-                relative = f"{prefix}{entry.name}"
+            is_dir = entry.is_dir(follow_symlinks=False)
+            if not is_dir and not (entry.name.endswith(YAML_SUFFIXES) and entry.name != SETTINGS_FILE):
+                continue
+            relative = f"{prefix}{entry.name}"
+            if not _utf8(entry.name):
+                if unreadable is not None:
+                    what = "folder" if is_dir else "file"
+                    unreadable.append((plain(relative), f"{what} name is not UTF-8, so no report can name it: rename it"
+                                                        + (" (its files were not checked)" if is_dir else ""), is_dir))
+            elif is_dir:
                 walking.append((_entries_by_name(entry.path, relative, unreadable), relative + "/"))
-            elif entry.name.endswith(YAML_SUFFIXES) and entry.name != SETTINGS_FILE:
-                found.append((entry.path, prefix + entry.name))
+            else:
+                found.append((entry.path, relative))
         except OSError:
             continue
     return found
+
+
+def _utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:  # undecodable bytes, kept by Python as lone surrogates
+        return False
+    return True
 
 
 def _entries_by_name(folder: str, relative: str, unreadable: list | None) -> Iterator[os.DirEntry]:
@@ -73,7 +92,8 @@ def _entries_by_name(folder: str, relative: str, unreadable: list | None) -> Ite
             return iter(sorted(listing, key=attrgetter("name")))
     except OSError as exc:
         if unreadable is not None:
-            unreadable.append((relative or ".", exc.strerror or str(exc)))
+            unreadable.append((relative or ".", f"cannot read folder: {exc.strerror or exc}; its files were not checked",
+                               True))
         return iter(())
 
 
@@ -170,7 +190,7 @@ class Located:
     settings: Settings
     settings_file: Path | None
     candidates: list[tuple[str, str]]
-    unreadable: list[tuple[str, str]]
+    unreadable: list[tuple[str, str, bool]]  # (relative name, why, is a folder)
     only: str | None = None
 
 
@@ -194,7 +214,7 @@ def locate(path: Path, settings: Settings | None = None) -> Located:
     settings_file = find_settings(path)
     if settings is None:
         settings = load_settings(settings_file)
-    unreadable: list[tuple[str, str]] = []
+    unreadable: list[tuple[str, str, bool]] = []
     if path.is_dir():
         return Located(path, settings, settings_file, discover(path, unreadable), unreadable)
     root = scorecard_root(path)

@@ -82,16 +82,14 @@ def _period(value: Any) -> str:
         return str(value)
     if type(value) is dt.date:
         return value.isoformat()
-    if type(value) is str:
-        match = _PERIOD_RE.match(value)
-        if match:
-            if match.group(5):
-                try:
-                    dt.date.fromisoformat(value)
-                except ValueError:
-                    match = None
-            if match:
-                return value
+    if type(value) is str and _PERIOD_RE.match(value):
+        from kpoctl.periods import period_bounds
+
+        try:
+            period_bounds(value)  # a real date, month or week: 2027 has no W53, there is no year 0000
+        except ValueError:
+            raise PydanticCustomError("period", "period") from None
+        return value
     raise PydanticCustomError("period", "period")
 
 

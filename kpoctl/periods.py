@@ -25,7 +25,7 @@ def period_bounds(period: str) -> tuple[dt.date, dt.date]:
         return first, _month_end(year, 3 * quarter)
     if rest[0] == "W":
         first = dt.date.fromisocalendar(year, int(rest[1:]), 1)
-        return first, first + dt.timedelta(days=6)
+        return first, first + dt.timedelta(days=6) if first < dt.date(dt.MAXYEAR, 12, 25) else dt.date.max
     if len(rest) == 2:
         month = int(rest)
         return dt.date(year, month, 1), _month_end(year, month)
@@ -38,13 +38,19 @@ def _month_end(year: int, month: int) -> dt.date:
 
 
 def add_periods(day: dt.date, cadence: str, count: int) -> dt.date:
-    """`day` moved forward by `count` periods of `cadence`."""
+    """`day` moved forward by `count` periods of `cadence`; the last day there is
+    (9999-12-31) when that is past the calendar's end."""
     if cadence in CADENCE_DAYS:
-        return day + dt.timedelta(days=CADENCE_DAYS[cadence] * count)
+        try:
+            return day + dt.timedelta(days=CADENCE_DAYS[cadence] * count)
+        except OverflowError:
+            return dt.date.max
     months = CADENCE_MONTHS[cadence] * count
     index = day.year * 12 + day.month - 1 + months
     year, month = divmod(index, 12)
     month += 1
+    if year > dt.MAXYEAR:
+        return dt.date.max
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 

@@ -240,18 +240,17 @@ def _read(path: Path, located: Located, cache: Cache | None, jobs: int, need_mod
             })
         if len(located.candidates) > 1:
             cache.prune()
-    folders = [(name, Problem(f"cannot read folder: {reason}; its files were not checked", Location(name, 1, 1)))
-               for name, reason in located.unreadable]
+    folders = [(name, is_folder, Problem(why, Location(name, 1, 1))) for name, why, is_folder in located.unreadable]
     problems = [p for _, record in team_records for p in record.problems]
     return Reading(
         root=located.root,
         settings=settings,
         settings_file=located.settings_file,
         files=[relative for relative, _ in team_records],
-        problems=problems + crossteam + [(UNREADABLE, problem) for _, problem in folders],
+        problems=problems + crossteam + [(UNREADABLE, problem) for _, _, problem in folders],
         sites=[record.site for _, record in team_records],
         unread=[record.unread for _, record in team_records if record.unread is not None]
-        + [Unread(name, 1, 1, problem.message, folder=True) for name, problem in folders],
+        + [Unread(name, 1, 1, problem.message, folder=is_folder) for name, is_folder, problem in folders],
         only=located.only,
         team_files=files if need_model else None,
     )

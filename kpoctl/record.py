@@ -18,7 +18,7 @@ from pathlib import Path
 from kpoctl.atomic import write_bytes_atomic
 from kpoctl.load import UsageError, read_team_bytes
 from kpoctl.model import Settings
-from kpoctl.periods import current_period
+from kpoctl.periods import current_period, period_bounds
 
 _PERIOD_RE = re.compile(r"^\d{4}(?:-(?:0[1-9]|1[0-2])|-Q[1-4]|-W(?:0[1-9]|[1-4]\d|5[0-3])|-\d{2}-\d{2})?$")
 
@@ -71,6 +71,10 @@ def record(team_file: Path, team_id: str, indicator_id: str, value: float, *, pe
         period = current_period(item.get("frequency"), today)
     if not _PERIOD_RE.match(period):
         raise UsageError(f"period must be YYYY, YYYY-MM, YYYY-Qn, YYYY-Www or an ISO date; got {period!r}")
+    try:
+        period_bounds(period)
+    except ValueError:
+        raise UsageError(f"period {period!r} is not in the calendar (no such year, week or day)") from None
     newline = "\r\n" if "\r\n" in text else "\n"
     lines = text.splitlines(keepends=True)
     actuals = item.get("actuals")

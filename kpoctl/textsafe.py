@@ -21,3 +21,19 @@ def _escape(match: re.Match) -> str:
 def plain(text: str) -> str:
     """`text` with every control character written as an escape (\\x1b, \\udc80)."""
     return _UNSAFE.sub(_escape, text)
+
+
+# What XML 1.0 cannot hold at all, even escaped: most C0 controls, U+FFFE/U+FFFF and
+# lone surrogates.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def xml_text(text: str) -> str:
+    """`text` that an XML document can hold: what XML forbids, written as an escape."""
+    return _NOT_XML.sub(_escape, text)
+
+
+def markdown_cell(text: str) -> str:
+    """`text` inert in a markdown table cell: no HTML, no broken row, no stray pipe."""
+    text = plain(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace("|", "\\|")

@@ -151,3 +151,34 @@ def test_diff_names_a_revision_that_is_not_one(run_cli, partial, monkeypatch):
     monkeypatch.chdir(partial)
     result = run_cli("diff", "nosuchrev")
     assert result.exit_code == 2 and "'nosuchrev'" in result.stderr
+
+
+def test_a_file_name_that_is_not_utf8_is_one_finding_and_every_output_stays_utf8(run_cli, partial):
+    (partial / "sales.yaml").unlink()
+    bad = os.fsdecode(b"caf\xe9.yaml")
+    (partial / bad).write_text("team: bad\nname: B\nparent: top\n")
+    (partial / os.fsdecode(b"dir\xff")).mkdir()
+    for output in ("json", "sarif", "junit", "github", "text"):
+        result = run_cli("lint", partial, "--format", output, "--no-cache")
+        assert result.exit_code == 1
+        result.stdout.encode("utf-8")  # no lone surrogate reaches the output
+        assert "udce9.yaml" in result.stdout and "udcff" in result.stdout  # named, escaped
+    findings = run_cli("lint", partial, "--format", "json").json()
+    assert [f["file"] for f in findings if f["code"] == "KP001"] == ["caf\\udce9.yaml", "dir\\udcff"]
+    assert {f["file"] for f in findings} >= {"top.yaml", "child.yaml"}  # the rest is analysed
+    count = run_cli("count", partial)
+    assert count.exit_code == 1 and "1 team file and 1 folder not read" in count.stderr
+
+
+@pytest.mark.parametrize("period", ["2027-W53", "0000-01", "9999-12", "9999-W52", "9999"])
+def test_an_impossible_or_last_period_is_a_finding_never_an_internal_error(run_cli, partial, period):
+    (partial / "sales.yaml").unlink()
+    text = (partial / "top.yaml").read_text()
+    (partial / "top.yaml").write_text(text + f"    actuals:\n      - {{period: \"{period}\", value: 90}}\n")
+    for command in (["lint", "--format", "json"], ["report", "--format", "json"], ["report"], ["tree", "-f", "mermaid"]):
+        result = run_cli(command[0], partial, *command[1:])
+        assert result.exit_code in (0, 1) and "error" not in result.stderr, (command, result.stderr)
+    assert not [f for f in run_cli("lint", partial, "--format", "json").json() if f["code"] == "KP001"]  # no bug met
+    findings = run_cli("lint", partial, "--format", "json", "--select", "KP002").json()
+    impossible = period in ("2027-W53", "0000-01")
+    assert [(f["code"], f["file"]) for f in findings] == ([("KP002", "top.yaml")] if impossible else [])

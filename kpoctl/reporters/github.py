@@ -6,6 +6,7 @@ from typing import TextIO
 
 from kpoctl.findings import Finding, Severity
 from kpoctl.reporters.base import Reporter, RunInfo
+from kpoctl.textsafe import plain
 
 LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -27,7 +28,7 @@ class GithubReporter(Reporter):
             props = ",".join(
                 f"{key}={_escape_property(str(value))}"
                 for key, value in (
-                    ("file", info.display_path(f.file)), ("line", f.line), ("col", f.column), ("title", f.code),
+                    ("file", plain(info.display_path(f.file))), ("line", f.line), ("col", f.column), ("title", f.code),
                 )
             )
-            stream.write(f"::{LEVEL[f.severity]} {props}::{_escape_data(f.message)}\n")
+            stream.write(f"::{LEVEL[f.severity]} {props}::{_escape_data(plain(f.message))}\n")

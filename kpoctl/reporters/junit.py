@@ -8,6 +8,7 @@ from typing import TextIO
 
 from kpoctl.findings import Finding
 from kpoctl.reporters.base import Reporter, RunInfo
+from kpoctl.textsafe import xml_text
 
 
 class JunitReporter(Reporter):
@@ -19,20 +20,22 @@ class JunitReporter(Reporter):
         for f in findings:
             by_file[f.file].append(f)
         files = sorted(set(info.files) | set(by_file))
+        shown = {file: xml_text(info.display_path(file)) for file in files}
         root = ET.Element("testsuites", name="kpoctl", tests=str(sum(max(1, len(by_file[f])) for f in files)),
                           failures=str(len(findings)))
         for file in files:
             items = by_file[file]
-            suite = ET.SubElement(root, "testsuite", name=info.display_path(file), tests=str(max(1, len(items))),
+            suite = ET.SubElement(root, "testsuite", name=shown[file], tests=str(max(1, len(items))),
                                   failures=str(len(items)), errors="0", skipped="0")
             if not items:
-                ET.SubElement(suite, "testcase", name="kpoctl", classname=info.display_path(file))
+                ET.SubElement(suite, "testcase", name="kpoctl", classname=shown[file])
             for f in items:
                 case = ET.SubElement(suite, "testcase", name=f"{f.code} at {f.line}:{f.column}",
-                                     classname=info.display_path(file), file=info.display_path(file),
+                                     classname=shown[file], file=shown[file],
                                      line=str(f.line))
-                failure = ET.SubElement(case, "failure", message=f.message, type=f.severity.value)
-                failure.text = f"{info.display_path(f.file)}:{f.line}:{f.column} {f.code} ({f.severity.value}) {f.message}"
+                message = xml_text(f.message)
+                failure = ET.SubElement(case, "failure", message=message, type=f.severity.value)
+                failure.text = f"{shown[file]}:{f.line}:{f.column} {f.code} ({f.severity.value}) {message}"
         ET.indent(root)
         stream.write('<?xml version="1.0" encoding="UTF-8"?>\n')
         stream.write(ET.tostring(root, encoding="unicode"))

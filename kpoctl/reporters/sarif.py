@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import quote
 from typing import TextIO
 
 from kpoctl.findings import Finding, Severity
@@ -42,7 +43,7 @@ class SarifReporter(Reporter):
                 "message": {"text": f.message},
                 "locations": [{
                     "physicalLocation": {
-                        "artifactLocation": {"uri": info.display_path(f.file)},
+                        "artifactLocation": {"uri": quote(info.display_path(f.file), safe="/")},
                         "region": {"startLine": f.line, "startColumn": f.column},
                     },
                     **({"logicalLocations": [{"name": f"{f.team}/{f.id}" if f.id else f.team, "kind": "object"}]}

@@ -11,6 +11,7 @@ from rich.text import Text
 
 from kpoctl.findings import Finding, Severity
 from kpoctl.reporters.base import Reporter, RunInfo
+from kpoctl.textsafe import plain
 
 STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
@@ -39,7 +40,7 @@ class TextReporter(Reporter):
         report = Text()
         current = None
         for f in findings:
-            shown = info.display_path(f.file)
+            shown = plain(info.display_path(f.file))
             if f.file != current:
                 if current is not None:
                     report.append("\n")
@@ -51,11 +52,11 @@ class TextReporter(Reporter):
             report.append(" ")
             report.append(f.code, style=style)
             report.append(f" ({f.severity.value}) ", style=style)
-            report.append(f.message)
+            report.append(plain(f.message))
             report.append("\n")
         for gone in info.baseline_gone:
-            report.append(f"fixed since the baseline: {gone['code']} {gone.get('team')}/{gone.get('id')}: "
-                          f"{gone['message']}", style="green")
+            report.append(plain(f"fixed since the baseline: {gone['code']} {gone.get('team')}/{gone.get('id')}: "
+                                f"{gone['message']}"), style="green")
             report.append("\n")
         if findings:
             counts = Counter(f.severity for f in findings)

@@ -46,4 +46,4 @@ def render_count(rows: list[dict], limits: Limits, console: Console) -> None:
     table.add_row("total", *(str(sum(r[k] for r in rows)) for k, _ in LEVELS), style="bold")
     console.print(table)
     note = f"{breaches} limit breach{'es' if breaches != 1 else ''} marked '!'" if breaches else "no limit breached"
-    console.print(f"{len(rows)} teams; {note}; '?' marks a team with no KPI.")
+    console.print(f"{len(rows)} team{'s' if len(rows) != 1 else ''}; {note}; '?' marks a team with no KPI.")

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from kpoctl.engine import Selection, finish
 from kpoctl.graph import CascadeGraph
 from kpoctl.model import Indicator
 from kpoctl.rules.cascade import orphan_reason
+from kpoctl.textsafe import plain
 
 ORPHAN_CODES = ("KP101", "KP102")
 
@@ -42,8 +44,9 @@ def render_orphans(rows: list[dict], console: Console, display_path) -> None:
     for column in ("where", "team", "id", "level", "measures", "reason"):
         table.add_column(column, overflow="fold")
     for row in rows:
-        table.add_row(f"{display_path(row['file'])}:{row['line']}", row["team"], row["id"], row["level"],
-                      row["measures"] or "-", row["reason"])
+        cells = (f"{display_path(row['file'])}:{row['line']}", row["team"], row["id"], row["level"],
+                 row["measures"] or "-", row["reason"])
+        table.add_row(*(Text(plain(cell)) for cell in cells))
     console.print(table)
     kpis = sum(r["level"] == "KPI" for r in rows)
     console.print(f"{kpis} orphan KPI{'s' if kpis != 1 else ''}, {len(rows) - kpis} orphan "

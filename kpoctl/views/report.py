@@ -132,7 +132,9 @@ MD_MARK = {ON_TRACK: "🟢", AT_RISK: "🟡", OFF_TRACK: "🔴", NO_DATA: "⚪"}
 
 
 def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    from kpoctl.textsafe import markdown_cell
+
+    return markdown_cell(text)
 
 
 def render_markdown(reports: list[TeamReport]) -> str:

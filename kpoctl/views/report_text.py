@@ -41,7 +41,7 @@ def render_text(reports, console) -> None:
         title = f"{report.team}: {report.name}" + (f" ({report.meeting} meeting)" if report.meeting else "")
         out.append(plain(title), style="bold")
         out.append("\n")
-        rows = [(r, [[r.level], [plain(r.name)], [r.target_text], _latest(r), [sparkline(r.trend)],
+        rows = [(r, [[r.level], [plain(r.name)], [plain(r.target_text)], _latest(r), [sparkline(r.trend)],
                      [f"{STATUS_MARK[r.status]} {r.status}"], [plain(r.owner or "-")]]) for r in report.rows]
         if rows:
             _grid(out, rows, width, STATUS_STYLE)
@@ -78,7 +78,7 @@ def _latest(row) -> list[str]:
         return ["-"]
     from kpoctl.rollup import fmt
 
-    return [fmt(row.latest, row.unit), f"({row.period})"]
+    return [plain(fmt(row.latest, row.unit)), f"({row.period})"]
 
 
 HEADERS = ["", "indicator", "target", "latest", "trend", "status", "owner"]

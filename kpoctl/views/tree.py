@@ -9,6 +9,7 @@ from rich.tree import Tree
 
 from kpoctl.graph import CascadeGraph, EntryRef
 from kpoctl.model import Indicator, Objective
+from kpoctl.textsafe import plain
 
 LEVEL_STYLE = {"KPO": "bold magenta", "PO": "magenta", "KPI": "bold cyan", "PI": "cyan", "context": "dim"}
 
@@ -73,9 +74,9 @@ def tree_roots(graph: CascadeGraph, start: str | None = None, depth: int | None 
 
 def _label(node: dict) -> str:
     if node["kind"] == "team":
-        return f"[bold]{escape(node['team'])}[/]  {escape(node['title'])}"
+        return f"[bold]{escape(plain(node['team']))}[/]  {escape(plain(node['title']))}"
     style = LEVEL_STYLE.get(node["level"], "")
-    return f"[{style}]{node['level']}[/] [bold]{escape(node['id'])}[/]  {escape(node['title'])}"
+    return f"[{style}]{node['level']}[/] [bold]{escape(plain(node['id']))}[/]  {escape(plain(node['title']))}"
 
 
 def render_tree(roots: list[dict], console: Console) -> None:
@@ -134,7 +135,8 @@ def _node_id(node: dict) -> str:
 def render_mermaid(roots: list[dict], statuses: dict[tuple, str]) -> str:
     def label(node: dict) -> str:
         text = node["title"] if node["kind"] == "team" else f"{node['level']} {node['id']}: {node['title']}"
-        return text.replace('"', "#quot;").replace("\n", " ")
+        # mermaid's entity codes: no quote ends the label, no < or > becomes HTML
+        return plain(text).replace("#", "#35;").replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
 
     lines = ["flowchart TD"]
     used: set[str] = set()
@@ -156,7 +158,8 @@ def render_mermaid(roots: list[dict], statuses: dict[tuple, str]) -> str:
 
 def render_dot(roots: list[dict], statuses: dict[tuple, str]) -> str:
     def quote(text: str) -> str:
-        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        lines = [plain(part).replace("\\", "\\\\").replace('"', '\\"') for part in text.split("\n")]
+        return '"' + "\\n".join(lines) + '"'
 
     lines = ["digraph cascade {", "  rankdir=TB;", '  node [fontname="Helvetica", fontsize=10];']
     for parent, node in _walk(roots):
