@@ -8,7 +8,9 @@ gone so the baseline can shrink.
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
 from collections import Counter
 from pathlib import Path
 
@@ -41,12 +43,23 @@ def write_baseline(path: Path, findings: list[Finding]) -> None:
         raise UsageError(f"cannot write baseline {path}: {exc.strerror or exc}") from None
 
 
+MAX_BYTES = 200_000_000  # a baseline of a million findings is about 200 MB
+
+
 def read_baseline(path: Path) -> list[dict]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        info = os.stat(path)  # a link to a baseline is fine; a FIFO or a device is never opened
     except OSError as exc:
         raise UsageError(f"cannot read baseline {path}: {exc.strerror or exc}") from None
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    if not stat.S_ISREG(info.st_mode):
+        raise UsageError(f"baseline {path} is not a regular file")
+    if info.st_size > MAX_BYTES:
+        raise UsageError(f"baseline {path} is {info.st_size / 1e6:.0f} MB: too large for a kpoctl baseline")
+    try:
+        data = json.loads(path.read_bytes().decode("utf-8"))
+    except OSError as exc:
+        raise UsageError(f"cannot read baseline {path}: {exc.strerror or exc}") from None
+    except (UnicodeDecodeError, ValueError, RecursionError):
         raise UsageError(f"{path} is not a kpoctl baseline (not JSON); write one with --write-baseline") from None
     ok = (
         isinstance(data, dict) and data.get("format") == MARKER and data.get("version") == VERSION

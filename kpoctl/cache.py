@@ -226,7 +226,8 @@ class Cache:
         if not self.writable:
             return
         try:
-            write_bytes_atomic(self.folder / name, self._mac(name, payload) + payload, mode=0o600, durable=False)
+            write_bytes_atomic(self.folder / name, self._mac(name, payload) + payload, mode=0o600, durable=False,
+                               own_folder=True)
         except OSError:
             self.writable = False  # a full or read-only disk: go on without writing
 

@@ -10,8 +10,11 @@ it atomically replaces the file; on any doubt the file is left untouched.
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import math
+import os
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,11 +50,56 @@ def _number_text(value: float) -> str:
 
 def record(team_file: Path, team_id: str, indicator_id: str, value: float, *, period: str | None,
            replace: bool, today: dt.date, settings: Settings) -> Recorded:
-    """Add (or with `replace`, change) one actual of an indicator; atomically."""
+    """Add (or with `replace`, change) one actual of an indicator; atomically, and under
+    a lock on the file so that two records at once both land."""
+    with locked(team_file):
+        return _record_locked(team_file, team_id, indicator_id, value, period=period, replace=replace, today=today,
+                              settings=settings)
+
+
+@contextmanager
+def locked(path: Path):
+    """Hold an exclusive lock on the file at `path` (flock), re-taken until it is on the
+    file that is there now: a writer that got the lock first replaces the file by a
+    rename, so a lock held on the old one guards nothing."""
+    while True:
+        try:
+            descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        except OSError as exc:
+            raise UsageError(f"cannot open {path}: {exc.strerror or exc}") from None
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+            try:
+                same = os.path.samestat(os.fstat(descriptor), os.stat(path))
+            except OSError:
+                same = False
+            if same:
+                break
+        except BaseException:
+            os.close(descriptor)
+            raise
+        os.close(descriptor)
+    try:
+        yield
+    finally:
+        os.close(descriptor)
+
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines as YAML counts them, each with its break: CR LF, CR or LF only. (str.splitlines
+    also breaks at U+2028, U+2029, NEL and form feeds, which a quoted string may hold.)"""
+    return _LINE.findall(text)
+
+
+def _record_locked(team_file: Path, team_id: str, indicator_id: str, value: float, *, period: str | None,
+                   replace: bool, today: dt.date, settings: Settings) -> Recorded:
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 
-    raw = team_file.read_bytes()
+    raw = team_file.read_bytes()  # read again under the lock: what another record wrote is kept
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -75,9 +123,10 @@ def record(team_file: Path, team_id: str, indicator_id: str, value: float, *, pe
         period_bounds(period)
     except ValueError:
         raise UsageError(f"period {period!r} is not in the calendar (no such year, week or day)") from None
-    newline = "\r\n" if "\r\n" in text else "\n"
-    lines = text.splitlines(keepends=True)
+    newline = "\r\n" if "\r\n" in text else "\r" if "\r" in text and "\n" not in text else "\n"
+    lines = split_lines(text)
     actuals = item.get("actuals")
+    _refuse_shared(item, actuals, team_id, indicator_id)
     existing = [i for i, a in enumerate(actuals or []) if hasattr(a, "get") and str(a.get("period")) == period]
     if existing and not replace:
         raise UsageError(f"{team_id}/{indicator_id} already has a value for {period}; use --replace to change it")
@@ -90,8 +139,22 @@ def record(team_file: Path, team_id: str, indicator_id: str, value: float, *, pe
     new_text = "".join(lines)
     _verify(new_text, team_file, team_id, indicator_id, period, value, settings)
     bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
-    write_bytes_atomic(team_file, bom + new_text.encode("utf-8"))
+    try:
+        write_bytes_atomic(team_file, bom + new_text.encode("utf-8"))
+    except OSError as exc:
+        raise UsageError(f"cannot write {team_file}: {exc.strerror or exc}; it is unchanged") from None
     return Recorded(team_file, period, value, bool(existing))
+
+
+def _refuse_shared(item, actuals, team_id: str, indicator_id: str) -> None:
+    """An actuals list that is an anchor, an alias or merged in is another entry's too:
+    writing it would change both."""
+    anchored = actuals is not None and getattr(getattr(actuals, "anchor", None), "value", None)
+    merged = actuals is not None and "actuals" not in getattr(item, "_ok", {"actuals"})
+    merged_elsewhere = getattr(getattr(item, "anchor", None), "value", None)  # `- &base {...}`, then `<<: *base`
+    if anchored or merged or merged_elsewhere:
+        raise UsageError(f"{team_id}/{indicator_id}: its actuals are shared with another entry through a YAML "
+                         "anchor, alias or merge; write them out in this entry to use record")
 
 
 def _append_after_last(lines: list[str], actuals, period: str, value: float, newline: str) -> list[str]:
