@@ -166,7 +166,7 @@ def _read(path: Path, *, use_cache: bool = True, need_model: bool = True, actual
     from kpoctl.reading import read_scorecard
 
     reading = read_scorecard(path, use_cache=use_cache, need_model=need_model, actuals=actuals,
-                             progress=_progress_bar())
+                             progress=_progress_bar(), one_shot=True)
     _keep_collector_out()
     return reading
 
@@ -235,9 +235,9 @@ def _console():
 
 
 def _print_json(data) -> None:
-    import json
+    from kpoctl.jsonout import dumps
 
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+    sys.stdout.write(dumps(data))
 
 
 @app.command()
@@ -404,9 +404,9 @@ def report(
     _check_team(graph, team, path)
     reports = view.build_report(graph, reading.problems, reading.sites, team)
     if output_format is ReportFormat.json:
-        import json
+        from kpoctl.jsonout import dumps
 
-        text = json.dumps(view.report_rows(reports), indent=2, ensure_ascii=False) + "\n"
+        text = dumps(view.report_rows(reports))
     elif output_format is ReportFormat.markdown:
         text = view.render_markdown(reports)
     elif output_format is ReportFormat.html:

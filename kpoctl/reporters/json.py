@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from typing import TextIO
 
 from kpoctl.findings import Finding
+from kpoctl.jsonout import dumps
 from kpoctl.reporters.base import Reporter, RunInfo
 
 
@@ -14,5 +14,4 @@ class JsonReporter(Reporter):
     description = "a JSON array of findings (code, severity, message, file, line, column, team, id)"
 
     def write(self, findings: list[Finding], info: RunInfo, stream: TextIO) -> None:
-        json.dump([f.to_dict() for f in findings], stream, indent=2, ensure_ascii=False)
-        stream.write("\n")
+        stream.write(dumps([f.to_dict() for f in findings]))

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
-from urllib.parse import quote
 from typing import TextIO
+from urllib.parse import quote
 
 from kpoctl.findings import Finding, Severity
+from kpoctl.jsonout import dumps
 from kpoctl.reporters.base import Reporter, RunInfo
 from kpoctl.rules import REGISTRY
 
@@ -65,5 +65,4 @@ class SarifReporter(Reporter):
                 "results": results,
             }],
         }
-        json.dump(log, stream, indent=2, ensure_ascii=False)
-        stream.write("\n")
+        stream.write(dumps(log))

@@ -1,0 +1,22 @@
+"""JSON for people and scripts: two-space indent, UTF-8 as is, one trailing newline.
+
+orjson, because the standard library's encoder runs in Python whenever it indents:
+the cascade tree of 10,000 teams took 8 s to write, the rest of the run 3 s.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import orjson
+
+
+def _fallback(value):
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def dumps(data) -> str:
+    """`data` as indented JSON text ending in a newline."""
+    return orjson.dumps(data, default=_fallback, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE).decode()
