@@ -166,25 +166,27 @@ class Cache:
         digest.update(content)
         return digest.hexdigest()[:40]
 
-    def get(self, key: str, *, actuals: bool = True):
-        """The cached TeamFile for `key` (without its actuals unless asked for), or MISS."""
+    def get(self, key: str, *, actuals: bool = True, local: bool = False):
+        """The cached TeamFile for `key` (its actuals and its rules' problems only when
+        asked for), or MISS."""
         from kpoctl.serial import team_file_from_json
 
         self.used.add(key)
         blob = self._read_signed_bytes(key)
         if blob is None:
             return _MISS
-        meta, _, values = blob.partition(b"\n")  # compact JSON holds no raw newline
         try:
-            return team_file_from_json(json.loads(meta), json.loads(values) if actuals else None)
+            meta, values, problems = blob.split(b"\n", 2)  # compact JSON holds no raw newline
+            return team_file_from_json(json.loads(meta), json.loads(values) if actuals else None,
+                                       json.loads(problems) if local else None)
         except Exception:  # not what we write (pydantic's errors included): read the file again
             return _MISS
 
     def put(self, key: str, value: TeamFile) -> None:
         from kpoctl.serial import team_file_to_json
 
-        meta, values = team_file_to_json(value)
-        self._write_signed_bytes(key, _compact(meta) + b"\n" + _compact(values))
+        meta, values, problems = team_file_to_json(value)
+        self._write_signed_bytes(key, b"\n".join((_compact(meta), _compact(values), _compact(problems))))
 
     def read_index(self):
         """The scorecard's index as stored (plain JSON values), or None."""

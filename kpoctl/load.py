@@ -246,10 +246,12 @@ def load(path: Path, settings: Settings | None = None, *, jobs: int | None = Non
 
 
 @contextmanager
-def collector_paused():
+def collector_paused(restore: bool = True):
     """Keep the cyclic garbage collector out of a load: it would rescan every loaded
-    model again and again, and a load makes no cyclic garbage worth collecting."""
-    collector = gc.isenabled()
+    model again and again, and a load makes no cyclic garbage worth collecting.
+    `restore=False` leaves it off: a one-shot command that keeps all it loaded gains
+    nothing from the full collection that switching it back on soon brings."""
+    collector = gc.isenabled() and restore
     gc.disable()
     try:
         yield

@@ -82,15 +82,26 @@ def _period(value: Any) -> str:
         return str(value)
     if type(value) is dt.date:
         return value.isoformat()
-    if type(value) is str and _PERIOD_RE.match(value):
-        from kpoctl.periods import period_bounds
-
-        try:
-            period_bounds(value)  # a real date, month or week: 2027 has no W53, there is no year 0000
-        except ValueError:
-            raise PydanticCustomError("period", "period") from None
+    match = _PERIOD_RE.match(value) if type(value) is str else None
+    if match and value[:4] != "0000" and _in_calendar(match):
         return value
     raise PydanticCustomError("period", "period")
+
+
+def _in_calendar(match: re.Match) -> bool:
+    """What the pattern cannot tell: there is no year 0 (checked by the caller), week 53
+    exists in some years only (2026 has one, 2027 none), and a day must exist."""
+    week, day = match.group(4), match.group(5)
+    if week != "53" and day is None:
+        return True  # the common case, a million times in a large scorecard: no date arithmetic
+    try:
+        if week == "53":
+            dt.date.fromisocalendar(int(match.group(1)), 53, 1)
+        else:
+            dt.date.fromisoformat(match.group(0))
+    except ValueError:
+        return False
+    return True
 
 
 Period = Annotated[

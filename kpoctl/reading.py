@@ -128,19 +128,20 @@ def settled(stamp: tuple | None, run_started_ns: int) -> tuple | None:
 
 
 def read_scorecard(path: Path, *, use_cache: bool = True, need_model: bool = False, actuals: bool = True,
-                   jobs: int | None = None, progress: Progress | None = None) -> Reading:
+                   jobs: int | None = None, progress: Progress | None = None, one_shot: bool = False) -> Reading:
     """Read the scorecard at PATH (a folder, or one file of a scorecard) and run every rule.
 
     `need_model`: keep the team files (the views need them; lint needs only problems).
     `actuals=False`: files taken from the cache may come without their actuals (most of
     their bulk), for views that never read them. Raises UsageError (no such path, no team
-    file) and SettingsError."""
+    file) and SettingsError. `one_shot`: the caller exits soon after and keeps what was
+    read (the CLI): the garbage collector is left off."""
     located = locate(path)
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
     cache = Cache(located.root, located.settings) if use_cache else None
     if cache is not None and not cache.enabled:
         cache = None
-    with collector_paused():
+    with collector_paused(restore=not one_shot):
         return _read(path, located, cache, jobs, need_model, actuals, progress)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from array import array
 
 from kpoctl.findings import Location, Problem
-from kpoctl.model import Team
+from kpoctl.model import Team, _rebuild_actual
 from kpoctl.scorecard import RawProblem, SuppressionSite, TeamFile
 
 
@@ -66,10 +66,11 @@ def site_from_json(value) -> SuppressionSite | None:
                            team_line)
 
 
-def team_file_to_json(team_file: TeamFile) -> tuple[dict, list]:
+def team_file_to_json(team_file: TeamFile) -> tuple[dict, list, list | None]:
     """The file as two JSON values: everything but the actuals, and the actuals of each
     indicator. They are stored apart because the actuals are most of a team's bulk and
-    only the report reads them: the other views rebuild a team four times faster without."""
+    only the report reads them: the other views rebuild a team four times faster without.
+    The team-scoped rules' problems come third: the reader has them in its index already."""
     team = None
     actuals: list = []
     if team_file.team is not None:
@@ -85,25 +86,37 @@ def team_file_to_json(team_file: TeamFile) -> tuple[dict, list]:
         "problems": [[p.code, p.message, p.line, p.column, p.team, p.id] for p in team_file.problems],
         "suppressions": [[line, sorted(codes)] for line, codes in team_file.suppressions.items()],
         "invalid_fields": sorted(team_file.invalid_fields),
-        "local": problems_to_json(team_file.local) if team_file.local is not None else None,
     }
-    return meta, actuals
+    return meta, actuals, problems_to_json(team_file.local) if team_file.local is not None else None
 
 
-def team_file_from_json(value, actuals: list | None = None) -> TeamFile:
-    """The TeamFile stored by team_file_to_json, with its actuals when they are given
-    (else every indicator's actuals are empty); Malformed (or pydantic's error) otherwise."""
+def _attach_actuals(team: Team, actuals: list) -> None:
+    """Give each indicator its stored actuals. They were validated when the file was read
+    and come back under the cache's signature, so they are checked for type only: the
+    million actuals of a large scorecard rebuilt in a fraction of what validating takes."""
+    _check(isinstance(actuals, list) and len(actuals) == len(team.indicators))
+    for indicator, values in zip(team.indicators, actuals):
+        _check(isinstance(values, list))
+        rebuilt = []
+        for item in values:
+            _check(type(item) is list and len(item) == 3)
+            period, number, note = item
+            _check(type(period) is str and type(number) in (float, int) and (note is None or type(note) is str))
+            rebuilt.append(_rebuild_actual(period, float(number), note))
+        object.__setattr__(indicator, "actuals", rebuilt)  # frozen to users; filled once, here
+
+
+def team_file_from_json(value, actuals: list | None = None, local: list | None = None) -> TeamFile:
+    """The TeamFile stored by team_file_to_json, with its actuals and its rules' problems
+    when they are given (else no actuals, and `local` None); Malformed (or pydantic's
+    error) otherwise."""
     _check(isinstance(value, dict))
-    team = value["team"]
+    team = Team.model_validate(value["team"]) if value["team"] is not None else None
     if team is not None and actuals is not None:
-        indicators = team.get("indicators", [])
-        _check(isinstance(indicators, list) and isinstance(actuals, list) and len(actuals) == len(indicators))
-        for indicator, values in zip(indicators, actuals):
-            indicator["actuals"] = [{"period": p, "value": v, "note": n} for p, v, n in values]
-    local = value["local"]
+        _attach_actuals(team, actuals)
     return TeamFile(
         file=value["file"],
-        team=Team.model_validate(team) if team is not None else None,
+        team=team,
         entry_paths=[tuple(path) for path in value["entry_paths"]],
         header={str(name): int(packed) for name, packed in value["header"].items()},
         entry_positions={tuple(path): array("q", slots) for path, slots in value["entry_positions"]},

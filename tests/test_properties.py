@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -96,6 +97,15 @@ def scorecards(draw) -> dict[str, dict]:
     return teams
 
 
+# Text no report may let loose: rich markup, terminal escapes, line breaks, HTML, pipes.
+HOSTILE_TEXT = st.one_of(
+    st.sampled_from(["[/]", "[link=https://evil.example]x[/link]", "\x1b[31mred", "\x1b]8;;http://e\x07l",
+                     "a\r\nb", "<b>x</b>", "| x |", "100% #?", "\u2028", "\x85", "\x9b"]),
+    st.text(st.characters(blacklist_categories=["Cs"]), min_size=1, max_size=12),
+)
+# Periods at the edges of the calendar, and some that are not in it.
+PERIODS = st.sampled_from(["2027-W53", "2026-W53", "0000-01", "9999-12", "9999-W52", "9999", "1000", "2026-13",
+                           "2026-Q5", "2026-02-30", "2024-02-29", 2026, "2026"])
 JUNK = st.one_of(st.none(), st.booleans(), st.integers(-10**20, 10**20), st.floats(), st.text(max_size=8),
                  st.lists(st.integers(), max_size=2), st.dictionaries(st.text(max_size=3), st.integers(), max_size=2))
 
@@ -108,7 +118,8 @@ def mutated(draw) -> dict[str, dict]:
         pool = [team] + [e for section in ("objectives", "indicators") if isinstance(team.get(section), list)
                          for e in team[section] if isinstance(e, dict)]
         target = draw(st.sampled_from(pool))
-        action = draw(st.sampled_from(["drop", "retype", "rename", "repoint", "duplicate", "loop"]))
+        action = draw(st.sampled_from(["drop", "retype", "rename", "repoint", "duplicate", "loop", "text", "period",
+                                       "file name"]))
         if action in ("drop", "retype", "rename") and target:
             key = draw(st.sampled_from(sorted(target)))
             if action == "drop":
@@ -124,6 +135,16 @@ def mutated(draw) -> dict[str, dict]:
             team["indicators"].append(team["indicators"][0])
         elif action == "loop":
             team["parent"] = draw(st.sampled_from([str(t.get("team")) for t in teams.values()]))
+        elif action == "text":
+            target[draw(st.sampled_from(["name", "title", "owner", "unit", "description"]))] = draw(HOSTILE_TEXT)
+        elif action == "period":
+            for indicator in team.get("indicators") or []:
+                if isinstance(indicator, dict) and indicator.get("actuals"):
+                    indicator["actuals"][0] = {"period": draw(PERIODS), "value": 1}
+                    break
+        elif action == "file name":  # a name that is not UTF-8 (its bytes kept as lone surrogates)
+            name = draw(st.sampled_from(sorted(teams)))
+            teams["caf\udce9-" + name] = teams.pop(name)
     return teams
 
 
@@ -146,9 +167,13 @@ def check_lint(folder: Path) -> list[dict]:
         return []
     assert lint.exit_code in (0, 1), lint.stderr
     findings = json.loads(lint.stdout)
+    assert not [f for f in findings if "kpoctl failed on this file" in f["message"]], findings  # no bug met
     for f in findings:
         assert list(f)[:8] == FINDING_KEYS
-        lines = (folder / f["file"]).read_text().splitlines() or [""]
+        if not (folder / f["file"]).is_file():  # a file named with its bytes escaped: not there by that name
+            assert f["code"] == "KP001" and "\\udc" in f["file"], f
+            continue
+        lines = re.split(r"\r\n|\r|\n", (folder / f["file"]).read_text()) or [""]  # YAML's line breaks
         assert 1 <= f["line"] <= len(lines), f
         assert 1 <= f["column"] <= len(lines[f["line"] - 1]) + 1, f
     again = run(folder, "lint", "--format", "json", "--no-cache")

@@ -21,9 +21,9 @@ if REALWORLD.is_dir():
 def test_every_team_file_comes_back_from_json_as_it_went_in(folder):
     scorecard = load(folder, jobs=1, analyse=analyse_file)
     for team_file in scorecard.files:
-        meta, actuals = json.loads(json.dumps(team_file_to_json(team_file)))
-        assert team_file_from_json(meta, actuals) == team_file
-        meta, _ = json.loads(json.dumps(team_file_to_json(team_file)))
+        meta, actuals, local = json.loads(json.dumps(team_file_to_json(team_file)))
+        assert team_file_from_json(meta, actuals, local) == team_file
+        meta, _, _ = json.loads(json.dumps(team_file_to_json(team_file)))
         slim = team_file_from_json(meta)  # the views that never read actuals
         if team_file.team is not None:
             assert all(i.actuals == [] for i in slim.team.indicators)

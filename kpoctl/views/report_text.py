@@ -23,7 +23,7 @@ MIN_WRAPPED = 12  # the narrowest the indicator and owner columns get, whatever 
 
 
 def _wrap(text: str, width: int) -> list[str]:
-    if len(text) <= width and cell_len(text) <= width:
+    if len(text) <= width and _cells(text) <= width:
         return [text]
     return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False) or [""]
 
@@ -35,7 +35,7 @@ def _pad(text: str, width: int) -> str:
 def render_text(reports, console) -> None:
     from kpoctl.views.report import STATUS_MARK, STATUS_STYLE, sparkline
 
-    out = _Builder()
+    out = _Builder(styled=console.color_system is not None)
     width = console.width
     for report in reports:
         title = f"{report.team}: {report.name}" + (f" ({report.meeting} meeting)" if report.meeting else "")
@@ -47,7 +47,7 @@ def render_text(reports, console) -> None:
             _grid(out, rows, width, STATUS_STYLE)
         out.append(plain(f"{report.team}: {report.summary}"), style="bold")
         out.append("\n\n")
-    if console.color_system is None:  # piped, or NO_COLOR: rich would print these very characters
+    if not out.styled:  # piped, or NO_COLOR: rich would print these very characters
         console.file.write("".join(out.parts))
     else:
         console.print(out.text(), end="", soft_wrap=True, highlight=False)
@@ -57,13 +57,14 @@ class _Builder:
     """Text.append costs microseconds a call (it strips control codes, copies spans): the
     grid gathers plain strings and style spans and makes one Text at the end."""
 
-    def __init__(self) -> None:
+    def __init__(self, styled: bool) -> None:
         self.parts: list[str] = []
         self.spans: list[Span] = []
         self.length = 0
+        self.styled = styled  # without colour (piped, NO_COLOR) no span is worth recording
 
     def append(self, text: str, style: str | None = None) -> None:
-        if style and text:
+        if style and text and self.styled:
             self.spans.append(Span(self.length, self.length + len(text), style))
         self.parts.append(text)
         self.length += len(text)
@@ -88,7 +89,7 @@ WRAPPED = (NAME, OWNER)  # these share the width the other columns leave
 
 def _grid(out: _Builder, rows: list, width: int, status_style: dict) -> None:
     shown = [i for i in range(len(HEADERS)) if i in (0, NAME) or any(cells[i] not in ([""], ["-"]) for _, cells in rows)]
-    widths = {i: max([cell_len(HEADERS[i])] + [cell_len(line) for _, cells in rows for line in cells[i]]) for i in shown}
+    widths = {i: max([len(HEADERS[i])] + [_cells(line) for _, cells in rows for line in cells[i]]) for i in shown}
     fixed = sum(widths[i] for i in shown if i not in WRAPPED) + len(GAP) * (len(shown) - 1) + len(INDENT)
     wrapped = [i for i in WRAPPED if i in shown]
     room = max(MIN_WRAPPED * len(wrapped), width - fixed)
@@ -116,13 +117,28 @@ def _grid(out: _Builder, rows: list, width: int, status_style: dict) -> None:
                 out.append(INDENT * 2 + ("↳ " if number == 0 else "  ") + text + "\n", style="yellow")
 
 
+def _cells(text: str) -> int:
+    """Terminal cells `text` takes: its length when ASCII (nearly always), else rich's count."""
+    return len(text) if text.isascii() else cell_len(text)
+
+
 def _line(out: _Builder, cells: list[tuple[str, int, str | None]]) -> None:
     """One line of the grid: cells padded to their widths, no trailing blanks."""
     while cells and not cells[-1][0]:
-        cells = cells[:-1]
-    out.append(INDENT)
+        cells.pop()
+    pieces = [INDENT]
+    offset = out.length + len(INDENT)
+    last = len(cells) - 1
     for position, (text, width, style) in enumerate(cells):
-        out.append(text, style=style)
-        if position < len(cells) - 1:
-            out.append(" " * max(0, width - cell_len(text)) + GAP)
-    out.append("\n")
+        if style and text and out.styled:
+            out.spans.append(Span(offset, offset + len(text), style))
+        pieces.append(text)
+        offset += len(text)
+        if position < last:
+            pad = " " * max(0, width - _cells(text)) + GAP
+            pieces.append(pad)
+            offset += len(pad)
+    pieces.append("\n")
+    line = "".join(pieces)
+    out.parts.append(line)
+    out.length += len(line)
