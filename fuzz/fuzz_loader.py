@@ -1,11 +1,13 @@
-"""Fuzz the parser boundary: bytes in, a TeamFile (or None) out, never an exception.
+"""Fuzz one file's way through kpoctl: bytes in, findings out, never an exception.
 
     python fuzz/fuzz_loader.py --seconds 300            # atheris (coverage-guided) if installed,
                                                          # else a hypothesis byte fuzzer
     python fuzz/fuzz_loader.py --seconds 300 --hypothesis
 
-Each input goes through `read_team_bytes`, the entry point every command uses for
-a file. Any exception is a crash: the input is saved under tests/fuzz_regressions/
+Each input goes through `read_team_bytes` (parse and validate, as every command reads
+a file), then the team-scoped rules (`analyse_file`), and its findings are written as
+terminal text, JSON and JUnit XML, as lint would. Any exception is a crash, and so is
+output that is not valid UTF-8 or XML: the input is saved under tests/fuzz_regressions/
 (which the test suite replays for ever after) and the run stops with exit 1.
 Seeds: the examples and the hostile corpus.
 """
@@ -30,7 +32,23 @@ def _load_target() -> None:
     from kpoctl.load import read_team_bytes
     from kpoctl.model import Settings
 
-    _target = (read_team_bytes, Settings(max_nodes=20_000))
+    _target = (read_team_bytes, Settings(max_nodes=20_000, today="2026-11-21"))
+
+
+def _analyse_and_write(result, settings) -> None:
+    """The team-scoped rules over the file, and its findings in three formats."""
+    import xml.etree.ElementTree as ET
+
+    from kpoctl.engine import analyse_file
+    from kpoctl.jsonout import dumps
+    from kpoctl.textsafe import plain, xml_text
+
+    analysed = analyse_file(result, settings, settings.run_date())
+    for code, problem in analysed.local:
+        assert problem.location.line >= 1 and problem.location.column >= 1, (code, problem)
+        plain(problem.message).encode("utf-8")
+        dumps({"code": code, "message": problem.message, "team": problem.team, "id": problem.id})
+        ET.fromstring(f"<m>{xml_text(problem.message).replace('&', '&amp;').replace('<', '&lt;')}</m>")
 
 
 def one_input(data: bytes) -> None:
@@ -38,6 +56,8 @@ def one_input(data: bytes) -> None:
     read_team_bytes, settings = _target
     try:
         result = read_team_bytes(data, "fuzz.yaml", settings)
+        if result is not None:
+            _analyse_and_write(result, settings)
     except Exception:
         name = hashlib.sha1(data).hexdigest()[:16] + ".yaml"
         REGRESSIONS.mkdir(parents=True, exist_ok=True)
@@ -74,7 +94,11 @@ def run_hypothesis(seconds: int) -> None:
 
     pieces = st.sampled_from([b"team: x\n", b"name: N\n", b"objectives:\n", b"  - ", b"id: a\n", b"{", b"}", b"[",
                               b"]", b"&a ", b"*a", b"<<: ", b"!!", b"---\n", b"\t", b"\xff", b"\x00", b": ", b"- ",
-                              b"'", b'"', b"2026-02-30", b".nan", b"9" * 400, b"\r\n", b"\xef\xbb\xbf", b"# kpoctl: ignore"])
+                              b"'", b'"', b"2026-02-30", b".nan", b"9" * 400, b"\r\n", b"\xef\xbb\xbf", b"# kpoctl: ignore",
+                              b"indicators:\n", b"level: KPI\n", b"actuals:\n", b"period: ", b"value: 1\n",
+                              b"2027-W53", b"2026-W53", b"9999-12", b"9999-W52", b"0000-01", b"frequency: weekly\n",
+                              b"target: {value: 9, direction: at_most}\n", b"[/]", b"[link=x]", b"\x1b[31m",
+                              b'"\\udc80"', b'"\\x1b]8;;x\\x07"', "\u2028".encode(), b"\xc2\x85", b"<b>", b"|"])
     inputs = st.one_of(st.binary(max_size=512), st.lists(pieces, max_size=40).map(b"".join),
                        st.sampled_from(seeds()).flatmap(lambda s: st.tuples(st.just(s), st.binary(max_size=16),
                                                                             st.integers(0, len(s))))

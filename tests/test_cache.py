@@ -179,12 +179,15 @@ def test_without_home_or_any_cache_folder_every_command_still_works(tmp_path):
     shutil.copytree(EXAMPLES / "best-company", folder)
     env = {"PATH": os.environ.get("PATH", ""), "NO_COLOR": "1", "PYTHONPATH": str(ROOT),
            "XDG_CACHE_HOME": "relative-cache"}
-    code = "import os, runpy, sys; os.environ.pop('HOME', None); sys.argv[0] = 'kpoctl'; runpy.run_module('kpoctl', run_name='__main__')"
+    # no HOME, and no entry in the password database either (as in some containers)
+    code = ("import os, pwd, runpy, sys; os.environ.pop('HOME', None); "
+            "pwd.getpwuid = lambda uid: (_ for _ in ()).throw(KeyError(uid)); "
+            "sys.argv[0] = 'kpoctl'; runpy.run_module('kpoctl', run_name='__main__')")
     for command in (["lint"], ["count"], ["tree"], ["orphans"], ["report", "--format", "json"]):
         result = subprocess.run([sys.executable, "-c", code, *command, str(folder)], capture_output=True, text=True,
                                 env=env, cwd=tmp_path, timeout=120)
         assert result.returncode in (0, 1) and "error" not in result.stderr, (command, result.stderr)
-    assert not (tmp_path / "relative-cache").exists()
+    assert not (tmp_path / "relative-cache").exists() and not any(tmp_path.rglob("secret"))
 
 
 def test_editing_a_rule_changes_a_cached_result(tmp_path):

@@ -16,10 +16,31 @@ FOUND = sorted((Path(__file__).parent / "fuzz_regressions").glob("*.yaml"))
 SETTINGS = Settings(max_nodes=20_000)
 
 
+def _fuzz_target():
+    """The fuzzer's own target: read, analyse, write the findings (fuzz/fuzz_loader.py)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("fuzz_loader", Path(__file__).parent.parent / "fuzz" / "fuzz_loader.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module._load_target()
+    return module.one_input
+
+
 @pytest.mark.parametrize("path", FOUND, ids=lambda p: p.name)
 def test_saved_crash_no_longer_crashes(path):
     result = read_team_bytes(path.read_bytes(), path.name, SETTINGS)
     assert result is None or all(p.line >= 1 and p.column >= 1 for p in result.problems)
+    _fuzz_target()(path.read_bytes())
+
+
+@pytest.mark.parametrize("source", [
+    "indicators:\n  - {id: i, level: KPI, name: N, frequency: weekly, actuals: [{period: 9999-W52, value: 1}]}\n",
+    "indicators:\n  - {id: i, level: KPI, name: \"\\x1b[31m[/]\", actuals: [{period: 2027-W53, value: 1}]}\n",
+    "owner: \"a\\u2028b\\x85c <b>|\"\n",
+])
+def test_edge_periods_and_hostile_names_go_through_the_whole_file_path(source):
+    _fuzz_target()(("team: x\nname: N\n" + source).encode())
 
 
 def test_the_regression_folder_has_its_cases():
