@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Optional, Union
 
 from pydantic import (
     AfterValidator,
@@ -70,7 +70,7 @@ def _id_list(value: Any) -> Any:
     return [value] if isinstance(value, str) else value
 
 
-SlugList = Annotated[list[Slug], BeforeValidator(_none_to_empty)]
+SlugList = Annotated[list[Slug], BeforeValidator(_none_to_empty, json_schema_input_type=Optional[list[Slug]])]
 
 
 _PERIOD_RE = re.compile(r"^(\d{4})(?:-(0[1-9]|1[0-2])|-Q([1-4])|-W(0[1-9]|[1-4]\d|5[0-3])|-(\d{2})-(\d{2}))?$")
@@ -176,7 +176,7 @@ class Objective(_Strict):
     role: Literal["breakdown", "enabling"] | None = Field(
         default=None, description="Required on a PO: breakdown (a split of the KPO) or enabling (a driver of it)."
     )
-    supports: Annotated[list[Text], BeforeValidator(_id_list)] = Field(
+    supports: Annotated[list[Text], BeforeValidator(_id_list, json_schema_input_type=Union[Text, list[Text]])] = Field(
         default_factory=list, description="Id (or list of ids) of the KPOs of the same team that this PO supports."
     )
     by: Text = Field(default="parts", description="A breakdown's dimension: segment, site, step, ...")
@@ -207,10 +207,10 @@ class Indicator(_Strict):
     rollup: Rollup | None = Field(
         default=None, description="How the KPO's breakdown parts combine, one method or one per dimension."
     )
-    actions: Annotated[list[Text], BeforeValidator(_none_to_empty)] = Field(
+    actions: Annotated[list[Text], BeforeValidator(_none_to_empty, json_schema_input_type=Optional[list[Text]])] = Field(
         default_factory=list, description="Key performance actions when off track."
     )
-    actuals: Annotated[list[Actual], BeforeValidator(_none_to_empty)] = Field(
+    actuals: Annotated[list[Actual], BeforeValidator(_none_to_empty, json_schema_input_type=Optional[list[Actual]])] = Field(
         default_factory=list, description="Measured values, oldest first."
     )
     description: Str | None = Field(default=None, description="Free text.")
@@ -225,10 +225,12 @@ class Team(_Strict):
     owner: Text | None = Field(default=None, description="Head of the team; owner of objectives that name none.")
     meeting: Cadence | None = Field(default=None, description="Cadence of the team's management meeting.")
     description: Str | None = Field(default=None, description="Free text.")
-    objectives: Annotated[list[Objective], BeforeValidator(_none_to_empty)] = Field(
+    objectives: Annotated[list[Objective], BeforeValidator(_none_to_empty,
+                                                          json_schema_input_type=Optional[list[Objective]])] = Field(
         default_factory=list, description="The team's KPOs and POs."
     )
-    indicators: Annotated[list[Indicator], BeforeValidator(_none_to_empty)] = Field(
+    indicators: Annotated[list[Indicator], BeforeValidator(_none_to_empty,
+                                                          json_schema_input_type=Optional[list[Indicator]])] = Field(
         default_factory=list, description="The team's KPIs, PIs and context indicators."
     )
 

@@ -28,3 +28,72 @@ def test_schema_forbids_unknown_fields_and_names_the_levels():
     assert team["additionalProperties"] is False
     assert team["$defs"]["Objective"]["properties"]["level"]["enum"] == ["KPO", "PO"]
     assert json.loads(schemas.render("settings"))["properties"]["limits"]
+
+
+# --- the schema and the model agree: what one accepts, the other accepts ------------------
+
+def _schema_validator():
+    import jsonschema
+
+    return jsonschema.Draft202012Validator(schemas.schema_for("team"))
+
+
+def _as_editor_sees(data):
+    """YAML as an editor's JSON Schema check sees it: dates as strings."""
+    return json.loads(json.dumps(data, default=str))
+
+
+def _model_accepts(data) -> bool:
+    from pydantic import ValidationError
+
+    from kpoctl.model import Team
+
+    try:
+        Team.model_validate(data)
+    except ValidationError:
+        return False
+    return True
+
+
+def _team_documents():
+    from kpoctl.yamlread import YamlError, decode, parse
+
+    from conftest import EXAMPLES, FIXTURES, REALWORLD
+
+    folders = [EXAMPLES, FIXTURES, REALWORLD]
+    for folder in folders:
+        for path in sorted(folder.rglob("*.yaml")):
+            try:
+                data = parse(decode(path.read_bytes())).data
+            except YamlError:
+                continue
+            if isinstance(data, dict) and "team" in data:
+                yield path, data
+
+
+def test_the_schema_and_the_model_agree_on_every_file_in_the_repository():
+    validator = _schema_validator()
+    checked = 0
+    for path, data in _team_documents():
+        by_schema = validator.is_valid(_as_editor_sees(data))
+        assert by_schema == _model_accepts(data), (path, [e.message for e in validator.iter_errors(_as_editor_sees(data))][:3])
+        checked += 1
+    assert checked > 50
+
+
+@pytest.mark.parametrize("change, accepted", [
+    ({"supports": "otif"}, True), ({"supports": ["otif", "cost"]}, True), ({"supports": 5}, False),
+    ({"shared_with": None}, True), ({"shared_with": ["a-team"]}, True), ({"shared_with": "a-team"}, False),
+    ({"due": "2026-12-31"}, True), ({"level": "KPX"}, False), ({"owner": ""}, False), ({"colour": "red"}, False),
+])
+def test_the_schema_and_the_model_agree_on_each_shape_of_a_field(change, accepted):
+    data = {"team": "unit", "name": "Unit", "objectives": [
+        {"id": "po", "level": "PO", "role": "breakdown", "title": "Ship 95% of orders within 2 days", **change}]}
+    assert _model_accepts(data) is accepted
+    assert _schema_validator().is_valid(_as_editor_sees(data)) is accepted
+
+
+@pytest.mark.parametrize("section", ["objectives", "indicators"])
+def test_an_empty_section_is_valid_for_both(section):
+    data = {"team": "unit", "name": "Unit", section: None}
+    assert _model_accepts(data) and _schema_validator().is_valid(data)
