@@ -254,6 +254,7 @@ def lint(
     baseline: Annotated[Optional[Path], typer.Option(help="Report only findings not recorded in this baseline file.")] = None,
     write_baseline: Annotated[Optional[Path], typer.Option(help="Record today's findings in this file and exit 0.")] = None,
     no_cache: NoCache = False,
+    statistics: Annotated[bool, typer.Option("--statistics", help="Count the findings per code instead of listing them (text or json).")] = False,
 ) -> None:
     """Check a scorecard against every rule of the catalogue."""
     from kpoctl.engine import finish, selection_from
@@ -285,7 +286,17 @@ def lint(
         version=__version__,
         baseline_gone=tuple(gone),
     )
-    reporter_for(output_format.value).write(findings, info, sys.stdout)
+    if statistics:
+        from kpoctl.reporters import statistics as stats
+
+        if output_format not in (LintFormat.text, LintFormat.json):
+            raise UsageProblem(f"--statistics prints text or json, not {output_format.value}")
+        if output_format is LintFormat.json:
+            stats.write_json(findings, sys.stdout)
+        else:
+            stats.write_text(findings, sys.stdout, len(info.files))
+    else:
+        reporter_for(output_format.value).write(findings, info, sys.stdout)
     threshold = Severity(fail_on.value).rank
     raise typer.Exit(1 if any(f.severity.rank >= threshold for f in findings) else 0)
 
