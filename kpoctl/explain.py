@@ -6,11 +6,14 @@ and the tool cannot drift apart.
 
 from __future__ import annotations
 
+import textwrap
+
 from rich.console import Console, Group
 from rich.markup import escape
 from rich.padding import Padding
 from rich.syntax import Syntax
 from rich.table import Table
+from rich.text import Text
 
 from kpoctl.rules import REGISTRY, Rule
 
@@ -20,14 +23,28 @@ SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 def render_rule(rule: Rule, console: Console) -> None:
     style = SEVERITY_STYLE[rule.severity.value]
     console.print(f"[bold]{rule.code}[/] {rule.name} [{style}]({rule.severity.value})[/]")
-    console.print(escape(rule.summary))
+    width = max(40, min(console.width, 100) - 2)  # paragraphs read best under a hundred columns
+    console.print(Text(textwrap.fill(rule.summary, width + 2)))
     console.print()
     console.print("[bold]Why[/]")
-    console.print(Padding(escape(rule.rationale), (0, 0, 0, 2)))
+    for number, paragraph in enumerate(unwrapped(rule.rationale).split("\n\n")):
+        if number:
+            console.print()
+        console.print(Text(textwrap.fill(paragraph, width, initial_indent="  ", subsequent_indent="  ")))
     for title, example in (("Bad", rule.bad), ("Good", rule.good)):
         console.print()
         console.print(f"[bold]{title}[/]")
-        console.print(Padding(Syntax(example, "yaml", theme="ansi_dark", background_color="default"), (0, 0, 0, 2)))
+        if console.color_system is None:  # piped: the lines as they are, no padding to the width
+            console.print(Text(textwrap.indent(example.rstrip("\n"), "  ")))
+        else:
+            console.print(Padding(Syntax(example, "yaml", theme="ansi_dark", background_color="default"), (0, 0, 0, 2)))
+
+
+def unwrapped(text: str) -> str:
+    """A docstring's paragraphs on one line each, so the terminal wraps them once, at its
+    own width, instead of re-wrapping lines already broken for the source file."""
+    paragraphs = [" ".join(line.strip() for line in block.splitlines()) for block in text.strip().split("\n\n")]
+    return "\n\n".join(paragraphs)
 
 
 def render_list(console: Console) -> None:
@@ -36,7 +53,7 @@ def render_list(console: Console) -> None:
     table.add_column("name", no_wrap=True)
     table.add_column("severity", no_wrap=True)
     table.add_column("summary", overflow="fold")
-    for code, rule in REGISTRY.items():
+    for code, rule in sorted(REGISTRY.items()):
         sev = rule.severity.value
         table.add_row(code, rule.name, f"[{SEVERITY_STYLE[sev]}]{sev}[/]", escape(rule.summary))
     console.print(Group(table, f"{len(REGISTRY)} rules; `kpoctl explain CODE` for the rationale and examples."))

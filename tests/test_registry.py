@@ -58,3 +58,21 @@ def test_readme_opens_with_the_two_quick_start_commands():
 def test_closest_code_forgives_lookalikes():
     assert closest_code("kp1o1") == "KP101"
     assert get("kp407").code == "KP407"
+
+
+def test_explain_wraps_each_paragraph_once_and_leaves_no_trailing_blanks(run_cli):
+    from kpoctl.explain import unwrapped
+    from kpoctl.rules import REGISTRY
+
+    for code in ("KP306", "KP101", "KP007"):
+        text = run_cli("explain", code, env={"COLUMNS": "80"}).stdout
+        assert not any(line.endswith(" ") for line in text.splitlines()), code
+        why = text.split("\nWhy\n", 1)[1].split("\nBad\n", 1)[0]
+        assert " ".join(why.split()) == " ".join(unwrapped(REGISTRY[code].rationale).split())
+        assert all(len(line) <= 80 for line in why.splitlines())
+
+
+def test_explain_list_is_in_code_order(run_cli):
+    text = run_cli("explain", "--list", env={"COLUMNS": "200"}).stdout
+    codes = [line.split("│")[1].strip() for line in text.splitlines() if line.startswith("│ KP")]
+    assert codes == sorted(codes) and len(codes) > 30
