@@ -366,6 +366,7 @@ def tree(
         Optional[int], typer.Option(min=1, help="Levels of teams to show (1: the start team only).")
     ] = None,
     output_format: Annotated[TreeFormat, typer.Option("--format", "-f", help="Output format.")] = TreeFormat.text,
+    fence: Annotated[bool, typer.Option("--fence", help="Wrap mermaid or dot output in a markdown code fence.")] = False,
     no_cache: NoCache = False,
 ) -> None:
     """The cascade tree: each team's KPOs with their KPIs, POs with their PIs, then the teams below."""
@@ -373,6 +374,8 @@ def tree(
     from kpoctl.views.tree import render_tree, tree_roots
 
     pictures = output_format in (TreeFormat.mermaid, TreeFormat.dot)  # coloured by status: actuals needed
+    if fence and not pictures:
+        raise UsageProblem("--fence goes with --format mermaid or dot")
     reading = _read(path, use_cache=not no_cache, actuals=pictures)
     graph = CascadeGraph(reading.scorecard())
     _check_team(graph, team, path)
@@ -383,7 +386,8 @@ def tree(
         from kpoctl.views.tree import node_statuses, render_dot, render_mermaid
 
         render = render_mermaid if output_format is TreeFormat.mermaid else render_dot
-        sys.stdout.write(render(roots, node_statuses(graph)))
+        picture = render(roots, node_statuses(graph))
+        sys.stdout.write(f"```{output_format.value}\n{picture}```\n" if fence else picture)
     else:
         render_tree(roots, _console())
     raise typer.Exit(1 if _say_unread(reading) else 0)
@@ -402,13 +406,20 @@ def _check_team(graph, team: str | None, path: Path) -> None:
 def report(
     path: PathArg = Path("."),
     team: Annotated[Optional[str], typer.Option(help="Only this team.")] = None,
-    output_format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Output format.")] = ReportFormat.text,
+    output_format: Annotated[
+        Optional[ReportFormat],
+        typer.Option("--format", "-f", help="Output format [default: text; with -o, taken from its extension].",
+                     show_default=False),
+    ] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout.")] = None,
     no_cache: NoCache = False,
 ) -> None:
     """The meeting report: each KPI/PI with target, latest actual, trend, status and owner."""
     from kpoctl.graph import CascadeGraph
     from kpoctl.views import report as view
+
+    if output_format is None:
+        output_format = _format_of(output)
 
     reading = _read(path, use_cache=not no_cache)
     graph = CascadeGraph(reading.scorecard())
@@ -443,6 +454,20 @@ def report(
             raise UsageProblem(f"cannot write {output}: {exc.strerror or exc}") from None
         sys.stderr.write(f"kpoctl: wrote {output}\n")
     raise typer.Exit(1 if _say_unread(reading) else 0)
+
+
+REPORT_EXTENSIONS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html", ".json": "json"}
+
+
+def _format_of(output: Path | None) -> "ReportFormat":
+    """The format a file name asks for (report.md is markdown); text without one."""
+    if output is None:
+        return ReportFormat.text
+    name = REPORT_EXTENSIONS.get(output.suffix.lower())
+    if name is None:
+        raise UsageProblem(f"cannot tell the format of {output} from its extension "
+                           f"({', '.join(REPORT_EXTENSIONS)}); give --format")
+    return ReportFormat(name)
 
 
 class SchemaKind(str, Enum):

@@ -123,3 +123,25 @@ def test_report_text_drops_a_column_no_row_fills(run_cli, scorecard):
     card = scorecard({"top.yaml": TOP})
     header = next(line for line in run_cli("report", card).stdout.splitlines() if "indicator" in line)
     assert header.split() == ["indicator", "target", "status", "owner"]  # no actual: no latest, no trend
+
+
+@pytest.mark.parametrize("name, starts", [("r.md", "# Meeting report"), ("r.HTML", "<!DOCTYPE html>"), ("r.json", "[")])
+def test_report_output_takes_its_format_from_the_extension(run_cli, tmp_path, name, starts):
+    out = tmp_path / name
+    result = run_cli("report", EXAMPLES / "best-company", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    assert out.read_text().startswith(starts)
+
+
+def test_report_output_with_an_unknown_extension_asks_for_a_format(run_cli, tmp_path):
+    result = run_cli("report", EXAMPLES / "best-company", "-o", tmp_path / "r.txt")
+    assert result.exit_code == 2 and "give --format" in result.stderr and not (tmp_path / "r.txt").exists()
+    assert run_cli("report", EXAMPLES / "best-company", "-o", tmp_path / "r.txt", "-f", "markdown").exit_code == 0
+
+
+@pytest.mark.parametrize("output", ["mermaid", "dot"])
+def test_tree_picture_fenced_for_markdown(run_cli, output):
+    plain = run_cli("tree", EXAMPLES / "best-company", "--format", output).stdout
+    fenced = run_cli("tree", EXAMPLES / "best-company", "--format", output, "--fence").stdout
+    assert fenced == f"```{output}\n{plain}```\n"
+    assert run_cli("tree", EXAMPLES / "best-company", "--fence").exit_code == 2
