@@ -19,7 +19,8 @@ def test_baseline_then_one_new_problem_reports_exactly_that_one(run_cli, tmp_pat
     card = copy_broken(tmp_path)
     baseline = tmp_path / "baseline.json"
     wrote = run_cli("lint", card, "--write-baseline", baseline)
-    assert wrote.exit_code == 0 and "recorded 36 findings" in wrote.stderr
+    total = len(run_cli("lint", card, "--format", "json").json())
+    assert wrote.exit_code == 0 and f"recorded {total} findings" in wrote.stderr
     quiet = run_cli("lint", card, "--baseline", baseline, "--format", "json")
     assert quiet.exit_code == 0 and quiet.json() == []
     # Edit other lines (shifting every position) and add one new problem.

@@ -182,10 +182,14 @@ def po_unlinked(ctx: Context):
         entry = ref.entry
         if not (isinstance(entry, Objective) and entry.level == "PO"):
             continue
+        missing = []  # one finding naming every missing part: one fix, one line to read
         if entry.role is None:
-            yield ctx.at(ref, f"PO '{entry.id}' has no `role`: breakdown or enabling")
+            missing.append(("has no `role` (breakdown or enabling)", "`role:`"))
         if not entry.supports:
-            yield ctx.at(ref, f"PO '{entry.id}' supports no KPO; add `supports: <KPO id>`")
+            missing.append(("supports no KPO", "`supports: <KPO id>`"))
+        if missing:
+            what = " and ".join(part for part, _ in missing)
+            yield ctx.at(ref, f"PO '{entry.id}' {what}; add {' and '.join(fix for _, fix in missing)}")
         for target_id in entry.supports:
             target = graph.resolve(ref.team, target_id)
             if target is not None and not (isinstance(target.entry, Objective) and target.entry.level == "KPO"):

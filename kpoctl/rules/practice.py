@@ -31,8 +31,12 @@ def _performance(ref: EntryRef) -> bool:
       """, scope=TEAM)
 def no_owner(ctx: Context):
     """Somebody must answer for every number in the meeting. An objective without an
-    owner falls back to its team's owner; an indicator needs its own."""
+    owner falls back to its team's owner; an indicator needs its own.
+
+    When the team has no owner either, that is said once, at the team, with the
+    objectives it leaves without one: one owner for the team mends them all."""
     graph = ctx.graph
+    orphaned: dict[str, list[str]] = {}
     for ref in entries(ctx):
         entry = ref.entry
         if entry.owner is not None:
@@ -40,9 +44,14 @@ def no_owner(ctx: Context):
         if isinstance(entry, Objective):
             team_ref = graph.teams[ref.team]
             if team_ref.team.owner is None and not team_ref.invalid("owner"):
-                yield ctx.at(ref, f"{entry.level} '{entry.id}' has no owner, and team '{ref.team}' none either")
+                orphaned.setdefault(ref.team, []).append(entry.id)
         elif _performance(ref):
             yield ctx.at(ref, f"{entry.level} '{entry.id}' has no owner")
+    for team, ids in orphaned.items():
+        shown = ", ".join(f"'{i}'" for i in ids[:3]) + (f" and {len(ids) - 3} more" if len(ids) > 3 else "")
+        objectives = "objective" if len(ids) == 1 else "objectives"
+        yield ctx.at(graph.teams[team], f"team '{team}' has no owner, so {len(ids)} {objectives} without one "
+                                        f"({shown}) have nobody to answer for them; add `owner:` to the team")
 
 
 @rule("KP402", "no-cadence", W, "a team has no `meeting` cadence, or a KPI/PI no `frequency`",
