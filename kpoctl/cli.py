@@ -85,6 +85,7 @@ class LintFormat(str, Enum):
     sarif = "sarif"
     github = "github"
     junit = "junit"
+    markdown = "markdown"
 
 
 class DataFormat(str, Enum):
@@ -254,14 +255,17 @@ def lint(
     baseline: Annotated[Optional[Path], typer.Option(help="Report only findings not recorded in this baseline file.")] = None,
     write_baseline: Annotated[Optional[Path], typer.Option(help="Record today's findings in this file and exit 0.")] = None,
     no_cache: NoCache = False,
-    statistics: Annotated[bool, typer.Option("--statistics", help="Count the findings per code instead of listing them (text or json).")] = False,
+    statistics: Annotated[bool, typer.Option("--statistics", help="Count the findings per code instead of listing them (text, json or markdown).")] = False,
+    summary: Annotated[bool, typer.Option("--summary", help="Per team: findings by rule family and a 0-100 health score (text, json or markdown).")] = False,
 ) -> None:
     """Check a scorecard against every rule of the catalogue."""
     from kpoctl.engine import finish, selection_from
     from kpoctl.findings import Severity
     from kpoctl.reporters import RunInfo, reporter_for
 
-    found = _read(path, use_cache=not no_cache, need_model=False)
+    if statistics and summary:
+        raise UsageProblem("--statistics and --summary are two views of the findings: choose one")
+    found = _read(path, use_cache=not no_cache, need_model=summary, actuals=False)
     selection = selection_from(found.settings, _codes(select), _codes(ignore))
     findings = finish(found.problems, found.sites, selection, found.settings, found.settings.run_date())
     if found.only is not None:  # one file named: the whole scorecard analysed, that file's findings shown
@@ -286,15 +290,24 @@ def lint(
         version=__version__,
         baseline_gone=tuple(gone),
     )
-    if statistics:
-        from kpoctl.reporters import statistics as stats
+    if statistics or summary:
+        view = "--statistics" if statistics else "--summary"
+        if output_format not in (LintFormat.text, LintFormat.json, LintFormat.markdown):
+            raise UsageProblem(f"{view} prints text, json or markdown, not {output_format.value}")
+        if statistics:
+            from kpoctl.reporters import statistics as stats
 
-        if output_format not in (LintFormat.text, LintFormat.json):
-            raise UsageProblem(f"--statistics prints text or json, not {output_format.value}")
-        if output_format is LintFormat.json:
-            stats.write_json(findings, sys.stdout)
+            {LintFormat.json: lambda: stats.write_json(findings, sys.stdout),
+             LintFormat.markdown: lambda: stats.write_markdown(findings, sys.stdout),
+             LintFormat.text: lambda: stats.write_text(findings, sys.stdout, len(info.files))}[output_format]()
         else:
-            stats.write_text(findings, sys.stdout, len(info.files))
+            from kpoctl.reporters import summary as per_team
+
+            teams = {f.team.team: per_team.TeamSide(f.file, len(f.team.objectives) + len(f.team.indicators))
+                     for f in found.scorecard().files if f.team is not None and (found.only is None or f.file == found.only)}
+            rows = per_team.summary_rows(findings, teams)
+            {LintFormat.json: per_team.write_json, LintFormat.markdown: per_team.write_markdown,
+             LintFormat.text: per_team.write_text}[output_format](rows, sys.stdout)
     else:
         reporter_for(output_format.value).write(findings, info, sys.stdout)
     threshold = Severity(fail_on.value).rank
@@ -512,6 +525,11 @@ def explain(
 
     if list_rules or code is None:
         render_list(_console())
+        return
+    if code.lower() == "score":
+        from kpoctl.reporters.summary import FORMULA
+
+        sys.stdout.write("The health score of `kpoctl lint --summary`\n\n" + FORMULA + "\n")
         return
     try:
         rule = get(code)

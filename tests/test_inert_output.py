@@ -104,6 +104,7 @@ CHECKS = {
     ("lint", "junit"): lambda out: ET.fromstring(out.split("\n", 1)[1]),
     ("lint", "github"): lambda out: all(line.startswith("::") and "\x1b" not in line for line in out.splitlines())
     or pytest.fail(out),
+    ("lint", "markdown"): assert_markdown_table,
     ("count", "text"): assert_inert_terminal_text,
     ("count", "json"): lambda out: json.loads(out),
     ("orphans", "text"): assert_inert_terminal_text,

@@ -185,7 +185,7 @@ def check_every_command(folder: Path) -> None:
     lint = run(folder, "lint", "--format", "json", "--no-cache")
     if lint.exit_code == 2:
         return
-    for fmt in ("text", "sarif", "github", "junit"):
+    for fmt in ("text", "sarif", "github", "junit", "markdown"):
         assert run(folder, "lint", "--format", fmt, "--no-cache").exit_code == lint.exit_code
     for command, formats in (("count", ("text", "json")), ("orphans", ("text", "json")),
                              ("tree", ("text", "json", "mermaid", "dot")),

@@ -39,4 +39,47 @@ def test_statistics_follow_select_and_a_clean_run(run_cli):
 
 def test_statistics_in_another_format_is_a_usage_error(run_cli):
     result = run_cli("lint", EXAMPLES / "broken", "--statistics", "--format", "sarif")
-    assert result.exit_code == 2 and "--statistics prints text or json" in result.stderr
+    assert result.exit_code == 2 and "--statistics prints text, json or markdown" in result.stderr
+
+
+def test_summary_scores_each_team_by_its_findings_worst_first(run_cli):
+    from kpoctl.reporters.summary import score
+
+    findings = run_cli("lint", EXAMPLES / "broken", "--format", "json").json()
+    result = run_cli("lint", EXAMPLES / "broken", "--summary", "--format", "json")
+    rows = result.json()
+    assert result.exit_code == 1
+    assert [r["score"] for r in rows] == sorted(r["score"] for r in rows)
+    assert sum(r["errors"] + r["warnings"] + r["infos"] for r in rows) == len(findings)  # each finding counted once
+    for row in rows:
+        assert row["score"] == score(row["errors"], row["warnings"], row["infos"], row["entries"])
+        assert sum(v["errors"] for v in row["families"].values()) == row["errors"]
+    by_team = {r["team"]: r for r in rows}
+    assert by_team["marketing.yaml"]["entries"] == 0  # the file that cannot be read is a row of its own
+    sales = [f for f in findings if f["team"] == "sales" or (f["team"] is None and f["file"] == "sales.yaml")]
+    assert by_team["sales"]["errors"] == sum(f["severity"] == "error" for f in sales)
+
+
+def test_the_score_formula(run_cli):
+    from kpoctl.reporters.summary import score
+
+    assert score(0, 0, 0, 4) == 100
+    assert score(1, 0, 0, 10) == 90 == score(3, 0, 0, 30)  # per ten entries
+    assert score(0, 1, 0, 5) == 97 and score(0, 0, 1, 5) == 99
+    assert score(20, 0, 0, 5) == 0  # never below 0
+    assert "10 x errors + 3 x warnings + 1 x infos" in run_cli("explain", "score").stdout
+
+
+def test_a_clean_team_scores_100_and_markdown_has_a_row_per_team(run_cli):
+    rows = run_cli("lint", EXAMPLES / "northwind", "--summary", "-f", "json", "--select", "KP1").json()
+    assert rows and all(r["score"] == 100 for r in rows)
+    table = run_cli("lint", EXAMPLES / "northwind", "--summary", "-f", "markdown").stdout.splitlines()
+    assert table[0].startswith("| score | team |") and len(table) == 2 + len(rows)
+
+
+def test_findings_as_a_markdown_table(run_cli):
+    findings = run_cli("lint", EXAMPLES / "broken", "--format", "json").json()
+    text = run_cli("lint", EXAMPLES / "broken", "--format", "markdown").stdout
+    rows = [line for line in text.splitlines() if line.startswith("| `")]
+    assert len(rows) == len(findings)
+    assert text.startswith(f"**kpoctl**: {len(findings)} findings")

@@ -14,6 +14,7 @@ REPORTERS: dict[str, str] = {
     "sarif": "kpoctl.reporters.sarif:SarifReporter",
     "github": "kpoctl.reporters.github:GithubReporter",
     "junit": "kpoctl.reporters.junit:JunitReporter",
+    "markdown": "kpoctl.reporters.markdown:MarkdownReporter",
 }
 
 

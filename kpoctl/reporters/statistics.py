@@ -33,6 +33,14 @@ def write_json(findings: list[Finding], stream: TextIO) -> None:
     stream.write(dumps(statistics_rows(findings)))
 
 
+def write_markdown(findings: list[Finding], stream: TextIO) -> None:
+    lines = ["| count | code | severity | teams | summary |", "|---:|---|---|---:|---|"]
+    for row in statistics_rows(findings):
+        lines.append(f"| {row['count']} | {row['code']} | {row['severity']} | {row['teams']} | "
+                     f"{row['summary'].replace('|', chr(92) + '|')} |")
+    stream.write("\n".join(lines) + "\n")
+
+
 def write_text(findings: list[Finding], stream: TextIO, files: int) -> None:
     from rich.table import Table
     from rich.text import Text
