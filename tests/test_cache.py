@@ -245,3 +245,22 @@ def test_every_view_with_the_cache_says_what_it_says_without(run_cli, tmp_path, 
     assert after == run("--no-cache")
     if command[0] == "report":  # the value edited shows there
         assert after != fresh
+
+
+@pytest.mark.parametrize("actuals", [b'[["2026-01"]]', b'[[["2026-01", "x", null]]]', b'{"a": 1}', b'[[1]]', b"nope"])
+def test_a_signed_entry_of_the_wrong_shape_is_a_miss(tmp_path, home, actuals):
+    """Even signed with our own key (a bug of an older kpoctl, say), a wrong shape is read again."""
+    from kpoctl.cache import MISS, Cache
+    from kpoctl.load import read_team_file
+    from kpoctl.model import Settings
+
+    card = tmp_path / "card"
+    shutil.copytree(EXAMPLES / "best-company", card)
+    settings = Settings()
+    cache = Cache(card, settings)
+    team_file = read_team_file(card / "unit-1.yaml", "unit-1.yaml", settings)
+    cache.put("a" * 40, team_file)
+    assert cache.get("a" * 40, actuals=True) == team_file
+    meta, _, problems = (cache.folder / ("a" * 40)).read_bytes()[32:].split(b"\n", 2)
+    cache._write_signed_bytes("a" * 40, b"\n".join((meta, actuals, problems)))
+    assert cache.get("a" * 40, actuals=True) is MISS
