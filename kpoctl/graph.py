@@ -143,6 +143,23 @@ class CascadeGraph:
         """Teams whose parent is `team`, in name order."""
         return sorted(self._incoming[PARENT].get(team, ()))
 
+    def cascade_order(self) -> list[str]:
+        """Every team, down the cascade: each after its parent, siblings in name order
+        (as the tree shows them); teams only reachable through a cycle of parents last."""
+        order: list[str] = []
+        seen: set[str] = set()
+        roots = [name for name, ref in sorted(self.teams.items()) if ref.team.parent not in self.teams]
+        for start in [*roots, *sorted(self.teams)]:
+            stack = [start]
+            while stack:
+                name = stack.pop()
+                if name in seen:
+                    continue
+                seen.add(name)
+                order.append(name)
+                stack.extend(reversed(self.children(name)))
+        return order
+
     # --- graph questions -----------------------------------------------------------------
 
     @cached_property

@@ -145,3 +145,22 @@ def test_tree_picture_fenced_for_markdown(run_cli, output):
     fenced = run_cli("tree", EXAMPLES / "best-company", "--format", output, "--fence").stdout
     assert fenced == f"```{output}\n{plain}```\n"
     assert run_cli("tree", EXAMPLES / "best-company", "--fence").exit_code == 2
+
+
+@pytest.mark.parametrize("folder", ["best-company", "northwind", "broken"])
+def test_report_goes_down_the_cascade(run_cli, folder):
+    """Each team after its parent, as the tree shows them; the JSON rows in the same order."""
+    tree = run_cli("tree", EXAMPLES / folder, "--format", "json").json()
+    order, stack = [], list(reversed(tree))
+    while stack:
+        node = stack.pop()
+        if node["kind"] == "team":
+            order.append(node["team"])
+        stack.extend(reversed([c for c in node["children"] if c["kind"] == "team"]))
+    rows = run_cli("report", EXAMPLES / folder, "--format", "json").json()
+    teams = list(dict.fromkeys(r["team"] for r in rows))
+    assert teams == [t for t in order if t in teams]
+    text = run_cli("report", EXAMPLES / folder).stdout
+    titles = [line.split(":")[0] for line in text.splitlines() if line and not line.startswith(" ") and ": " in line
+              and not line.split(":")[0].endswith(("track", "data"))]
+    assert [t for t in dict.fromkeys(titles)] == [t for t in order if t in titles]

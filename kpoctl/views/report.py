@@ -90,7 +90,8 @@ _ORDER = {OFF_TRACK: 0, AT_RISK: 1, ON_TRACK: 2, NO_DATA: 3}
 
 
 def build_report(graph: CascadeGraph, problems, sites, team: str | None = None) -> list[TeamReport]:
-    """Team reports in team order (or just `team`), KPIs then PIs, worst status first;
+    """Team reports down the cascade, each after its parent (or just `team`), KPIs then
+    PIs, worst status first;
     the findings of NOTE_CODES among `problems` (suppressions applied) become notes."""
     settings = graph.scorecard.settings
     findings = finish(((c, p) for c, p in problems if c in NOTE_CODES), sites, Selection.build(list(NOTE_CODES), []),
@@ -99,7 +100,7 @@ def build_report(graph: CascadeGraph, problems, sites, team: str | None = None) 
     for f in findings:
         notes.setdefault((f.team, f.id), []).append(f"{f.code}: {f.message}")
     reports = []
-    for name in sorted(graph.teams) if team is None else [team]:
+    for name in graph.cascade_order() if team is None else [team]:
         refs = [r for r in graph.entries_by_team.get(name, [])
                 if isinstance(r.entry, Indicator) and r.entry.level in ("KPI", "PI")]
         rows = [_row(r, notes.get((name, r.entry.id), [])) for r in refs]
