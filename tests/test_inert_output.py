@@ -55,6 +55,7 @@ indicators:
     unit: {yaml_string(next(text))}
     owner: {yaml_string(next(text))}
     frequency: monthly
+    actions: [{yaml_string(next(text))}]
     target: {{value: 95, direction: at_least}}
     actuals:
       - {{period: 2026-01, value: 80, note: {yaml_string(next(text))}}}

@@ -164,3 +164,21 @@ def test_report_goes_down_the_cascade(run_cli, folder):
     titles = [line.split(":")[0] for line in text.splitlines() if line and not line.startswith(" ") and ": " in line
               and not line.split(":")[0].endswith(("track", "data"))]
     assert [t for t in dict.fromkeys(titles)] == [t for t in order if t in titles]
+
+
+def test_report_text_shows_actions_and_the_last_move(run_cli):
+    rows = {r["id"]: r for r in run_cli("report", EXAMPLES / "best-company", "--format", "json").json()}
+    text = run_cli("report", EXAMPLES / "best-company", env={"COLUMNS": "100"}).stdout
+    assert "→ action: " in text
+    assert "actions" not in rows["otif-rate"]  # the JSON keeps CLI.md's shape
+
+
+@pytest.mark.parametrize("trend, direction, arrow, better", [
+    ([1, 2], "at_least", "↑", True), ([2, 1], "at_least", "↓", False), ([2, 1], "at_most", "↓", True),
+    ([1, 2], "at_most", "↑", False), ([1, 1], "at_least", "→", None), ([1, 2], "equal", "↑", None), ([5], "at_least", "", None),
+])
+def test_the_last_move_is_judged_by_the_target_direction(trend, direction, arrow, better):
+    from kpoctl.views.report import ReportRow
+
+    row = ReportRow("t", "i", "KPI", "I", None, 1.0, direction, trend[-1], "2026-01", "on track", None, trend=trend)
+    assert row.movement == (arrow, better)

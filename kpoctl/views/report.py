@@ -33,6 +33,17 @@ class ReportRow:
     owner: str | None
     trend: list[float] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    actions: list[str] = field(default_factory=list)  # what the owner does about it (shown, not in JSON)
+
+    @property
+    def movement(self) -> tuple[str, bool | None]:
+        """The last move as an arrow, and whether it went the better way for the target
+        (None: no move, or no direction to judge it by)."""
+        if len(self.trend) < 2 or self.trend[-1] == self.trend[-2]:
+            return ("→", None) if len(self.trend) >= 2 else ("", None)
+        up = self.trend[-1] > self.trend[-2]
+        better = {"at_least": up, "at_most": not up}.get(self.direction or "")
+        return ("↑" if up else "↓"), better
 
     def to_dict(self) -> dict:
         """The JSON shape of CLI.md."""
@@ -82,7 +93,7 @@ def _row(ref: EntryRef, notes: list[str]) -> ReportRow:
         target=target.value if target else None, direction=target.direction if target else None,
         latest=latest.value if latest else None, period=latest.period if latest else None,
         status=status(entry) or NO_DATA, owner=entry.owner,
-        trend=[a.value for a in entry.actuals[-8:]], notes=notes,
+        trend=[a.value for a in entry.actuals[-8:]], notes=notes, actions=list(entry.actions),
     )
 
 

@@ -41,7 +41,7 @@ def render_text(reports, console) -> None:
         title = f"{report.team}: {report.name}" + (f" ({report.meeting} meeting)" if report.meeting else "")
         out.append(plain(title), style="bold")
         out.append("\n")
-        rows = [(r, [[r.level], [plain(r.name)], [plain(r.target_text)], _latest(r), [sparkline(r.trend)],
+        rows = [(r, [[r.level], [plain(r.name)], [plain(r.target_text)], _latest(r), [_trend(r, sparkline)],
                      [f"{STATUS_MARK[r.status]} {r.status}"], [plain(r.owner or "-")]]) for r in report.rows]
         if rows:
             _grid(out, rows, width, STATUS_STYLE)
@@ -73,6 +73,12 @@ class _Builder:
         return Text("".join(self.parts), spans=self.spans)
 
 
+def _trend(row, sparkline) -> str:
+    """The sparkline and the last move's arrow: ↑ or ↓ (→ unchanged)."""
+    arrow, _ = row.movement
+    return f"{sparkline(row.trend)} {arrow}".strip()
+
+
 def _latest(row) -> list[str]:
     """The value, and the period it is for on the line below: the column stays narrow."""
     if row.latest is None:
@@ -83,7 +89,8 @@ def _latest(row) -> list[str]:
 
 
 HEADERS = ["", "indicator", "target", "latest", "trend", "status", "owner"]
-NAME, OWNER, STATUS = 1, 6, 5
+NAME, TREND, STATUS, OWNER = 1, 4, 5, 6
+TREND_STYLE = {True: "green", False: "red", None: None}  # the last move: the better way, the worse, neither
 WRAPPED = (NAME, OWNER)  # these share the width the other columns leave
 
 
@@ -109,12 +116,16 @@ def _grid(out: _Builder, rows: list, width: int, status_style: dict) -> None:
             for i in shown:
                 text = columns[i][number] if number < len(columns[i]) else ""
                 id_line = i == NAME and number == len(columns[i]) - 1
-                style = status_style[row.status] if i == STATUS else ("dim" if id_line else None)
+                style = (status_style[row.status] if i == STATUS else TREND_STYLE[row.movement[1]] if i == TREND
+                         else "dim" if id_line else None)
                 line.append((text, widths[i], style))
             _line(out, line)
         for note in row.notes:
             for number, text in enumerate(_wrap(plain(note), max(20, width - 2 * len(INDENT) - 2))):
                 out.append(INDENT * 2 + ("↳ " if number == 0 else "  ") + text + "\n", style="yellow")
+        for action in row.actions:
+            for number, text in enumerate(_wrap(plain(f"action: {action}"), max(20, width - 2 * len(INDENT) - 2))):
+                out.append(INDENT * 2 + ("→ " if number == 0 else "  ") + text + "\n", style="cyan")
 
 
 def _cells(text: str) -> int:
