@@ -54,6 +54,14 @@ def describe(value: Any) -> str:
     return repr(text if len(text) <= 60 else text[:57] + "...")
 
 
+def _looks_numeric(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _quote_hint(value: Any) -> str:
     if isinstance(value, (bool, int, float, dt.date)) and not isinstance(value, (BigNumber, BadDate)):
         return " (YAML reads it as a " + _yaml_type(value) + ": quote it)"
@@ -156,7 +164,9 @@ def message_for(error: dict, model: type[BaseModel], *, dotted: bool = False, da
             return f"{name} must be a number a float can hold; got an integer too large ({got})"
         whole = "a whole number" if kind.startswith("int") else "a number"
         if isinstance(value, str):
-            return f"{name} must be {whole}; got the text {got} (remove the quotes)"
+            # a number in quotes is text to YAML: say so only where quotes are what is wrong
+            hint = " (remove the quotes)" if _looks_numeric(value) else ""
+            return f"{name} must be {whole}; got the text {got}{hint}"
         return f"{name} must be {whole}; got {got}"
     if kind == "finite_number":
         return f"{name} must be a finite number; got {got}"

@@ -148,3 +148,14 @@ def test_suppression_comments_are_collected(tmp_path):
     write_files(tmp_path, {"top.yaml": TOP.replace("  - id: otif\n", "  - id: otif   # kpoctl: ignore[kp303, KP301]\n")})
     sc = load(tmp_path)
     assert sc.files[0].suppressions == {6: frozenset({"KP303", "KP301"})}
+
+
+@pytest.mark.parametrize("text, says", [
+    ("limits: {kpi: five}\n", "got the text 'five'\n"),  # unquoted in the file: no quotes to remove
+    ('limits: {kpi: "5"}\n', "got the text '5' (remove the quotes)\n"),
+])
+def test_a_settings_error_quotes_what_is_in_the_file(run_cli, tmp_path, text, says):
+    write_files(tmp_path, {"top.yaml": TOP})
+    (tmp_path / "kpoctl.yaml").write_text(text)
+    result = run_cli("lint", tmp_path)
+    assert result.exit_code == 2 and result.stderr.endswith(says)
