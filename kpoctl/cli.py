@@ -529,7 +529,12 @@ def explain(
     if code.lower() == "score":
         from kpoctl.reporters.summary import FORMULA
 
-        sys.stdout.write("The health score of `kpoctl lint --summary`\n\n" + FORMULA + "\n")
+        import shutil
+        import textwrap
+
+        width = min(shutil.get_terminal_size((100, 24)).columns, 100)
+        paragraphs = [textwrap.fill(p, width) for p in FORMULA.split("\n\n")]
+        sys.stdout.write("The health score of `kpoctl lint --summary`\n\n" + "\n\n".join(paragraphs) + "\n")
         return
     try:
         rule = get(code)

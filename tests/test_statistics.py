@@ -64,9 +64,10 @@ def test_the_score_formula(run_cli):
     from kpoctl.reporters.summary import score
 
     assert score(0, 0, 0, 4) == 100
-    assert score(1, 0, 0, 10) == 90 == score(3, 0, 0, 30)  # per ten entries
-    assert score(0, 1, 0, 5) == 97 and score(0, 0, 1, 5) == 99
-    assert score(20, 0, 0, 5) == 0  # never below 0
+    assert score(1, 0, 0, 10) == 83 == score(3, 0, 0, 30)  # per entry
+    assert score(0, 10, 0, 10) == 62 and score(10, 0, 0, 10) == 33 and score(0, 0, 5, 1) == 50
+    assert score(1, 0, 0, 0) == score(1, 0, 0, 1)  # no entries counts as one
+    assert 0 < score(40, 0, 0, 1) < score(20, 0, 0, 1) < score(10, 0, 0, 1)  # the worst still rank among themselves
     assert "10 x errors + 3 x warnings + 1 x infos" in run_cli("explain", "score").stdout
 
 

@@ -1,9 +1,10 @@
 """`lint --summary`: per team, its findings by rule family and a health score.
 
-The score is what a consultant puts in front of a client: 100, less 10 per error,
-3 per warning and 1 per info, for every ten entries (objectives and indicators) the
-team holds, never below 0. A team of ten entries with one error scores 90; a team of
-thirty with three errors scores 90 too. `kpoctl explain score` prints this.
+The score is what a consultant puts in front of a client. Findings weigh 10 points an
+error, 3 a warning, 1 an info; the team's points per entry (objective or indicator)
+give score = 100 / (1 + points per entry / 5): a clean team scores 100, one warning
+per entry 62, one error per entry 33; the score falls ever more slowly (it rounds to 0
+only past 250 points per entry), so the worst teams still rank among themselves. `kpoctl explain score` prints this.
 """
 
 from __future__ import annotations
@@ -16,14 +17,17 @@ from kpoctl.findings import Finding
 
 FAMILIES = {"KP0": "files", "KP1": "cascade", "KP2": "focus", "KP3": "SMART", "KP4": "practice"}
 WEIGHTS = {"error": 10, "warning": 3, "info": 1}
-ENTRIES_PER_UNIT = 10
+
+HALF_AT = 5  # points per entry at which a team scores 50
 
 FORMULA = (
-    "score = max(0, 100 - (10 x errors + 3 x warnings + 1 x infos) / max(1, entries / 10))\n\n"
-    "Every team starts at 100 and loses 10 points per error, 3 per warning and 1 per info, "
-    "for every ten entries (objectives and indicators) it holds: a team of ten entries with "
-    "one error scores 90, and so does a team of thirty with three. A file that cannot be read "
-    "counts as a team of its own. Teams are listed worst first."
+    "score = 100 / (1 + points per entry / 5), where points = 10 x errors + 3 x warnings + 1 x infos\n\n"
+    "A team's findings weigh 10 points an error, 3 a warning and 1 an info; divided by the team's entries "
+    "(objectives and indicators, at least 1) they give its points per entry. A clean team scores 100; one "
+    "warning per entry scores 62, one error per entry 33, five points per entry 50. The score falls ever more "
+    "slowly (it rounds to 0 only past 250 points per entry), so the teams that need help most still rank among "
+    "themselves. A file that "
+    "cannot be read counts as a team of its own. Teams are listed worst first."
 )
 
 
@@ -36,8 +40,8 @@ class TeamSide:
 
 
 def score(errors: int, warnings: int, infos: int, entries: int) -> int:
-    penalty = WEIGHTS["error"] * errors + WEIGHTS["warning"] * warnings + WEIGHTS["info"] * infos
-    return max(0, round(100 - penalty / max(1.0, entries / ENTRIES_PER_UNIT)))
+    points = WEIGHTS["error"] * errors + WEIGHTS["warning"] * warnings + WEIGHTS["info"] * infos
+    return round(100 / (1 + points / max(1, entries) / HALF_AT))
 
 
 def summary_rows(findings: list[Finding], teams: dict[str, TeamSide]) -> list[dict]:
