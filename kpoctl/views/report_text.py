@@ -28,10 +28,6 @@ def _wrap(text: str, width: int) -> list[str]:
     return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False) or [""]
 
 
-def _pad(text: str, width: int) -> str:
-    return text + " " * max(0, width - cell_len(text))
-
-
 def render_text(reports, console) -> None:
     from kpoctl.views.report import STATUS_MARK, STATUS_STYLE, sparkline
 
@@ -121,11 +117,15 @@ def _grid(out: _Builder, rows: list, width: int, status_style: dict) -> None:
                 line.append((text, widths[i], style))
             _line(out, line)
         for note in row.notes:
-            for number, text in enumerate(_wrap(plain(note), max(20, width - 2 * len(INDENT) - 2))):
-                out.append(INDENT * 2 + ("↳ " if number == 0 else "  ") + text + "\n", style="yellow")
+            _under_row(out, "↳", note, "yellow", width)
         for action in row.actions:
-            for number, text in enumerate(_wrap(plain(f"action: {action}"), max(20, width - 2 * len(INDENT) - 2))):
-                out.append(INDENT * 2 + ("→ " if number == 0 else "  ") + text + "\n", style="cyan")
+            _under_row(out, "→", f"action: {action}", "cyan", width)
+
+
+def _under_row(out: _Builder, marker: str, text: str, style: str, width: int) -> None:
+    """A note or an action on its own lines under its row, wrapped, the marker on the first."""
+    for number, line in enumerate(_wrap(plain(text), max(20, width - 2 * len(INDENT) - 2))):
+        out.append(INDENT * 2 + (f"{marker} " if number == 0 else "  ") + line + "\n", style=style)
 
 
 def _cells(text: str) -> int:
