@@ -203,20 +203,25 @@ UNREAD_SHOWN = 3
 
 def _say_unread(reading) -> bool:
     """One line on stderr naming what could not be read; True when the answer is partial."""
-    from kpoctl.textsafe import plain
-
     unread = reading.unread
     if not unread:
         return False
-    shown = ", ".join(f"{plain(u.file)} (KP001 line {u.line}: {plain(u.message)})" for u in unread[:UNREAD_SHOWN])
-    more = f" and {len(unread) - UNREAD_SHOWN} more" if len(unread) > UNREAD_SHOWN else ""
+    shown = _named([(u.file, f"KP001 line {u.line}: {u.message}") for u in unread])
     folders = sum(u.folder for u in unread)
     counted = [f"{n} team file{'s' if n != 1 else ''}" for n in [len(unread) - folders] if n]
     counted += [f"{n} folder{'s' if n != 1 else ''}" for n in [folders] if n]
     them = "it" if len(unread) == 1 else "them"
     sys.stderr.write(f"kpoctl: {' and '.join(counted)} not read, so this answer leaves {them} out: "
-                     f"{shown}{more}; `kpoctl lint` shows every problem\n")
+                     f"{shown}; `kpoctl lint` shows every problem\n")
     return True
+
+
+def _named(items: list[tuple[str, str]]) -> str:
+    """'a.yaml (why), b.yaml (why) and 2 more': what was not read, inert for the terminal."""
+    from kpoctl.textsafe import plain
+
+    shown = ", ".join(f"{plain(file)} ({plain(why)})" for file, why in items[:UNREAD_SHOWN])
+    return shown + (f" and {len(items) - UNREAD_SHOWN} more" if len(items) > UNREAD_SHOWN else "")
 
 
 def _keep_collector_out() -> None:
@@ -648,11 +653,9 @@ def diff(
         if side.unread:
             from kpoctl.textsafe import plain
 
-            named = ", ".join(f"{plain(file)} ({plain(why)})" for file, why in list(side.unread.items())[:3])
-            more = f" and {len(side.unread) - 3} more" if len(side.unread) > 3 else ""
             sys.stderr.write(f"kpoctl: at {plain(rev)}, {len(side.unread)} team file"
                              f"{'s' if len(side.unread) != 1 else ''} not read, their teams not compared: "
-                             f"{named}{more}\n")
+                             f"{_named(list(side.unread.items()))}\n")
             partial = True
     raise typer.Exit(1 if partial else 0)
 
