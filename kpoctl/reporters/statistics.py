@@ -34,10 +34,12 @@ def write_json(findings: list[Finding], stream: TextIO) -> None:
 
 
 def write_markdown(findings: list[Finding], stream: TextIO) -> None:
+    from kpoctl.textsafe import markdown_cell
+
     lines = ["| count | code | severity | teams | summary |", "|---:|---|---|---:|---|"]
     for row in statistics_rows(findings):
         lines.append(f"| {row['count']} | {row['code']} | {row['severity']} | {row['teams']} | "
-                     f"{row['summary'].replace('|', chr(92) + '|')} |")
+                     f"{markdown_cell(row['summary'])} |")
     stream.write("\n".join(lines) + "\n")
 
 
