@@ -27,7 +27,7 @@ def orphan_reason(graph, ref) -> str | None:
     return f"'{entry.id}' measures '{entry.measures}', which is a {target.entry.level}, not a {wanted}"
 
 
-def _orphans(ctx: Context, level: str, wanted: str):
+def _orphans(ctx: Context, level: str):
     for ref in entries(ctx):
         entry = ref.entry
         if not isinstance(entry, Indicator) or entry.level != level:
@@ -55,7 +55,7 @@ def orphan_kpi(ctx: Context):
     """A KPI measures progress towards a KPO; a KPI with no KPO is not a KPI but data
     somebody likes to look at. Link it to the KPO it monitors, demote it to a PI of a
     PO, or make it a context indicator."""
-    return _orphans(ctx, "KPI", "KPO")
+    return _orphans(ctx, "KPI")
 
 
 @rule("KP102", "orphan-pi", E, "orphan PI: `measures` is missing, or names something that is not a PO",
@@ -72,7 +72,7 @@ def orphan_kpi(ctx: Context):
 def orphan_pi(ctx: Context):
     """A PI measures a PO, the less important objectives that support a KPO. A PI that
     measures a KPO is really a KPI; one that measures nothing is an orphan."""
-    return _orphans(ctx, "PI", "PO")
+    return _orphans(ctx, "PI")
 
 
 @rule("KP103", "kpo-not-cascaded", E, "a KPO of a team below the top does not say `cascades_from`",
