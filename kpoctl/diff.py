@@ -84,13 +84,13 @@ def teams_at(revision: str, path: Path, settings: Settings) -> Side:
     except UsageError:
         raise UsageError(f"{revision!r} is not a commit of the repository at {root}") from None
     pathspec = [prefix] if prefix != "." else []
-    listing = _git(["ls-tree", "-r", "-z", "--full-tree", revision, "--", *pathspec], root)
+    listing = _git(["ls-tree", "-r", "-l", "-z", "--full-tree", revision, "--", *pathspec], root)  # -l: sizes
     side = Side()
     for record in listing.split(b"\0"):
         if not record:
             continue
         meta, name = record.split(b"\t", 1)
-        mode, kind, obj = meta.split()
+        mode, kind, obj, size_text = meta.split()
         file = os.fsdecode(name)
         relative = file[len(prefix) + 1:] if pathspec else file
         parts = relative.split("/")
@@ -98,7 +98,7 @@ def teams_at(revision: str, path: Path, settings: Settings) -> Side:
             continue
         if any(p.startswith(".") for p in parts) or parts[-1] == "kpoctl.yaml":
             continue
-        size = int(_git(["cat-file", "-s", obj.decode()], root))
+        size = int(size_text)
         if size > settings.max_file_mb * 1_000_000:
             side.unread[relative] = f"KP001 line 1: file is {size / 1_000_000:.1f} MB, over max_file_mb"
             continue

@@ -181,3 +181,16 @@ def test_an_impossible_or_last_period_is_a_finding_never_an_internal_error(run_c
     findings = run_cli("lint", partial, "--format", "json", "--select", "KP002").json()
     impossible = period in ("2027-W53", "0000-01")
     assert [(f["code"], f["file"]) for f in findings] == ([("KP002", "top.yaml")] if impossible else [])
+
+
+def test_diff_leaves_a_file_over_max_file_mb_unread_at_the_revision(run_cli, partial, monkeypatch):
+    (partial / "sales.yaml").unlink()
+    (partial / "child.yaml").write_text(CHILD + "description: " + "x" * 2_000 + "\n")
+    git("init", "-q", cwd=partial)
+    git("add", ".", cwd=partial)
+    git("commit", "-qm", "one", cwd=partial)
+    (partial / "kpoctl.yaml").write_text("today: 2026-11-21\nmax_file_mb: 0.001\n")
+    monkeypatch.chdir(partial)
+    result = run_cli("diff", "HEAD", "--format", "json")
+    assert result.exit_code == 1 and result.json() == []
+    assert "at HEAD, 1 team file not read" in result.stderr and "over max_file_mb" in result.stderr
