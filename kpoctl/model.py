@@ -73,7 +73,7 @@ def _id_list(value: Any) -> Any:
 SlugList = Annotated[list[Slug], BeforeValidator(_none_to_empty, json_schema_input_type=Optional[list[Slug]])]
 
 
-_PERIOD_RE = re.compile(r"^(\d{4})(?:-(0[1-9]|1[0-2])|-Q([1-4])|-W(0[1-9]|[1-4]\d|5[0-3])|-(\d{2})-(\d{2}))?$")
+PERIOD_RE = re.compile(r"^(\d{4})(?:-(0[1-9]|1[0-2])|-Q([1-4])|-W(0[1-9]|[1-4]\d|5[0-3])|-(\d{2})-(\d{2}))?$")
 
 
 def _period(value: Any) -> str:
@@ -82,15 +82,18 @@ def _period(value: Any) -> str:
         return str(value)
     if type(value) is dt.date:
         return value.isoformat()
-    match = _PERIOD_RE.match(value) if type(value) is str else None
-    if match and value[:4] != "0000" and _in_calendar(match):
+    if type(value) is str and period_in_calendar(value):
         return value
     raise PydanticCustomError("period", "period")
 
 
-def _in_calendar(match: re.Match) -> bool:
-    """What the pattern cannot tell: there is no year 0 (checked by the caller), week 53
-    exists in some years only (2026 has one, 2027 none), and a day must exist."""
+def period_in_calendar(text: str) -> bool:
+    """`text` is written as a period (PERIOD_RE) and names one that exists: there is no
+    year 0, week 53 exists in some years only (2026 has one, 2027 none), a day must exist.
+    The validator and `record` both ask this."""
+    match = PERIOD_RE.match(text)
+    if match is None or text[:4] == "0000":
+        return False
     week, day = match.group(4), match.group(5)
     if week != "53" and day is None:
         return True  # the common case, a million times in a large scorecard: no date arithmetic

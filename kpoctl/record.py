@@ -20,10 +20,8 @@ from pathlib import Path
 
 from kpoctl.atomic import write_bytes_atomic
 from kpoctl.load import UsageError, read_team_bytes
-from kpoctl.model import Settings
-from kpoctl.periods import current_period, period_bounds
-
-_PERIOD_RE = re.compile(r"^\d{4}(?:-(?:0[1-9]|1[0-2])|-Q[1-4]|-W(?:0[1-9]|[1-4]\d|5[0-3])|-\d{2}-\d{2})?$")
+from kpoctl.model import PERIOD_RE, Settings, period_in_calendar
+from kpoctl.periods import current_period
 
 
 @dataclass(frozen=True)
@@ -117,12 +115,10 @@ def _record_locked(team_file: Path, team_id: str, indicator_id: str, value: floa
                          "record its data where it comes from")
     if period is None:
         period = current_period(item.get("frequency"), today)
-    if not _PERIOD_RE.match(period):
+    if not PERIOD_RE.match(period):
         raise UsageError(f"period must be YYYY, YYYY-MM, YYYY-Qn, YYYY-Www or an ISO date; got {period!r}")
-    try:
-        period_bounds(period)
-    except ValueError:
-        raise UsageError(f"period {period!r} is not in the calendar (no such year, week or day)") from None
+    if not period_in_calendar(period):
+        raise UsageError(f"period {period!r} is not in the calendar (no such year, week or day)")
     newline = "\r\n" if "\r\n" in text else "\r" if "\r" in text and "\n" not in text else "\n"
     lines = split_lines(text)
     actuals = item.get("actuals")

@@ -14,7 +14,7 @@ from typing import Any, get_args
 
 from pydantic import BaseModel, ValidationError
 
-from kpoctl.model import _PERIOD_RE, ROLLUP_METHODS, Indicator, Objective, Team
+from kpoctl.model import PERIOD_RE, ROLLUP_METHODS, Indicator, Objective, Team
 from kpoctl.yamlread import BadDate, BigNumber, Document
 
 SECTIONS: dict[str, type[BaseModel]] = {"objectives": Objective, "indicators": Indicator}
@@ -177,7 +177,7 @@ def message_for(error: dict, model: type[BaseModel], *, dotted: bool = False, da
             return f"{name} must be a date without a time (YYYY-MM-DD); got {got}"
         return f"{name} must be a date (YYYY-MM-DD); got {got}"
     if kind == "period":
-        if isinstance(value, str) and _PERIOD_RE.match(value):
+        if isinstance(value, str) and PERIOD_RE.match(value):
             return f"period {got} is not in the calendar (no such year, week or day)"
         return f"period must be YYYY, YYYY-MM, YYYY-Qn, YYYY-Www or an ISO date; got {got}"
     if kind == "list_type":

@@ -218,3 +218,12 @@ def test_records_that_overlap_are_serialised(card, monkeypatch):
         thread.join()
     text = path.read_text()
     assert not errors and text.count("period: 2026-05") == 2 and text.count("period: 2026-06") == 1, text
+
+
+@pytest.mark.parametrize("period, says", [("2027-W53", "not in the calendar"), ("0000-01", "not in the calendar"),
+                                          ("2026-13", "period must be")])
+def test_record_refuses_a_period_the_model_would_refuse(run_cli, card, period, says):
+    before = (card / "unit.yaml").read_bytes()
+    result = run_cli("record", "unit/a", "5", card, "--period", period)
+    assert result.exit_code == 2 and says in result.stderr
+    assert (card / "unit.yaml").read_bytes() == before
