@@ -532,14 +532,10 @@ def explain(
         render_list(_console())
         return
     if code.lower() == "score":
+        from kpoctl.explain import render_prose
         from kpoctl.reporters.summary import FORMULA
 
-        import shutil
-        import textwrap
-
-        width = min(shutil.get_terminal_size((100, 24)).columns, 100)
-        paragraphs = [textwrap.fill(p, width) for p in FORMULA.split("\n\n")]
-        sys.stdout.write("The health score of `kpoctl lint --summary`\n\n" + "\n\n".join(paragraphs) + "\n")
+        render_prose("The health score of `kpoctl lint --summary`", FORMULA, _console())
         return
     try:
         rule = get(code)

@@ -23,14 +23,10 @@ SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 def render_rule(rule: Rule, console: Console) -> None:
     style = SEVERITY_STYLE[rule.severity.value]
     console.print(f"[bold]{rule.code}[/] {rule.name} [{style}]({rule.severity.value})[/]")
-    width = max(40, min(console.width, 100) - 2)  # paragraphs read best under a hundred columns
-    console.print(Text(textwrap.fill(rule.summary, width + 2)))
+    console.print(Text(textwrap.fill(rule.summary, _width(console))))
     console.print()
     console.print("[bold]Why[/]")
-    for number, paragraph in enumerate(unwrapped(rule.rationale).split("\n\n")):
-        if number:
-            console.print()
-        console.print(Text(textwrap.fill(paragraph, width, initial_indent="  ", subsequent_indent="  ")))
+    _print_paragraphs(unwrapped(rule.rationale), console, indent="  ")
     for title, example in (("Bad", rule.bad), ("Good", rule.good)):
         console.print()
         console.print(f"[bold]{title}[/]")
@@ -38,6 +34,25 @@ def render_rule(rule: Rule, console: Console) -> None:
             console.print(Text(textwrap.indent(example.rstrip("\n"), "  ")))
         else:
             console.print(Padding(Syntax(example, "yaml", theme="ansi_dark", background_color="default"), (0, 0, 0, 2)))
+
+
+def render_prose(title: str, text: str, console: Console) -> None:
+    """A title, then `text`'s paragraphs wrapped once to the terminal (`explain score`)."""
+    console.print(Text(title))
+    console.print()
+    _print_paragraphs(text, console)
+
+
+def _width(console: Console) -> int:
+    return max(40, min(console.width, 100))  # paragraphs read best under a hundred columns
+
+
+def _print_paragraphs(text: str, console: Console, indent: str = "") -> None:
+    for number, paragraph in enumerate(text.split("\n\n")):
+        if number:
+            console.print()
+        console.print(Text(textwrap.fill(paragraph, _width(console) - len(indent), initial_indent=indent,
+                                         subsequent_indent=indent)))
 
 
 def unwrapped(text: str) -> str:
