@@ -4,7 +4,8 @@ The score is what a consultant puts in front of a client. Findings weigh 10 poin
 error, 3 a warning, 1 an info; the team's points per entry (objective or indicator)
 give score = 100 / (1 + points per entry / 5): a clean team scores 100, one warning
 per entry 62, one error per entry 33; the score falls ever more slowly (it rounds to 0
-only past 250 points per entry), so the worst teams still rank among themselves. `kpoctl explain score` prints this.
+only past 250 points per entry), so the worst teams still rank among themselves.
+`kpoctl explain score` prints this.
 """
 
 from __future__ import annotations
@@ -26,8 +27,7 @@ FORMULA = (
     "(objectives and indicators, at least 1) they give its points per entry. A clean team scores 100; one "
     "warning per entry scores 62, one error per entry 33, five points per entry 50. The score falls ever more "
     "slowly (it rounds to 0 only past 250 points per entry), so the teams that need help most still rank among "
-    "themselves. A file that "
-    "cannot be read counts as a team of its own. Teams are listed worst first."
+    "themselves. A file that cannot be read counts as a team of its own. Teams are listed worst first."
 )
 
 
