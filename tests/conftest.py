@@ -14,7 +14,6 @@ from kpoctl.cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
 REALWORLD = ROOT.parent / "shared" / "realworld" / "gitlab-pi" / "teams"
 
 

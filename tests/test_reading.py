@@ -21,7 +21,8 @@ from kpoctl.reading import settled
 from kpoctl.links import ENTRY_LINK_FIELDS, TEAM_LINK_FIELDS
 from kpoctl.load import load, read_regular
 
-from conftest import EXAMPLES, FIXTURES
+from conftest import EXAMPLES
+from rule_cases import Case, all_cases
 
 
 def lint_json(run_cli, folder: Path, *extra: str) -> list[dict]:
@@ -235,13 +236,12 @@ def _links_only(team_file):
     return replace(team_file, team=proxy)
 
 
-SCORECARDS = [EXAMPLES / name for name in ("best-company", "northwind", "broken")] + sorted(
-    path / "fail" for path in (FIXTURES / "rules").iterdir() if (path / "fail").is_dir()
-)
+SCORECARDS = [EXAMPLES / name for name in ("best-company", "northwind", "broken")] + all_cases()
 
 
-@pytest.mark.parametrize("folder", SCORECARDS, ids=lambda p: "/".join(p.parts[-2:]))
-def test_cross_team_rules_read_nothing_but_links(folder):
+@pytest.mark.parametrize("source", SCORECARDS, ids=lambda s: s.id if isinstance(s, Case) else s.name)
+def test_cross_team_rules_read_nothing_but_links(source, tmp_path):
+    folder = source.write(tmp_path / "card") if isinstance(source, Case) else source
     scorecard = load(folder)
     expected = crossteam_problems(scorecard)
     hidden = replace(scorecard, files=[_links_only(f) for f in scorecard.files])

@@ -76,3 +76,13 @@ def test_explain_list_is_in_code_order(run_cli):
     text = run_cli("explain", "--list", env={"COLUMNS": "200"}).stdout
     codes = [line.split("│")[1].strip() for line in text.splitlines() if line.startswith("│ KP")]
     assert codes == sorted(codes) and len(codes) > 30
+
+
+def test_every_rule_has_cases_that_find_and_cases_that_stay_silent():
+    from rule_cases import cases_of, codes_of
+
+    assert codes_of() == sorted(REGISTRY)
+    for code in REGISTRY:
+        cases = cases_of(code)
+        assert any(case.expect for case in cases), f"{code}: no case where the rule finds something"
+        assert any(not case.expect for case in cases), f"{code}: no case where the rule stays silent"

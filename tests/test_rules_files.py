@@ -5,4 +5,4 @@ from __future__ import annotations
 
 from rule_cases import family_tests
 
-test_rule_finds_the_problem_where_it_is, test_rule_is_silent_on_a_good_scorecard = family_tests("KP0")
+test_rule_gives_exactly_the_expected_findings = family_tests("KP0")

@@ -58,17 +58,18 @@ def _model_accepts(data) -> bool:
 def _team_documents():
     from kpoctl.yamlread import YamlError, decode, parse
 
-    from conftest import EXAMPLES, FIXTURES, REALWORLD
+    from conftest import EXAMPLES, REALWORLD
+    from rule_cases import all_cases
 
-    folders = [EXAMPLES, FIXTURES, REALWORLD]
-    for folder in folders:
-        for path in sorted(folder.rglob("*.yaml")):
-            try:
-                data = parse(decode(path.read_bytes())).data
-            except YamlError:
-                continue
-            if isinstance(data, dict) and "team" in data:
-                yield path, data
+    texts = [(path, path.read_bytes()) for folder in (EXAMPLES, REALWORLD) for path in sorted(folder.rglob("*.yaml"))]
+    texts += [(f"{case.id}/{name}", text.encode()) for case in all_cases() for name, text in case.files.items()]
+    for path, raw in texts:
+        try:
+            data = parse(decode(raw)).data
+        except YamlError:
+            continue
+        if isinstance(data, dict) and "team" in data:
+            yield path, data
 
 
 def test_the_schema_and_the_model_agree_on_every_file_in_the_repository():
