@@ -81,3 +81,17 @@ def rules_markdown() -> str:
         summary = rule.summary.replace("|", "\\|")
         lines.append(f"| {code} | {rule.name} | {rule.severity.value} | {summary} |")
     return "\n".join(lines) + "\n"
+
+
+def rules_reference() -> str:
+    """docs/rules.md: every rule as `kpoctl explain` prints it, in markdown (tools/docs.py)."""
+    parts = [
+        "# kpoctl rules\n\n",
+        "Generated from the rule registry by `python tools/docs.py`; do not edit by hand.\n",
+        "`kpoctl explain CODE` prints the same in a terminal.\n",
+    ]
+    for code, rule in sorted(REGISTRY.items()):
+        parts.append(f"\n## {code} {rule.name} ({rule.severity.value})\n\n{rule.summary}\n\n")
+        parts.append(f"**Why.** {unwrapped(rule.rationale)}\n\n")
+        parts.append(f"Bad:\n\n```yaml\n{rule.bad}\n```\n\nGood:\n\n```yaml\n{rule.good}\n```\n")
+    return "".join(parts)

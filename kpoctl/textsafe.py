@@ -34,6 +34,19 @@ def xml_text(text: str) -> str:
 
 
 def markdown_cell(text: str) -> str:
-    """`text` inert in a markdown table cell: no HTML, no broken row, no stray pipe."""
-    text = plain(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return text.replace("|", "\\|")
+    """`text` inert in a markdown table cell: no HTML, no broken row, no stray pipe.
+
+    Inside a code span (`<KPO id>`) markdown shows `<` as it is, so it stays as it is;
+    escaping it there would print `&lt;`. Spans are honoured only where they are
+    certain: single backticks in pairs, none escaped. Anything else is escaped whole."""
+    text = plain(text)
+    parts = text.split("`")
+    certain = len(parts) % 2 == 1 and "``" not in text and "\\`" not in text
+    if not certain:
+        return _outside_code(text)
+    return "`".join(part.replace("|", "\\|") if inside else _outside_code(part)
+                    for inside, part in ((i % 2 == 1, part) for i, part in enumerate(parts)))
+
+
+def _outside_code(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\\|")

@@ -158,3 +158,16 @@ def test_diff_stays_well_formed_and_inert(run_cli, tmp_path, monkeypatch, output
     result = run_cli("diff", "HEAD", "--format", output)
     assert result.exit_code in (0, 1), result.stderr
     {"text": assert_inert_terminal_text, "json": json.loads, "markdown": assert_markdown_table}[output](result.stdout)
+
+
+@pytest.mark.parametrize("text, cell", [
+    ("add `measures: <KPO id>`", "add `measures: <KPO id>`"),  # a code span shows < as it is
+    ("a | b `c|d` <e>", "a \\| b `c\\|d` &lt;e&gt;"),
+    ("```<x>`", "```&lt;x&gt;`"),  # runs of backticks: spans uncertain, all escaped
+    ("\\`<x>`", "\\`&lt;x&gt;`"),  # an escaped backtick opens no span
+    ("`<x>", "`&lt;x&gt;"),  # an unpaired backtick opens no span
+])
+def test_markdown_cells_escape_html_outside_code_spans_only(text, cell):
+    from kpoctl.textsafe import markdown_cell
+
+    assert markdown_cell(text) == cell
