@@ -25,7 +25,10 @@ def period_bounds(period: str) -> tuple[dt.date, dt.date]:
         return first, _month_end(year, 3 * quarter)
     if rest[0] == "W":
         first = dt.date.fromisocalendar(year, int(rest[1:]), 1)
-        return first, first + dt.timedelta(days=6) if first < dt.date(dt.MAXYEAR, 12, 25) else dt.date.max
+        try:
+            return first, first + dt.timedelta(days=6)
+        except OverflowError:  # the last ISO week of 9999 ends past the calendar
+            return first, dt.date.max
     if len(rest) == 2:
         month = int(rest)
         return dt.date(year, month, 1), _month_end(year, month)

@@ -27,7 +27,7 @@ class Rollup:
     method: str
     parts: tuple[Part, ...]
     combined: float
-    unit: str
+    unit: str | None
 
     def arithmetic(self) -> str:
         """"95% x 95% = 90.25%": the calculation as a reader can check it."""

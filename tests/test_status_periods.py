@@ -91,3 +91,78 @@ def test_a_rollup_with_nothing_to_roll_up_is_a_finding(scorecard):
     found = lint(load(folder), Selection.build(["KP407"], []))
     assert [(f.line, f.column, f.message) for f in found] == [
         (11, 5, "'otif-rate' has a `rollup` but 'otif' has no breakdown PO whose dimension it names: nothing rolls up")]
+
+
+# --- the edges a broken comparison or constant would move (found by tools/mutate.py) ----
+
+@pytest.mark.parametrize("period, first, last", [
+    ("2026-W47", D(2026, 11, 16), D(2026, 11, 22)),
+    ("9999-W52", D(9999, 12, 27), D(9999, 12, 31)),  # the calendar ends inside the week
+    ("2026-Q1", D(2026, 1, 1), D(2026, 3, 31)),
+])
+def test_period_bounds_at_the_edges(period, first, last):
+    assert period_bounds(period) == (first, last)
+
+
+def test_adding_day_and_week_cadences():
+    assert add_periods(D(2026, 11, 21), "daily", 3) == D(2026, 11, 24)
+    assert add_periods(D(2026, 11, 21), "weekly", 2) == D(2026, 12, 5)
+    assert add_periods(D(9999, 1, 31), "monthly", 1) == D(9999, 2, 28)  # the last year is still a year
+    assert add_periods(D(9999, 12, 1), "monthly", 1) == D.max
+    assert add_periods(D(9999, 12, 30), "daily", 5) == D.max
+
+
+def test_without_a_tolerance_any_shortfall_is_off_track():
+    assert judge(94.5, Target(value=95, direction="at_least")) == OFF_TRACK
+    assert judge(95.5, Target(value=95, direction="at_most")) == OFF_TRACK
+    assert judge(95.5, Target(value=95, direction="equal")) == OFF_TRACK
+    assert judge(95, Target(value=95, direction="equal")) == ON_TRACK
+
+
+@pytest.mark.parametrize("direction, tolerance, value, expected", [
+    ("at_least", None, 95, True), ("at_least", None, 94.99, False), ("at_least", 1, 94.5, False),
+    ("at_most", None, 95, True), ("at_most", None, 95.01, False), ("at_most", 1, 95.5, False),
+    ("equal", None, 95, True), ("equal", None, 95.5, False), ("equal", 1, 96, True), ("equal", 1, 93.9, False),
+])
+def test_met_means_the_target_itself_in_its_direction(direction, tolerance, value, expected):
+    from kpoctl.status import met
+
+    assert met(value, Target(value=95, direction=direction, tolerance=tolerance)) is expected
+
+
+def test_weights_that_do_not_sum_to_one_are_normalised():
+    assert combine("weighted_mean", [Part(97, 1), Part(93, 3)], "%") == pytest.approx(94)
+    assert combine("weighted_mean", [Part(97, 1), Part(93, None)], "%") == pytest.approx(95)  # a weight missing
+    assert combine("weighted_mean", [Part(97, 0), Part(93, 0)], "%") == pytest.approx(95)  # weights of nothing
+
+
+@pytest.mark.parametrize("method, unit, parts, text", [
+    ("product", "%", [(95, None), (95, None)], "95% x 95% = 90.25%"),
+    ("sum", "EUR", [(10, None), (20, None)], "10 EUR + 20 EUR = 30 EUR"),
+    ("weighted_mean", "%", [(97, 1), (93, 3)], "weighted mean of 97% (weight 1), 93% (weight 3) = 94%"),
+    ("min", "days", [(8, None), (2, None)], "min of 8 days, 2 days = 2 days"),
+    ("mean", "", [(1, None), (2, None)], "mean of 1, 2 = 1.5"),
+])
+def test_the_arithmetic_is_written_as_a_reader_checks_it(method, unit, parts, text):
+    from kpoctl.rollup import Rollup
+
+    parts = tuple(Part(v, w) for v, w in parts)
+    assert Rollup("by", method, parts, combine(method, list(parts), unit), unit).arithmetic() == text
+
+
+def _kpi(direction: str, value: float, tolerance: float | None = None) -> Indicator:
+    return Indicator(id="k", level="KPI", name="K", target=Target(value=value, direction=direction, tolerance=tolerance))
+
+
+def test_falls_short_forgives_rounding_and_nothing_more():
+    eps = 1e-9 * 95
+    assert not falls_short(95 - eps, _kpi("at_least", 95))  # exactly at the rounding margin
+    assert falls_short(95 - 2 * eps, _kpi("at_least", 95))
+    assert not falls_short(10 + 1e-8, _kpi("at_most", 10))
+    assert not falls_short(10 + 1e-9 * 10, _kpi("at_most", 10))
+    assert falls_short(10 + 2e-8, _kpi("at_most", 10))
+    assert falls_short(0.5 - 1.5e-9, _kpi("at_least", 0.5))  # the margin is at least 1e-9, not more
+    assert not falls_short(1e-9, _kpi("equal", 0))
+    assert falls_short(0.5, _kpi("equal", 0))
+    assert not falls_short(96, _kpi("equal", 95, 1)) and falls_short(96.5, _kpi("equal", 95, 1))
+    assert not falls_short(94, _kpi("equal", 95, 1))

@@ -14,15 +14,14 @@ ORPHAN_WANTS = {"KPI": "KPO", "PI": "PO"}
 
 def orphan_reason(graph, ref) -> str | None:
     """Why the KPI or PI at `ref` is an orphan, or None when it is not one (or when its
-    `measures` names nothing, which is KP004's). The rules and `kpoctl orphans` share it."""
+    `measures` names nothing, which is KP004's). The rules and `kpoctl orphans` share it.
+    Only objectives have the levels an indicator may measure (KPO, PO)."""
     entry = ref.entry
-    wanted = ORPHAN_WANTS.get(getattr(entry, "level", None))
-    if not isinstance(entry, Indicator) or wanted is None:
-        return None
+    wanted = ORPHAN_WANTS[entry.level]
     if entry.measures is None:
         return f"'{entry.id}' measures no objective; add `measures: <{wanted} id>`"
     target = graph.resolve(ref.team, entry.measures)
-    if target is None or (isinstance(target.entry, Objective) and target.entry.level == wanted):
+    if target is None or target.entry.level == wanted:
         return None
     return f"'{entry.id}' measures '{entry.measures}', which is a {target.entry.level}, not a {wanted}"
 
@@ -30,7 +29,7 @@ def orphan_reason(graph, ref) -> str | None:
 def _orphans(ctx: Context, level: str):
     for ref in entries(ctx):
         entry = ref.entry
-        if not isinstance(entry, Indicator) or entry.level != level:
+        if entry.level != level:  # KPI or PI: only indicators have these levels
             continue
         reason = orphan_reason(ctx.graph, ref)
         if reason is not None:
@@ -96,10 +95,9 @@ def kpo_not_cascaded(ctx: Context):
     graph = ctx.graph
     for ref in entries(ctx):
         entry = ref.entry
-        if isinstance(entry, Objective) and entry.level == "KPO" and entry.cascades_from is None:
-            if graph.teams[ref.team].has_parent:
-                yield ctx.at(ref, f"KPO '{entry.id}' of a team below the top names no `cascades_from` "
-                                  "(TEAM/ID of the objective in an ancestor team)")
+        if entry.level == "KPO" and entry.cascades_from is None and graph.teams[ref.team].has_parent:
+            yield ctx.at(ref, f"KPO '{entry.id}' of a team below the top names no `cascades_from` "
+                              "(TEAM/ID of the objective in an ancestor team)")
 
 
 def _cascade_targets(ctx: Context):
@@ -180,7 +178,7 @@ def po_unlinked(ctx: Context):
     graph = ctx.graph
     for ref in entries(ctx):
         entry = ref.entry
-        if not (isinstance(entry, Objective) and entry.level == "PO"):
+        if entry.level != "PO":
             continue
         missing = []  # one finding naming every missing part: one fix, one line to read
         if entry.role is None:
@@ -192,7 +190,7 @@ def po_unlinked(ctx: Context):
             yield ctx.at(ref, f"PO '{entry.id}' {what}; add {' and '.join(fix for _, fix in missing)}")
         for target_id in entry.supports:
             target = graph.resolve(ref.team, target_id)
-            if target is not None and not (isinstance(target.entry, Objective) and target.entry.level == "KPO"):
+            if target is not None and target.entry.level != "KPO":
                 yield ctx.at(ref, f"PO '{entry.id}' supports '{target_id}', which is a {target.entry.level}, "
                                   "not a KPO", "supports")
 
@@ -215,7 +213,7 @@ def context_with_target(ctx: Context):
     disguise: make it one, or drop the target."""
     for ref in entries(ctx):
         entry = ref.entry
-        if isinstance(entry, Indicator) and entry.level == "context":
+        if entry.level == "context":
             if entry.target is not None:
                 yield ctx.at(ref, f"context indicator '{entry.id}' has a target: context is not performance", "target")
             if entry.measures is not None:

@@ -14,7 +14,8 @@ W, I = Severity.WARNING, Severity.INFO
 
 
 def _performance(ref: EntryRef) -> bool:
-    return isinstance(ref.entry, Indicator) and ref.entry.level in ("KPI", "PI")
+    """A KPI or PI (only indicators have these levels): what owners, cadences and staleness are about."""
+    return ref.entry.level in ("KPI", "PI")
 
 
 @rule("KP401", "no-owner", W, "a KPI/PI or objective has no owner (an objective inherits its team's owner)",
@@ -159,7 +160,7 @@ def strategic_leading(ctx: Context):
     graph = ctx.graph
     for name in graph.top_teams:
         for ref in graph.entries_by_team.get(name, []):
-            if isinstance(ref.entry, Indicator) and ref.entry.level == "KPI" and ref.entry.timing == "leading":
+            if ref.entry.level == "KPI" and ref.entry.timing == "leading":
                 yield ctx.at(ref, f"strategic KPI '{ref.entry.id}' is marked leading", "timing")
 
 
@@ -180,7 +181,6 @@ def rollup_short(ctx: Context):
     compared with the KPI's target. Two steps at 95% each deliver 90.25%, not 95%."""
     for ref, result in rollups(ctx):
         kpi = ref.entry
-        assert isinstance(kpi, Indicator) and kpi.target is not None
         if result is None:
             yield ctx.at(ref, f"'{kpi.id}' has a `rollup` but '{kpi.measures}' has no breakdown PO whose "
                               "dimension it names: nothing rolls up", "rollup")
@@ -203,7 +203,7 @@ def rollups(ctx: Context):
             continue
         dimensions: dict[str, list[Part]] = {}
         for po in graph.supported_by(kpo.key):
-            if not isinstance(po.entry, Objective) or po.entry.role != "breakdown":
+            if po.entry.role != "breakdown":  # only objectives support
                 continue
             targets = [i.entry.target for i in graph.measured_by(po.key) if i.entry.target is not None]
             dimensions.setdefault(po.entry.by, [])
@@ -220,7 +220,7 @@ def rollups(ctx: Context):
             if method is None or any(p is None for p in parts):
                 continue  # a part without a target cannot be checked
             combined = combine(method, parts, kpi.unit)
-            yield ref, Rollup(dimension, method, tuple(parts), combined, kpi.unit or "")
+            yield ref, Rollup(dimension, method, tuple(parts), combined, kpi.unit)
 
 
 @rule("KP408", "unit-mismatch", W, "a cascaded objective's indicator uses a different unit from the one it cascades from",
@@ -237,7 +237,7 @@ def unit_mismatch(ctx: Context):
     graph = ctx.graph
     for ref in entries(ctx):
         entry = ref.entry
-        if not isinstance(entry, Objective) or entry.cascades_from not in graph.entries:
+        if not isinstance(entry, Objective):
             continue
         upstream = {i.entry.unit for i in graph.measured_by(entry.cascades_from) if i.entry.unit}
         if not upstream:
@@ -264,7 +264,7 @@ def off_track_no_actions(ctx: Context):
     actions; a number reviewed without a decision is a report, not management."""
     for ref in entries(ctx):
         entry = ref.entry
-        if isinstance(entry, Indicator) and entry.level == "KPI" and not entry.actions and status(entry) == OFF_TRACK:
+        if entry.level == "KPI" and not entry.actions and status(entry) == OFF_TRACK:
             latest = entry.actuals[-1]
             yield ctx.at(ref, f"KPI '{entry.id}' is off track ({latest.value:g} in {latest.period}) and has no "
                               "`actions`")
