@@ -160,39 +160,48 @@ def message_for(error: dict, model: type[BaseModel], *, dotted: bool = False, da
     if kind == "string_too_short":
         return f"{name} must not be empty"
     if kind in ("float_type", "float_parsing", "int_type", "int_parsing"):
-        if isinstance(value, BigNumber) or (isinstance(value, int) and not isinstance(value, bool)):
-            return f"{name} must be a number a float can hold; got an integer too large ({got})"
-        whole = "a whole number" if kind.startswith("int") else "a number"
-        if isinstance(value, str):
-            # a number in quotes is text to YAML: say so only where quotes are what is wrong
-            hint = " (remove the quotes)" if _looks_numeric(value) else ""
-            return f"{name} must be {whole}; got the text {got}{hint}"
-        return f"{name} must be {whole}; got {got}"
-    if kind == "finite_number":
-        return f"{name} must be a finite number; got {got}"
-    if kind == "date_type" or kind == "date_parsing" or kind == "date_from_datetime_inexact":
-        if isinstance(value, BadDate):
-            return f"{name} is not a real date: {got}"
-        if isinstance(value, dt.datetime):
-            return f"{name} must be a date without a time (YYYY-MM-DD); got {got}"
-        return f"{name} must be a date (YYYY-MM-DD); got {got}"
+        return _number_message(name, kind, value, got)
+    if kind in ("date_type", "date_parsing", "date_from_datetime_inexact"):
+        return _date_message(name, value, got)
     if kind == "period":
         if isinstance(value, str) and PERIOD_RE.match(value):
             return f"period {got} is not in the calendar (no such year, week or day)"
         return f"period must be YYYY, YYYY-MM, YYYY-Qn, YYYY-Www or an ISO date; got {got}"
-    if kind == "list_type":
-        return f"{name} must be a list; got {got}"
-    if kind in ("model_type", "dict_type", "model_attributes_type", "dataclass_type", "dataclass_args_type"):
-        return f"{name} must be a mapping of fields; got {got}"
-    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
-        words = {"greater_than_equal": "at least", "greater_than": "more than",
-                 "less_than_equal": "at most", "less_than": "less than"}[kind]
+    if kind in _BOUNDS:
         bound = next(iter(ctx.values()), "")
         bound = f"{bound:g}" if isinstance(bound, (int, float)) else bound
-        return f"{name} must be {words} {bound}; got {got}"
-    if kind == "bool_type":
-        return f"{name} must be true or false; got {got}"
+        return f"{name} must be {_BOUNDS[kind]} {bound}; got {got}"
+    if kind in _SIMPLE:
+        return f"{name} must be {_SIMPLE[kind]}; got {got}"
     return f"{name}: {error['msg']}; got {got}"
+
+
+_BOUNDS = {"greater_than_equal": "at least", "greater_than": "more than", "less_than_equal": "at most",
+           "less_than": "less than"}
+_SIMPLE = {
+    "finite_number": "a finite number", "list_type": "a list", "bool_type": "true or false",
+    **dict.fromkeys(("model_type", "dict_type", "model_attributes_type", "dataclass_type", "dataclass_args_type"),
+                    "a mapping of fields"),
+}
+
+
+def _number_message(name: str, kind: str, value: Any, got: str) -> str:
+    if isinstance(value, BigNumber) or (isinstance(value, int) and not isinstance(value, bool)):
+        return f"{name} must be a number a float can hold; got an integer too large ({got})"
+    whole = "a whole number" if kind.startswith("int") else "a number"
+    if isinstance(value, str):
+        # a number in quotes is text to YAML: say so only where quotes are what is wrong
+        hint = " (remove the quotes)" if _looks_numeric(value) else ""
+        return f"{name} must be {whole}; got the text {got}{hint}"
+    return f"{name} must be {whole}; got {got}"
+
+
+def _date_message(name: str, value: Any, got: str) -> str:
+    if isinstance(value, BadDate):
+        return f"{name} is not a real date: {got}"
+    if isinstance(value, dt.datetime):
+        return f"{name} must be a date without a time (YYYY-MM-DD); got {got}"
+    return f"{name} must be a date (YYYY-MM-DD); got {got}"
 
 
 def _issues(exc: ValidationError, doc: Document, base: tuple, model: type[BaseModel]) -> list[Issue]:

@@ -306,6 +306,9 @@ def _unreadable(text: str, exc: Exception) -> YamlError:
 
 
 def _build(get, max_nodes: int, max_depth: int) -> Document:
+    """The document of libyaml's events, with the position of every value and key.
+
+    One pass over the events; each kind of event has its own small helper below."""
     values: dict[Path, Position] = {}
     keys: dict[Path, Position] = {}
     anchors: dict[str, tuple[Any, int]] = {}
@@ -326,65 +329,20 @@ def _build(get, max_nodes: int, max_depth: int) -> Document:
         kind = type(ev)
         top = stack[-1] if stack else None
 
-        # A scalar or alias in key position of a mapping.
         if top is not None and top.is_map and top.key is None and kind in (ScalarEvent, AliasEvent):
-            if kind is AliasEvent:
-                target = anchors.get(ev.anchor)
-                if target is None or not isinstance(target[0], str):
-                    raise YamlError(f"alias *{ev.anchor} cannot be used as a key", *_pos(ev.start_mark))
-                key = target[0]
-            elif ev.tag is None and ev.implicit[0] and ev.value == "<<":
-                key = _MERGE
-            elif ev.tag not in (None, "!", "tag:yaml.org,2002:str"):
-                raise YamlError(f"a key with tag {short_tag(ev.tag)} is not supported: keys are text", *_pos(ev.start_mark))
-            else:
-                key = ev.value
+            _take_key(ev, kind, top, anchors, keys)
             count += 1
-            if key is not _MERGE and key in top.container:
-                first = keys.get(top.path + (key,))
-                where = f" (first at line {first[0]})" if first else ""
-                raise YamlError(f"duplicate key {key!r}{where}", *_pos(ev.start_mark))
-            top.key = key
-            top.key_pos = _pos(ev.start_mark)
             continue
-
         if kind is ScalarEvent:
             count += 1
-            tag = ev.tag
-            try:
-                if tag is None:
-                    value = resolve_plain(ev.value) if ev.implicit[0] else ev.value
-                    if value is _MERGE:
-                        value = "<<"
-                elif tag == "!":
-                    value = ev.value
-                elif tag in CORE_TAGS:
-                    value = _explicit(tag, ev.value)
-                else:
-                    raise ValueError(
-                        f"unsupported tag {short_tag(tag)}: only the YAML core tags are read, nothing is executed"
-                    )
-            except ValueError as exc:
-                raise YamlError(str(exc), *_pos(ev.start_mark)) from None
+            value = _scalar_value(ev)
             if ev.anchor is not None:
                 anchors[ev.anchor] = (value, 1)
-            size = 1
             is_collection = False
         elif kind is MappingStartEvent or kind is SequenceStartEvent:
             count += 1
-            is_map = kind is MappingStartEvent
-            tag = ev.tag
-            if tag is not None and tag != "!" and tag != ("tag:yaml.org,2002:map" if is_map else "tag:yaml.org,2002:seq"):
-                raise YamlError(
-                    f"unsupported tag {short_tag(tag)}: only the YAML core tags are read, nothing is executed",
-                    *_pos(ev.start_mark),
-                )
-            if len(stack) >= max_depth:
-                raise YamlError(f"nesting deeper than {max_depth} levels", *_pos(ev.start_mark))
-            if top is not None and top.is_map and top.key is None:
-                raise YamlError("a mapping key must be a plain scalar, not a collection", *_pos(ev.start_mark))
-            value = {} if is_map else []
-            size = 0
+            _check_collection_start(ev, kind, top, len(stack), max_depth)
+            value = {} if kind is MappingStartEvent else []
             is_collection = True
         elif kind is MappingEndEvent or kind is SequenceEndEvent:
             frame = stack.pop()
@@ -396,13 +354,7 @@ def _build(get, max_nodes: int, max_depth: int) -> Document:
                 root = frame.container
             continue
         elif kind is AliasEvent:
-            target = anchors.get(ev.anchor)
-            if target is None:
-                raise YamlError(
-                    f"alias *{ev.anchor} names no anchor defined before it (or one that contains it)",
-                    *_pos(ev.start_mark),
-                )
-            value, size = target
+            value, size = _alias_target(ev, anchors)
             count += size
             is_collection = False
         elif kind is DocumentEndEvent:
@@ -415,28 +367,9 @@ def _build(get, max_nodes: int, max_depth: int) -> Document:
                 f"document expands to more than {max_nodes} nodes (through aliases?): raise max_nodes if this is real",
                 *_pos(ev.start_mark),
             )
-
-        # Attach the node to its parent and record where it is.
-        position = _pos(ev.start_mark)
+        path = _attach(value, _pos(ev.start_mark), top, keys, values)
         if top is None:
-            path: Path = ()
             root = value
-        elif top.is_map:
-            key = top.key
-            top.key = None
-            if key is _MERGE:
-                path = top.path + ("<<",)
-                if top.merges is None:
-                    top.merges = []
-                top.merges.append((value, position))
-            else:
-                path = top.path + (key,)
-                keys[path] = top.key_pos
-                top.container[key] = value
-        else:
-            path = top.path + (len(top.container),)
-            top.container.append(value)
-        values[path] = position
         if is_collection:
             stack.append(_Frame(value, path, kind is MappingStartEvent, ev.anchor, count))
 
@@ -444,6 +377,92 @@ def _build(get, max_nodes: int, max_depth: int) -> Document:
     if type(ev) is not StreamEndEvent:
         raise YamlError("several YAML documents in one file: keep one document (one team) per file", *_pos(ev.start_mark))
     return Document(root, values, keys)
+
+
+def _take_key(ev, kind, top: _Frame, anchors: dict, keys: dict) -> None:
+    """A scalar or alias in key position of a mapping: text only, never twice."""
+    if kind is AliasEvent:
+        target = anchors.get(ev.anchor)
+        if target is None or not isinstance(target[0], str):
+            raise YamlError(f"alias *{ev.anchor} cannot be used as a key", *_pos(ev.start_mark))
+        key = target[0]
+    elif ev.tag is None and ev.implicit[0] and ev.value == "<<":
+        key = _MERGE
+    elif ev.tag not in (None, "!", "tag:yaml.org,2002:str"):
+        raise YamlError(f"a key with tag {short_tag(ev.tag)} is not supported: keys are text", *_pos(ev.start_mark))
+    else:
+        key = ev.value
+    if key is not _MERGE and key in top.container:
+        first = keys.get(top.path + (key,))
+        where = f" (first at line {first[0]})" if first else ""
+        raise YamlError(f"duplicate key {key!r}{where}", *_pos(ev.start_mark))
+    top.key = key
+    top.key_pos = _pos(ev.start_mark)
+
+
+def _scalar_value(ev) -> Any:
+    """A scalar's value under the YAML 1.2 core schema; any other tag is refused, never run."""
+    tag = ev.tag
+    try:
+        if tag is None:
+            value = resolve_plain(ev.value) if ev.implicit[0] else ev.value
+            return "<<" if value is _MERGE else value
+        if tag == "!":
+            return ev.value
+        if tag in CORE_TAGS:
+            return _explicit(tag, ev.value)
+        raise ValueError(f"unsupported tag {short_tag(tag)}: only the YAML core tags are read, nothing is executed")
+    except ValueError as exc:
+        raise YamlError(str(exc), *_pos(ev.start_mark)) from None
+
+
+def _check_collection_start(ev, kind, top: _Frame | None, depth: int, max_depth: int) -> None:
+    """A mapping or sequence may start here: core tag, within the depth limit, not as a key."""
+    is_map = kind is MappingStartEvent
+    tag = ev.tag
+    if tag is not None and tag != "!" and tag != ("tag:yaml.org,2002:map" if is_map else "tag:yaml.org,2002:seq"):
+        raise YamlError(
+            f"unsupported tag {short_tag(tag)}: only the YAML core tags are read, nothing is executed",
+            *_pos(ev.start_mark),
+        )
+    if depth >= max_depth:
+        raise YamlError(f"nesting deeper than {max_depth} levels", *_pos(ev.start_mark))
+    if top is not None and top.is_map and top.key is None:
+        raise YamlError("a mapping key must be a plain scalar, not a collection", *_pos(ev.start_mark))
+
+
+def _alias_target(ev, anchors: dict) -> tuple[Any, int]:
+    """The value an alias repeats, and how many nodes it counts for (the expansion limit)."""
+    target = anchors.get(ev.anchor)
+    if target is None:
+        raise YamlError(
+            f"alias *{ev.anchor} names no anchor defined before it (or one that contains it)",
+            *_pos(ev.start_mark),
+        )
+    return target
+
+
+def _attach(value: Any, position: Position, top: _Frame | None, keys: dict, values: dict) -> Path:
+    """Put a node in its parent (a merge key's value aside for later) and record where it is."""
+    if top is None:
+        path: Path = ()
+    elif top.is_map:
+        key = top.key
+        top.key = None
+        if key is _MERGE:
+            path = top.path + ("<<",)
+            if top.merges is None:
+                top.merges = []
+            top.merges.append((value, position))
+        else:
+            path = top.path + (key,)
+            keys[path] = top.key_pos
+            top.container[key] = value
+    else:
+        path = top.path + (len(top.container),)
+        top.container.append(value)
+    values[path] = position
+    return path
 
 
 def _merge(frame: _Frame, ev) -> None:
