@@ -15,8 +15,8 @@ from collections import Counter
 from pathlib import Path
 
 from kpoctl.atomic import write_text_atomic
+from kpoctl.errors import UsageError
 from kpoctl.findings import Finding
-from kpoctl.load import UsageError
 
 MARKER = "kpoctl-baseline"
 VERSION = 1

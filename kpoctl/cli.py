@@ -18,6 +18,7 @@ from typing import Annotated, Callable, Optional
 import typer
 
 from kpoctl import __version__
+from kpoctl.errors import UsageError
 
 def _click_errors() -> tuple[type, type]:
     """(UsageError, NoArgsIsHelpError) of the click that typer runs on: recent typer
@@ -69,10 +70,6 @@ app = typer.Typer(
 )
 
 
-class UsageProblem(Exception):
-    """Raised inside commands for exit 2 with one line."""
-
-
 class FailOn(str, Enum):
     error = "error"
     warning = "warning"
@@ -110,15 +107,11 @@ def guarded(command: Callable) -> Callable:
 
     @functools.wraps(command)
     def run(*args, **kwargs):
-        from kpoctl.engine import SelectionError
-        from kpoctl.load import UsageError
-        from kpoctl.settings import SettingsError
-
         try:
             return command(*args, **kwargs)
         except (typer.Exit, typer.Abort, SystemExit):
             raise
-        except (UsageProblem, UsageError, SettingsError, SelectionError) as exc:
+        except UsageError as exc:
             _fail(str(exc))
         except BrokenPipeError:  # `kpoctl lint | head`: the reader left, nothing to say
             _quiet_stdout()
@@ -269,7 +262,7 @@ def lint(
     from kpoctl.reporters import RunInfo, reporter_for
 
     if statistics and summary:
-        raise UsageProblem("--statistics and --summary are two views of the findings: choose one")
+        raise UsageError("--statistics and --summary are two views of the findings: choose one")
     found = _read(path, use_cache=not no_cache, need_model=summary, actuals=False)
     selection = selection_from(found.settings, _codes(select), _codes(ignore))
     findings = finish(found.problems, found.sites, selection, found.settings, found.settings.run_date())
@@ -298,7 +291,7 @@ def lint(
     if statistics or summary:
         view = "--statistics" if statistics else "--summary"
         if output_format not in (LintFormat.text, LintFormat.json, LintFormat.markdown):
-            raise UsageProblem(f"{view} prints text, json or markdown, not {output_format.value}")
+            raise UsageError(f"{view} prints text, json or markdown, not {output_format.value}")
         if statistics:
             from kpoctl.reporters import statistics as stats
 
@@ -393,7 +386,7 @@ def tree(
 
     pictures = output_format in (TreeFormat.mermaid, TreeFormat.dot)  # coloured by status: actuals needed
     if fence and not pictures:
-        raise UsageProblem("--fence goes with --format mermaid or dot")
+        raise UsageError("--fence goes with --format mermaid or dot")
     reading = _read(path, use_cache=not no_cache, actuals=pictures)
     graph = CascadeGraph(reading.scorecard())
     _check_team(graph, team, path)
@@ -416,7 +409,7 @@ def _check_team(graph, team: str | None, path: Path) -> None:
         import difflib
 
         close = difflib.get_close_matches(team, list(graph.teams), n=1)
-        raise UsageProblem(f"no team {team!r} in {path}" + (f"; did you mean {close[0]!r}?" if close else ""))
+        raise UsageError(f"no team {team!r} in {path}" + (f"; did you mean {close[0]!r}?" if close else ""))
 
 
 @app.command()
@@ -457,7 +450,7 @@ def report(
         text = render_html(reports, tree_roots(graph, team), node_statuses(graph), title)
     else:
         if output is not None:
-            raise UsageProblem("--output takes json, markdown or html; text goes to the terminal")
+            raise UsageError("--output takes json, markdown or html; text goes to the terminal")
         text = None
     if text is None:
         view.render_text(reports, _console())
@@ -469,7 +462,7 @@ def report(
         try:
             write_text_atomic(output, text)
         except OSError as exc:
-            raise UsageProblem(f"cannot write {output}: {exc.strerror or exc}") from None
+            raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
         sys.stderr.write(f"kpoctl: wrote {output}\n")
     raise typer.Exit(1 if _say_unread(reading) else 0)
 
@@ -483,7 +476,7 @@ def _format_of(output: Path | None) -> "ReportFormat":
         return ReportFormat.text
     name = REPORT_EXTENSIONS.get(output.suffix.lower())
     if name is None:
-        raise UsageProblem(f"cannot tell the format of {output} from its extension "
+        raise UsageError(f"cannot tell the format of {output} from its extension "
                            f"({', '.join(REPORT_EXTENSIONS)}); give --format")
     return ReportFormat(name)
 
@@ -508,7 +501,7 @@ def schema(
 
     if write is not None:
         if not write.is_dir():
-            raise UsageProblem(f"not a folder: {write}")
+            raise UsageError(f"not a folder: {write}")
         for written in schemas.write_all(write):
             sys.stderr.write(f"kpoctl: wrote {written}\n")
         return
@@ -540,7 +533,7 @@ def explain(
     try:
         rule = get(code)
     except KeyError as exc:
-        raise UsageProblem(exc.args[0]) from None
+        raise UsageError(exc.args[0]) from None
     render_rule(rule, _console())
 
 
@@ -557,7 +550,7 @@ def init(
     from kpoctl.scaffold import init as scaffold
 
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", top) or top == "operations":
-        raise UsageProblem(f"--top must be a slug other than 'operations'; got {top!r}")
+        raise UsageError(f"--top must be a slug other than 'operations'; got {top!r}")
     for written in scaffold(path, force=force, top=top):
         sys.stderr.write(f"kpoctl: wrote {written}\n")
     sys.stderr.write(f"kpoctl: next: edit the files, then `kpoctl lint {path}`\n")
@@ -581,14 +574,14 @@ def record(
 
     number = parse_value(value)
     if indicator.count("/") != 1:
-        raise UsageProblem(f"name the indicator as TEAM/INDICATOR; got {indicator!r}")
+        raise UsageError(f"name the indicator as TEAM/INDICATOR; got {indicator!r}")
     team_id, indicator_id = indicator.split("/")
     reading = _read(path, actuals=False)
     scorecard = reading.scorecard()
     graph = CascadeGraph(scorecard)
     declared = [f.file for f in scorecard.files if f.team is not None and f.team.team == team_id]
     if len(declared) > 1:
-        raise UsageProblem(f"team {team_id!r} is declared in {len(declared)} files ({', '.join(declared)}): "
+        raise UsageError(f"team {team_id!r} is declared in {len(declared)} files ({', '.join(declared)}): "
                            "record will not guess which one; keep one (KP003)")
     if team_id not in graph.teams:
         _say_unread(reading)
@@ -619,13 +612,13 @@ def diff(
     from kpoctl.settings import find_settings, load_settings
 
     if not 1 <= len(revisions) <= 3:
-        raise UsageProblem("usage: kpoctl diff REV [REV2] [PATH]")
+        raise UsageError("usage: kpoctl diff REV [REV2] [PATH]")
     path = Path(".")
     if len(revisions) > 1 and Path(revisions[-1]).exists():
         path = Path(revisions[-1])
         revisions = revisions[:-1]
     if not path.exists():
-        raise UsageProblem(f"path does not exist: {path}")
+        raise UsageError(f"path does not exist: {path}")
     settings = load_settings(find_settings(path))
     old_rev = revisions[0]
     old_side = differ.teams_at(old_rev, path, settings)

@@ -13,7 +13,8 @@ import subprocess
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from kpoctl.load import NoTeamFiles, UsageError, read_team_bytes
+from kpoctl.errors import UsageError
+from kpoctl.load import NoTeamFiles, read_team_bytes
 from kpoctl.model import Indicator, Objective, Settings, Team
 from kpoctl.rollup import fmt
 from kpoctl.textsafe import markdown_cell

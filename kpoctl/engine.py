@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable
 
+from kpoctl.errors import UsageError
 from kpoctl.findings import Finding, Problem, Severity
 from kpoctl.graph import CascadeGraph
 from kpoctl.model import Settings
@@ -23,7 +24,7 @@ from kpoctl.suppress import Suppressor
 UNUSED_SUPPRESSION = "KP007"
 
 
-class SelectionError(ValueError):
+class SelectionError(UsageError):
     """An unknown rule code or prefix (exit 2)."""
 
 

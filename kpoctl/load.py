@@ -19,6 +19,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Callable, Iterator
 
+from kpoctl.errors import UsageError
 from kpoctl.model import Settings
 from kpoctl.scorecard import RawProblem, Scorecard, TeamFile, compact_positions, find_suppressions
 from kpoctl.settings import SETTINGS_FILE, find_settings, load_settings
@@ -27,10 +28,6 @@ from kpoctl.validate import validate_team
 from kpoctl.yamlread import YamlError, decode, looks_like_team_file, parse
 
 YAML_SUFFIXES = (".yaml", ".yml")
-
-
-class UsageError(Exception):
-    """A problem with what the user asked for: one line on stderr, exit 2."""
 
 
 class NoTeamFiles(UsageError):

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kpoctl.atomic import write_bytes_atomic
-from kpoctl.load import UsageError, read_team_bytes
+from kpoctl.errors import UsageError
+from kpoctl.load import read_team_bytes
 from kpoctl.model import PERIOD_RE, Settings, period_in_calendar
 from kpoctl.periods import current_period
 

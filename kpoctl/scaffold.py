@@ -13,7 +13,7 @@ from pathlib import Path
 
 from kpoctl import schemas
 from kpoctl.atomic import write_text_atomic
-from kpoctl.load import UsageError
+from kpoctl.errors import UsageError
 
 TEAM_HEADER = "# yaml-language-server: $schema=schemas/team.schema.json\n"
 SETTINGS_HEADER = "# yaml-language-server: $schema=schemas/settings.schema.json\n"

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from kpoctl.errors import UsageError
 from kpoctl.model import Settings
 from kpoctl.validate import message_for
 from kpoctl.yamlread import YamlError, decode, parse
@@ -17,7 +18,7 @@ from kpoctl.yamlread import YamlError, decode, parse
 SETTINGS_FILE = "kpoctl.yaml"
 
 
-class SettingsError(Exception):
+class SettingsError(UsageError):
     """The settings file cannot be used; the message is one line for stderr."""
 
 

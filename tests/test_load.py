@@ -7,11 +7,11 @@ import os
 from pathlib import Path
 
 import pytest
-
-from kpoctl.load import UsageError, discover, load, scorecard_root
-from kpoctl.settings import SettingsError
-
 from conftest import TOP, write_files
+
+from kpoctl.errors import UsageError
+from kpoctl.load import discover, load, scorecard_root
+from kpoctl.settings import SettingsError
 
 CHILD = TOP.replace("team: top", "team: child").replace("owner: CEO", "owner: Head\nparent: top")
 
