@@ -265,7 +265,7 @@ def lint(
         raise UsageError("--statistics and --summary are two views of the findings: choose one")
     found = _read(path, use_cache=not no_cache, need_model=summary, actuals=False)
     selection = selection_from(found.settings, _codes(select), _codes(ignore))
-    findings = finish(found.problems, found.sites, selection, found.settings, found.settings.run_date())
+    findings = finish(found.problems, found.sites, selection)
     if found.only is not None:  # one file named: the whole scorecard analysed, that file's findings shown
         findings = [f for f in findings if f.file == found.only]
     gone: list[dict] = []

@@ -17,7 +17,7 @@ from kpoctl.findings import Finding, Problem, Severity
 from kpoctl.graph import CascadeGraph
 from kpoctl.model import Settings
 from kpoctl.rules import REGISTRY, Context, closest_code
-from kpoctl.rules.base import TEAM
+from kpoctl.rules.base import SCORECARD, TEAM
 from kpoctl.scorecard import Scorecard, SuppressionSite, TeamFile
 from kpoctl.suppress import Suppressor
 
@@ -108,7 +108,7 @@ def crossteam_problems(scorecard: Scorecard, graph: CascadeGraph | None = None,
     return [
         (code, problem)
         for code, rule in REGISTRY.items()
-        if rule.scope != TEAM and code != UNUSED_SUPPRESSION and (codes is None or code in codes)
+        if rule.scope == SCORECARD and (codes is None or code in codes)
         for problem in rule.check(ctx)
     ]
 
@@ -120,20 +120,18 @@ def local_problems(team_file: TeamFile, settings: Settings, today: dt.date) -> t
     return analyse_file(team_file, settings, today).local
 
 
-def finish(problems: Iterable[tuple[str, Problem]], sites: Iterable[SuppressionSite | None], selection: Selection,
-           settings: Settings, today: dt.date) -> list[Finding]:
+def finish(problems: Iterable[tuple[str, Problem]], sites: Iterable[SuppressionSite | None],
+           selection: Selection) -> list[Finding]:
     """Selected problems as findings: stamped, suppressions applied, KP007 added, sorted by place."""
     findings = [
         Finding.from_problem(code, selection.severity_of(code), p) for code, p in problems if code in selection.codes
     ]
     suppressor = Suppressor(sites, selection.codes, frozenset(REGISTRY))
     findings = [f for f in findings if not suppressor.silences(f)]
-    if UNUSED_SUPPRESSION in selection.codes:
-        # KP007 reads nothing but the suppressor's verdicts
-        ctx = Context(None, None, settings, today, suppressor.unused())  # type: ignore[arg-type]
+    if UNUSED_SUPPRESSION in selection.codes:  # known only now that every suppression is applied
         severity = selection.severity_of(UNUSED_SUPPRESSION)
-        findings.extend(Finding.from_problem(UNUSED_SUPPRESSION, severity, p)
-                        for p in REGISTRY[UNUSED_SUPPRESSION].check(ctx))
+        findings.extend(Finding.from_problem(UNUSED_SUPPRESSION, severity, Problem(message, location))
+                        for location, message in suppressor.unused())
     return sorted(set(findings), key=lambda f: f.sort_key)
 
 
@@ -148,5 +146,4 @@ def all_problems(scorecard: Scorecard, graph: CascadeGraph | None = None,
 def lint(scorecard: Scorecard, selection: Selection, graph: CascadeGraph | None = None) -> list[Finding]:
     """Every selected rule over the scorecard, suppressions applied, sorted by place."""
     problems = all_problems(scorecard, graph, selection.codes)
-    return finish(problems, (f.suppression_site() for f in scorecard.files), selection, scorecard.settings,
-                  scorecard.today)
+    return finish(problems, (f.suppression_site() for f in scorecard.files), selection)

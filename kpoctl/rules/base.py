@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
 
-from kpoctl.findings import Location, Problem, Severity
+from kpoctl.findings import Problem, Severity
 from kpoctl.graph import CascadeGraph, EntryRef, TeamRef
 from kpoctl.model import Settings
 from kpoctl.scorecard import Scorecard
@@ -26,8 +26,6 @@ class Context:
     graph: CascadeGraph
     settings: Settings
     today: dt.date
-    # filled by the engine for KP007: suppression comments and whether they silenced anything
-    unused_suppressions: list[tuple[Location, str]] = field(default_factory=list)
 
     def at(self, ref: EntryRef | TeamRef, message: str, field_name: str | None = None) -> Problem:
         """A problem about an entry (or team), at the entry or one of its fields."""
@@ -43,6 +41,7 @@ Check = Callable[[Context], Iterable[Problem]]
 
 TEAM = "team"  # the check reads one team's own file only: run per file, in workers, cached
 SCORECARD = "scorecard"  # the check reads across teams: run once over the whole graph
+ENGINE = "engine"  # no check: the engine itself finds these (KP007, as ruff's RUF100)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +75,19 @@ def rule(code: str, name: str, severity: Severity, summary: str, *, bad: str, go
         return check
 
     return register
+
+
+def engine_rule(code: str, name: str, severity: Severity, summary: str, *, rationale: str, bad: str,
+                good: str) -> None:
+    """Register a code the engine emits itself: selectable, explained, severity set like any rule."""
+    if code in REGISTRY:
+        raise ValueError(f"rule {code} registered twice")
+    REGISTRY[code] = Rule(code, name, severity, summary, inspect.cleandoc(rationale), inspect.cleandoc(bad),
+                          inspect.cleandoc(good), _found_by_the_engine, ENGINE)
+
+
+def _found_by_the_engine(ctx: Context) -> Iterable[Problem]:
+    return ()
 
 
 def entries(ctx: Context) -> Iterator[EntryRef]:

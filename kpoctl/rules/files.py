@@ -5,7 +5,7 @@ from __future__ import annotations
 from kpoctl.findings import Location, Problem, Severity
 from kpoctl.graph import CASCADES_FROM, PARENT, SUPPORTS
 from kpoctl.model import Objective
-from kpoctl.rules.base import TEAM, Context, entries, rule
+from kpoctl.rules.base import TEAM, Context, engine_rule, entries, rule
 
 E, I = Severity.ERROR, Severity.INFO
 
@@ -184,18 +184,19 @@ def top_team(ctx: Context):
             yield ctx.at(graph.teams[name], "no team is without a parent: there must be one top team")
 
 
-@rule("KP007", "unused-suppression", I, "a `# kpoctl: ignore` comment silences nothing",
-      bad="""
-      - id: otif     # kpoctl: ignore[KP303]   (the objective has a due date)
-        due: 2026-12-31
-      """,
-      good="""
-      - id: otif
-        due: 2026-12-31
-      """)
-def unused_suppression(ctx: Context):
-    """A suppression that silences nothing hides the next real problem of that entry
+engine_rule(
+    "KP007", "unused-suppression", I, "a `# kpoctl: ignore` comment silences nothing",
+    rationale="""
+    A suppression that silences nothing hides the next real problem of that entry
     and misleads readers; remove it (as ruff's RUF100 asks). It must sit on the line
-    where an entry starts (or on the `team:` line for team-level findings)."""
-    for location, message in ctx.unused_suppressions:
-        yield Problem(message, location)
+    where an entry starts (or on the `team:` line for team-level findings). The engine
+    reports it after applying every suppression, since only then is it known.""",
+    bad="""
+    - id: otif     # kpoctl: ignore[KP303]   (the objective has a due date)
+      due: 2026-12-31
+    """,
+    good="""
+    - id: otif
+      due: 2026-12-31
+    """,
+)

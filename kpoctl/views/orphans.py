@@ -19,9 +19,7 @@ def orphan_rows(graph: CascadeGraph, problems, sites) -> list[dict]:
     """`[{team, id, level, measures, file, line, reason}]`: the entries the orphan rules
     found (suppressions applied, as lint applies them), described from the model."""
     selection = Selection.build(list(ORPHAN_CODES), [])
-    settings = graph.scorecard.settings
-    findings = finish(((c, p) for c, p in problems if c in ORPHAN_CODES), sites, selection, settings,
-                      settings.run_date())
+    findings = finish(((c, p) for c, p in problems if c in ORPHAN_CODES), sites, selection)
     rows = []
     for f in findings:
         ref = graph.entries.get(f"{f.team}/{f.id}")

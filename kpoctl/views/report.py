@@ -104,9 +104,7 @@ def build_report(graph: CascadeGraph, problems, sites, team: str | None = None) 
     """Team reports down the cascade, each after its parent (or just `team`), KPIs then
     PIs, worst status first;
     the findings of NOTE_CODES among `problems` (suppressions applied) become notes."""
-    settings = graph.scorecard.settings
-    findings = finish(((c, p) for c, p in problems if c in NOTE_CODES), sites, Selection.build(list(NOTE_CODES), []),
-                      settings, settings.run_date())
+    findings = finish(((c, p) for c, p in problems if c in NOTE_CODES), sites, Selection.build(list(NOTE_CODES), []))
     notes: dict[tuple, list[str]] = {}
     for f in findings:
         notes.setdefault((f.team, f.id), []).append(f"{f.code}: {f.message}")
