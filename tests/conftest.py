@@ -8,6 +8,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
+
+pytest.register_assert_rewrite("rule_cases")  # a failing case shows the findings it got
 from typer.testing import CliRunner
 
 from kpoctl.cli import app
