@@ -98,10 +98,10 @@ def stale(ctx: Context):
         latest = entry.actuals[-1]
         due_by = add_periods(period_bounds(latest.period)[1], entry.frequency, 2)
         if due_by < ctx.today:
-            index = len(entry.actuals) - 1
             problem = ctx.at(ref, f"'{entry.id}' is stale: latest actual is for {latest.period}, "
                                   f"and a {entry.frequency} indicator needed a new one by {due_by.isoformat()}")
-            location = ref.file.location(ref.path + ("actuals", index))
+            # at the latest actual: the only one whose place the compact positions keep
+            location = ref.file.location(ref.path + ("actuals", "latest"))
             yield type(problem)(problem.message, location, problem.team, problem.id)
 
 

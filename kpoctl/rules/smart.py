@@ -88,7 +88,7 @@ def not_measurable(ctx: Context):
         quantified = sum(
             1 for r in objectives if any(i.entry.target is not None for i in graph.measured_by(r.key))
         )
-        if quantified < share * len(objectives) - 1e-9:
+        if quantified < round(share * len(objectives), 9):  # 0.7 x 10 is 7, not 7.000000000000001
             yield ctx.at(graph.teams[name], f"only {quantified} of {len(objectives)} objectives of team '{name}' "
                                             f"({quantified / len(objectives):.0%}) have an indicator with a numeric "
                                             f"target; at least {share:.0%} should (quantified_share)")
@@ -187,10 +187,8 @@ def not_relevant(ctx: Context):
         entry = ref.entry
         if not isinstance(entry, Objective) or ref.key in reached:
             continue
-        if entry.level == "KPO" and entry.cascades_from is None:
-            continue  # KP103 (or a KPO of a second top team, KP006)
-        if entry.level == "PO" and not entry.supports and entry.cascades_from is None:
-            continue  # KP106
+        if entry.cascades_from is None and (entry.level == "KPO" or not entry.supports):
+            continue  # no link at all: KP103 (or a second top team's KPO, KP006) or KP106
         yield ctx.at(ref, f"the cascade of '{ref.key}' does not reach a KPO of the top team")
 
 
