@@ -29,7 +29,7 @@ _target = None  # (read_team_bytes, settings), imported late so atheris can inst
 
 def _load_target() -> None:
     global _target
-    from kpoctl.load import read_team_bytes
+    from kpoctl.read.load import read_team_bytes
     from kpoctl.model import Settings
 
     _target = (read_team_bytes, Settings(max_nodes=20_000, today="2026-11-21"))
@@ -39,9 +39,9 @@ def _analyse_and_write(result, settings) -> None:
     """The team-scoped rules over the file, and its findings in three formats."""
     import xml.etree.ElementTree as ET
 
-    from kpoctl.engine import analyse_file
-    from kpoctl.jsonout import dumps
-    from kpoctl.textsafe import plain, xml_text
+    from kpoctl.rules.engine import analyse_file
+    from kpoctl.common.jsonout import dumps
+    from kpoctl.common.textsafe import plain, xml_text
 
     analysed = analyse_file(result, settings, settings.run_date())
     for code, problem in analysed.local:

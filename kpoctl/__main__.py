@@ -1,5 +1,5 @@
 """`python -m kpoctl` runs the CLI."""
 
-from kpoctl.cli import main
+from kpoctl.commands.cli import main
 
 main()

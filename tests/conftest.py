@@ -12,7 +12,7 @@ import pytest
 pytest.register_assert_rewrite("rule_cases")  # a failing case shows the findings it got
 from typer.testing import CliRunner
 
-from kpoctl.cli import app
+from kpoctl.commands.cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kpoctl.load import read_team_bytes
+from kpoctl.read.load import read_team_bytes
 from kpoctl.model import Settings
 
 FOUND = sorted((Path(__file__).parent / "fuzz_regressions").glob("*.yaml"))

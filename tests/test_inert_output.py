@@ -168,6 +168,6 @@ def test_diff_stays_well_formed_and_inert(run_cli, tmp_path, monkeypatch, output
     ("`<x>", "`&lt;x&gt;"),  # an unpaired backtick opens no span
 ])
 def test_markdown_cells_escape_html_outside_code_spans_only(text, cell):
-    from kpoctl.textsafe import markdown_cell
+    from kpoctl.common.textsafe import markdown_cell
 
     assert markdown_cell(text) == cell

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from kpoctl import atomic
+from kpoctl.common import atomic
 
 
 def test_init_then_lint_is_clean(run_cli, tmp_path):

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from conftest import TOP, write_files
 
-from kpoctl.errors import UsageError
-from kpoctl.load import discover, load, scorecard_root
-from kpoctl.settings import SettingsError
+from kpoctl.common.errors import UsageError
+from kpoctl.read.load import discover, load, scorecard_root
+from kpoctl.read.settings import SettingsError
 
 CHILD = TOP.replace("team: top", "team: child").replace("owner: CEO", "owner: Head\nparent: top")
 

@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 
-import kpoctl.load
+import kpoctl.read.load
 from conftest import EXAMPLES, TOP, write_files
 
 CHILD = TOP.replace("team: top", "team: child").replace("owner: CEO", "owner: Head\nparent: top")
@@ -61,7 +61,7 @@ def unlistable(monkeypatch):
             raise PermissionError(13, "Permission denied")
         return real(path)
 
-    monkeypatch.setattr(kpoctl.load.os, "scandir", scandir)
+    monkeypatch.setattr(kpoctl.read.load.os, "scandir", scandir)
 
 
 def test_a_folder_that_cannot_be_listed_is_a_finding_and_a_partial_answer(run_cli, partial, unlistable):

@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
-import kpoctl.reading
-from kpoctl.cache import CACHE_ENV, INDEX, scorecard_folder_name
-from kpoctl.engine import crossteam_problems
-from kpoctl.reading import settled
-from kpoctl.links import ENTRY_LINK_FIELDS, TEAM_LINK_FIELDS
-from kpoctl.load import load, read_regular
+import kpoctl.pipeline.reading
+from kpoctl.read.cache import CACHE_ENV, INDEX, scorecard_folder_name
+from kpoctl.rules.engine import crossteam_problems
+from kpoctl.pipeline.reading import settled
+from kpoctl.model.links import ENTRY_LINK_FIELDS, TEAM_LINK_FIELDS
+from kpoctl.read.load import load, read_regular
 
 from conftest import EXAMPLES
 from rule_cases import Case, all_cases
@@ -94,7 +94,7 @@ EDITS = {
 def file_age(request, monkeypatch):
     if request.param == "settled files":
         # as if the run began a minute after every write: every stamp may be trusted
-        monkeypatch.setattr(kpoctl.reading, "SETTLE_NS", -60 * 10**9)
+        monkeypatch.setattr(kpoctl.pipeline.reading, "SETTLE_NS", -60 * 10**9)
     return request.param
 
 
@@ -134,7 +134,7 @@ def test_an_unchanged_file_is_read_again_only_until_it_has_settled(run_cli, card
         reads.append(os.path.basename(path))
         return read_regular(path, *args)
 
-    monkeypatch.setattr(kpoctl.reading, "read_regular", counted)
+    monkeypatch.setattr(kpoctl.pipeline.reading, "read_regular", counted)
     lint_json(run_cli, card)
     every_file = sorted(reads)
     assert "east.yaml" in every_file and len(every_file) > 1
@@ -149,7 +149,7 @@ def test_an_unchanged_file_is_read_again_only_until_it_has_settled(run_cli, card
 
 def test_a_stamp_is_trusted_only_once_the_file_has_settled():
     run_started = 100 * 10**9
-    old = run_started - kpoctl.reading.SETTLE_NS - 1
+    old = run_started - kpoctl.pipeline.reading.SETTLE_NS - 1
     assert settled((1, 2, 3, old, old), run_started) == (1, 2, 3, old, old)
     assert settled((1, 2, 3, old, run_started - 1), run_started) is None  # its inode changed just now
     assert settled((1, 2, 3, run_started - 1, old), run_started) is None  # written just now
@@ -172,7 +172,7 @@ def crossteam_runs(monkeypatch):
         runs.append(1)
         return crossteam_problems(*args, **kwargs)
 
-    monkeypatch.setattr(kpoctl.reading, "crossteam_problems", counted)
+    monkeypatch.setattr(kpoctl.pipeline.reading, "crossteam_problems", counted)
     return runs
 
 
@@ -219,7 +219,7 @@ class _LinksOnly:
         if name in self._allowed:
             return getattr(self._wrapped, name)
         raise AssertionError(f"a cross-team rule read {type(self._wrapped).__name__}.{name}, which is not among "
-                             "the link fields of kpoctl.links: add it there, or the cache may serve stale findings")
+                             "the link fields of kpoctl.model.links: add it there, or the cache may serve stale findings")
 
     @property
     def __class__(self):  # isinstance(entry, Objective) keeps working
@@ -250,7 +250,7 @@ def test_cross_team_rules_read_nothing_but_links(source, tmp_path):
 
 def test_a_long_read_reports_its_progress_and_a_short_one_does_not(tmp_path, monkeypatch):
     from kpoctl.bench.generate import generate
-    from kpoctl.reading import read_scorecard
+    from kpoctl.pipeline.reading import read_scorecard
 
     generate(30, tmp_path / "card")
     told: list[int] = []
@@ -262,6 +262,6 @@ def test_a_long_read_reports_its_progress_and_a_short_one_does_not(tmp_path, mon
 
     read_scorecard(tmp_path / "card", use_cache=False, progress=progress, jobs=1)
     assert told == [] and done == []  # below PROGRESS_MIN_FILES: no bar
-    monkeypatch.setattr(kpoctl.reading, "PROGRESS_MIN_FILES", 10)
+    monkeypatch.setattr(kpoctl.pipeline.reading, "PROGRESS_MIN_FILES", 10)
     read_scorecard(tmp_path / "card", use_cache=False, progress=progress, jobs=1)
     assert told and len(done) == told[0] >= 30

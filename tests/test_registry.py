@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from kpoctl.findings import Severity
+from kpoctl.common.findings import Severity
 from kpoctl.rules import REGISTRY, closest_code, get
 from conftest import ROOT
 
@@ -46,7 +46,7 @@ def test_closest_code_forgives_lookalikes():
 
 
 def test_explain_wraps_each_paragraph_once_and_leaves_no_trailing_blanks(run_cli):
-    from kpoctl.explain import unwrapped
+    from kpoctl.output.explain import unwrapped
     from kpoctl.rules import REGISTRY
 
     for code in ("KP306", "KP101", "KP007"):

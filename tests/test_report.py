@@ -178,7 +178,7 @@ def test_report_text_shows_actions_and_the_last_move(run_cli):
     ([1, 2], "at_most", "↑", False), ([1, 1], "at_least", "→", None), ([1, 2], "equal", "↑", None), ([5], "at_least", "", None),
 ])
 def test_the_last_move_is_judged_by_the_target_direction(trend, direction, arrow, better):
-    from kpoctl.views.report import ReportRow
+    from kpoctl.output.views.report import ReportRow
 
     row = ReportRow("t", "i", "KPI", "I", None, 1.0, direction, trend[-1], "2026-01", "on track", None, trend=trend)
     assert row.movement == (arrow, better)

@@ -81,8 +81,8 @@ def test_json_output_is_alone_on_stdout(run_cli):
 
 
 def test_every_format_lint_offers_has_its_reporter():
-    from kpoctl.cli import LintFormat
-    from kpoctl.reporters import REPORTERS, reporter_for
+    from kpoctl.commands.cli import LintFormat
+    from kpoctl.output.reporters import REPORTERS, reporter_for
 
     assert [f.value for f in LintFormat] == list(REPORTERS)
     assert all(reporter_for(name).name == name for name in REPORTERS)

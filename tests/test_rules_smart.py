@@ -55,8 +55,8 @@ def test_weasel_words_from_settings_are_added(scorecard):
     folder = scorecard({"top.yaml": "team: top\nname: Top team\nobjectives:\n  - id: a\n    level: KPO\n"
                                     "    title: Build holistic client journeys in three markets\n"},
                        "weasel_words: [holistic]\n")
-    from kpoctl.engine import Selection, lint
-    from kpoctl.load import load
+    from kpoctl.rules.engine import Selection, lint
+    from kpoctl.read.load import load
 
     found = lint(load(folder), Selection.build(["KP301"], []))
     assert [f.message for f in found] == ["title uses the weasel word 'holistic': say what, how much and by when"]

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from kpoctl import schemas
+from kpoctl.output import schemas
 from conftest import ROOT
 
 
@@ -56,7 +56,7 @@ def _model_accepts(data) -> bool:
 
 
 def _team_documents():
-    from kpoctl.yamlread import YamlError, decode, parse
+    from kpoctl.read.yamlread import YamlError, decode, parse
 
     from conftest import EXAMPLES, REALWORLD
     from rule_cases import all_cases

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from kpoctl.engine import analyse_file
-from kpoctl.load import load
-from kpoctl.serial import Malformed, problems_from_json, team_file_from_json, team_file_to_json
+from kpoctl.rules.engine import analyse_file
+from kpoctl.read.load import load
+from kpoctl.read.serial import Malformed, problems_from_json, team_file_from_json, team_file_to_json
 
 from conftest import EXAMPLES, REALWORLD
 

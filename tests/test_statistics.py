@@ -43,7 +43,7 @@ def test_statistics_in_another_format_is_a_usage_error(run_cli):
 
 
 def test_summary_scores_each_team_by_its_findings_worst_first(run_cli):
-    from kpoctl.reporters.summary import score
+    from kpoctl.output.reporters.summary import score
 
     findings = run_cli("lint", EXAMPLES / "broken", "--format", "json").json()
     result = run_cli("lint", EXAMPLES / "broken", "--summary", "--format", "json")
@@ -61,7 +61,7 @@ def test_summary_scores_each_team_by_its_findings_worst_first(run_cli):
 
 
 def test_the_score_formula(run_cli):
-    from kpoctl.reporters.summary import score
+    from kpoctl.output.reporters.summary import score
 
     assert score(0, 0, 0, 4) == 100
     assert score(1, 0, 0, 10) == 83 == score(3, 0, 0, 30)  # per entry

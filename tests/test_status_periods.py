@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 
 from kpoctl.model import Indicator, Target
-from kpoctl.periods import add_periods, current_period, period_bounds
-from kpoctl.rollup import Part, combine, falls_short
-from kpoctl.status import AT_RISK, NO_DATA, OFF_TRACK, ON_TRACK, judge, status
+from kpoctl.model.periods import add_periods, current_period, period_bounds
+from kpoctl.model.rollup import Part, combine, falls_short
+from kpoctl.model.status import AT_RISK, NO_DATA, OFF_TRACK, ON_TRACK, judge, status
 
 D = dt.date
 
@@ -82,8 +82,8 @@ def test_falls_short_in_the_direction_of_the_target():
 
 
 def test_a_rollup_with_nothing_to_roll_up_is_a_finding(scorecard):
-    from kpoctl.engine import Selection, lint
-    from kpoctl.load import load
+    from kpoctl.rules.engine import Selection, lint
+    from kpoctl.read.load import load
 
     folder = scorecard({"top.yaml": "team: top\nname: Top team\nobjectives:\n  - {id: otif, level: KPO, title: Deliver 95% on time}\n"
                                     "indicators:\n  - id: otif-rate\n    level: KPI\n    measures: otif\n    name: OTIF\n"
@@ -125,7 +125,7 @@ def test_without_a_tolerance_any_shortfall_is_off_track():
     ("equal", None, 95, True), ("equal", None, 95.5, False), ("equal", 1, 96, True), ("equal", 1, 93.9, False),
 ])
 def test_met_means_the_target_itself_in_its_direction(direction, tolerance, value, expected):
-    from kpoctl.status import met
+    from kpoctl.model.status import met
 
     assert met(value, Target(value=95, direction=direction, tolerance=tolerance)) is expected
 
@@ -144,7 +144,7 @@ def test_weights_that_do_not_sum_to_one_are_normalised():
     ("mean", "", [(1, None), (2, None)], "mean of 1, 2 = 1.5"),
 ])
 def test_the_arithmetic_is_written_as_a_reader_checks_it(method, unit, parts, text):
-    from kpoctl.rollup import Rollup
+    from kpoctl.model.rollup import Rollup
 
     parts = tuple(Part(v, w) for v, w in parts)
     assert Rollup("by", method, parts, combine(method, list(parts), unit), unit).arithmetic() == text

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from kpoctl.validate import validate_team
-from kpoctl.yamlread import parse
+from kpoctl.read.validate import validate_team
+from kpoctl.read.yamlread import parse
 
 TEAM = """team: unit-1
 name: Unit 1

@@ -114,12 +114,12 @@ def test_shared_actuals_are_refused(run_cli, card, shape):
 def test_a_failed_write_names_the_file_and_leaves_it(run_cli, card, monkeypatch):
     import errno
 
-    import kpoctl.record
+    import kpoctl.commands.record
 
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(kpoctl.record, "write_bytes_atomic", full)
+    monkeypatch.setattr(kpoctl.commands.record, "write_bytes_atomic", full)
     before = (card / "unit.yaml").read_bytes()
     result = run_cli("record", "unit/a", "5", card, "--period", "2026-02")
     assert result.exit_code == 2
@@ -164,13 +164,13 @@ def test_a_link_to_a_regular_file_is_written_through(run_cli, card, tmp_path):
 
 @pytest.mark.parametrize("content", ["fifo", "not json", "deep", "huge", "null bytes"])
 def test_a_baseline_that_is_not_one_is_one_line_and_exit_2(run_cli, card, tmp_path, monkeypatch, content):
-    import kpoctl.baseline
+    import kpoctl.commands.baseline
 
     path = tmp_path / "baseline.json"
     if content == "fifo":
         os.mkfifo(path)
     elif content == "huge":
-        monkeypatch.setattr(kpoctl.baseline, "MAX_BYTES", 10)
+        monkeypatch.setattr(kpoctl.commands.baseline, "MAX_BYTES", 10)
         path.write_text('{"format": "kpoctl-baseline", "version": 1, "findings": []}')
     else:
         path.write_bytes({"not json": b"{nope", "deep": b"[" * 100_000 + b"]" * 100_000,
@@ -187,23 +187,23 @@ def test_records_that_overlap_are_serialised(card, monkeypatch):
     import threading
     import time
 
-    import kpoctl.record
+    import kpoctl.commands.record
     from kpoctl.model import Settings
 
-    verify = kpoctl.record._verify
+    verify = kpoctl.commands.record._verify
 
     def slow(*args, **kwargs):
         time.sleep(0.3)
         return verify(*args, **kwargs)
 
-    monkeypatch.setattr(kpoctl.record, "_verify", slow)
+    monkeypatch.setattr(kpoctl.commands.record, "_verify", slow)
     path = card / "unit.yaml"
     errors = []
 
     def run(indicator: str, period: str, delay: float) -> None:
         time.sleep(delay)
         try:
-            kpoctl.record.record(path, "unit", indicator, 7.0, period=period, replace=False,
+            kpoctl.commands.record.record(path, "unit", indicator, 7.0, period=period, replace=False,
                                  today=dt.date(2026, 11, 21), settings=Settings())
         except Exception as exc:  # noqa: BLE001 - reported below
             errors.append(exc)

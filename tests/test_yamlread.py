@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from kpoctl.yamlread import BadDate, BigNumber, YamlError, decode, parse
+from kpoctl.read.yamlread import BadDate, BigNumber, YamlError, decode, parse
 
 
 def value(text: str):

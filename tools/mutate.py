@@ -48,9 +48,9 @@ GROUPS: dict[str, dict[str, list[str]]] = {
         "rules/practice.py": ["tests/test_rules_practice.py"],
     },
     "helpers": {
-        "status.py": HELPER_TESTS,
-        "rollup.py": HELPER_TESTS,
-        "periods.py": HELPER_TESTS,
+        "model/status.py": HELPER_TESTS,
+        "model/rollup.py": HELPER_TESTS,
+        "model/periods.py": HELPER_TESTS,
     },
 }
 TARGETS = {"rules": 0.85, "helpers": 0.90}

@@ -12,10 +12,10 @@ import inspect
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
 
-from kpoctl.findings import Problem, Severity
+from kpoctl.common.findings import Problem, Severity
 from kpoctl.graph import CascadeGraph, EntryRef, TeamRef
 from kpoctl.model import Settings
-from kpoctl.scorecard import Scorecard
+from kpoctl.model.scorecard import Scorecard
 
 
 @dataclass(slots=True)

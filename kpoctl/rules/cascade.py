@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kpoctl.findings import Severity
+from kpoctl.common.findings import Severity
 from kpoctl.model import Indicator, Objective
 from kpoctl.rules.base import TEAM, Context, entries, rule
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kpoctl.findings import Location, Problem, Severity
+from kpoctl.common.findings import Location, Problem, Severity
 from kpoctl.graph import CASCADES_FROM, PARENT, SUPPORTS
 from kpoctl.model import Objective
 from kpoctl.rules.base import TEAM, Context, engine_rule, entries, rule

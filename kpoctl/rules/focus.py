@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from kpoctl.findings import Severity
+from kpoctl.common.findings import Severity
 from kpoctl.rules.base import TEAM, Context, rule
 
 W = Severity.WARNING

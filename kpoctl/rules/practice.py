@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from kpoctl.findings import Severity
+from kpoctl.common.findings import Severity
 from kpoctl.graph import EntryRef
 from kpoctl.model import PERSPECTIVES, Indicator, Objective
-from kpoctl.periods import add_periods, period_bounds
-from kpoctl.rollup import Part, Rollup, combine, falls_short, fmt, method_for
+from kpoctl.model.periods import add_periods, period_bounds
+from kpoctl.model.rollup import Part, Rollup, combine, falls_short, fmt, method_for
 from kpoctl.rules.base import TEAM, Context, entries, rule
-from kpoctl.status import OFF_TRACK, status
+from kpoctl.model.status import OFF_TRACK, status
 
 W, I = Severity.WARNING, Severity.INFO
 

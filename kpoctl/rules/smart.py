@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from kpoctl.findings import Severity
+from kpoctl.common.findings import Severity
 from kpoctl.model import Indicator, Objective
 from kpoctl.rules.base import TEAM, Context, entries, rule
-from kpoctl.status import met
+from kpoctl.model.status import met
 
 W, I = Severity.WARNING, Severity.INFO
 

@@ -1,0 +1,657 @@
+"""The command line of CLI.md.
+
+Only typer is imported at start-up: pydantic, networkx and rich load inside the
+commands, so `kpoctl --version` and `--help` stay fast. Every error a user can
+cause is one line on stderr and exit 2; an unexpected exception is reported the
+same way, naming the file being read, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Callable, Optional
+
+import typer
+
+from kpoctl import __version__
+from kpoctl.common.errors import UsageError
+
+def _click_errors() -> tuple[type, type]:
+    """(UsageError, NoArgsIsHelpError) of the click that typer runs on: recent typer
+    vendors its own click, older typer uses the click package, and click before 8.2
+    has no NoArgsIsHelpError (a class never raised stands in for it)."""
+    try:
+        from typer._click import exceptions
+    except ImportError:
+        from click import exceptions
+    no_args = getattr(exceptions, "NoArgsIsHelpError", None) or type("_NeverRaised", (Exception,), {})
+    return exceptions.UsageError, no_args
+
+
+class _OneLineErrors(typer.core.TyperGroup):
+    """Usage errors (unknown option, bad value, unknown command) as one line and exit 2,
+    as CLI.md asks, instead of click's usage block."""
+
+    def main(self, *args, standalone_mode: bool = True, **kwargs):
+        usage_error, no_args_error = _click_errors()
+        try:
+            result = super().main(*args, standalone_mode=False, **kwargs)
+            code = result if isinstance(result, int) else 0  # click returns the code of typer.Exit
+        except no_args_error as exc:  # plain `kpoctl`: the help, not an error line
+            sys.stdout.write(exc.ctx.get_help() + "\n")
+            code = 2
+        except usage_error as exc:
+            command = exc.ctx.command_path if exc.ctx is not None else "kpoctl"
+            message = " ".join(exc.format_message().split()).replace(": Value error, ", ": ")
+            sys.stderr.write(f"kpoctl: error: {message} (see `{command} --help`)\n")
+            code = 2
+        except typer.Exit as exc:
+            code = exc.exit_code
+        except typer.Abort:
+            sys.stderr.write("kpoctl: aborted\n")
+            code = 130
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
+app = typer.Typer(
+    name="kpoctl",
+    cls=_OneLineErrors,
+    help="Lint management scorecards: the KPO/KPI cascade, SMART rules, focus, and meeting reports.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class FailOn(str, Enum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+
+
+class LintFormat(str, Enum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+    github = "github"
+    junit = "junit"
+    markdown = "markdown"
+
+
+class DataFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+def _quiet_stdout() -> None:
+    """After a broken pipe, point stdout at /dev/null so the exit flush stays silent
+    (the recipe of Python's signal documentation)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
+def _fail(message: str) -> None:
+    sys.stderr.write(f"kpoctl: error: {message}\n")
+    raise typer.Exit(2)
+
+
+def guarded(command: Callable) -> Callable:
+    """Turn every error into one line on stderr and exit 2."""
+
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except (typer.Exit, typer.Abort, SystemExit):
+            raise
+        except UsageError as exc:
+            _fail(str(exc))
+        except BrokenPipeError:  # `kpoctl lint | head`: the reader left, nothing to say
+            _quiet_stdout()
+            raise typer.Exit(0) from None
+        except KeyboardInterrupt:
+            raise typer.Exit(130) from None
+        except Exception as exc:  # a bug: still one line, never a traceback
+            _fail(f"internal error: {type(exc).__name__}: {exc} (please report this)")
+
+    return run
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"kpoctl {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", "-V", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Lint management scorecards kept as YAML."""
+
+
+PathArg = Annotated[
+    Path,
+    typer.Argument(help="Scorecard folder, or one team file.", show_default="the current folder"),
+]
+
+
+NoCache = Annotated[bool, typer.Option("--no-cache", help="Read every file afresh; neither read nor write the cache.")]
+
+
+def _codes(values: list[str] | None) -> list[str]:
+    """`--select KP1,KP2 --select KP3` -> [KP1, KP2, KP3]."""
+    return [c.strip() for v in values or [] for c in v.split(",") if c.strip()]
+
+
+def _read(path: Path, *, use_cache: bool = True, need_model: bool = True, actuals: bool = True):
+    """The scorecard at PATH through the one read path (kpoctl.pipeline.reading), with a progress
+    bar on a terminal's stderr when there is much to read. `actuals=False` for views that
+    never read them (kpoctl.pipeline.reading.read_scorecard)."""
+    from kpoctl.pipeline.reading import read_scorecard
+
+    reading = read_scorecard(path, use_cache=use_cache, need_model=need_model, actuals=actuals,
+                             progress=_progress_bar(), one_shot=True)
+    _keep_collector_out()
+    return reading
+
+
+def _progress_bar():
+    """A rich progress bar on stderr, only when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        return None
+
+    def start(total: int):
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        bar = Progress(TextColumn("reading"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                       console=Console(file=sys.stderr), transient=True)
+        task = bar.add_task("reading", total=total)
+        bar.start()
+        left = [total]
+
+        def advance() -> None:
+            bar.advance(task)
+            left[0] -= 1
+            if left[0] == 0:
+                bar.stop()
+
+        return advance
+
+    return start
+
+
+UNREAD_SHOWN = 3
+
+
+def _say_unread(reading) -> bool:
+    """One line on stderr naming what could not be read; True when the answer is partial."""
+    unread = reading.unread
+    if not unread:
+        return False
+    shown = _named([(u.file, f"KP001 line {u.line}: {u.message}") for u in unread])
+    folders = sum(u.folder for u in unread)
+    counted = [f"{n} team file{'s' if n != 1 else ''}" for n in [len(unread) - folders] if n]
+    counted += [f"{n} folder{'s' if n != 1 else ''}" for n in [folders] if n]
+    them = "it" if len(unread) == 1 else "them"
+    sys.stderr.write(f"kpoctl: {' and '.join(counted)} not read, so this answer leaves {them} out: "
+                     f"{shown}; `kpoctl lint` shows every problem\n")
+    return True
+
+
+def _named(items: list[tuple[str, str]]) -> str:
+    """'a.yaml (why), b.yaml (why) and 2 more': what was not read, inert for the terminal."""
+    from kpoctl.common.textsafe import plain
+
+    shown = ", ".join(f"{plain(file)} ({plain(why)})" for file, why in items[:UNREAD_SHOWN])
+    return shown + (f" and {len(items) - UNREAD_SHOWN} more" if len(items) > UNREAD_SHOWN else "")
+
+
+def _keep_collector_out() -> None:
+    """A command runs once and exits: what was loaded lives until then, and the graph and
+    rules that follow make little cyclic garbage. Keep the collector out of the way
+    (a policy for this process, not for library callers of load())."""
+    import gc
+
+    gc.freeze()
+    gc.disable()
+
+
+def _console():
+    from kpoctl.output.reporters.text import console_for
+
+    return console_for(sys.stdout)
+
+
+def _print_json(data) -> None:
+    from kpoctl.common.jsonout import dumps
+
+    sys.stdout.write(dumps(data))
+
+
+@app.command()
+@guarded
+def lint(
+    path: PathArg = Path("."),
+    select: Annotated[Optional[list[str]], typer.Option(metavar="CODES", help="Rule codes or prefixes to run, comma-separated (replaces the settings').")] = None,
+    ignore: Annotated[Optional[list[str]], typer.Option(metavar="CODES", help="Rule codes or prefixes to skip, comma-separated (added to the settings').")] = None,
+    fail_on: Annotated[FailOn, typer.Option(help="Exit 1 when a finding is at or above this severity.")] = FailOn.error,
+    output_format: Annotated[
+        Optional[LintFormat],
+        typer.Option("--format", "-f", help="Output format (github is the default inside GitHub Actions)."),
+    ] = None,
+    baseline: Annotated[Optional[Path], typer.Option(help="Report only findings not recorded in this baseline file.")] = None,
+    write_baseline: Annotated[Optional[Path], typer.Option(help="Record today's findings in this file and exit 0.")] = None,
+    no_cache: NoCache = False,
+    statistics: Annotated[bool, typer.Option("--statistics", help="Count the findings per code instead of listing them (text, json or markdown).")] = False,
+    summary: Annotated[bool, typer.Option("--summary", help="Per team: findings by rule family and a 0-100 health score (text, json or markdown).")] = False,
+) -> None:
+    """Check a scorecard against every rule of the catalogue."""
+    from kpoctl.rules.engine import finish, selection_from
+    from kpoctl.common.findings import Severity
+    from kpoctl.output.reporters import RunInfo, reporter_for
+
+    if statistics and summary:
+        raise UsageError("--statistics and --summary are two views of the findings: choose one")
+    found = _read(path, use_cache=not no_cache, need_model=summary, actuals=False)
+    selection = selection_from(found.settings, _codes(select), _codes(ignore))
+    findings = finish(found.problems, found.sites, selection)
+    if found.only is not None:  # one file named: the whole scorecard analysed, that file's findings shown
+        findings = [f for f in findings if f.file == found.only]
+    gone: list[dict] = []
+    if write_baseline is not None:
+        from kpoctl.commands.baseline import write_baseline as save
+
+        save(write_baseline, findings)
+        sys.stderr.write(f"kpoctl: recorded {len(findings)} findings in {write_baseline}\n")
+        raise typer.Exit(0)
+    if baseline is not None:
+        from kpoctl.commands.baseline import apply_baseline
+
+        findings, gone = apply_baseline(baseline, findings)
+    if output_format is None:
+        output_format = LintFormat.github if os.environ.get("GITHUB_ACTIONS") == "true" else LintFormat.text
+    info = RunInfo(
+        root=found.root,
+        files=(tuple(found.files) + tuple(u.file for u in found.unread if u.file not in found.files)
+               if found.only is None else (found.only,)),
+        version=__version__,
+        baseline_gone=tuple(gone),
+    )
+    if statistics or summary:
+        view = "--statistics" if statistics else "--summary"
+        if output_format not in (LintFormat.text, LintFormat.json, LintFormat.markdown):
+            raise UsageError(f"{view} prints text, json or markdown, not {output_format.value}")
+        if statistics:
+            from kpoctl.output.reporters import statistics as stats
+
+            {LintFormat.json: lambda: stats.write_json(findings, sys.stdout),
+             LintFormat.markdown: lambda: stats.write_markdown(findings, sys.stdout),
+             LintFormat.text: lambda: stats.write_text(findings, sys.stdout, len(info.files))}[output_format]()
+        else:
+            from kpoctl.output.reporters import summary as per_team
+
+            teams = {f.team.team: per_team.TeamSide(f.file, len(f.team.objectives) + len(f.team.indicators))
+                     for f in found.scorecard().files if f.team is not None and (found.only is None or f.file == found.only)}
+            rows = per_team.summary_rows(findings, teams)
+            {LintFormat.json: per_team.write_json, LintFormat.markdown: per_team.write_markdown,
+             LintFormat.text: per_team.write_text}[output_format](rows, sys.stdout)
+    else:
+        reporter_for(output_format.value).write(findings, info, sys.stdout)
+    threshold = Severity(fail_on.value).rank
+    raise typer.Exit(1 if any(f.severity.rank >= threshold for f in findings) else 0)
+
+
+@app.command()
+@guarded
+def count(
+    path: PathArg = Path("."),
+    output_format: Annotated[DataFormat, typer.Option("--format", "-f", help="Output format.")] = DataFormat.text,
+    no_cache: NoCache = False,
+) -> None:
+    """Per team: KPOs, POs, KPIs, PIs and context indicators, with the limits shown."""
+    from kpoctl.graph import CascadeGraph
+    from kpoctl.output.views.count import count_rows, render_count
+
+    reading = _read(path, use_cache=not no_cache, actuals=False)
+    rows = count_rows(CascadeGraph(reading.scorecard()))
+    if output_format is DataFormat.json:
+        _print_json(rows)
+    else:
+        render_count(rows, reading.settings.limits, _console())
+    raise typer.Exit(1 if _say_unread(reading) else 0)
+
+
+@app.command()
+@guarded
+def orphans(
+    path: PathArg = Path("."),
+    output_format: Annotated[DataFormat, typer.Option("--format", "-f", help="Output format.")] = DataFormat.text,
+    no_cache: NoCache = False,
+) -> None:
+    """The orphan KPIs (KP101) and PIs (KP102), with where they are. Exit 1 when there are any."""
+    from kpoctl.graph import CascadeGraph
+    from kpoctl.output.reporters.base import RunInfo
+    from kpoctl.output.views.orphans import orphan_rows, render_orphans
+
+    reading = _read(path, use_cache=not no_cache, actuals=False)
+    rows = orphan_rows(CascadeGraph(reading.scorecard()), reading.problems, reading.sites)
+    if output_format is DataFormat.json:
+        _print_json(rows)
+    else:
+        render_orphans(rows, _console(), RunInfo(root=reading.root).display_path)
+    partial = _say_unread(reading)
+    raise typer.Exit(1 if rows or partial else 0)
+
+
+class TreeFormat(str, Enum):
+    text = "text"
+    json = "json"
+    mermaid = "mermaid"
+    dot = "dot"
+
+
+class ReportFormat(str, Enum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+    html = "html"
+
+
+@app.command()
+@guarded
+def tree(
+    path: PathArg = Path("."),
+    team: Annotated[Optional[str], typer.Option(help="Start at this team.")] = None,
+    depth: Annotated[
+        Optional[int], typer.Option(min=1, help="Levels of teams to show (1: the start team only).")
+    ] = None,
+    output_format: Annotated[TreeFormat, typer.Option("--format", "-f", help="Output format.")] = TreeFormat.text,
+    fence: Annotated[bool, typer.Option("--fence", help="Wrap mermaid or dot output in a markdown code fence.")] = False,
+    no_cache: NoCache = False,
+) -> None:
+    """The cascade tree: each team's KPOs with their KPIs, POs with their PIs, then the teams below."""
+    from kpoctl.graph import CascadeGraph
+    from kpoctl.output.views.tree import render_tree, tree_roots
+
+    pictures = output_format in (TreeFormat.mermaid, TreeFormat.dot)  # coloured by status: actuals needed
+    if fence and not pictures:
+        raise UsageError("--fence goes with --format mermaid or dot")
+    reading = _read(path, use_cache=not no_cache, actuals=pictures)
+    graph = CascadeGraph(reading.scorecard())
+    _check_team(graph, team, path)
+    roots = tree_roots(graph, team, depth)
+    if output_format is TreeFormat.json:
+        _print_json(roots)
+    elif output_format in (TreeFormat.mermaid, TreeFormat.dot):
+        from kpoctl.output.views.tree import node_statuses, render_dot, render_mermaid
+
+        render = render_mermaid if output_format is TreeFormat.mermaid else render_dot
+        picture = render(roots, node_statuses(graph))
+        sys.stdout.write(f"```{output_format.value}\n{picture}```\n" if fence else picture)
+    else:
+        render_tree(roots, _console())
+    raise typer.Exit(1 if _say_unread(reading) else 0)
+
+
+def _check_team(graph, team: str | None, path: Path) -> None:
+    if team is not None and team not in graph.teams:
+        import difflib
+
+        close = difflib.get_close_matches(team, list(graph.teams), n=1)
+        raise UsageError(f"no team {team!r} in {path}" + (f"; did you mean {close[0]!r}?" if close else ""))
+
+
+@app.command()
+@guarded
+def report(
+    path: PathArg = Path("."),
+    team: Annotated[Optional[str], typer.Option(help="Only this team.")] = None,
+    output_format: Annotated[
+        Optional[ReportFormat],
+        typer.Option("--format", "-f", help="Output format [default: text; with -o, taken from its extension].",
+                     show_default=False),
+    ] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout.")] = None,
+    no_cache: NoCache = False,
+) -> None:
+    """The meeting report: each KPI/PI with target, latest actual, trend, status and owner."""
+    from kpoctl.graph import CascadeGraph
+    from kpoctl.output.views import report as view
+
+    if output_format is None:
+        output_format = _format_of(output)
+
+    reading = _read(path, use_cache=not no_cache)
+    graph = CascadeGraph(reading.scorecard())
+    _check_team(graph, team, path)
+    reports = view.build_report(graph, reading.problems, reading.sites, team)
+    if output_format is ReportFormat.json:
+        from kpoctl.common.jsonout import dumps
+
+        text = dumps(view.report_rows(reports))
+    elif output_format is ReportFormat.markdown:
+        text = view.render_markdown(reports)
+    elif output_format is ReportFormat.html:
+        from kpoctl.output.views.html import render_html
+        from kpoctl.output.views.tree import node_statuses, tree_roots
+
+        title = f"Meeting report: {team}" if team else "Meeting report"
+        text = render_html(reports, tree_roots(graph, team), node_statuses(graph), title)
+    else:
+        if output is not None:
+            raise UsageError("--output takes json, markdown or html; text goes to the terminal")
+        text = None
+    if text is None:
+        view.render_text(reports, _console())
+    elif output is None:
+        sys.stdout.write(text)
+    else:
+        from kpoctl.common.atomic import write_text_atomic
+
+        try:
+            write_text_atomic(output, text)
+        except OSError as exc:
+            raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
+        sys.stderr.write(f"kpoctl: wrote {output}\n")
+    raise typer.Exit(1 if _say_unread(reading) else 0)
+
+
+REPORT_EXTENSIONS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html", ".json": "json"}
+
+
+def _format_of(output: Path | None) -> "ReportFormat":
+    """The format a file name asks for (report.md is markdown); text without one."""
+    if output is None:
+        return ReportFormat.text
+    name = REPORT_EXTENSIONS.get(output.suffix.lower())
+    if name is None:
+        raise UsageError(f"cannot tell the format of {output} from its extension "
+                           f"({', '.join(REPORT_EXTENSIONS)}); give --format")
+    return ReportFormat(name)
+
+
+class SchemaKind(str, Enum):
+    team = "team"
+    settings = "settings"
+
+
+@app.command()
+@guarded
+def schema(
+    kind: Annotated[
+        Optional[SchemaKind], typer.Argument(help="team or settings; both (as one JSON object) when omitted.")
+    ] = None,
+    write: Annotated[
+        Optional[Path], typer.Option(help="Write team.schema.json and settings.schema.json into this folder.")
+    ] = None,
+) -> None:
+    """The JSON Schema of a team file and of kpoctl.yaml (as kept in schemas/)."""
+    from kpoctl.output import schemas
+
+    if write is not None:
+        if not write.is_dir():
+            raise UsageError(f"not a folder: {write}")
+        for written in schemas.write_all(write):
+            sys.stderr.write(f"kpoctl: wrote {written}\n")
+        return
+    if kind is not None:
+        sys.stdout.write(schemas.render(kind.value))
+    else:
+        _print_json({k: schemas.schema_for(k) for k in schemas.FILES})
+
+
+@app.command()
+@guarded
+def explain(
+    code: Annotated[Optional[str], typer.Argument(help="A rule code, e.g. KP101.")] = None,
+    list_rules: Annotated[bool, typer.Option("--list", help="List every rule.")] = False,
+) -> None:
+    """A rule's rationale with a bad and a good example."""
+    from kpoctl.output.explain import render_list, render_rule
+    from kpoctl.rules import get
+
+    if list_rules or code is None:
+        render_list(_console())
+        return
+    if code.lower() == "score":
+        from kpoctl.output.explain import render_prose
+        from kpoctl.output.reporters.summary import FORMULA
+
+        render_prose("The health score of `kpoctl lint --summary`", FORMULA, _console())
+        return
+    try:
+        rule = get(code)
+    except KeyError as exc:
+        raise UsageError(exc.args[0]) from None
+    render_rule(rule, _console())
+
+
+@app.command()
+@guarded
+def init(
+    path: Annotated[Path, typer.Argument(help="Folder for the new scorecard.")] = Path("."),
+    force: Annotated[bool, typer.Option("--force", help="Overwrite files that already exist.")] = False,
+    top: Annotated[str, typer.Option(help="Id of the top team.")] = "company",
+) -> None:
+    """A new scorecard: a top team, one cascaded team and kpoctl.yaml, which lints clean."""
+    import re
+
+    from kpoctl.commands.scaffold import init as scaffold
+
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", top) or top == "operations":
+        raise UsageError(f"--top must be a slug other than 'operations'; got {top!r}")
+    for written in scaffold(path, force=force, top=top):
+        sys.stderr.write(f"kpoctl: wrote {written}\n")
+    sys.stderr.write(f"kpoctl: next: edit the files, then `kpoctl lint {path}`\n")
+
+
+@app.command()
+@guarded
+def record(
+    indicator: Annotated[str, typer.Argument(help="TEAM/INDICATOR, e.g. unit-1/otif-rate.")],
+    value: Annotated[str, typer.Argument(help="The measured value, a number.")],
+    path: PathArg = Path("."),
+    period: Annotated[
+        Optional[str], typer.Option(help="YYYY, YYYY-MM, YYYY-Qn, YYYY-Www or a date; default: the current period.")
+    ] = None,
+    replace: Annotated[bool, typer.Option("--replace", help="Change the value of a period already recorded.")] = False,
+) -> None:
+    """Append an actual to an indicator in its file, leaving every other byte as it was."""
+    from kpoctl.graph import CascadeGraph
+    from kpoctl.commands.record import parse_value
+    from kpoctl.commands.record import record as write_actual
+
+    number = parse_value(value)
+    if indicator.count("/") != 1:
+        raise UsageError(f"name the indicator as TEAM/INDICATOR; got {indicator!r}")
+    team_id, indicator_id = indicator.split("/")
+    reading = _read(path, actuals=False)
+    scorecard = reading.scorecard()
+    graph = CascadeGraph(scorecard)
+    declared = [f.file for f in scorecard.files if f.team is not None and f.team.team == team_id]
+    if len(declared) > 1:
+        raise UsageError(f"team {team_id!r} is declared in {len(declared)} files ({', '.join(declared)}): "
+                           "record will not guess which one; keep one (KP003)")
+    if team_id not in graph.teams:
+        _say_unread(reading)
+    _check_team(graph, team_id, path)
+    team_file = scorecard.root / graph.teams[team_id].file.file
+    done = write_actual(team_file, team_id, indicator_id, number, period=period, replace=replace,
+                        today=scorecard.today, settings=scorecard.settings)
+    verb = "replaced" if done.replaced else "recorded"
+    sys.stderr.write(f"kpoctl: {verb} {indicator} = {value} for {done.period} in {team_file}\n")
+
+
+class DiffFormat(str, Enum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+@app.command()
+@guarded
+def diff(
+    revisions: Annotated[
+        list[str], typer.Argument(help="REV [REV2] [PATH]: compare REV with REV2 (default: the working tree).")
+    ],
+    output_format: Annotated[DiffFormat, typer.Option("--format", "-f", help="Output format.")] = DiffFormat.text,
+) -> None:
+    """What changed in the scorecard between two git revisions: entries, targets, cascades, owners, levels."""
+    from kpoctl.commands import diff as differ
+    from kpoctl.read.settings import find_settings, load_settings
+
+    if not 1 <= len(revisions) <= 3:
+        raise UsageError("usage: kpoctl diff REV [REV2] [PATH]")
+    path = Path(".")
+    if len(revisions) > 1 and Path(revisions[-1]).exists():
+        path = Path(revisions[-1])
+        revisions = revisions[:-1]
+    if not path.exists():
+        raise UsageError(f"path does not exist: {path}")
+    settings = load_settings(find_settings(path))
+    old_rev = revisions[0]
+    old_side = differ.teams_at(old_rev, path, settings)
+    if len(revisions) == 2:
+        new_rev = revisions[1]
+        new_side = differ.teams_at(new_rev, path, settings)
+    else:
+        new_rev = "working tree"
+        new_side = differ.teams_now(path)
+    _keep_collector_out()
+    old, new = differ.comparable(old_side, new_side)
+    changes = differ.compare(old, new)
+    if output_format is DiffFormat.json:
+        _print_json([c.to_dict() for c in changes])
+    elif output_format is DiffFormat.markdown:
+        sys.stdout.write(differ.render_markdown(changes, old_rev, new_rev))
+    else:
+        differ.render_text(changes, _console(), old_rev, new_rev)
+    partial = False
+    for rev, side in ((old_rev, old_side), (new_rev, new_side)):
+        if side.unread:
+            from kpoctl.common.textsafe import plain
+
+            sys.stderr.write(f"kpoctl: at {plain(rev)}, {len(side.unread)} team file"
+                             f"{'s' if len(side.unread) != 1 else ''} not read, their teams not compared: "
+                             f"{_named(list(side.unread.items()))}\n")
+            partial = True
+    raise typer.Exit(1 if partial else 0)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)

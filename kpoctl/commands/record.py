@@ -1,0 +1,234 @@
+"""`kpoctl record TEAM/INDICATOR VALUE`: append an actual to an indicator, in its file.
+
+ruamel.yaml's round-trip loader finds where the indicator and its actuals are
+(line and column of every node); the change itself is spliced into the text, so
+every other byte of the file (comments, order, quoting, flow style) stays as it
+was. The result is parsed again and checked to hold exactly the new value before
+it atomically replaces the file; on any doubt the file is left untouched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import math
+import os
+import re
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from kpoctl.common.atomic import write_bytes_atomic
+from kpoctl.common.errors import UsageError
+from kpoctl.read.load import read_team_bytes
+from kpoctl.model import PERIOD_RE, Settings, period_in_calendar
+from kpoctl.model.periods import current_period
+
+
+@dataclass(frozen=True)
+class Recorded:
+    file: Path
+    period: str
+    value: float
+    replaced: bool
+
+
+def parse_value(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise UsageError(f"value must be a number, like 94.5; got {text!r}") from None
+    if not math.isfinite(value):
+        raise UsageError(f"value must be a finite number; got {text!r}")
+    return value
+
+
+def _number_text(value: float) -> str:
+    return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+
+
+def record(team_file: Path, team_id: str, indicator_id: str, value: float, *, period: str | None,
+           replace: bool, today: dt.date, settings: Settings) -> Recorded:
+    """Add (or with `replace`, change) one actual of an indicator; atomically, and under
+    a lock on the file so that two records at once both land."""
+    with locked(team_file):
+        return _record_locked(team_file, team_id, indicator_id, value, period=period, replace=replace, today=today,
+                              settings=settings)
+
+
+@contextmanager
+def locked(path: Path):
+    """Hold an exclusive lock on the file at `path` (flock), re-taken until it is on the
+    file that is there now: a writer that got the lock first replaces the file by a
+    rename, so a lock held on the old one guards nothing."""
+    while True:
+        try:
+            descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        except OSError as exc:
+            raise UsageError(f"cannot open {path}: {exc.strerror or exc}") from None
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+            try:
+                same = os.path.samestat(os.fstat(descriptor), os.stat(path))
+            except OSError:
+                same = False
+            if same:
+                break
+        except BaseException:
+            os.close(descriptor)
+            raise
+        os.close(descriptor)
+    try:
+        yield
+    finally:
+        os.close(descriptor)
+
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines as YAML counts them, each with its break: CR LF, CR or LF only. (str.splitlines
+    also breaks at U+2028, U+2029, NEL and form feeds, which a quoted string may hold.)"""
+    return _LINE.findall(text)
+
+
+def _record_locked(team_file: Path, team_id: str, indicator_id: str, value: float, *, period: str | None,
+                   replace: bool, today: dt.date, settings: Settings) -> Recorded:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    raw = team_file.read_bytes()  # read again under the lock: what another record wrote is kept
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UsageError(f"{team_file} is not UTF-8: fix it first (kpoctl lint shows where)") from None
+    try:
+        data = YAML(typ="rt").load(text)
+    except YAMLError as exc:
+        raise UsageError(f"{team_file} does not parse: {str(exc).splitlines()[0]} (kpoctl lint shows where)") from None
+    indicators = data.get("indicators") if hasattr(data, "get") else None
+    item = next((i for i in indicators or [] if hasattr(i, "get") and i.get("id") == indicator_id), None)
+    if item is None:
+        raise UsageError(f"team {team_id!r} has no indicator {indicator_id!r}")
+    if item.get("level") == "context":
+        raise UsageError(f"{team_id}/{indicator_id} is a context indicator: context is not performance, "
+                         "record its data where it comes from")
+    if period is None:
+        period = current_period(item.get("frequency"), today)
+    if not PERIOD_RE.match(period):
+        raise UsageError(f"period must be YYYY, YYYY-MM, YYYY-Qn, YYYY-Www or an ISO date; got {period!r}")
+    if not period_in_calendar(period):
+        raise UsageError(f"period {period!r} is not in the calendar (no such year, week or day)")
+    newline = "\r\n" if "\r\n" in text else "\r" if "\r" in text and "\n" not in text else "\n"
+    lines = split_lines(text)
+    actuals = item.get("actuals")
+    _refuse_shared(item, actuals, team_id, indicator_id)
+    existing = [i for i, a in enumerate(actuals or []) if hasattr(a, "get") and str(a.get("period")) == period]
+    if existing and not replace:
+        raise UsageError(f"{team_id}/{indicator_id} already has a value for {period}; use --replace to change it")
+    if existing:
+        lines = _replace_value(lines, actuals, existing[-1], value)
+    elif actuals:
+        lines = _append_after_last(lines, actuals, period, value, newline)
+    else:
+        lines = _add_actuals_key(lines, item, period, value, newline)
+    new_text = "".join(lines)
+    _verify(new_text, team_file, team_id, indicator_id, period, value, settings)
+    bom = b"\xef\xbb\xbf" if raw.startswith(b"\xef\xbb\xbf") else b""
+    try:
+        write_bytes_atomic(team_file, bom + new_text.encode("utf-8"))
+    except OSError as exc:
+        raise UsageError(f"cannot write {team_file}: {exc.strerror or exc}; it is unchanged") from None
+    return Recorded(team_file, period, value, bool(existing))
+
+
+def _refuse_shared(item, actuals, team_id: str, indicator_id: str) -> None:
+    """An actuals list that is an anchor, an alias or merged in is another entry's too:
+    writing it would change both."""
+    anchored = actuals is not None and getattr(getattr(actuals, "anchor", None), "value", None)
+    merged = actuals is not None and "actuals" not in getattr(item, "_ok", {"actuals"})
+    merged_elsewhere = getattr(getattr(item, "anchor", None), "value", None)  # `- &base {...}`, then `<<: *base`
+    if anchored or merged or merged_elsewhere:
+        raise UsageError(f"{team_id}/{indicator_id}: its actuals are shared with another entry through a YAML "
+                         "anchor, alias or merge; write them out in this entry to use record")
+
+
+def _append_after_last(lines: list[str], actuals, period: str, value: float, newline: str) -> list[str]:
+    """A new item after the last one, in the same style and indentation."""
+    if actuals.fa.flow_style():
+        raise UsageError("actuals are written as one flow list ([...]); write them one per line to use record")
+    last = len(actuals) - 1
+    line, column = actuals.lc.item(last)
+    dash_line = lines[line]
+    dash = dash_line[:column].rstrip()
+    if not dash.endswith("-"):
+        raise UsageError("cannot find where the last actual starts; add the value by hand")
+    indent = dash[:-1]
+    last_item = actuals[last]
+    flow = hasattr(last_item, "fa") and last_item.fa.flow_style()
+    if flow:
+        new = f"{indent}- {{period: {period}, value: {_number_text(value)}}}{newline}"
+    else:
+        inner = " " * (column)
+        new = f"{indent}- period: {period}{newline}{inner}value: {_number_text(value)}{newline}"
+    end = _end_of_item(lines, line, len(indent))
+    if not lines[end - 1].endswith(("\n", "\r")):
+        lines[end - 1] += newline
+    return lines[:end] + [new] + lines[end:]
+
+
+def _end_of_item(lines: list[str], start: int, dash_column: int) -> int:
+    """The index of the first line after the sequence item starting at `start`."""
+    index = start + 1
+    while index < len(lines):
+        stripped = lines[index].lstrip(" ")
+        depth = len(lines[index]) - len(stripped)
+        if stripped.strip() and not stripped.startswith("#") and depth <= dash_column:
+            break
+        if stripped.startswith("#") and depth <= dash_column:
+            break
+        index += 1
+    while index - 1 > start and not lines[index - 1].strip():
+        index -= 1  # keep blank lines after the item where they are
+    return index
+
+
+def _add_actuals_key(lines: list[str], item, period: str, value: float, newline: str) -> list[str]:
+    """`actuals:` with one item, as the last key of the indicator."""
+    key_line, key_column = item.lc.key(next(iter(item)))
+    last_key = list(item)[-1]
+    last_line = item.lc.key(last_key)[0]
+    end = _end_of_item(lines, last_line, key_column - 1) if last_line >= key_line else key_line + 1
+    pad = " " * key_column
+    block = [f"{pad}actuals:{newline}", f"{pad}  - {{period: {period}, value: {_number_text(value)}}}{newline}"]
+    if not lines[end - 1].endswith(("\n", "\r")):
+        lines[end - 1] += newline
+    return lines[:end] + block + lines[end:]
+
+
+def _replace_value(lines: list[str], actuals, index: int, value: float) -> list[str]:
+    """Change the value of an existing actual on its own line, nothing else."""
+    target = actuals[index]
+    line, _ = target.lc.value("value")
+    old = lines[line]
+    column = target.lc.value("value")[1]
+    match = re.match(r"[^,}\s#]+", old[column:])
+    if match is None:
+        raise UsageError("cannot find the value to replace; change it by hand")
+    lines[line] = old[:column] + _number_text(value) + old[column + match.end():]
+    return lines
+
+
+def _verify(text: str, path: Path, team_id: str, indicator_id: str, period: str, value: float,
+            settings: Settings) -> None:
+    """The new text must still be a valid team file with the new value as intended."""
+    result = read_team_bytes(text.encode("utf-8"), path.name, settings)
+    team = result.team if result is not None else None
+    ok = team is not None and not result.problems
+    if ok:
+        indicator = next((i for i in team.indicators if i.id == indicator_id), None)
+        ok = indicator is not None and any(a.period == period and a.value == value for a in indicator.actuals)
+    if not ok:
+        raise UsageError(f"recording into {path} would not give a valid file; nothing was written "
+                         "(run kpoctl lint on it)")

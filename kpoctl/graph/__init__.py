@@ -1,0 +1,218 @@
+"""The cascade graph: teams, objectives and indicators with typed edges.
+
+Edges are typed and point from the dependent to what it depends on (child team
+-> parent, objective -> what it cascades from, PO -> KPO it supports, indicator
+-> objective it measures). The lookups every rule makes (what measures this,
+what supports that) are plain dict indexes; the graph questions a few rules ask
+(ancestors, cycles, reachability) are networkx calls on cached per-kind views,
+so networkx is imported, and a networkx graph built, only when one is asked:
+checking one file on its own (the per-file rules) never needs it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from typing import TYPE_CHECKING
+
+from kpoctl.common.findings import Location
+from kpoctl.model import Indicator, Objective, Team
+from kpoctl.model.scorecard import Scorecard, TeamFile
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+PARENT = "parent"
+CASCADES_FROM = "cascades_from"
+SUPPORTS = "supports"
+MEASURES = "measures"
+
+
+@dataclass(frozen=True, slots=True)
+class EntryRef:
+    """An objective or indicator, with the team and file it lives in."""
+
+    team: str
+    entry: Objective | Indicator
+    file: TeamFile
+    path: tuple  # its path in the document, e.g. ("indicators", 3)
+    key: str  # "team/id", the node's name (kept: rules ask for it hundreds of thousands of times)
+
+    @property
+    def is_objective(self) -> bool:
+        return isinstance(self.entry, Objective)
+
+    def location(self, field: str | None = None) -> Location:
+        """The entry's start, or the key of one of its fields."""
+        if field is None:
+            return self.file.location(self.path)
+        return self.file.location(self.path + (field,))
+
+
+@dataclass(frozen=True, slots=True)
+class TeamRef:
+    team: Team
+    file: TeamFile
+
+    def location(self, field: str = "team") -> Location:
+        return self.file.location((field,))
+
+    def invalid(self, field: str) -> bool:
+        """Whether the header field was given but invalid (KP002 said so already)."""
+        return field in self.file.invalid_fields
+
+    @property
+    def has_parent(self) -> bool:
+        """A team with an invalid `parent` still has one: it is not a top team."""
+        return self.team.parent is not None or self.invalid("parent")
+
+
+class CascadeGraph:
+    """The scorecard as a graph. Duplicates (KP003) keep their first occurrence."""
+
+    def __init__(self, scorecard: Scorecard) -> None:
+        self.scorecard = scorecard
+        self.teams: dict[str, TeamRef] = {}
+        self.entries: dict[str, EntryRef] = {}
+        self.entries_by_team: dict[str, list[EntryRef]] = {}
+        for team, team_file in scorecard.teams():
+            if team.team in self.teams:
+                continue
+            self.teams[team.team] = TeamRef(team, team_file)
+            refs = self.entries_by_team[team.team] = []
+            for entry, path in team_file.entries():
+                ref = EntryRef(team.team, entry, team_file, path, f"{team.team}/{entry.id}")
+                if ref.key in self.entries:
+                    continue
+                self.entries[ref.key] = ref
+                refs.append(ref)
+        self._add_edges()
+
+    def _add_edges(self) -> None:
+        """Typed edges, plus per-kind reverse indexes for the hot lookups."""
+        teams, entries = self.teams, self.entries
+        edges: list[tuple[str, str, str]] = []
+        for name, ref in teams.items():
+            if ref.team.parent in teams:
+                edges.append((name, ref.team.parent, PARENT))
+        for key, ref in entries.items():
+            entry = ref.entry
+            if isinstance(entry, Objective):
+                if entry.cascades_from in entries:
+                    edges.append((key, entry.cascades_from, CASCADES_FROM))
+                for target in entry.supports:
+                    if f"{ref.team}/{target}" in entries:
+                        edges.append((key, f"{ref.team}/{target}", SUPPORTS))
+            elif entry.measures is not None and f"{ref.team}/{entry.measures}" in entries:
+                edges.append((key, f"{ref.team}/{entry.measures}", MEASURES))
+        self.edges = edges
+        self._incoming: dict[str, dict[str, list[str]]] = {PARENT: {}, CASCADES_FROM: {}, SUPPORTS: {}, MEASURES: {}}
+        for source, target, kind in edges:
+            self._incoming[kind].setdefault(target, []).append(source)
+
+    # --- lookups -------------------------------------------------------------------------
+
+    def resolve(self, team: str, local_id: str | None) -> EntryRef | None:
+        """The entry a same-team reference (`measures`, `supports`) names, if any."""
+        if local_id is None:
+            return None
+        return self.entries.get(f"{team}/{local_id}")
+
+    def view(self, *kinds: str) -> nx.DiGraph:
+        """A plain DiGraph of the edges of the given kinds (cached)."""
+        cache_key = tuple(sorted(kinds))
+        cache = self.__dict__.setdefault("_views", {})
+        if cache_key not in cache:
+            import networkx as nx
+
+            view = nx.DiGraph()
+            view.add_edges_from((u, v) for u, v, kind in self.edges if kind in kinds)
+            cache[cache_key] = view
+        return cache[cache_key]
+
+    def measured_by(self, key: str) -> list[EntryRef]:
+        """Indicators that measure the objective `key`."""
+        return [self.entries[u] for u in self._incoming[MEASURES].get(key, ())]
+
+    def supported_by(self, key: str) -> list[EntryRef]:
+        """POs that support the KPO `key`."""
+        return [self.entries[u] for u in self._incoming[SUPPORTS].get(key, ())]
+
+    def children(self, team: str) -> list[str]:
+        """Teams whose parent is `team`, in name order."""
+        return sorted(self._incoming[PARENT].get(team, ()))
+
+    def cascade_order(self) -> list[str]:
+        """Every team, down the cascade: each after its parent, siblings in name order
+        (as the tree shows them); teams only reachable through a cycle of parents last."""
+        order: list[str] = []
+        seen: set[str] = set()
+        roots = [name for name, ref in sorted(self.teams.items()) if ref.team.parent not in self.teams]
+        for start in [*roots, *sorted(self.teams)]:
+            stack = [start]
+            while stack:
+                name = stack.pop()
+                if name in seen:
+                    continue
+                seen.add(name)
+                order.append(name)
+                stack.extend(reversed(self.children(name)))
+        return order
+
+    # --- graph questions -----------------------------------------------------------------
+
+    @cached_property
+    def top_teams(self) -> list[str]:
+        return sorted(name for name, ref in self.teams.items() if not ref.has_parent)
+
+    def ancestors(self, team: str) -> set[str]:
+        """Teams above `team` (parents, their parents, ...)."""
+        cache = self.__dict__.setdefault("_ancestors", {})
+        if team not in cache:
+            import networkx as nx
+
+            view = self.view(PARENT)
+            cache[team] = nx.descendants(view, team) - {team} if team in view else set()
+        return cache[team]
+
+    def cycles(self, *kinds: str) -> list[list[str]]:
+        """Each cycle among edges of `kinds`, as the ordered list of its nodes."""
+        import networkx as nx
+
+        view = self.view(*kinds)
+        found = []
+        for component in nx.strongly_connected_components(view):
+            if len(component) > 1 or any(view.has_edge(n, n) for n in component):
+                start = min(component)
+                cycle = nx.find_cycle(view.subgraph(component), source=start)
+                found.append([u for u, _ in cycle])
+        return sorted(found)
+
+    @cached_property
+    def reaching_top(self) -> set[str]:
+        """Objectives whose cascades_from/supports chain reaches a KPO of a top team."""
+        import networkx as nx
+
+        view = self.view(CASCADES_FROM, SUPPORTS)
+        reached: set[str] = set()
+        for team in self.top_teams:
+            for ref in self.entries_by_team.get(team, []):
+                if isinstance(ref.entry, Objective) and ref.entry.level == "KPO":
+                    reached.add(ref.key)
+                    if ref.key in view:
+                        reached |= nx.ancestors(view, ref.key)
+        return reached
+
+    def team_depths(self) -> dict[str, int]:
+        """Depth of each team below a top team (0 for top teams); teams in cycles are absent."""
+        import networkx as nx
+
+        view = self.view(PARENT).reverse(copy=False)
+        depths: dict[str, int] = {}
+        for top in self.top_teams:
+            depths[top] = 0
+            if top in view:
+                for node, depth in nx.single_source_shortest_path_length(view, top).items():
+                    depths[node] = depth
+        return depths

@@ -1,0 +1,60 @@
+"""A team file's links: everything about it that a cross-team rule may read.
+
+Cross-team rules (scope SCORECARD) look at how files connect: team names and
+parents, entry ids, kinds and levels, `cascades_from`, `supports`, `measures`,
+and the few facts compared across teams (units, perspectives, timing). An edit
+that leaves a file's links as they were (a title, a target, an actual, a
+comment) cannot change what those rules find, except where their findings sit
+in that file. That is what lets `lint` skip the cross-team rules after such an
+edit. The contract is checked by a test that hides every other field from the
+cross-team rules.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from kpoctl.model.scorecard import TeamFile
+
+# What cross-team rules may read of an objective or indicator (and of its team:
+# `team`, `parent`, and whether `parent` was given but invalid).
+ENTRY_LINK_FIELDS = ("id", "level", "cascades_from", "supports", "measures", "unit", "perspective", "timing")
+TEAM_LINK_FIELDS = ("team", "parent")
+
+
+def links_of(team_file: TeamFile) -> tuple:
+    """The file's links as plain, comparable values (entries in document order)."""
+    team = team_file.team
+    if team is None:
+        return (team_file.file, None)
+    entries = []
+    first_line: dict[str, int] = {}
+    repeated: list[tuple[str, int]] = []
+    for entry, path in team_file.entries():
+        values = tuple(_plain(getattr(entry, name, None)) for name in ENTRY_LINK_FIELDS)
+        entries.append((path, type(entry).__name__, values))
+        if entry.id in first_line:
+            # KP003 names the line of the first use of a repeated id in its message
+            repeated.append((entry.id, first_line[entry.id]))
+        else:
+            first_line[entry.id] = team_file.location(path).line
+    return (
+        team_file.file,
+        team.team,
+        team.parent,
+        "parent" in team_file.invalid_fields,
+        tuple(entries),
+        tuple(repeated),
+    )
+
+
+def links_digest(team_file: TeamFile) -> bytes:
+    return hashlib.blake2b(repr(links_of(team_file)).encode(), digest_size=16).digest()
+
+
+def _plain(value):
+    if isinstance(value, (list, tuple)):
+        return tuple(_plain(v) for v in value)
+    if hasattr(value, "value") and not isinstance(value, (str, int, float)):
+        return value.value  # an Enum
+    return value

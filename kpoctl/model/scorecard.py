@@ -1,0 +1,166 @@
+"""The loaded scorecard: team files with their validated model and positions.
+
+This is what the loader produces and what the graph and rules read. It holds
+no parsed YAML trees, only the model and the few positions findings need, so
+thousands of teams fit in memory and cross process boundaries cheaply.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from array import array
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from kpoctl.common.findings import Location
+from kpoctl.model import Indicator, Objective, Settings, Team
+
+# Positions are packed into one int: line * _SHIFT + column.
+_SHIFT = 1 << 20
+
+
+def pack(line: int, column: int) -> int:
+    return line * _SHIFT + min(column, _SHIFT - 1)
+
+
+def unpack(value: int) -> tuple[int, int]:
+    return divmod(value, _SHIFT)
+
+
+@dataclass(frozen=True, slots=True)
+class RawProblem:
+    """A problem found while reading a file (KP001, KP002), before the engine stamps it."""
+
+    code: str
+    message: str
+    line: int
+    column: int
+    team: str | None = None
+    id: str | None = None
+
+
+_SUPPRESS = re.compile(r"#\s*kpoctl:\s*ignore(?:\[([A-Za-z0-9,\s]*)\])?")
+
+
+def find_suppressions(text: str) -> dict[int, frozenset[str]]:
+    """Line -> codes silenced by `# kpoctl: ignore[...]` (an empty set silences all)."""
+    if "kpoctl:" not in text:
+        return {}
+    found: dict[int, frozenset[str]] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if "kpoctl:" in line:
+            match = _SUPPRESS.search(line)
+            if match:
+                codes = match.group(1)
+                found[number] = frozenset(c.strip().upper() for c in codes.split(",") if c.strip()) if codes else frozenset()
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class SuppressionSite:
+    """A file's suppression comments, with the lines they may sit on to count:
+    where an entry starts, and the `team:` line."""
+
+    file: str
+    comments: dict[int, frozenset[str]]
+    entry_lines: tuple[int, ...]  # sorted
+    team_line: int | None
+
+
+# Per entry, positions live in one small int array: slot 0 is where the entry starts,
+# slot 1 where its last actual starts, then the key of each field in FIELD_SLOTS order.
+# Thousands of teams then cost kilobytes of positions each, not a dict of tuples.
+FIELD_SLOTS: dict[str, int] = {
+    name: index + 2 for index, name in enumerate(sorted({*Objective.model_fields, *Indicator.model_fields}))
+}
+ENTRY_SLOTS = len(FIELD_SLOTS) + 2
+SECTION_NAMES = ("objectives", "indicators")
+
+
+@dataclass(slots=True)
+class TeamFile:
+    """One file under PATH that is (or claims to be) a team scorecard."""
+
+    file: str  # relative to PATH, with forward slashes
+    team: Team | None = None
+    entry_paths: list[tuple] = field(default_factory=list)  # aligned with team.objectives + team.indicators
+    header: dict[str, int] = field(default_factory=dict)  # packed positions of the team's own keys
+    entry_positions: dict[tuple, array] = field(default_factory=dict)  # every entry in the file, valid or not
+    problems: list[RawProblem] = field(default_factory=list)
+    suppressions: dict[int, frozenset[str]] = field(default_factory=dict)
+    invalid_fields: frozenset[str] = frozenset()  # header fields dropped as invalid (already KP002)
+    # Problems of the team-scoped rules, as (code, Problem), once the file has been analysed
+    # on its own (engine.analyse_file): computed in worker processes and cached with the file.
+    local: tuple | None = None
+
+    def location(self, path: tuple = ()) -> Location:
+        """Where the node at `path` is: a team key, an entry, an entry's field key, or an
+        entry's actuals; else its nearest known ancestor."""
+        if len(path) == 1 and path[0] in self.header:
+            return Location(self.file, *unpack(self.header[path[0]]))
+        slots = self.entry_positions.get(path[:2]) if len(path) >= 2 else None
+        if slots is None:
+            return Location(self.file, 1, 1)
+        packed = slots[0]
+        if len(path) >= 4 and path[2] == "actuals" and slots[1]:
+            packed = slots[1]
+        elif len(path) >= 3 and slots[FIELD_SLOTS.get(path[2], 0)]:
+            packed = slots[FIELD_SLOTS.get(path[2], 0)]
+        return Location(self.file, *unpack(packed))
+
+    def entry_lines(self) -> list[int]:
+        """The line where each entry of the file starts."""
+        return sorted(unpack(slots[0])[0] for slots in self.entry_positions.values())
+
+    def suppression_site(self) -> SuppressionSite | None:
+        """What the suppressor needs of this file, or None when it has no suppression comment."""
+        if not self.suppressions:
+            return None
+        team = self.header.get("team")
+        return SuppressionSite(self.file, self.suppressions, tuple(self.entry_lines()),
+                               unpack(team)[0] if team is not None else None)
+
+    def entries(self) -> Iterator[tuple[Objective | Indicator, tuple]]:
+        """Every kept entry with its path in the document."""
+        if self.team is None:
+            return iter(())
+        return zip([*self.team.objectives, *self.team.indicators], self.entry_paths)
+
+
+def compact_positions(values: dict, keys: dict) -> tuple[dict[str, int], dict[tuple, array]]:
+    """From a parsed document's positions, keep what findings point at (see FIELD_SLOTS)."""
+    header = {path[0]: pack(*pos) for path, pos in keys.items() if len(path) == 1 and isinstance(path[0], str)}
+    entries: dict[tuple, array] = {}
+    for path, pos in values.items():
+        if len(path) == 2 and path[0] in SECTION_NAMES and isinstance(path[1], int):
+            slots = array("q", bytes(8 * ENTRY_SLOTS))
+            slots[0] = pack(*pos)
+            entries[path] = slots
+    for path, pos in keys.items():
+        if len(path) == 3 and path[:2] in entries and path[2] in FIELD_SLOTS:
+            entries[path[:2]][FIELD_SLOTS[path[2]]] = pack(*pos)
+    for path, pos in values.items():  # the last actual of each indicator (stale data, KP403)
+        if len(path) == 4 and path[2] == "actuals" and path[:2] in entries:
+            entries[path[:2]][1] = pack(*pos)  # items come in order: the last one stays
+    return header, entries
+
+
+@dataclass(slots=True)
+class Scorecard:
+    """Everything one run looks at."""
+
+    root: Path
+    settings: Settings
+    files: list[TeamFile]
+    settings_file: Path | None = None
+
+    @property
+    def today(self) -> dt.date:
+        return self.settings.run_date()
+
+    def teams(self) -> Iterator[tuple[Team, TeamFile]]:
+        for team_file in self.files:
+            if team_file.team is not None:
+                yield team_file.team, team_file

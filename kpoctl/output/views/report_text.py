@@ -1,0 +1,155 @@
+"""The meeting report in a terminal: one rich Text, laid out here and printed once.
+
+rich's Table measures and renders every cell through its segment machinery, about
+0.1 ms a cell: twelve seconds for a thousand teams, where the JSON of the same report
+takes one. This layout is a plain grid instead: columns as wide as their content,
+the indicator and owner columns sharing what is left of the terminal, text wrapped
+between words (never inside a word or an id), empty columns dropped, notes on their
+own lines under their row. rich still does the colour, NO_COLOR and the terminal.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+from rich.cells import cell_len
+from rich.text import Span, Text
+
+from kpoctl.common.textsafe import plain
+
+GAP = "  "
+INDENT = "  "
+MIN_WRAPPED = 12  # the narrowest the indicator and owner columns get, whatever the terminal
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    if len(text) <= width and _cells(text) <= width:
+        return [text]
+    return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False) or [""]
+
+
+def render_text(reports, console) -> None:
+    from kpoctl.output.views.report import STATUS_MARK, STATUS_STYLE, sparkline
+
+    out = _Builder(styled=console.color_system is not None)
+    width = console.width
+    for report in reports:
+        title = f"{report.team}: {report.name}" + (f" ({report.meeting} meeting)" if report.meeting else "")
+        out.append(plain(title), style="bold")
+        out.append("\n")
+        rows = [(r, [[r.level], [plain(r.name)], [plain(r.target_text)], _latest(r), [_trend(r, sparkline)],
+                     [f"{STATUS_MARK[r.status]} {r.status}"], [plain(r.owner or "-")]]) for r in report.rows]
+        if rows:
+            _grid(out, rows, width, STATUS_STYLE)
+        out.append(plain(f"{report.team}: {report.summary}"), style="bold")
+        out.append("\n\n")
+    if not out.styled:  # piped, or NO_COLOR: rich would print these very characters
+        console.file.write("".join(out.parts))
+    else:
+        console.print(out.text(), end="", soft_wrap=True, highlight=False)
+
+
+class _Builder:
+    """Text.append costs microseconds a call (it strips control codes, copies spans): the
+    grid gathers plain strings and style spans and makes one Text at the end."""
+
+    def __init__(self, styled: bool) -> None:
+        self.parts: list[str] = []
+        self.spans: list[Span] = []
+        self.length = 0
+        self.styled = styled  # without colour (piped, NO_COLOR) no span is worth recording
+
+    def append(self, text: str, style: str | None = None) -> None:
+        if style and text and self.styled:
+            self.spans.append(Span(self.length, self.length + len(text), style))
+        self.parts.append(text)
+        self.length += len(text)
+
+    def text(self) -> Text:
+        return Text("".join(self.parts), spans=self.spans)
+
+
+def _trend(row, sparkline) -> str:
+    """The sparkline and the last move's arrow: ↑ or ↓ (→ unchanged)."""
+    arrow, _ = row.movement
+    return f"{sparkline(row.trend)} {arrow}".strip()
+
+
+def _latest(row) -> list[str]:
+    """The value, and the period it is for on the line below: the column stays narrow."""
+    if row.latest is None:
+        return ["-"]
+    from kpoctl.model.rollup import fmt
+
+    return [plain(fmt(row.latest, row.unit)), f"({row.period})"]
+
+
+HEADERS = ["", "indicator", "target", "latest", "trend", "status", "owner"]
+NAME, TREND, STATUS, OWNER = 1, 4, 5, 6
+TREND_STYLE = {True: "green", False: "red", None: None}  # the last move: the better way, the worse, neither
+WRAPPED = (NAME, OWNER)  # these share the width the other columns leave
+
+
+def _grid(out: _Builder, rows: list, width: int, status_style: dict) -> None:
+    shown = [i for i in range(len(HEADERS)) if i in (0, NAME) or any(cells[i] not in ([""], ["-"]) for _, cells in rows)]
+    widths = {i: max([len(HEADERS[i])] + [_cells(line) for _, cells in rows for line in cells[i]]) for i in shown}
+    fixed = sum(widths[i] for i in shown if i not in WRAPPED) + len(GAP) * (len(shown) - 1) + len(INDENT)
+    wrapped = [i for i in WRAPPED if i in shown]
+    room = max(MIN_WRAPPED * len(wrapped), width - fixed)
+    if sum(widths[i] for i in wrapped) > room:
+        owner = min(widths[OWNER], max(MIN_WRAPPED, room // 3)) if OWNER in wrapped else 0
+        if OWNER in wrapped:
+            widths[OWNER] = owner
+        widths[NAME] = max(MIN_WRAPPED, room - owner)
+    _line(out, [(HEADERS[i], widths[i], "dim") for i in shown])
+    for row, cells in rows:
+        columns = {i: cells[i] for i in shown}
+        columns[NAME] = _wrap(cells[NAME][0], widths[NAME]) + [f"({row.id})"]
+        if OWNER in shown:
+            columns[OWNER] = _wrap(cells[OWNER][0], widths[OWNER])
+        for number in range(max(len(lines) for lines in columns.values())):
+            line = []
+            for i in shown:
+                text = columns[i][number] if number < len(columns[i]) else ""
+                id_line = i == NAME and number == len(columns[i]) - 1
+                style = (status_style[row.status] if i == STATUS else TREND_STYLE[row.movement[1]] if i == TREND
+                         else "dim" if id_line else None)
+                line.append((text, widths[i], style))
+            _line(out, line)
+        for note in row.notes:
+            _under_row(out, "↳", note, "yellow", width)
+        for action in row.actions:
+            _under_row(out, "→", f"action: {action}", "cyan", width)
+
+
+def _under_row(out: _Builder, marker: str, text: str, style: str, width: int) -> None:
+    """A note or an action on its own lines under its row, wrapped, the marker on the first."""
+    for number, line in enumerate(_wrap(plain(text), max(20, width - 2 * len(INDENT) - 2))):
+        out.append(INDENT * 2 + (f"{marker} " if number == 0 else "  ") + line + "\n", style=style)
+
+
+def _cells(text: str) -> int:
+    """Terminal cells `text` takes: its length when ASCII (nearly always), else rich's count."""
+    return len(text) if text.isascii() else cell_len(text)
+
+
+def _line(out: _Builder, cells: list[tuple[str, int, str | None]]) -> None:
+    """One line of the grid: cells padded to their widths, no trailing blanks."""
+    while cells and not cells[-1][0]:
+        cells.pop()
+    pieces = [INDENT]
+    offset = out.length + len(INDENT)
+    last = len(cells) - 1
+    for position, (text, width, style) in enumerate(cells):
+        if style and text and out.styled:
+            out.spans.append(Span(offset, offset + len(text), style))
+        pieces.append(text)
+        offset += len(text)
+        if position < last:
+            pad = " " * max(0, width - _cells(text)) + GAP
+            pieces.append(pad)
+            offset += len(pad)
+    pieces.append("\n")
+    line = "".join(pieces)
+    out.parts.append(line)
+    out.length += len(line)

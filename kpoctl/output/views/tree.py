@@ -1,0 +1,179 @@
+"""`kpoctl tree`: the cascade, team by team: KPOs with their KPIs, POs with their PIs,
+then the teams below."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.markup import escape
+from rich.tree import Tree
+
+from kpoctl.graph import CascadeGraph, EntryRef
+from kpoctl.model import Indicator, Objective
+from kpoctl.common.textsafe import plain
+
+LEVEL_STYLE = {"KPO": "bold magenta", "PO": "magenta", "KPI": "bold cyan", "PI": "cyan", "context": "dim"}
+
+
+def _node(ref: EntryRef, children: list[dict]) -> dict:
+    entry = ref.entry
+    title = entry.title if isinstance(entry, Objective) else entry.name
+    kind = "objective" if isinstance(entry, Objective) else "indicator"
+    return {"kind": kind, "team": ref.team, "id": entry.id, "level": entry.level, "title": title, "children": children}
+
+
+def team_node(graph: CascadeGraph, name: str, depth: int | None, seen: set[str]) -> dict:
+    """One team's node with its entries and, `depth` permitting, the teams below."""
+    seen.add(name)
+    refs = graph.entries_by_team.get(name, [])
+    placed: set[str] = set()
+
+    def indicators_of(key: str) -> list[dict]:
+        out = []
+        for ind in graph.measured_by(key):
+            placed.add(ind.key)
+            out.append(_node(ind, []))
+        return out
+
+    def po_node(po: EntryRef) -> dict:
+        placed.add(po.key)
+        return _node(po, indicators_of(po.key))
+
+    children: list[dict] = []
+    for ref in refs:
+        if isinstance(ref.entry, Objective) and ref.entry.level == "KPO":
+            placed.add(ref.key)
+            kids = indicators_of(ref.key)
+            kids += [po_node(po) for po in graph.supported_by(ref.key) if po.key not in placed]
+            children.append(_node(ref, kids))
+    for ref in refs:  # POs that support no KPO of the team
+        if isinstance(ref.entry, Objective) and ref.key not in placed:
+            children.append(po_node(ref))
+    for ref in refs:  # orphans and context indicators
+        if isinstance(ref.entry, Indicator) and ref.key not in placed:
+            children.append(_node(ref, []))
+    if depth is None or depth > 1:
+        for child in graph.children(name):
+            if child not in seen:
+                children.append(team_node(graph, child, None if depth is None else depth - 1, seen))
+    team = graph.teams[name].team
+    return {"kind": "team", "team": name, "id": None, "level": None, "title": team.name, "children": children}
+
+
+def tree_roots(graph: CascadeGraph, start: str | None = None, depth: int | None = None) -> list[dict]:
+    """Root nodes: the start team, or every team with no known parent (and one per parent cycle)."""
+    seen: set[str] = set()
+    if start is not None:
+        return [team_node(graph, start, depth, seen)]
+    roots = [n for n, ref in sorted(graph.teams.items()) if ref.team.parent not in graph.teams]
+    nodes = [team_node(graph, n, depth, seen) for n in roots]
+    for name in sorted(graph.teams):  # teams only reachable through a cycle of parents
+        if name not in seen and depth is None:
+            nodes.append(team_node(graph, name, depth, seen))
+    return nodes
+
+
+def _label(node: dict) -> str:
+    if node["kind"] == "team":
+        return f"[bold]{escape(plain(node['team']))}[/]  {escape(plain(node['title']))}"
+    style = LEVEL_STYLE.get(node["level"], "")
+    return f"[{style}]{node['level']}[/] [bold]{escape(plain(node['id']))}[/]  {escape(plain(node['title']))}"
+
+
+def render_tree(roots: list[dict], console: Console) -> None:
+    for root in roots:
+        tree = Tree(_label(root), guide_style="dim")
+        stack = [(tree, root)]
+        while stack:
+            branch, node = stack.pop()
+            for child in node["children"]:
+                stack.append((branch.add(_label(child)), child))
+        console.print(tree)
+
+
+# --- pictures: Mermaid and Graphviz, nodes coloured by status ----------------------------
+
+COLOURS = {"on track": "#2da44e", "at risk": "#d4a72c", "off track": "#cf222e", "no data": "#afb8c1"}
+_WORST = ("off track", "at risk", "no data", "on track")
+
+
+def node_statuses(graph: CascadeGraph) -> dict[tuple, str]:
+    """(team, id) -> status of each KPI/PI, and of each objective (the worst of its indicators)."""
+    from kpoctl.model.status import status
+
+    found: dict[tuple, str] = {}
+    for refs in graph.entries_by_team.values():
+        for ref in refs:
+            if isinstance(ref.entry, Indicator):
+                state = status(ref.entry)
+                if state is not None:
+                    found[(ref.team, ref.entry.id)] = state
+    for refs in graph.entries_by_team.values():
+        for ref in refs:
+            if isinstance(ref.entry, Objective):
+                states = [found[(i.team, i.entry.id)] for i in graph.measured_by(ref.key) if (i.team, i.entry.id) in found]
+                if states:
+                    found[(ref.team, ref.entry.id)] = min(states, key=_WORST.index)
+    return found
+
+
+def _walk(roots: list[dict]):
+    """(parent node or None, node) for every node, depth first."""
+    stack = [(None, root) for root in reversed(roots)]
+    while stack:
+        parent, node = stack.pop()
+        yield parent, node
+        stack.extend((node, child) for child in reversed(node["children"]))
+
+
+def _node_id(node: dict) -> str:
+    raw = node["team"] if node["kind"] == "team" else f"{node['team']}/{node['id']}"
+    import zlib
+
+    return "n_" + "".join(c if c.isalnum() else "_" for c in raw) + f"_{zlib.crc32(raw.encode()):08x}"
+
+
+def render_mermaid(roots: list[dict], statuses: dict[tuple, str]) -> str:
+    def label(node: dict) -> str:
+        text = node["title"] if node["kind"] == "team" else f"{node['level']} {node['id']}: {node['title']}"
+        # mermaid's entity codes: no quote ends the label, no < or > becomes HTML
+        return plain(text).replace("#", "#35;").replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
+
+    lines = ["flowchart TD"]
+    used: set[str] = set()
+    for parent, node in _walk(roots):
+        nid = _node_id(node)
+        shape = ('[["', '"]]') if node["kind"] == "team" else ('("', '")') if node["kind"] == "objective" else ('["', '"]')
+        lines.append(f"  {nid}{shape[0]}{label(node)}{shape[1]}")
+        if parent is not None:
+            lines.append(f"  {_node_id(parent)} --> {nid}")
+        state = statuses.get((node["team"], node["id"])) if node["kind"] != "team" else None
+        if state:
+            cls = state.replace(" ", "_")
+            lines.append(f"  class {nid} {cls}")
+            used.add(state)
+    for state in sorted(used):
+        lines.append(f"  classDef {state.replace(' ', '_')} fill:{COLOURS[state]},color:#fff,stroke:#333")
+    return "\n".join(lines) + "\n"
+
+
+def render_dot(roots: list[dict], statuses: dict[tuple, str]) -> str:
+    def quote(text: str) -> str:
+        lines = [plain(part).replace("\\", "\\\\").replace('"', '\\"') for part in text.split("\n")]
+        return '"' + "\\n".join(lines) + '"'
+
+    lines = ["digraph cascade {", "  rankdir=TB;", '  node [fontname="Helvetica", fontsize=10];']
+    for parent, node in _walk(roots):
+        nid = _node_id(node)
+        if node["kind"] == "team":
+            attrs = f'label={quote(node["team"] + ": " + node["title"])}, shape=box, style="bold"'
+        else:
+            state = statuses.get((node["team"], node["id"]))
+            fill = COLOURS.get(state, "#ffffff")
+            shape = "ellipse" if node["kind"] == "objective" else "note"
+            attrs = (f'label={quote(node["level"] + " " + node["id"] + chr(10) + node["title"])}, shape={shape}, '
+                     f'style=filled, fillcolor="{fill}"' + (f", tooltip={quote(state)}" if state else ""))
+        lines.append(f"  {nid} [{attrs}];")
+        if parent is not None:
+            lines.append(f"  {_node_id(parent)} -> {nid};")
+    lines.append("}")
+    return "\n".join(lines) + "\n"

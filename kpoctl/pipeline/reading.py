@@ -1,0 +1,310 @@
+"""The one way in: every command reads a scorecard with `read_scorecard`.
+
+It discovers the files, reads and validates each (in worker processes when there
+are many), runs the team-scoped rules on each, then the cross-team rules, with the
+cache (kpoctl.read.cache) wherever it can; and it says what it could not read. lint takes
+its problems; count, tree, orphans, report, record and diff take the scorecard too.
+
+The cache remembers, per scorecard, an index: for each file its content key, the
+team-scoped rules' problems, its suppression comments and the digest of its links
+(kpoctl.model.links); and, across files, the cross-team rules' problems with the links
+they were found on. A run reads again only the changed files. A file is known
+unchanged without being read when its stat stamp (device, inode, size, mtime,
+ctime) is the one recorded when it was last hashed, as git's index knows; any other
+file is read and hashed, and its content key decides. When no file's links changed,
+the cross-team problems are reused, and those in an edited file are placed again
+by their anchors. Every path ends where a read without the cache ends: the tests
+compare them edit by edit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Callable, NamedTuple
+
+from kpoctl.read.cache import MISS, Cache
+from kpoctl.rules.engine import analyse_file, crossteam_problems
+from kpoctl.common.findings import Location, Problem
+from kpoctl.model.links import links_digest
+from kpoctl.read.load import Located, collector_paused, locate, no_team_files, read_many, read_regular
+from kpoctl.model import Settings
+from kpoctl.model.scorecard import Scorecard, SuppressionSite, TeamFile
+from kpoctl.read.serial import problems_from_json, problems_to_json, site_from_json, site_to_json
+
+UNREADABLE = "KP001"
+
+# A stamp stands for content only once the file has settled. Two writes within one
+# timestamp tick (2 s on FAT, a few ms elsewhere) can leave every field of the stamp as
+# it was, so a file changed less than this before the run began keeps no stamp and is
+# hashed again next time: git's "racily clean" rule.
+SETTLE_NS = 3_000_000_000
+
+# Past this many files to read, a terminal gets a progress bar on stderr.
+PROGRESS_MIN_FILES = 300
+
+
+@dataclass(frozen=True, slots=True)
+class Unread:
+    """A team file (or a folder) that could not be read: its first KP001."""
+
+    file: str
+    line: int
+    column: int
+    message: str
+    folder: bool = False
+
+
+@dataclass(slots=True)
+class Reading:
+    """What read_scorecard found: every rule's problems but KP007 (the engine's, see
+    engine.finish), the suppression comments, what could not be read and, when asked
+    for, the team files themselves."""
+
+    root: Path
+    settings: Settings
+    settings_file: Path | None
+    files: list[str]  # the team files, relative to root, in path order
+    problems: list[tuple[str, Problem]] = field(default_factory=list)
+    sites: list[SuppressionSite | None] = field(default_factory=list)
+    unread: list[Unread] = field(default_factory=list)
+    only: str | None = None  # PATH named this one file of the scorecard
+    team_files: list[TeamFile] | None = None
+
+    def scorecard(self) -> Scorecard:
+        if self.team_files is None:
+            raise ValueError("read_scorecard(..., need_model=True) keeps the team files")
+        return Scorecard(self.root, self.settings, self.team_files, self.settings_file)
+
+
+class FileRecord(NamedTuple):
+    """What the index remembers of one candidate file."""
+
+    key: str | None  # content key; None for a file that could not be read as bytes
+    is_team_file: bool
+    problems: tuple  # (code, Problem) of the team-scoped rules, KP001/KP002 included
+    site: SuppressionSite | None
+    links: bytes
+    stamp: tuple | None = None  # the stat stamp `key` was hashed under, once the file had settled
+    unread: Unread | None = None  # set when the file claims to be a team file but could not be read
+
+    def to_json(self) -> list:
+        unread = [self.unread.line, self.unread.column, self.unread.message] if self.unread else None
+        return [self.key, self.is_team_file, problems_to_json(self.problems), site_to_json(self.site),
+                self.links.hex(), list(self.stamp) if self.stamp else None, unread]
+
+    @classmethod
+    def from_json(cls, relative: str, value: list) -> "FileRecord":
+        key, is_team, problems, site, links, stamp, unread = value
+        return cls(key, bool(is_team), problems_from_json(problems), site_from_json(site), bytes.fromhex(links),
+                   tuple(stamp) if stamp else None, Unread(relative, *unread) if unread else None)
+
+
+class Memo(NamedTuple):
+    """The cross-team problems, with the links and content keys they were found on."""
+
+    signature: bytes
+    keys: dict[str, str | None]
+    problems: list[tuple[str, Problem]]
+
+
+Progress = Callable[[int], Callable[[], None]]  # told how many files will be read, returns "one more done"
+
+
+def stamp_of(info: os.stat_result) -> tuple:
+    """What changes whenever a file's bytes do, short of clock tricks: ctime and the inode
+    cannot be set back by a program that restores mtime, nor by a checkout that rewrites."""
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+
+
+def settled(stamp: tuple | None, run_started_ns: int) -> tuple | None:
+    """`stamp` when it may be trusted on later runs, else None."""
+    if stamp is None or max(stamp[3], stamp[4]) > run_started_ns - SETTLE_NS:
+        return None
+    return stamp
+
+
+def read_scorecard(path: Path, *, use_cache: bool = True, need_model: bool = False, actuals: bool = True,
+                   jobs: int | None = None, progress: Progress | None = None, one_shot: bool = False) -> Reading:
+    """Read the scorecard at PATH (a folder, or one file of a scorecard) and run every rule.
+
+    `need_model`: keep the team files (the views need them; lint needs only problems).
+    `actuals=False`: files taken from the cache may come without their actuals (most of
+    their bulk), for views that never read them. Raises UsageError (no such path, no team
+    file) and SettingsError. `one_shot`: the caller exits soon after and keeps what was
+    read (the CLI): the garbage collector is left off."""
+    located = locate(path)
+    jobs = jobs if jobs is not None else (os.cpu_count() or 1)
+    cache = Cache(located.root, located.settings) if use_cache else None
+    if cache is not None and not cache.enabled:
+        cache = None
+    with collector_paused(restore=not one_shot):
+        return _read(path, located, cache, jobs, need_model, actuals, progress)
+
+
+def _index_of(cache: Cache | None) -> tuple[dict[str, list], Memo | None]:
+    """The remembered records (as stored, decoded on use) and memo; empty when unusable."""
+    stored = cache.read_index() if cache is not None else None
+    if stored is None:
+        return {}, None
+    try:
+        records = stored["records"]
+        signature, keys, problems = stored["memo"]
+        memo = Memo(bytes.fromhex(signature), keys, list(problems_from_json(problems)))
+        if isinstance(records, dict) and isinstance(keys, dict):
+            return records, memo
+    except (KeyError, TypeError, ValueError):
+        pass
+    return {}, None
+
+
+def _record(key: str | None, result: TeamFile | None, stamp: tuple | None) -> FileRecord:
+    if result is None:
+        return FileRecord(key, False, (), None, b"", stamp)
+    unread = None
+    if result.team is None:
+        first = next((p for p in result.problems if p.code == UNREADABLE), None)
+        if first is not None:
+            unread = Unread(result.file, first.line, first.column, first.message)
+    return FileRecord(key, True, result.local, result.suppression_site(), links_digest(result), stamp, unread)
+
+
+def _read(path: Path, located: Located, cache: Cache | None, jobs: int, need_model: bool, actuals: bool,
+          progress: Progress | None) -> Reading:
+    started = time.time_ns()
+    stored, memo = _index_of(cache)
+    settings = located.settings
+    records: dict[str, FileRecord] = {}
+    fresh: dict[str, TeamFile | None] = {}
+    pending: list[tuple[str, str, str | None, tuple | None]] = []
+    changed = cache is not None and not stored
+    for candidate, relative in located.candidates:
+        known = _known(stored.get(relative), relative)
+        try:
+            # stat before reading: a write after the stat changes the stamp, so the
+            # stamp recorded can only be older than the bytes hashed, never newer
+            info = os.stat(candidate, follow_symlinks=False)
+        except OSError:
+            info = None
+        current = stamp_of(info) if info is not None else None
+        if known is not None and known.stamp is not None and known.stamp == current:
+            records[relative] = known  # unchanged since it was hashed: not even read
+            cache.used.add(known.key)
+            continue
+        content = None
+        if cache is not None and info is not None:
+            try:
+                content = read_regular(candidate, settings, info)
+            except OSError:
+                content = None
+        key = cache.key(relative, content) if isinstance(content, bytes) else None
+        stamp = settled(current, started) if key is not None else None  # no bytes hashed, nothing to stand for
+        if key is not None and known is not None and known.key == key:
+            records[relative] = known._replace(stamp=stamp)  # touched, or newly settled: same bytes
+            changed = changed or stamp != known.stamp
+            cache.used.add(key)
+        else:
+            records[relative] = None  # type: ignore[assignment]  # keeps discovery order
+            pending.append((candidate, relative, key, stamp))
+    done = progress(len(pending)) if progress is not None and len(pending) >= PROGRESS_MIN_FILES else None
+    outcomes = read_many([(candidate, relative) for candidate, relative, _, _ in pending], settings, jobs, analyse_file)
+    for (_, relative, key, stamp), result in zip(pending, outcomes):
+        fresh[relative] = result
+        records[relative] = _record(key, result, stamp)
+        if key is not None and result is not None and cache is not None:
+            cache.put(key, result)  # only team files get an entry: other YAML costs no disk
+            cache.used.add(key)
+        if done is not None:
+            done()
+    team_records = [(relative, record) for relative, record in records.items() if record.is_team_file]
+    if not team_records:
+        raise no_team_files(path)
+
+    signature = hashlib.blake2b(b"".join(record.links for _, record in team_records), digest_size=20).digest()
+    keys = {relative: record.key for relative, record in team_records}
+    crossteam = _reuse(memo, signature, keys, fresh) if memo is not None else None
+    files: list[TeamFile] | None = None
+    if crossteam is None or need_model:
+        files = _team_files(located, cache, team_records, fresh, jobs, actuals=need_model and actuals)
+    if crossteam is None:
+        crossteam = crossteam_problems(Scorecard(located.root, settings, files, located.settings_file))
+    if memo is None or crossteam is not memo.problems or pending:
+        memo, changed = Memo(signature, keys, crossteam), True
+    if cache is not None:
+        if changed or stored.keys() != records.keys():
+            cache.write_index({
+                "records": {relative: record.to_json() for relative, record in records.items()},
+                "memo": [memo.signature.hex(), memo.keys, problems_to_json(memo.problems)],
+            })
+        if len(located.candidates) > 1:
+            cache.prune()
+    folders = [(name, is_folder, Problem(why, Location(name, 1, 1))) for name, why, is_folder in located.unreadable]
+    problems = [p for _, record in team_records for p in record.problems]
+    return Reading(
+        root=located.root,
+        settings=settings,
+        settings_file=located.settings_file,
+        files=[relative for relative, _ in team_records],
+        problems=problems + crossteam + [(UNREADABLE, problem) for _, _, problem in folders],
+        sites=[record.site for _, record in team_records],
+        unread=[record.unread for _, record in team_records if record.unread is not None]
+        + [Unread(name, 1, 1, problem.message, folder=is_folder) for name, is_folder, problem in folders],
+        only=located.only,
+        team_files=files if need_model else None,
+    )
+
+
+def _known(stored: list | None, relative: str) -> FileRecord | None:
+    if stored is None:
+        return None
+    try:
+        return FileRecord.from_json(relative, stored)
+    except (TypeError, ValueError):
+        return None  # not what this version writes: the file is read again
+
+
+def _reuse(memo: Memo, signature: bytes, keys: dict[str, str | None],
+           fresh: dict[str, TeamFile | None]) -> list[tuple[str, Problem]] | None:
+    """The remembered cross-team problems, placed again in edited files; None when they
+    cannot be reused (some file's links changed, or a problem has no anchor)."""
+    if memo.signature != signature:
+        return None
+    problems = []
+    moved = False
+    for code, problem in memo.problems:
+        file = problem.location.file
+        if memo.keys.get(file) == keys.get(file):
+            problems.append((code, problem))
+            continue
+        edited = fresh.get(file)
+        if edited is None or problem.anchor is None:
+            return None
+        problems.append((code, replace(problem, location=edited.location(problem.anchor))))
+        moved = True
+    return problems if moved or memo.keys != keys else memo.problems
+
+
+def _team_files(located: Located, cache: Cache | None, team_records: list[tuple[str, FileRecord]],
+                fresh: dict[str, TeamFile | None], jobs: int, *, actuals: bool) -> list[TeamFile]:
+    """Every team file: fresh, from the per-file cache (with its actuals if asked), or read again."""
+    files: dict[str, TeamFile | None] = {}
+    again: list[tuple[str, str]] = []
+    paths = dict((relative, candidate) for candidate, relative in located.candidates)
+    for relative, record in team_records:
+        if relative in fresh:
+            files[relative] = fresh[relative]
+            continue
+        hit = cache.get(record.key, actuals=actuals) if cache is not None and record.key is not None else MISS
+        if hit is MISS or hit.file != relative:
+            again.append((paths[relative], relative))
+        else:
+            files[relative] = hit
+    keys = dict(team_records)
+    for (_, relative), result in zip(again, read_many(again, located.settings, jobs, analyse_file)):
+        files[relative] = result
+        if cache is not None and result is not None and keys[relative].key is not None:
+            cache.put(keys[relative].key, result)
+    return [files[relative] for relative, _ in team_records if files[relative] is not None]

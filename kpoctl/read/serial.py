@@ -1,0 +1,123 @@
+"""Loaded files and problems as plain JSON values, and back: the cache's format.
+
+JSON, not pickle: reading an entry builds lists, dicts, strings and numbers and
+nothing else, so no cache entry, however forged, can run code. What comes back is
+checked for shape (any mismatch is a ValueError, and the caller treats the entry
+as absent); the team model is validated again by pydantic, as when it was read.
+"""
+
+from __future__ import annotations
+
+from array import array
+
+from kpoctl.common.findings import Location, Problem
+from kpoctl.model import Team, _rebuild_actual
+from kpoctl.model.scorecard import RawProblem, SuppressionSite, TeamFile
+
+
+class Malformed(ValueError):
+    """A stored value that is not what this version of kpoctl writes."""
+
+
+def _check(condition: bool) -> None:
+    if not condition:
+        raise Malformed("unexpected shape")
+
+
+def problem_to_json(code: str, problem: Problem) -> list:
+    loc = problem.location
+    anchor = list(problem.anchor) if problem.anchor is not None else None
+    return [code, problem.message, loc.file, loc.line, loc.column, problem.team, problem.id, anchor]
+
+
+def problem_from_json(value) -> tuple[str, Problem]:
+    _check(isinstance(value, list) and len(value) == 8)
+    code, message, file, line, column, team, entry, anchor = value
+    _check(isinstance(code, str) and isinstance(message, str) and isinstance(file, str))
+    _check(type(line) is int and type(column) is int)
+    _check(anchor is None or isinstance(anchor, list))
+    return code, Problem(message, Location(file, line, column), team, entry,
+                         tuple(anchor) if anchor is not None else None)
+
+
+def problems_to_json(problems) -> list:
+    return [problem_to_json(code, problem) for code, problem in problems]
+
+
+def problems_from_json(value) -> tuple:
+    _check(isinstance(value, list))
+    return tuple(problem_from_json(item) for item in value)
+
+
+def site_to_json(site: SuppressionSite | None):
+    if site is None:
+        return None
+    comments = [[line, sorted(codes)] for line, codes in site.comments.items()]
+    return [site.file, comments, list(site.entry_lines), site.team_line]
+
+
+def site_from_json(value) -> SuppressionSite | None:
+    if value is None:
+        return None
+    _check(isinstance(value, list) and len(value) == 4)
+    file, comments, entry_lines, team_line = value
+    _check(isinstance(file, str) and isinstance(comments, list) and isinstance(entry_lines, list))
+    return SuppressionSite(file, {int(line): frozenset(codes) for line, codes in comments}, tuple(entry_lines),
+                           team_line)
+
+
+def team_file_to_json(team_file: TeamFile) -> tuple[dict, list, list | None]:
+    """The file as two JSON values: everything but the actuals, and the actuals of each
+    indicator. They are stored apart because the actuals are most of a team's bulk and
+    only the report reads them: the other views rebuild a team four times faster without.
+    The team-scoped rules' problems come third: the reader has them in its index already."""
+    team = None
+    actuals: list = []
+    if team_file.team is not None:
+        team = team_file.team.model_dump(mode="json", exclude_defaults=True,
+                                         exclude={"indicators": {"__all__": {"actuals"}}})
+        actuals = [[[a.period, a.value, a.note] for a in indicator.actuals] for indicator in team_file.team.indicators]
+    meta = {
+        "file": team_file.file,
+        "team": team,
+        "entry_paths": [list(path) for path in team_file.entry_paths],
+        "header": team_file.header,
+        "entry_positions": [[list(path), list(slots)] for path, slots in team_file.entry_positions.items()],
+        "problems": [[p.code, p.message, p.line, p.column, p.team, p.id] for p in team_file.problems],
+        "suppressions": [[line, sorted(codes)] for line, codes in team_file.suppressions.items()],
+        "invalid_fields": sorted(team_file.invalid_fields),
+    }
+    return meta, actuals, problems_to_json(team_file.local) if team_file.local is not None else None
+
+
+def _attach_actuals(team: Team, actuals: list) -> None:
+    """Give each indicator its stored actuals. They were validated when the file was read
+    and come back under the cache's signature, so they are rebuilt as stored (a wrong
+    shape is still a miss), not validated again: validating the million actuals of a
+    large scorecard took seconds."""
+    _check(isinstance(actuals, list) and len(actuals) == len(team.indicators))
+    for indicator, values in zip(team.indicators, actuals):
+        # a wrong shape fails the unpacking or float() (ValueError, TypeError): the caller's miss
+        rebuilt = [_rebuild_actual(str(period), float(number), note) for period, number, note in values]
+        object.__setattr__(indicator, "actuals", rebuilt)  # frozen to users; filled once, here
+
+
+def team_file_from_json(value, actuals: list | None = None, local: list | None = None) -> TeamFile:
+    """The TeamFile stored by team_file_to_json, with its actuals and its rules' problems
+    when they are given (else no actuals, and `local` None); Malformed (or pydantic's
+    error) otherwise."""
+    _check(isinstance(value, dict))
+    team = Team.model_validate(value["team"]) if value["team"] is not None else None
+    if team is not None and actuals is not None:
+        _attach_actuals(team, actuals)
+    return TeamFile(
+        file=value["file"],
+        team=team,
+        entry_paths=[tuple(path) for path in value["entry_paths"]],
+        header={str(name): int(packed) for name, packed in value["header"].items()},
+        entry_positions={tuple(path): array("q", slots) for path, slots in value["entry_positions"]},
+        problems=[RawProblem(*fields) for fields in value["problems"]],
+        suppressions={int(line): frozenset(codes) for line, codes in value["suppressions"]},
+        invalid_fields=frozenset(value["invalid_fields"]),
+        local=problems_from_json(local) if local is not None else None,
+    )

@@ -1,0 +1,294 @@
+"""Parsed YAML -> model: validate a team file and say what is wrong, where (KP002).
+
+Every pydantic error becomes its own problem, located at the offending key or
+value, with a message that names the field and what it accepts. Validation
+recovers per entry: one broken indicator does not hide the rest of the team
+from the other rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from typing import Any, get_args
+
+from pydantic import BaseModel, ValidationError
+
+from kpoctl.model import PERIOD_RE, ROLLUP_METHODS, Indicator, Objective, Team
+from kpoctl.read.yamlread import BadDate, BigNumber, Document
+
+SECTIONS: dict[str, type[BaseModel]] = {"objectives": Objective, "indicators": Indicator}
+
+
+class Issue:
+    """One validation problem: a message and a position (1-based line, column)."""
+
+    __slots__ = ("message", "line", "column", "entry_path")
+
+    def __init__(self, message: str, line: int, column: int, entry_path: tuple | None) -> None:
+        self.message = message
+        self.line = line
+        self.column = column
+        self.entry_path = entry_path
+
+
+def describe(value: Any) -> str:
+    """A value as the user wrote it in YAML, for messages."""
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, BigNumber):
+        return f"the integer {value[:20]}{'...' if len(value) > 20 else ''}"
+    if isinstance(value, BadDate):
+        return f"{str(value)!r}"
+    if isinstance(value, (int, float)):
+        return {float("inf"): ".inf", float("-inf"): "-.inf"}.get(value, ".nan" if value != value else repr(value))
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    text = str(value)
+    return repr(text if len(text) <= 60 else text[:57] + "...")
+
+
+def _looks_numeric(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _quote_hint(value: Any) -> str:
+    if isinstance(value, (bool, int, float, dt.date)) and not isinstance(value, (BigNumber, BadDate)):
+        return " (YAML reads it as a " + _yaml_type(value) + ": quote it)"
+    return ""
+
+
+def _yaml_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    return "date"
+
+
+def _allowed_fields(model: type[BaseModel], loc: tuple) -> list[str]:
+    """Field names of the model reached by `loc` (for 'did you mean')."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        fields = _fields_of(current)
+        if not fields or part not in fields:
+            break
+        annotation = fields[part].annotation
+        nested = [a for a in _flatten(annotation) if isinstance(a, type) and _fields_of(a)]
+        if not nested:
+            break
+        current = nested[0]
+    return list(_fields_of(current) or {})
+
+
+def _fields_of(cls: Any) -> dict | None:
+    """Fields of a pydantic model or pydantic dataclass."""
+    return getattr(cls, "model_fields", None) or getattr(cls, "__pydantic_fields__", None)
+
+
+def _flatten(annotation: Any) -> list:
+    args = get_args(annotation)
+    if not args:
+        return [annotation]
+    out = []
+    for arg in args:
+        out.extend(_flatten(arg))
+    return out
+
+
+def _expected_choices(ctx: dict) -> str:
+    return ctx.get("expected", "").replace("'", "").replace(" or ", ", ")
+
+
+def clean_loc(loc: tuple, data: Any) -> tuple:
+    """The error's path in the user's data, without pydantic's own steps (union members,
+    validator names): a step is kept when the data has it, or when it is the last one and
+    names a field missing from a mapping. Field names are the user's text, so no pattern
+    on the step itself could tell them apart."""
+    kept = []
+    current = data
+    for index, part in enumerate(loc):
+        if isinstance(current, dict) and part in current:
+            kept.append(part)
+            current = current[part]
+        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+            kept.append(part)
+            current = current[part]
+        elif index == len(loc) - 1 and isinstance(current, dict):
+            kept.append(part)  # a missing field of this mapping
+    return tuple(kept)
+
+
+def message_for(error: dict, model: type[BaseModel], *, dotted: bool = False, data: Any = None) -> str:
+    """One clear sentence for one pydantic error; `dotted` names the field by its full path."""
+    loc = clean_loc(tuple(error["loc"]), data)
+    names = [p for p in loc if isinstance(p, str)]
+    name = (".".join(str(p) for p in loc) if dotted else names[-1]) if names else "value"
+    kind = error["type"]
+    value = error.get("input")
+    ctx = error.get("ctx") or {}
+    got = describe(value)
+    if kind == "missing":
+        return f"missing required field '{name}'"
+    if kind in ("extra_forbidden", "unexpected_keyword_argument"):
+        allowed = _allowed_fields(model, loc[:-1])
+        close = difflib.get_close_matches(str(names[-1]) if names else "", allowed, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else f"; allowed: {', '.join(allowed)}"
+        return f"unknown field '{name}'{hint}"
+    if name == "rollup":
+        return f"rollup must be one of {', '.join(ROLLUP_METHODS)}, or a mapping of dimension to one of them; got {got}"
+    if kind == "literal_error":
+        return f"{name} must be one of {_expected_choices(ctx)}; got {got}"
+    if kind == "string_type":
+        return f"{name} must be text; got {got}{_quote_hint(value)}"
+    if kind == "string_pattern_mismatch":
+        if "/" in ctx.get("pattern", ""):
+            return f"{name} must be TEAM/ID (for example best-company/otif); got {got}"
+        return f"{name} must be a slug: lowercase letters, digits and '-', starting with a letter or digit; got {got}"
+    if kind == "string_too_short":
+        return f"{name} must not be empty"
+    if kind in ("float_type", "float_parsing", "int_type", "int_parsing"):
+        return _number_message(name, kind, value, got)
+    if kind in ("date_type", "date_parsing", "date_from_datetime_inexact"):
+        return _date_message(name, value, got)
+    if kind == "period":
+        if isinstance(value, str) and PERIOD_RE.match(value):
+            return f"period {got} is not in the calendar (no such year, week or day)"
+        return f"period must be YYYY, YYYY-MM, YYYY-Qn, YYYY-Www or an ISO date; got {got}"
+    if kind in _BOUNDS:
+        bound = next(iter(ctx.values()), "")
+        bound = f"{bound:g}" if isinstance(bound, (int, float)) else bound
+        return f"{name} must be {_BOUNDS[kind]} {bound}; got {got}"
+    if kind in _SIMPLE:
+        return f"{name} must be {_SIMPLE[kind]}; got {got}"
+    return f"{name}: {error['msg']}; got {got}"
+
+
+_BOUNDS = {"greater_than_equal": "at least", "greater_than": "more than", "less_than_equal": "at most",
+           "less_than": "less than"}
+_SIMPLE = {
+    "finite_number": "a finite number", "list_type": "a list", "bool_type": "true or false",
+    **dict.fromkeys(("model_type", "dict_type", "model_attributes_type", "dataclass_type", "dataclass_args_type"),
+                    "a mapping of fields"),
+}
+
+
+def _number_message(name: str, kind: str, value: Any, got: str) -> str:
+    if isinstance(value, BigNumber) or (isinstance(value, int) and not isinstance(value, bool)):
+        return f"{name} must be a number a float can hold; got an integer too large ({got})"
+    whole = "a whole number" if kind.startswith("int") else "a number"
+    if isinstance(value, str):
+        # a number in quotes is text to YAML: say so only where quotes are what is wrong
+        hint = " (remove the quotes)" if _looks_numeric(value) else ""
+        return f"{name} must be {whole}; got the text {got}{hint}"
+    return f"{name} must be {whole}; got {got}"
+
+
+def _date_message(name: str, value: Any, got: str) -> str:
+    if isinstance(value, BadDate):
+        return f"{name} is not a real date: {got}"
+    if isinstance(value, dt.datetime):
+        return f"{name} must be a date without a time (YYYY-MM-DD); got {got}"
+    return f"{name} must be a date (YYYY-MM-DD); got {got}"
+
+
+def _issues(exc: ValidationError, doc: Document, base: tuple, model: type[BaseModel]) -> list[Issue]:
+    data = doc.data
+    issues: list[Issue] = []
+    seen: set[tuple] = set()
+    errors = exc.errors(include_url=False)
+    # A misspelt required field is one problem, not two: `titel` explains the missing `title`.
+    misspelt = set()
+    for error in errors:
+        if error["type"] in ("extra_forbidden", "unexpected_keyword_argument"):
+            close = difflib.get_close_matches(str(error["loc"][-1]), _allowed_fields(model, error["loc"][:-1]), n=1)
+            if close:
+                misspelt.add(tuple(error["loc"][:-1]) + (close[0],))
+    for error in errors:
+        if error["type"] == "missing" and tuple(error["loc"]) in misspelt:
+            continue
+        loc = clean_loc(tuple(error["loc"]), data)
+        message = message_for(error, model, data=data)
+        if (loc, message) in seen:
+            continue  # a union reports once per member
+        seen.add((loc, message))
+        path = base + loc
+        if error["type"] == "missing":
+            line, column = doc.locate(path[:-1])
+        elif error["type"] in ("extra_forbidden", "unexpected_keyword_argument"):
+            line, column = doc.locate(path, key=True)
+        else:
+            line, column = doc.locate(path)
+        entry = path[:2] if len(path) >= 2 and path[0] in SECTIONS and isinstance(path[1], int) else None
+        issues.append(Issue(message, line, column, entry))
+    return issues
+
+
+Validated = tuple[Team | None, list[tuple], list[Issue], frozenset[str]]
+
+
+def validate_team(doc: Document) -> Validated:
+    """Validate a team document.
+
+    Returns the team (None when not even its header can be read), the document
+    path of each kept entry in the order of `team.objectives + team.indicators`,
+    the issues found, and the header fields dropped because they were invalid
+    (so rules do not report them a second time as missing).
+    """
+    data = doc.data
+    try:
+        team = Team.model_validate(data)
+    except ValidationError as exc:
+        issues = _issues(exc, doc, (), Team)
+    else:
+        paths = [("objectives", i) for i in range(len(team.objectives))]
+        paths += [("indicators", i) for i in range(len(team.indicators))]
+        return team, paths, [], frozenset()
+    return _recover(data, doc, issues)
+
+
+def _recover(data: Any, doc: Document, issues: list[Issue]) -> Validated:
+    """Keep what is valid of a team that has errors, so the other rules still see it."""
+    if not isinstance(data, dict):
+        return None, [], issues, frozenset()
+    header = {k: v for k, v in data.items() if k not in SECTIONS}
+    failed: set[str] = set()
+    try:
+        team = Team.model_validate({**header, "objectives": [], "indicators": []})
+    except ValidationError as exc:
+        failed = {e["loc"][0] for e in exc.errors() if e["loc"]}
+        if "team" in failed or not isinstance(header.get("team"), str):
+            return None, [], issues, frozenset()
+        kept = {k: v for k, v in header.items() if k not in failed}
+        kept.setdefault("name", header["team"])
+        try:
+            team = Team.model_validate({**kept, "objectives": [], "indicators": []})
+        except ValidationError:
+            return None, [], issues, frozenset()
+    kept_entries: dict[str, list] = {"objectives": [], "indicators": []}
+    paths: list[tuple] = []
+    for section, model in SECTIONS.items():
+        items = data.get(section)
+        if not isinstance(items, list):
+            continue
+        for index, item in enumerate(items):
+            try:
+                kept_entries[section].append(model.model_validate(item))
+            except ValidationError:
+                continue
+            paths.append((section, index))
+    ordered = [p for p in paths if p[0] == "objectives"] + [p for p in paths if p[0] == "indicators"]
+    team = team.model_copy(update=kept_entries)
+    return team, ordered, issues, frozenset(str(f) for f in failed)

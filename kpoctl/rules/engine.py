@@ -1,0 +1,149 @@
+"""Run the rules over a scorecard: select, stamp, suppress, sort.
+
+The engine, not the rule, stamps each problem with its code and configured
+severity, applies `# kpoctl: ignore[...]` comments and reports the ones that
+silence nothing (KP007).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Iterable
+
+from kpoctl.common.errors import UsageError
+from kpoctl.common.findings import Finding, Problem, Severity
+from kpoctl.graph import CascadeGraph
+from kpoctl.model import Settings
+from kpoctl.rules import REGISTRY, Context, closest_code
+from kpoctl.rules.base import SCORECARD, TEAM
+from kpoctl.model.scorecard import Scorecard, SuppressionSite, TeamFile
+from kpoctl.rules.suppress import Suppressor
+
+UNUSED_SUPPRESSION = "KP007"
+
+
+class SelectionError(UsageError):
+    """An unknown rule code or prefix (exit 2)."""
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which rules run, and at which severity."""
+
+    codes: frozenset[str]
+    severity: dict[str, Severity] = field(default_factory=dict)
+
+    @classmethod
+    def build(
+        cls,
+        select: list[str],
+        ignore: list[str],
+        severity: dict[str, str] | None = None,
+    ) -> "Selection":
+        """Resolve selectors as ruff does: for each rule the most specific matching
+        selector wins, and `ignore` wins a tie."""
+        for selector in [*select, *ignore, *(severity or {})]:
+            check_selector(selector, exact=selector in (severity or {}))
+        codes = set()
+        for code in REGISTRY:
+            chosen = max((len(s) if s != "ALL" else 0 for s in select if _matches(s, code)), default=-1)
+            dropped = max((len(s) if s != "ALL" else 0 for s in ignore if _matches(s, code)), default=-1)
+            if chosen >= 0 and chosen > dropped:
+                codes.add(code)
+        levels = {code.upper(): Severity.parse(level) for code, level in (severity or {}).items()}
+        return cls(frozenset(codes), levels)
+
+    def severity_of(self, code: str) -> Severity:
+        return self.severity.get(code, REGISTRY[code].severity)
+
+
+def _matches(selector: str, code: str) -> bool:
+    return selector == "ALL" or code.startswith(selector.upper())
+
+
+def check_selector(selector: str, *, exact: bool = False) -> None:
+    """Raise SelectionError for a code or prefix that names no rule, suggesting the closest."""
+    upper = selector.upper()
+    if upper == "ALL" and not exact:
+        return
+    if upper in REGISTRY or (not exact and any(code.startswith(upper) for code in REGISTRY) and upper.startswith("KP")):
+        return
+    close = closest_code(selector)
+    hint = f"; did you mean {close}?" if close else "; see `kpoctl explain --list`"
+    raise SelectionError(f"unknown rule code {selector!r}{hint}")
+
+
+def selection_from(scorecard_settings, select: list[str] | None, ignore: list[str] | None) -> Selection:
+    """Settings' selection, with the command line's `--select` replacing and `--ignore` adding."""
+    rules = scorecard_settings.rules
+    return Selection.build(
+        select if select else list(rules.select),
+        [*rules.ignore, *(ignore or [])],
+        dict(rules.severity),
+    )
+
+
+def analyse_file(team_file: TeamFile, settings: Settings, today: dt.date) -> TeamFile:
+    """Run the team-scoped rules over one file on its own; their problems go in `local`.
+
+    The reader calls this in its worker processes and caches the result, so an
+    unchanged file costs nothing on the next run, whichever command reads it."""
+    alone = Scorecard(root=Path("."), settings=settings, files=[team_file])
+    ctx = Context(alone, CascadeGraph(alone), settings, today)
+    problems = tuple((code, p) for code, rule in REGISTRY.items() if rule.scope == TEAM for p in rule.check(ctx))
+    return replace(team_file, local=problems)
+
+
+def crossteam_problems(scorecard: Scorecard, graph: CascadeGraph | None = None,
+                       codes: frozenset[str] | None = None) -> list[tuple[str, Problem]]:
+    """(code, problem) of the scorecard-scoped rules (all of them, or those in `codes`).
+
+    These read only the files' links (kpoctl.model.links), which is what lets a later run
+    reuse them when no file's links changed. KP007 is not among them: it depends on
+    every other finding (see finish)."""
+    graph = graph or CascadeGraph(scorecard)
+    ctx = Context(scorecard, graph, scorecard.settings, scorecard.today)
+    return [
+        (code, problem)
+        for code, rule in REGISTRY.items()
+        if rule.scope == SCORECARD and (codes is None or code in codes)
+        for problem in rule.check(ctx)
+    ]
+
+
+def local_problems(team_file: TeamFile, settings: Settings, today: dt.date) -> tuple:
+    """The team-scoped rules' problems of one file: from its analysis if it had one."""
+    if team_file.local is not None:
+        return team_file.local
+    return analyse_file(team_file, settings, today).local
+
+
+def finish(problems: Iterable[tuple[str, Problem]], sites: Iterable[SuppressionSite | None],
+           selection: Selection) -> list[Finding]:
+    """Selected problems as findings: stamped, suppressions applied, KP007 added, sorted by place."""
+    findings = [
+        Finding.from_problem(code, selection.severity_of(code), p) for code, p in problems if code in selection.codes
+    ]
+    suppressor = Suppressor(sites, selection.codes, frozenset(REGISTRY))
+    findings = [f for f in findings if not suppressor.silences(f)]
+    if UNUSED_SUPPRESSION in selection.codes:  # known only now that every suppression is applied
+        severity = selection.severity_of(UNUSED_SUPPRESSION)
+        findings.extend(Finding.from_problem(UNUSED_SUPPRESSION, severity, Problem(message, location))
+                        for location, message in suppressor.unused())
+    return sorted(set(findings), key=lambda f: f.sort_key)
+
+
+def all_problems(scorecard: Scorecard, graph: CascadeGraph | None = None,
+                 codes: frozenset[str] | None = None) -> list[tuple[str, Problem]]:
+    """Every rule's problems but KP007's: each file's own, then the cross-team ones."""
+    today = scorecard.today
+    problems = [p for f in scorecard.files for p in local_problems(f, scorecard.settings, today)]
+    return problems + crossteam_problems(scorecard, graph, codes)
+
+
+def lint(scorecard: Scorecard, selection: Selection, graph: CascadeGraph | None = None) -> list[Finding]:
+    """Every selected rule over the scorecard, suppressions applied, sorted by place."""
+    problems = all_problems(scorecard, graph, selection.codes)
+    return finish(problems, (f.suppression_site() for f in scorecard.files), selection)
