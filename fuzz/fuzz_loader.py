@@ -29,8 +29,8 @@ _target = None  # (read_team_bytes, settings), imported late so atheris can inst
 
 def _load_target() -> None:
     global _target
-    from kpoctl.read.load import read_team_bytes
     from kpoctl.model import Settings
+    from kpoctl.read.load import read_team_bytes
 
     _target = (read_team_bytes, Settings(max_nodes=20_000, today="2026-11-21"))
 
@@ -39,9 +39,9 @@ def _analyse_and_write(result, settings) -> None:
     """The team-scoped rules over the file, and its findings in three formats."""
     import xml.etree.ElementTree as ET
 
-    from kpoctl.rules.engine import analyse_file
     from kpoctl.common.jsonout import dumps
     from kpoctl.common.textsafe import plain, xml_text
+    from kpoctl.rules.engine import analyse_file
 
     analysed = analyse_file(result, settings, settings.run_date())
     for code, problem in analysed.local:
@@ -65,8 +65,8 @@ def one_input(data: bytes) -> None:
         sys.stderr.write(f"crash saved as tests/fuzz_regressions/{name}\n")
         raise
     if result is not None:
-        for problem in result.problems:
-            assert problem.line >= 1 and problem.column >= 1
+        for _, problem in result.problems:
+            assert problem.location.line >= 1 and problem.location.column >= 1
 
 
 def seeds() -> list[bytes]:

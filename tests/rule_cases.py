@@ -13,8 +13,8 @@ from pathlib import Path
 
 import yaml
 
-from kpoctl.rules.engine import Selection, lint
 from kpoctl.read.load import load
+from kpoctl.rules.engine import Selection, lint
 
 CASES = Path(__file__).resolve().parent / "rule_cases"
 DEFAULT_SETTINGS = "today: 2026-11-21\n"

@@ -11,11 +11,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import EXAMPLES, ROOT
 
 from kpoctl.bench.generate import generate
 from kpoctl.read.cache import CACHE_ENV, INDEX, SECRET, cache_home, scorecard_folder_name
-
-from conftest import EXAMPLES, ROOT
 
 
 @pytest.fixture(scope="module")
@@ -211,8 +210,8 @@ def test_editing_a_rule_changes_a_cached_result(tmp_path):
 
 def test_rules_run_per_file_in_workers_give_what_the_whole_graph_gives(generated):
     """Team-scoped rules analysed per file (workers, cached) equal running them lazily in one process."""
-    from kpoctl.rules.engine import Selection, analyse_file, lint
     from kpoctl.read.load import load
+    from kpoctl.rules.engine import Selection, analyse_file, lint
 
     selection = Selection.build(["ALL"], [])
     lazily = lint(load(generated, jobs=1), selection)
@@ -250,9 +249,9 @@ def test_every_view_with_the_cache_says_what_it_says_without(run_cli, tmp_path, 
 @pytest.mark.parametrize("actuals", [b'[["2026-01"]]', b'[[["2026-01", "x", null]]]', b'{"a": 1}', b'[[1]]', b"nope"])
 def test_a_signed_entry_of_the_wrong_shape_is_a_miss(tmp_path, home, actuals):
     """Even signed with our own key (a bug of an older kpoctl, say), a wrong shape is read again."""
+    from kpoctl.model import Settings
     from kpoctl.read.cache import MISS, Cache
     from kpoctl.read.load import read_team_file
-    from kpoctl.model import Settings
 
     card = tmp_path / "card"
     shutil.copytree(EXAMPLES / "best-company", card)

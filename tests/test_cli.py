@@ -8,7 +8,6 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import EXAMPLES, TOP, write_files
 
 FINDING_KEYS = {"code", "severity", "message", "file", "line", "column", "team", "id"}

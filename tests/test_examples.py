@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import EXAMPLES
 
 ROW = re.compile(r"^\| (KP\d{3}) \| ([\w./-]+):(\d+) \|", re.M)

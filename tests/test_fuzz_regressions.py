@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kpoctl.read.load import read_team_bytes
 from kpoctl.model import Settings
+from kpoctl.read.load import read_team_bytes
 
 FOUND = sorted((Path(__file__).parent / "fuzz_regressions").glob("*.yaml"))
 SETTINGS = Settings(max_nodes=20_000)
@@ -30,7 +30,7 @@ def _fuzz_target():
 @pytest.mark.parametrize("path", FOUND, ids=lambda p: p.name)
 def test_saved_crash_no_longer_crashes(path):
     result = read_team_bytes(path.read_bytes(), path.name, SETTINGS)
-    assert result is None or all(p.line >= 1 and p.column >= 1 for p in result.problems)
+    assert result is None or all(p.location.line >= 1 and p.location.column >= 1 for _, p in result.problems)
     _fuzz_target()(path.read_bytes())
 
 

@@ -12,7 +12,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from hostile.corpus import Case, build
 
 LIMIT_BYTES = 1 << 30

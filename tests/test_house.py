@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 
 import mccabe
-
 from conftest import ROOT
 
 MAX_COMPLEXITY = 20

@@ -17,7 +17,8 @@ CHILD = TOP.replace("team: top", "team: child").replace("owner: CEO", "owner: He
 
 
 def kp001(scorecard):
-    return {(f.file, p.line, p.column): p.message for f in scorecard.files for p in f.problems if p.code == "KP001"}
+    return {(f.file, p.location.line, p.location.column): p.message
+            for f in scorecard.files for code, p in f.problems if code == "KP001"}
 
 
 def test_only_files_with_a_team_key_are_team_files(tmp_path):

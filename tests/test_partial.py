@@ -9,9 +9,9 @@ import os
 import subprocess
 
 import pytest
+from conftest import EXAMPLES, TOP, write_files
 
 import kpoctl.read.load
-from conftest import EXAMPLES, TOP, write_files
 
 CHILD = TOP.replace("team: top", "team: child").replace("owner: CEO", "owner: Head\nparent: top")
 BROKEN = "team: sales\nname: Sales\nname: twice\nparent: top\n"

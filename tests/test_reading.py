@@ -13,16 +13,15 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-
-import kpoctl.pipeline.reading
-from kpoctl.read.cache import CACHE_ENV, INDEX, scorecard_folder_name
-from kpoctl.rules.engine import crossteam_problems
-from kpoctl.pipeline.reading import settled
-from kpoctl.model.links import ENTRY_LINK_FIELDS, TEAM_LINK_FIELDS
-from kpoctl.read.load import load, read_regular
-
 from conftest import EXAMPLES
 from rule_cases import Case, all_cases
+
+import kpoctl.pipeline.reading
+from kpoctl.model.links import ENTRY_LINK_FIELDS, TEAM_LINK_FIELDS
+from kpoctl.pipeline.reading import settled
+from kpoctl.read.cache import CACHE_ENV, INDEX, scorecard_folder_name
+from kpoctl.read.load import load, read_regular
+from kpoctl.rules.engine import crossteam_problems
 
 
 def lint_json(run_cli, folder: Path, *extra: str) -> list[dict]:

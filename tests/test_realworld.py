@@ -4,7 +4,6 @@ would run them: no crash, the documented exit codes, JSON that parses."""
 from __future__ import annotations
 
 import pytest
-
 from conftest import REALWORLD
 
 pytestmark = pytest.mark.skipif(not REALWORLD.is_dir(), reason="shared/realworld is not beside the checkout")

@@ -6,7 +6,6 @@ import difflib
 import shutil
 
 import pytest
-
 from conftest import EXAMPLES, write_files
 
 COMMENTED = """\

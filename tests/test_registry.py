@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import ROOT
 
 from kpoctl.common.findings import Severity
 from kpoctl.rules import REGISTRY, closest_code, get
-from conftest import ROOT
 
 SPEC = ROOT.parent / "shared" / "spec" / "RULES.md"
 LETTER = {Severity.ERROR: "E", Severity.WARNING: "W", Severity.INFO: "I"}

@@ -8,7 +8,6 @@ import shutil
 import subprocess
 
 import pytest
-
 from conftest import EXAMPLES
 
 STATUS_VALUES = {"on track", "at risk", "off track", "no data"}

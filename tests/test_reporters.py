@@ -7,9 +7,9 @@ import json
 import re
 import xml.etree.ElementTree as ET
 
-from kpoctl.rules import REGISTRY
-
 from conftest import EXAMPLES
+
+from kpoctl.rules import REGISTRY
 
 
 def lint(run_cli, fmt, folder="broken"):

@@ -4,7 +4,6 @@ passing scorecard."""
 from __future__ import annotations
 
 import pytest
-
 from rule_cases import family_tests
 
 test_rule_gives_exactly_the_expected_findings = family_tests("KP1")

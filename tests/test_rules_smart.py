@@ -4,7 +4,6 @@ passing scorecard."""
 from __future__ import annotations
 
 import pytest
-
 from rule_cases import family_tests
 
 test_rule_gives_exactly_the_expected_findings = family_tests("KP3")
@@ -55,8 +54,8 @@ def test_weasel_words_from_settings_are_added(scorecard):
     folder = scorecard({"top.yaml": "team: top\nname: Top team\nobjectives:\n  - id: a\n    level: KPO\n"
                                     "    title: Build holistic client journeys in three markets\n"},
                        "weasel_words: [holistic]\n")
-    from kpoctl.rules.engine import Selection, lint
     from kpoctl.read.load import load
+    from kpoctl.rules.engine import Selection, lint
 
     found = lint(load(folder), Selection.build(["KP301"], []))
     assert [f.message for f in found] == ["title uses the weasel word 'holistic': say what, how much and by when"]

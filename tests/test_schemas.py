@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import ROOT
 
 from kpoctl.output import schemas
-from conftest import ROOT
 
 
 @pytest.mark.parametrize("kind, name", sorted(schemas.FILES.items()))
@@ -56,10 +56,10 @@ def _model_accepts(data) -> bool:
 
 
 def _team_documents():
-    from kpoctl.read.yamlread import YamlError, decode, parse
-
     from conftest import EXAMPLES, REALWORLD
     from rule_cases import all_cases
+
+    from kpoctl.read.yamlread import YamlError, decode, parse
 
     texts = [(path, path.read_bytes()) for folder in (EXAMPLES, REALWORLD) for path in sorted(folder.rglob("*.yaml"))]
     texts += [(f"{case.id}/{name}", text.encode()) for case in all_cases() for name, text in case.files.items()]

@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import EXAMPLES, REALWORLD
 
-from kpoctl.rules.engine import analyse_file
 from kpoctl.read.load import load
 from kpoctl.read.serial import Malformed, problems_from_json, team_file_from_json, team_file_to_json
-
-from conftest import EXAMPLES, REALWORLD
+from kpoctl.rules.engine import analyse_file
 
 FOLDERS = [EXAMPLES / name for name in ("best-company", "northwind", "broken")]
 if REALWORLD.is_dir():

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from kpoctl.rules import REGISTRY
-
 from conftest import EXAMPLES
+
+from kpoctl.rules import REGISTRY
 
 
 def test_statistics_count_what_lint_lists_most_first(run_cli):

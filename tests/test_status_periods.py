@@ -82,8 +82,8 @@ def test_falls_short_in_the_direction_of_the_target():
 
 
 def test_a_rollup_with_nothing_to_roll_up_is_a_finding(scorecard):
-    from kpoctl.rules.engine import Selection, lint
     from kpoctl.read.load import load
+    from kpoctl.rules.engine import Selection, lint
 
     folder = scorecard({"top.yaml": "team: top\nname: Top team\nobjectives:\n  - {id: otif, level: KPO, title: Deliver 95% on time}\n"
                                     "indicators:\n  - id: otif-rate\n    level: KPI\n    measures: otif\n    name: OTIF\n"
@@ -166,3 +166,34 @@ def test_falls_short_forgives_rounding_and_nothing_more():
     assert falls_short(0.5, _kpi("equal", 0))
     assert not falls_short(96, _kpi("equal", 95, 1)) and falls_short(96.5, _kpi("equal", 95, 1))
     assert not falls_short(94, _kpi("equal", 95, 1))
+
+
+# --- direction: the one place that knows which way is better ----------------------------
+
+@pytest.mark.parametrize("direction, before, after, better", [
+    ("at_least", 90, 95, True), ("at_least", 95, 90, False), ("at_most", 10, 8, True), ("at_most", 8, 10, False),
+    ("at_least", 5, 5, None), ("equal", 5, 6, None), (None, 5, 6, None),
+])
+def test_a_move_is_better_in_the_direction_of_the_target(direction, before, after, better):
+    from kpoctl.model.direction import improved
+
+    assert improved(before, after, direction) is better
+
+
+@pytest.mark.parametrize("direction, before, after, easier", [
+    ("at_least", 95, 90, True), ("at_least", 90, 95, False), ("at_least", 95, 95, False),
+    ("at_most", 10, 12, True), ("at_most", 12, 10, False), ("at_most", 10, 10, False), ("equal", 10, 5, False),
+])
+def test_a_target_is_easier_when_it_asks_less(direction, before, after, easier):
+    from kpoctl.model.direction import easier as asks_less
+
+    assert asks_less(before, after, direction) is easier
+
+
+def test_an_objective_is_as_bad_as_its_worst_indicator_and_no_data_is_not_on_track():
+    from kpoctl.model.status import worst
+
+    assert worst([ON_TRACK, NO_DATA]) == NO_DATA
+    assert worst([ON_TRACK, AT_RISK, NO_DATA]) == AT_RISK
+    assert worst([AT_RISK, OFF_TRACK]) == OFF_TRACK
+    assert worst([ON_TRACK]) == ON_TRACK

@@ -25,7 +25,7 @@ indicators:
 
 def issues(source: str):
     team, paths, found, invalid = validate_team(parse(source))
-    return [(i.line, i.column, i.message) for i in found]
+    return [(p.location.line, p.location.column, p.message) for p in found]
 
 
 def test_a_valid_team_has_no_issue():

@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, write_files
 
 TOP = "team: top\nname: Top team\n"

@@ -20,10 +20,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kpoctl.rules.engine import finish, selection_from  # noqa: E402
+from kpoctl.common.textsafe import markdown_cell  # noqa: E402
 from kpoctl.output.explain import rules_markdown, rules_reference  # noqa: E402
 from kpoctl.pipeline.reading import read_scorecard  # noqa: E402
-from kpoctl.common.textsafe import markdown_cell  # noqa: E402
+from kpoctl.rules.engine import finish, selection_from  # noqa: E402
 
 RULES_TABLE = ("<!-- rules-table:start -->\n", "<!-- rules-table:end -->")
 FINDINGS = ("<!-- findings:start -->\n", "<!-- findings:end -->")

@@ -47,10 +47,11 @@ GROUPS: dict[str, dict[str, list[str]]] = {
         "rules/smart.py": ["tests/test_rules_smart.py"],
         "rules/practice.py": ["tests/test_rules_practice.py"],
     },
-    "helpers": {
+    "helpers": {  # the domain logic the rules and reports share
         "model/status.py": HELPER_TESTS,
         "model/rollup.py": HELPER_TESTS,
         "model/periods.py": HELPER_TESTS,
+        "model/direction.py": HELPER_TESTS,
     },
 }
 TARGETS = {"rules": 0.85, "helpers": 0.90}

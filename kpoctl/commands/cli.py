@@ -20,6 +20,7 @@ import typer
 from kpoctl import __version__
 from kpoctl.common.errors import UsageError
 
+
 def _click_errors() -> tuple[type, type]:
     """(UsageError, NoArgsIsHelpError) of the click that typer runs on: recent typer
     vendors its own click, older typer uses the click package, and click before 8.2
@@ -257,9 +258,9 @@ def lint(
     summary: Annotated[bool, typer.Option("--summary", help="Per team: findings by rule family and a 0-100 health score (text, json or markdown).")] = False,
 ) -> None:
     """Check a scorecard against every rule of the catalogue."""
-    from kpoctl.rules.engine import finish, selection_from
     from kpoctl.common.findings import Severity
     from kpoctl.output.reporters import RunInfo, reporter_for
+    from kpoctl.rules.engine import finish, selection_from
 
     if statistics and summary:
         raise UsageError("--statistics and --summary are two views of the findings: choose one")
@@ -568,9 +569,9 @@ def record(
     replace: Annotated[bool, typer.Option("--replace", help="Change the value of a period already recorded.")] = False,
 ) -> None:
     """Append an actual to an indicator in its file, leaving every other byte as it was."""
-    from kpoctl.graph import CascadeGraph
     from kpoctl.commands.record import parse_value
     from kpoctl.commands.record import record as write_actual
+    from kpoctl.graph import CascadeGraph
 
     number = parse_value(value)
     if indicator.count("/") != 1:

@@ -14,10 +14,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from kpoctl.common.errors import UsageError
-from kpoctl.read.load import NoTeamFiles, read_team_bytes
-from kpoctl.model import Indicator, Objective, Settings, Team
-from kpoctl.model.rollup import fmt
 from kpoctl.common.textsafe import markdown_cell
+from kpoctl.model import Indicator, Objective, Settings, Team
+from kpoctl.model.direction import ASCII_SIGN, easier
+from kpoctl.model.rollup import fmt
+from kpoctl.read.load import UNREADABLE, NoTeamFiles, read_team_bytes
 
 DEMOTIONS = {("KPO", "PO"), ("KPI", "PI"), ("KPI", "context"), ("PI", "context")}
 
@@ -70,9 +71,9 @@ class Side:
             self.teams.setdefault(team_file.team.team, team_file.team)
             self.files.setdefault(team_file.team.team, team_file.file)
         else:
-            first = next((p for p in team_file.problems if p.code == "KP001"), None)
+            first = next((p for code, p in team_file.problems if code == UNREADABLE), None)
             if first is not None:
-                self.unread[team_file.file] = f"KP001 line {first.line}: {first.message}"
+                self.unread[team_file.file] = f"{UNREADABLE} line {first.location.line}: {first.message}"
 
 
 def teams_at(revision: str, path: Path, settings: Settings) -> Side:
@@ -147,8 +148,7 @@ def _target_text(entry: Indicator) -> str | None:
     t = entry.target
     if t is None:
         return None
-    sign = {"at_least": ">=", "at_most": "<=", "equal": "="}[t.direction]
-    return f"{sign} {fmt(t.value, entry.unit)}"
+    return f"{ASCII_SIGN[t.direction]} {fmt(t.value, entry.unit)}"
 
 
 def _lowered(before: Indicator, after: Indicator) -> bool:
@@ -156,9 +156,7 @@ def _lowered(before: Indicator, after: Indicator) -> bool:
     b, a = before.target, after.target
     if b is None or a is None or a.direction != b.direction:
         return False
-    if a.direction == "at_least" and a.value < b.value:
-        return True
-    if a.direction == "at_most" and a.value > b.value:
+    if easier(b.value, a.value, a.direction):
         return True
     return a.value == b.value and (a.tolerance or 0) > (b.tolerance or 0)
 

@@ -20,9 +20,9 @@ from pathlib import Path
 
 from kpoctl.common.atomic import write_bytes_atomic
 from kpoctl.common.errors import UsageError
-from kpoctl.read.load import read_team_bytes
 from kpoctl.model import PERIOD_RE, Settings, period_in_calendar
 from kpoctl.model.periods import current_period
+from kpoctl.read.load import read_team_bytes
 
 
 @dataclass(frozen=True)

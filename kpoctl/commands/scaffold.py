@@ -11,9 +11,9 @@ import datetime as dt
 import os
 from pathlib import Path
 
-from kpoctl.output import schemas
 from kpoctl.common.atomic import write_text_atomic
 from kpoctl.common.errors import UsageError
+from kpoctl.output import schemas
 
 TEAM_HEADER = "# yaml-language-server: $schema=schemas/team.schema.json\n"
 SETTINGS_HEADER = "# yaml-language-server: $schema=schemas/settings.schema.json\n"

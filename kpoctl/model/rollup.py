@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass
 
 from kpoctl.model import Indicator
+from kpoctl.model.direction import EQUAL, within
 
 SYMBOL = {"sum": " + ", "product": " x ", "min": ", ", "max": ", ", "mean": ", ", "weighted_mean": ", "}
 
@@ -84,9 +85,6 @@ def falls_short(combined: float, indicator: Indicator) -> bool:
     """Whether the combined parts miss the whole's target in its direction."""
     target = indicator.target
     assert target is not None
-    eps = 1e-9 * max(1.0, abs(target.value))
-    if target.direction == "at_least":
-        return combined < target.value - eps
-    if target.direction == "at_most":
-        return combined > target.value + eps
-    return abs(combined - target.value) > (target.tolerance or 0.0) + eps
+    eps = 1e-9 * max(1.0, abs(target.value))  # rounding in the arithmetic is not a shortfall
+    band = (target.tolerance or 0.0) if target.direction == EQUAL else 0.0
+    return not within(combined, target.value, target.direction, band + eps)

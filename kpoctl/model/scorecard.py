@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from kpoctl.common.findings import Location
+from kpoctl.common.findings import Location, Problem
 from kpoctl.model import Indicator, Objective, Settings, Team
 
 # Positions are packed into one int: line * _SHIFT + column.
@@ -27,18 +27,6 @@ def pack(line: int, column: int) -> int:
 
 def unpack(value: int) -> tuple[int, int]:
     return divmod(value, _SHIFT)
-
-
-@dataclass(frozen=True, slots=True)
-class RawProblem:
-    """A problem found while reading a file (KP001, KP002), before the engine stamps it."""
-
-    code: str
-    message: str
-    line: int
-    column: int
-    team: str | None = None
-    id: str | None = None
 
 
 _SUPPRESS = re.compile(r"#\s*kpoctl:\s*ignore(?:\[([A-Za-z0-9,\s]*)\])?")
@@ -88,7 +76,7 @@ class TeamFile:
     entry_paths: list[tuple] = field(default_factory=list)  # aligned with team.objectives + team.indicators
     header: dict[str, int] = field(default_factory=dict)  # packed positions of the team's own keys
     entry_positions: dict[tuple, array] = field(default_factory=dict)  # every entry in the file, valid or not
-    problems: list[RawProblem] = field(default_factory=list)
+    problems: list[tuple[str, Problem]] = field(default_factory=list)  # what reading found: (KP001 or KP002, problem)
     suppressions: dict[int, frozenset[str]] = field(default_factory=dict)
     invalid_fields: frozenset[str] = frozenset()  # header fields dropped as invalid (already KP002)
     # Problems of the team-scoped rules, as (code, Problem), once the file has been analysed

@@ -7,12 +7,13 @@ never disagree.
 from __future__ import annotations
 
 from kpoctl.model import Actual, Indicator, Target
+from kpoctl.model.direction import EQUAL, within
 
 ON_TRACK = "on track"
 AT_RISK = "at risk"
 OFF_TRACK = "off track"
 NO_DATA = "no data"
-STATUSES = (OFF_TRACK, AT_RISK, ON_TRACK, NO_DATA)
+STATUSES = (OFF_TRACK, AT_RISK, ON_TRACK, NO_DATA)  # as reports list them: worst first, nothing measured last
 
 
 def latest(indicator: Indicator) -> Actual | None:
@@ -21,22 +22,27 @@ def latest(indicator: Indicator) -> Actual | None:
 
 
 def judge(value: float, target: Target) -> str:
-    """Status of one value against a target."""
-    t, d = target.value, target.tolerance or 0.0
-    if target.direction == "at_least":
-        return ON_TRACK if value >= t else AT_RISK if value >= t - d else OFF_TRACK
-    if target.direction == "at_most":
-        return ON_TRACK if value <= t else AT_RISK if value <= t + d else OFF_TRACK
-    return ON_TRACK if abs(value - t) <= d else OFF_TRACK
+    """Status of one value against a target: on track when it reaches the target, at risk
+    within the tolerance short of it (an equal target has no 'at risk': the tolerance is
+    its on-track band)."""
+    t, d, way = target.value, target.tolerance or 0.0, target.direction
+    if way == EQUAL:
+        return ON_TRACK if within(value, t, way, d) else OFF_TRACK
+    return ON_TRACK if within(value, t, way) else AT_RISK if within(value, t, way, d) else OFF_TRACK
 
 
 def met(value: float, target: Target) -> bool:
-    """Whether a value meets the target itself (tolerance not counted)."""
-    if target.direction == "at_least":
-        return value >= target.value
-    if target.direction == "at_most":
-        return value <= target.value
-    return abs(value - target.value) <= (target.tolerance or 0.0)
+    """Whether a value meets the target itself (tolerance counted only for equal targets)."""
+    return within(value, target.value, target.direction, (target.tolerance or 0.0) if target.direction == EQUAL else 0.0)
+
+
+def worst(states: list[str]) -> str:
+    """An objective's status from its indicators': the worst of them, where no data is worse
+    than on track (what is not measured cannot be called on track)."""
+    return min(states, key=_WORST_FIRST.index)
+
+
+_WORST_FIRST = (OFF_TRACK, AT_RISK, NO_DATA, ON_TRACK)
 
 
 def status(indicator: Indicator) -> str | None:

@@ -26,16 +26,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, NamedTuple
 
-from kpoctl.read.cache import MISS, Cache
-from kpoctl.rules.engine import analyse_file, crossteam_problems
 from kpoctl.common.findings import Location, Problem
-from kpoctl.model.links import links_digest
-from kpoctl.read.load import Located, collector_paused, locate, no_team_files, read_many, read_regular
 from kpoctl.model import Settings
+from kpoctl.model.links import links_digest
 from kpoctl.model.scorecard import Scorecard, SuppressionSite, TeamFile
+from kpoctl.read.cache import MISS, Cache
+from kpoctl.read.load import UNREADABLE, Located, collector_paused, locate, no_team_files, read_many, read_regular
 from kpoctl.read.serial import problems_from_json, problems_to_json, site_from_json, site_to_json
-
-UNREADABLE = "KP001"
+from kpoctl.rules.engine import analyse_file, crossteam_problems
 
 # A stamp stands for content only once the file has settled. Two writes within one
 # timestamp tick (2 s on FAT, a few ms elsewhere) can leave every field of the stamp as
@@ -166,9 +164,9 @@ def _record(key: str | None, result: TeamFile | None, stamp: tuple | None) -> Fi
         return FileRecord(key, False, (), None, b"", stamp)
     unread = None
     if result.team is None:
-        first = next((p for p in result.problems if p.code == UNREADABLE), None)
+        first = next((p for code, p in result.problems if code == UNREADABLE), None)
         if first is not None:
-            unread = Unread(result.file, first.line, first.column, first.message)
+            unread = Unread(result.file, first.location.line, first.location.column, first.message)
     return FileRecord(key, True, result.local, result.suppression_site(), links_digest(result), stamp, unread)
 
 

@@ -20,14 +20,16 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from kpoctl.common.errors import UsageError
-from kpoctl.model import Settings
-from kpoctl.model.scorecard import RawProblem, Scorecard, TeamFile, compact_positions, find_suppressions
-from kpoctl.read.settings import SETTINGS_FILE, find_settings, load_settings
+from kpoctl.common.findings import Location, Problem
 from kpoctl.common.textsafe import plain
+from kpoctl.model import Settings
+from kpoctl.model.scorecard import Scorecard, TeamFile, compact_positions, find_suppressions
+from kpoctl.read.settings import SETTINGS_FILE, find_settings, load_settings
 from kpoctl.read.validate import validate_team
 from kpoctl.read.yamlread import YamlError, decode, looks_like_team_file, parse
 
 YAML_SUFFIXES = (".yaml", ".yml")
+UNREADABLE, SCHEMA = "KP001", "KP002"  # what reading finds itself; the rules of these codes pass it on
 
 
 class NoTeamFiles(UsageError):
@@ -144,16 +146,8 @@ def read_team_bytes(raw: bytes, relative: str, settings: Settings) -> TeamFile |
     data = doc.data
     if not isinstance(data, dict) or "team" not in data:
         return None
-    team, entry_paths, issues, invalid = validate_team(doc)
-    team_id = data["team"] if isinstance(data.get("team"), str) else None
-    problems = []
-    for issue in issues:
-        entry_id = None
-        if issue.entry_path is not None:
-            item = data[issue.entry_path[0]][issue.entry_path[1]]
-            if isinstance(item, dict) and isinstance(item.get("id"), str):
-                entry_id = item["id"]
-        problems.append(RawProblem("KP002", issue.message, issue.line, issue.column, team_id, entry_id))
+    team, entry_paths, schema_problems, invalid = validate_team(doc, relative)
+    problems = [(SCHEMA, problem) for problem in schema_problems]
     header, entry_positions = compact_positions(doc.values, doc.keys)
     return TeamFile(
         file=relative,
@@ -168,7 +162,7 @@ def read_team_bytes(raw: bytes, relative: str, settings: Settings) -> TeamFile |
 
 
 def _failed(relative: str, message: str, line: int, column: int) -> TeamFile:
-    return TeamFile(file=relative, problems=[RawProblem("KP001", message, line, column)])
+    return TeamFile(file=relative, problems=[(UNREADABLE, Problem(message, Location(relative, line, column)))])
 
 
 PARALLEL_MIN_FILES = 48  # below this, starting worker processes costs more than it saves

@@ -12,7 +12,7 @@ from array import array
 
 from kpoctl.common.findings import Location, Problem
 from kpoctl.model import Team, _rebuild_actual
-from kpoctl.model.scorecard import RawProblem, SuppressionSite, TeamFile
+from kpoctl.model.scorecard import SuppressionSite, TeamFile
 
 
 class Malformed(ValueError):
@@ -83,7 +83,7 @@ def team_file_to_json(team_file: TeamFile) -> tuple[dict, list, list | None]:
         "entry_paths": [list(path) for path in team_file.entry_paths],
         "header": team_file.header,
         "entry_positions": [[list(path), list(slots)] for path, slots in team_file.entry_positions.items()],
-        "problems": [[p.code, p.message, p.line, p.column, p.team, p.id] for p in team_file.problems],
+        "problems": problems_to_json(team_file.problems),
         "suppressions": [[line, sorted(codes)] for line, codes in team_file.suppressions.items()],
         "invalid_fields": sorted(team_file.invalid_fields),
     }
@@ -116,7 +116,7 @@ def team_file_from_json(value, actuals: list | None = None, local: list | None =
         entry_paths=[tuple(path) for path in value["entry_paths"]],
         header={str(name): int(packed) for name, packed in value["header"].items()},
         entry_positions={tuple(path): array("q", slots) for path, slots in value["entry_positions"]},
-        problems=[RawProblem(*fields) for fields in value["problems"]],
+        problems=list(problems_from_json(value["problems"])),
         suppressions={int(line): frozenset(codes) for line, codes in value["suppressions"]},
         invalid_fields=frozenset(value["invalid_fields"]),
         local=problems_from_json(local) if local is not None else None,

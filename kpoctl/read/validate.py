@@ -14,22 +14,11 @@ from typing import Any, get_args
 
 from pydantic import BaseModel, ValidationError
 
+from kpoctl.common.findings import Location, Problem
 from kpoctl.model import PERIOD_RE, ROLLUP_METHODS, Indicator, Objective, Team
 from kpoctl.read.yamlread import BadDate, BigNumber, Document
 
 SECTIONS: dict[str, type[BaseModel]] = {"objectives": Objective, "indicators": Indicator}
-
-
-class Issue:
-    """One validation problem: a message and a position (1-based line, column)."""
-
-    __slots__ = ("message", "line", "column", "entry_path")
-
-    def __init__(self, message: str, line: int, column: int, entry_path: tuple | None) -> None:
-        self.message = message
-        self.line = line
-        self.column = column
-        self.entry_path = entry_path
 
 
 def describe(value: Any) -> str:
@@ -204,9 +193,10 @@ def _date_message(name: str, value: Any, got: str) -> str:
     return f"{name} must be a date (YYYY-MM-DD); got {got}"
 
 
-def _issues(exc: ValidationError, doc: Document, base: tuple, model: type[BaseModel]) -> list[Issue]:
+def _issues(exc: ValidationError, doc: Document, base: tuple, model: type[BaseModel], file: str) -> list[Problem]:
+    """The schema's problems (KP002's), each at the key or value concerned."""
     data = doc.data
-    issues: list[Issue] = []
+    issues: list[Problem] = []
     seen: set[tuple] = set()
     errors = exc.errors(include_url=False)
     # A misspelt required field is one problem, not two: `titel` explains the missing `title`.
@@ -232,26 +222,38 @@ def _issues(exc: ValidationError, doc: Document, base: tuple, model: type[BaseMo
         else:
             line, column = doc.locate(path)
         entry = path[:2] if len(path) >= 2 and path[0] in SECTIONS and isinstance(path[1], int) else None
-        issues.append(Issue(message, line, column, entry))
+        issues.append(Problem(message, Location(file, line, column), _text(data, "team"), _entry_id(data, entry)))
     return issues
 
 
-Validated = tuple[Team | None, list[tuple], list[Issue], frozenset[str]]
+def _text(mapping: Any, key: str) -> str | None:
+    value = mapping.get(key) if isinstance(mapping, dict) else None
+    return value if isinstance(value, str) else None
 
 
-def validate_team(doc: Document) -> Validated:
+def _entry_id(data: Any, entry: tuple | None) -> str | None:
+    """The id of the objective or indicator at `entry` (("indicators", 3)), when it has one."""
+    if entry is None:
+        return None
+    return _text(data[entry[0]][entry[1]], "id")
+
+
+Validated = tuple[Team | None, list[tuple], list[Problem], frozenset[str]]
+
+
+def validate_team(doc: Document, file: str = "") -> Validated:
     """Validate a team document.
 
     Returns the team (None when not even its header can be read), the document
     path of each kept entry in the order of `team.objectives + team.indicators`,
-    the issues found, and the header fields dropped because they were invalid
+    the problems found (located in `file`), and the header fields dropped because they were invalid
     (so rules do not report them a second time as missing).
     """
     data = doc.data
     try:
         team = Team.model_validate(data)
     except ValidationError as exc:
-        issues = _issues(exc, doc, (), Team)
+        issues = _issues(exc, doc, (), Team, file)
     else:
         paths = [("objectives", i) for i in range(len(team.objectives))]
         paths += [("indicators", i) for i in range(len(team.indicators))]
@@ -259,7 +261,7 @@ def validate_team(doc: Document) -> Validated:
     return _recover(data, doc, issues)
 
 
-def _recover(data: Any, doc: Document, issues: list[Issue]) -> Validated:
+def _recover(data: Any, doc: Document, issues: list[Problem]) -> Validated:
     """Keep what is valid of a team that has errors, so the other rules still see it."""
     if not isinstance(data, dict):
         return None, [], issues, frozenset()

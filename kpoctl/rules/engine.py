@@ -16,9 +16,9 @@ from kpoctl.common.errors import UsageError
 from kpoctl.common.findings import Finding, Problem, Severity
 from kpoctl.graph import CascadeGraph
 from kpoctl.model import Settings
+from kpoctl.model.scorecard import Scorecard, SuppressionSite, TeamFile
 from kpoctl.rules import REGISTRY, Context, closest_code
 from kpoctl.rules.base import SCORECARD, TEAM
-from kpoctl.model.scorecard import Scorecard, SuppressionSite, TeamFile
 from kpoctl.rules.suppress import Suppressor
 
 UNUSED_SUPPRESSION = "KP007"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kpoctl.common.findings import Location, Problem, Severity
+from kpoctl.common.findings import Problem, Severity
 from kpoctl.graph import CASCADES_FROM, PARENT, SUPPORTS
 from kpoctl.model import Objective
 from kpoctl.rules.base import TEAM, Context, engine_rule, entries, rule
@@ -12,9 +12,7 @@ E, I = Severity.ERROR, Severity.INFO
 
 def _read_problems(ctx: Context, code: str):
     for team_file in ctx.scorecard.files:
-        for p in team_file.problems:
-            if p.code == code:
-                yield Problem(p.message, Location(team_file.file, p.line, p.column), p.team, p.id)
+        yield from (problem for found, problem in team_file.problems if found == code)
 
 
 @rule("KP001", "yaml-unreadable", E, "YAML does not parse (syntax, duplicate key, unsupported tag, not UTF-8)",

@@ -5,10 +5,11 @@ from __future__ import annotations
 from kpoctl.common.findings import Severity
 from kpoctl.graph import EntryRef
 from kpoctl.model import PERSPECTIVES, Indicator, Objective
+from kpoctl.model.direction import MISSED
 from kpoctl.model.periods import add_periods, period_bounds
 from kpoctl.model.rollup import Part, Rollup, combine, falls_short, fmt, method_for
-from kpoctl.rules.base import TEAM, Context, entries, rule
 from kpoctl.model.status import OFF_TRACK, status
+from kpoctl.rules.base import TEAM, Context, entries, rule
 
 W, I = Severity.WARNING, Severity.INFO
 
@@ -185,7 +186,7 @@ def rollup_short(ctx: Context):
             yield ctx.at(ref, f"'{kpi.id}' has a `rollup` but '{kpi.measures}' has no breakdown PO whose "
                               "dimension it names: nothing rolls up", "rollup")
         elif falls_short(result.combined, kpi):
-            word = {"at_least": "short of", "at_most": "above", "equal": "not equal to"}[kpi.target.direction]
+            word = MISSED[kpi.target.direction]
             yield ctx.at(ref, f"{result.dimension}: {result.arithmetic()}, {word} the "
                               f"{fmt(kpi.target.value, kpi.unit)} target of {ref.key}", "rollup")
 

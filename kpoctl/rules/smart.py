@@ -6,8 +6,8 @@ import re
 
 from kpoctl.common.findings import Severity
 from kpoctl.model import Indicator, Objective
-from kpoctl.rules.base import TEAM, Context, entries, rule
 from kpoctl.model.status import met
+from kpoctl.rules.base import TEAM, Context, entries, rule
 
 W, I = Severity.WARNING, Severity.INFO
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import TextIO
 
 from kpoctl.common.findings import Finding, Severity
-from kpoctl.output.reporters.base import Reporter, RunInfo
 from kpoctl.common.textsafe import plain
+from kpoctl.output.reporters.base import Reporter, RunInfo
 
 LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 

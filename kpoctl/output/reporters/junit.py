@@ -7,8 +7,8 @@ from collections import defaultdict
 from typing import TextIO
 
 from kpoctl.common.findings import Finding
-from kpoctl.output.reporters.base import Reporter, RunInfo
 from kpoctl.common.textsafe import xml_text
+from kpoctl.output.reporters.base import Reporter, RunInfo
 
 
 class JunitReporter(Reporter):

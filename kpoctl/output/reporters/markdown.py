@@ -6,8 +6,8 @@ from collections import Counter
 from typing import TextIO
 
 from kpoctl.common.findings import Finding, Severity
-from kpoctl.output.reporters.base import Reporter, RunInfo
 from kpoctl.common.textsafe import markdown_cell
+from kpoctl.output.reporters.base import Reporter, RunInfo
 
 MARK = {Severity.ERROR: "🔴 error", Severity.WARNING: "🟡 warning", Severity.INFO: "🔵 info"}
 

@@ -47,8 +47,8 @@ def write_text(findings: list[Finding], stream: TextIO, files: int) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from kpoctl.output.reporters.text import STYLE, console_for, plural
     from kpoctl.common.findings import Severity
+    from kpoctl.output.reporters.text import STYLE, console_for, plural
 
     console = console_for(stream)
     rows = statistics_rows(findings)

@@ -83,8 +83,8 @@ def write_text(rows: list[dict], stream: TextIO) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from kpoctl.output.reporters.text import console_for
     from kpoctl.common.textsafe import plain
+    from kpoctl.output.reporters.text import console_for
 
     console = console_for(stream)
     table = Table(box=None, show_edge=False, pad_edge=False, title="Health per team, worst first",

@@ -10,8 +10,8 @@ from rich.console import Console
 from rich.text import Text
 
 from kpoctl.common.findings import Finding, Severity
-from kpoctl.output.reporters.base import Reporter, RunInfo
 from kpoctl.common.textsafe import plain
+from kpoctl.output.reporters.base import Reporter, RunInfo
 
 STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 

@@ -6,11 +6,11 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from kpoctl.rules.engine import Selection, finish
+from kpoctl.common.textsafe import plain
 from kpoctl.graph import CascadeGraph
 from kpoctl.model import Indicator
 from kpoctl.rules.cascade import orphan_reason
-from kpoctl.common.textsafe import plain
+from kpoctl.rules.engine import Selection, finish
 
 ORPHAN_CODES = ("KP101", "KP102")
 

@@ -7,14 +7,14 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from kpoctl.rules.engine import Selection, finish
 from kpoctl.graph import CascadeGraph, EntryRef
 from kpoctl.model import Indicator
+from kpoctl.model.direction import AT_LEAST, SIGN, improved
 from kpoctl.model.rollup import fmt
 from kpoctl.model.status import AT_RISK, NO_DATA, OFF_TRACK, ON_TRACK, STATUSES, status
+from kpoctl.rules.engine import Selection, finish
 
 SPARKS = "▁▂▃▄▅▆▇█"
-DIRECTION_SIGN = {"at_least": "≥", "at_most": "≤", "equal": "="}
 NOTE_CODES = ("KP403", "KP409")
 
 
@@ -42,8 +42,7 @@ class ReportRow:
         if len(self.trend) < 2 or self.trend[-1] == self.trend[-2]:
             return ("→", None) if len(self.trend) >= 2 else ("", None)
         up = self.trend[-1] > self.trend[-2]
-        better = {"at_least": up, "at_most": not up}.get(self.direction or "")
-        return ("↑" if up else "↓"), better
+        return ("↑" if up else "↓"), improved(self.trend[-2], self.trend[-1], self.direction)
 
     def to_dict(self) -> dict:
         """The JSON shape of CLI.md."""
@@ -54,7 +53,7 @@ class ReportRow:
     def target_text(self) -> str:
         if self.target is None:
             return "-"
-        return f"{DIRECTION_SIGN[self.direction or 'at_least']} {fmt(self.target, self.unit)}"
+        return f"{SIGN[self.direction or AT_LEAST]} {fmt(self.target, self.unit)}"
 
     @property
     def latest_text(self) -> str:
@@ -97,7 +96,6 @@ def _row(ref: EntryRef, notes: list[str]) -> ReportRow:
     )
 
 
-_ORDER = {OFF_TRACK: 0, AT_RISK: 1, ON_TRACK: 2, NO_DATA: 3}
 
 
 def build_report(graph: CascadeGraph, problems, sites, team: str | None = None) -> list[TeamReport]:
@@ -113,7 +111,7 @@ def build_report(graph: CascadeGraph, problems, sites, team: str | None = None) 
         refs = [r for r in graph.entries_by_team.get(name, [])
                 if isinstance(r.entry, Indicator) and r.entry.level in ("KPI", "PI")]
         rows = [_row(r, notes.get((name, r.entry.id), [])) for r in refs]
-        rows.sort(key=lambda r: (r.level != "KPI", _ORDER[r.status]))
+        rows.sort(key=lambda r: (r.level != "KPI", STATUSES.index(r.status)))
         t = graph.teams[name].team
         reports.append(TeamReport(name, t.name, t.meeting, rows))
     return reports

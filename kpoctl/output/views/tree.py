@@ -7,9 +7,9 @@ from rich.console import Console
 from rich.markup import escape
 from rich.tree import Tree
 
+from kpoctl.common.textsafe import plain
 from kpoctl.graph import CascadeGraph, EntryRef
 from kpoctl.model import Indicator, Objective
-from kpoctl.common.textsafe import plain
 
 LEVEL_STYLE = {"KPO": "bold magenta", "PO": "magenta", "KPI": "bold cyan", "PI": "cyan", "context": "dim"}
 
@@ -93,12 +93,11 @@ def render_tree(roots: list[dict], console: Console) -> None:
 # --- pictures: Mermaid and Graphviz, nodes coloured by status ----------------------------
 
 COLOURS = {"on track": "#2da44e", "at risk": "#d4a72c", "off track": "#cf222e", "no data": "#afb8c1"}
-_WORST = ("off track", "at risk", "no data", "on track")
 
 
 def node_statuses(graph: CascadeGraph) -> dict[tuple, str]:
     """(team, id) -> status of each KPI/PI, and of each objective (the worst of its indicators)."""
-    from kpoctl.model.status import status
+    from kpoctl.model.status import status, worst
 
     found: dict[tuple, str] = {}
     for refs in graph.entries_by_team.values():
@@ -112,7 +111,7 @@ def node_statuses(graph: CascadeGraph) -> dict[tuple, str]:
             if isinstance(ref.entry, Objective):
                 states = [found[(i.team, i.entry.id)] for i in graph.measured_by(ref.key) if (i.team, i.entry.id) in found]
                 if states:
-                    found[(ref.team, ref.entry.id)] = min(states, key=_WORST.index)
+                    found[(ref.team, ref.entry.id)] = worst(states)
     return found
 
 
