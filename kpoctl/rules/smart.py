@@ -83,12 +83,10 @@ def not_measurable(ctx: Context):
     share = ctx.settings.quantified_share
     for name, refs in graph.entries_by_team.items():
         objectives = [r for r in refs if r.is_objective]
-        if not objectives:
-            continue
         quantified = sum(
             1 for r in objectives if any(i.entry.target is not None for i in graph.measured_by(r.key))
         )
-        if quantified < round(share * len(objectives), 9):  # 0.7 x 10 is 7, not 7.000000000000001
+        if objectives and quantified / len(objectives) < share:  # 7 / 10 is exactly the 0.7 written in settings
             yield ctx.at(graph.teams[name], f"only {quantified} of {len(objectives)} objectives of team '{name}' "
                                             f"({quantified / len(objectives):.0%}) have an indicator with a numeric "
                                             f"target; at least {share:.0%} should (quantified_share)")
