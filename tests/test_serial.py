@@ -34,3 +34,17 @@ def test_every_team_file_comes_back_from_json_as_it_went_in(folder):
 def test_a_stored_value_of_the_wrong_shape_is_refused(bad):
     with pytest.raises((Malformed, TypeError, ValueError)):
         problems_from_json(bad) if bad is not None else team_file_from_json(bad)
+
+
+def test_stored_actuals_read_as_the_actuals_they_were():
+    from kpoctl.model import Actual
+    from kpoctl.read.serial import StoredActuals
+
+    rows = [["2026-08", 96.0, None], ["2026-09", 97, "late"], ["2026-10", 95.0, None]]
+    stored = StoredActuals(rows)
+    actuals = [Actual(period=p, value=v, note=n) for p, v, n in rows]
+    assert len(stored) == 3 and bool(stored) and not StoredActuals([])
+    assert stored[-1] == actuals[-1] and stored[0] == actuals[0]
+    assert stored[-2:] == actuals[-2:] and list(stored) == actuals and stored == actuals
+    assert stored[1].value == 97.0 and isinstance(stored[1].value, float)
+    assert [a.period for a in stored] == ["2026-08", "2026-09", "2026-10"]

@@ -33,6 +33,8 @@ import shutil
 import stat
 from pathlib import Path
 
+import orjson
+
 from kpoctl import __version__
 from kpoctl.common.atomic import write_bytes_atomic
 from kpoctl.model import Settings
@@ -177,8 +179,9 @@ class Cache:
             return _MISS
         try:
             meta, values, problems = blob.split(b"\n", 2)  # compact JSON holds no raw newline
-            return team_file_from_json(json.loads(meta), json.loads(values) if actuals else None,
-                                       json.loads(problems) if local else None)
+            # orjson: the standard library's decoder was a quarter of a warm run at 10,000 teams
+            return team_file_from_json(orjson.loads(meta), orjson.loads(values) if actuals else None,
+                                       orjson.loads(problems) if local else None)
         except Exception:  # not what we write (pydantic's errors included): read the file again
             return _MISS
 
@@ -217,8 +220,8 @@ class Cache:
         if payload is None:
             return _MISS
         try:
-            return json.loads(payload)
-        except ValueError:
+            return orjson.loads(payload)
+        except ValueError:  # orjson's JSONDecodeError is one
             return _MISS
 
     def _write_signed(self, name: str, value) -> None:
