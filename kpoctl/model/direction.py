@@ -24,9 +24,13 @@ def within(value: float, target: float, direction: str, slack: float = 0.0) -> b
 def improved(before: float, after: float, direction: str | None) -> bool | None:
     """Whether a move from `before` to `after` went the better way; None when it did not
     move or the direction cannot tell (equal, or no target)."""
-    if after == before or direction not in (AT_LEAST, AT_MOST):
+    if direction not in (AT_LEAST, AT_MOST):
         return None
-    return (after > before) == (direction == AT_LEAST)
+    if after > before:
+        return direction == AT_LEAST
+    if after < before:
+        return direction == AT_MOST
+    return None
 
 
 def easier(before: float, after: float, direction: str) -> bool:
