@@ -47,9 +47,13 @@ _WORST_FIRST = (OFF_TRACK, AT_RISK, NO_DATA, ON_TRACK)
 
 def status(indicator: Indicator) -> str | None:
     """on track / at risk / off track / no data; None for context indicators and no target."""
+    return status_of(indicator, latest(indicator))
+
+
+def status_of(indicator: Indicator, actual: Actual | None) -> str | None:
+    """`status` when the latest actual is already at hand."""
     if indicator.level == "context":
         return None
-    actual = latest(indicator)
     if actual is None:
         return NO_DATA
     if indicator.target is None:

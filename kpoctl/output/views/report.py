@@ -11,7 +11,7 @@ from kpoctl.graph import CascadeGraph, EntryRef
 from kpoctl.model import Indicator
 from kpoctl.model.direction import AT_LEAST, SIGN, improved
 from kpoctl.model.rollup import fmt
-from kpoctl.model.status import AT_RISK, NO_DATA, OFF_TRACK, ON_TRACK, STATUSES, status
+from kpoctl.model.status import AT_RISK, NO_DATA, OFF_TRACK, ON_TRACK, STATUSES, status_of
 from kpoctl.rules.engine import Selection, finish
 
 SPARKS = "▁▂▃▄▅▆▇█"
@@ -84,15 +84,15 @@ def sparkline(values: list[float]) -> str:
 
 def _row(ref: EntryRef, notes: list[str]) -> ReportRow:
     entry = ref.entry
-    assert isinstance(entry, Indicator)
-    latest = entry.actuals[-1] if entry.actuals else None
+    recent = entry.actuals[-8:]  # the trend; one slice, as a large cached scorecard builds actuals when read
+    latest = recent[-1] if recent else None
     target = entry.target
     return ReportRow(
         team=ref.team, id=entry.id, level=entry.level, name=entry.name, unit=entry.unit,
         target=target.value if target else None, direction=target.direction if target else None,
         latest=latest.value if latest else None, period=latest.period if latest else None,
-        status=status(entry) or NO_DATA, owner=entry.owner,
-        trend=[a.value for a in entry.actuals[-8:]], notes=notes, actions=list(entry.actions),
+        status=status_of(entry, latest) or NO_DATA, owner=entry.owner,
+        trend=[a.value for a in recent], notes=notes, actions=list(entry.actions),
     )
 
 
