@@ -96,6 +96,9 @@ def test_html_report_in_a_headless_browser(run_cli, tmp_path):
     for state in ("on-track", "off-track", "no-data"):
         assert f'data-status="{state}"' in dom.stdout
     assert "Cascade" in dom.stdout
+    source = out.read_text()  # the browser built every chart and section the file holds
+    assert dom.stdout.count("<svg") == source.count("<svg") > 0
+    assert 'id="top"' in dom.stdout and 'id="overview"' in dom.stdout
     console = [line for line in dom.stderr.splitlines() if "CONSOLE" in line or "Uncaught" in line]
     assert console == []
     shot = tmp_path / "report.png"
@@ -181,3 +184,85 @@ def test_the_last_move_is_judged_by_the_target_direction(trend, direction, arrow
 
     row = ReportRow("t", "i", "KPI", "I", None, 1.0, direction, trend[-1], "2026-01", "on track", None, trend=trend)
     assert row.movement == (arrow, better)
+
+
+# --- the briefing book (report --format html) -----------------------------------------
+
+def _ids_and_links(html_text: str) -> tuple[set[str], list[str]]:
+    import re
+
+    return set(re.findall(r'\bid="([^"]+)"', html_text)), re.findall(r'\bhref="([^"]+)"', html_text)
+
+
+def test_the_briefing_book_has_a_cover_an_overview_and_every_team_down_the_cascade(run_cli, tmp_path):
+    out = tmp_path / "book.html"
+    assert run_cli("report", EXAMPLES / "best-company", "-o", out).exit_code == 0
+    page = out.read_text()
+    rows = run_cli("report", EXAMPLES / "best-company", "--format", "json").json()
+    assert "Briefing book: BestCompany executive committee" in page and "As of <b>2026-11-21</b>" in page
+    overview = page.split('id="overview"')[1].split("</section>")[0]
+    flagged = [r for r in rows if r["status"] in ("off track", "at risk")]
+    assert overview.count("<tr data-status") == len(flagged) > 0
+    assert overview.index("off track") < overview.index("at risk")  # worst first
+    order = [page.index(f'id="team-{t}"') for t in ("best-company", "unit-1", "order-management", "production")]
+    assert order == sorted(order)  # down the cascade, as `tree` shows it
+    with_actuals = sum(1 for r in rows if r["latest"] is not None)
+    assert page.count('<svg class="chart"') == with_actuals
+    assert "<script" not in page and "http://" not in page and "https://" not in page
+
+
+def test_every_link_of_the_book_leads_somewhere(run_cli, tmp_path):
+    out = tmp_path / "book.html"
+    run_cli("report", EXAMPLES / "broken", "-o", out)
+    ids, links = _ids_and_links(out.read_text())
+    assert links and all(link.startswith("#") and link[1:] in ids for link in links), \
+        [link for link in links if link[1:] not in ids]
+    assert any(link.startswith("#obj-") for link in links) and any(link.startswith("#ind-") for link in links)
+
+
+def test_a_folder_gets_a_site_whose_pages_link_to_each_other(run_cli, tmp_path):
+    site = tmp_path / "site"
+    result = run_cli("report", EXAMPLES / "best-company", "--format", "html", "-o", site)
+    assert result.exit_code == 0 and "wrote 5 pages" in result.stderr
+    pages = {p.name: p.read_text() for p in site.iterdir()}
+    assert sorted(pages) == ["index.html", "team-best-company.html", "team-order-management.html",
+                             "team-production.html", "team-unit-1.html"]
+    for name, text in pages.items():
+        _, links = _ids_and_links(text)
+        for link in links:
+            page, _, fragment = link.partition("#")
+            target = pages[page or name]
+            assert not fragment or f'id="{fragment}"' in target, (name, link)
+    assert 'href="team-best-company.html"' in pages["team-unit-1.html"]  # up to the parent team
+
+
+def test_as_of_shows_the_scorecard_as_it_stood(run_cli, tmp_path):
+    now = {(r["team"], r["id"]): r for r in run_cli("report", EXAMPLES / "best-company", "--format", "json").json()}
+    then = run_cli("report", EXAMPLES / "best-company", "--format", "json", "--as-of", "2026-08").json()
+    assert all(r["period"] is None or r["period"] <= "2026-08" for r in then)
+    changed = [r for r in then if r["latest"] != now[(r["team"], r["id"])]["latest"]]
+    assert changed and any(r["status"] == "no data" for r in then)
+    out = tmp_path / "then.html"
+    run_cli("report", EXAMPLES / "broken", "--as-of", "2026-Q1", "-o", out)
+    page = out.read_text()
+    assert "As of <b>2026-Q1 (actuals of periods ended by 2026-03-31)</b>" in page
+    assert 'class="attention"' not in page  # today's notes describe today
+    bad = run_cli("report", EXAMPLES / "best-company", "--as-of", "2026-13")
+    assert bad.exit_code == 2 and bad.stderr.startswith("kpoctl: error: --as-of takes a period")
+
+
+@pytest.mark.parametrize("direction, values, shapes, better", [
+    ("at_least", [90, 94.5, 96], ["off", "risk", "on"], "higher is better"),
+    ("at_most", [98, 95.5, 94], ["off", "risk", "on"], "lower is better"),
+])
+def test_a_chart_shows_target_band_and_each_status_by_shape(direction, values, shapes, better):
+    from kpoctl.output.views.html import chart_svg
+    from kpoctl.output.views.report import ReportRow
+
+    row = ReportRow("t", "k", "KPI", "OTIF", "%", 95.0, direction, values[-1], "2026-10", "on track", None,
+                    tolerance=1.0, history=[(f"2026-{m:02d}", v) for m, v in zip((8, 9, 10), values)])
+    svg = chart_svg(row)
+    assert svg.count('class="band"') == 1 and svg.count('class="target"') == 1 and better in svg
+    marks = [("on", '<circle class="on-track"'), ("risk", '<path class="at-risk"'), ("off", '<path class="off-track"')]
+    assert [name for name, tag in marks if tag in svg] == sorted(set(shapes), key=["on", "risk", "off"].index)
+    assert "2026-08" in svg and "2026-10" in svg and 'aria-label="OTIF: 3 actuals' in svg

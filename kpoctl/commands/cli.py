@@ -432,32 +432,46 @@ def report(
         typer.Option("--format", "-f", help="Output format [default: text; with -o, taken from its extension].",
                      show_default=False),
     ] = None,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout.")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout; with --format html, a folder gets a small site (index.html and a page per team).")] = None,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", metavar="PERIOD", help="The scorecard as it stood then: only actuals of periods ended by PERIOD (YYYY, YYYY-MM, YYYY-Qn, YYYY-Www or a date) count.")] = None,
     no_cache: NoCache = False,
 ) -> None:
-    """The meeting report: each KPI/PI with target, latest actual, trend, status and owner."""
+    """The meeting report: each KPI/PI with target, latest actual, trend, status and owner;
+    as HTML, a briefing book with a chart of each indicator's history."""
     from kpoctl.graph import CascadeGraph
     from kpoctl.output.views import report as view
 
+    site = output is not None and (output.is_dir() or not output.suffix)
     if output_format is None:
-        output_format = _format_of(output)
+        output_format = ReportFormat.html if site else _format_of(output)
+    if site and output_format is not ReportFormat.html:
+        raise UsageError(f"{output} is a folder: only --format html writes a site into one")
+    until = _as_of_end(as_of)
 
     reading = _read(path, use_cache=not no_cache)
     graph = _kept(CascadeGraph(reading.scorecard()))
     _check_team(graph, team, path)
-    reports = view.build_report(graph, reading.problems, reading.sites, team)
+    html = output_format is ReportFormat.html
+    reports = view.build_report(graph, reading.problems, reading.sites, team, as_of=until, history=html)
     if output_format is ReportFormat.json:
         from kpoctl.common.jsonout import dumps
 
         text = dumps(view.report_rows(reports))
     elif output_format is ReportFormat.markdown:
         text = view.render_markdown(reports)
-    elif output_format is ReportFormat.html:
-        from kpoctl.output.views.html import render_html
+    elif html:
+        from kpoctl.output.views.html import render_html, render_site
+
+        book = _book(graph, reading, team, as_of, until)
         from kpoctl.output.views.tree import node_statuses, tree_roots
 
-        title = f"Meeting report: {team}" if team else "Meeting report"
-        text = render_html(reports, tree_roots(graph, team), node_statuses(graph), title)
+        statuses = node_statuses(graph, {(r.team, r.id): r.status for report in reports for r in report.rows})
+
+        roots = tree_roots(graph, team)
+        if site:
+            _write_site(output, render_site(reports, roots, statuses, book))
+            raise typer.Exit(1 if _say_unread(reading) else 0)
+        text = render_html(reports, roots, statuses, book)
     else:
         if output is not None:
             raise UsageError("--output takes json, markdown or html; text goes to the terminal")
@@ -475,6 +489,43 @@ def report(
             raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
         sys.stderr.write(f"kpoctl: wrote {output}\n")
     raise typer.Exit(1 if _say_unread(reading) else 0)
+
+
+def _as_of_end(as_of: str | None):
+    """The last day of the --as-of period, or None."""
+    if as_of is None:
+        return None
+    from kpoctl.model import PERIOD_RE, period_in_calendar
+    from kpoctl.model.periods import period_bounds
+
+    if not PERIOD_RE.match(as_of) or not period_in_calendar(as_of):
+        raise UsageError(f"--as-of takes a period (YYYY, YYYY-MM, YYYY-Qn, YYYY-Www or a date); got {as_of!r}")
+    return period_bounds(as_of)[1]
+
+
+def _book(graph, reading, team: str | None, as_of: str | None, until):
+    """The briefing book's cover: the scorecard's name (its top team's), and as of when."""
+    from kpoctl.output.views.html import Book
+
+    tops = graph.top_teams
+    name = graph.teams[team].team.name if team else (graph.teams[tops[0]].team.name if len(tops) == 1 else "Scorecard")
+    today = reading.settings.run_date().isoformat()
+    when = f"{as_of} (actuals of periods ended by {until.isoformat()})" if as_of else today
+    return Book(f"Briefing book: {name}", when, f"kpoctl {__version__} on {today}", past=as_of is not None)
+
+
+def _write_site(folder: Path, pages: dict[str, str]) -> None:
+    """Each page written atomically into `folder` (made if missing); pages of teams no longer
+    in the scorecard are left alone."""
+    from kpoctl.common.atomic import write_text_atomic
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, text in pages.items():
+            write_text_atomic(folder / name, text)
+    except OSError as exc:
+        raise UsageError(f"cannot write {folder}: {exc.strerror or exc}") from None
+    sys.stderr.write(f"kpoctl: wrote {len(pages)} pages into {folder} (open {folder / 'index.html'})\n")
 
 
 REPORT_EXTENSIONS = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html", ".json": "json"}

@@ -134,6 +134,10 @@ class CascadeGraph:
         """Indicators that measure the objective `key`."""
         return [self.entries[u] for u in self._incoming[MEASURES].get(key, ())]
 
+    def cascaded_from(self, key: str) -> list[EntryRef]:
+        """Objectives that name `key` as their `cascades_from`: the same objective one level down."""
+        return [self.entries[u] for u in self._incoming[CASCADES_FROM].get(key, ())]
+
     def supported_by(self, key: str) -> list[EntryRef]:
         """POs that support the KPO `key`."""
         return [self.entries[u] for u in self._incoming[SUPPORTS].get(key, ())]

@@ -4,12 +4,14 @@ without actions (KP409) noted beside their rows."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
 from kpoctl.graph import CascadeGraph, EntryRef
 from kpoctl.model import Indicator
 from kpoctl.model.direction import AT_LEAST, SIGN, improved
+from kpoctl.model.periods import period_bounds
 from kpoctl.model.rollup import fmt
 from kpoctl.model.status import AT_RISK, NO_DATA, OFF_TRACK, ON_TRACK, STATUSES, status_of
 from kpoctl.rules.engine import Selection, finish
@@ -34,6 +36,9 @@ class ReportRow:
     trend: list[float] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     actions: list[str] = field(default_factory=list)  # what the owner does about it (shown, not in JSON)
+    tolerance: float | None = None
+    history: list[tuple[str, float]] = field(default_factory=list)  # every actual, for the briefing book's chart
+    measures: str | None = None  # the objective's id, in the same team
 
     @property
     def movement(self) -> tuple[str, bool | None]:
@@ -61,11 +66,26 @@ class ReportRow:
 
 
 @dataclass
+class ObjectiveLink:
+    """An objective in the briefing book, with where it comes from and where it goes."""
+
+    id: str
+    level: str
+    title: str
+    up: str | None  # TEAM/ID it cascades from
+    down: list[str]  # TEAM/ID of the objectives cascaded from it
+
+
+@dataclass
 class TeamReport:
     team: str
     name: str
     meeting: str | None
     rows: list[ReportRow]
+    owner: str | None = None
+    parent: str | None = None
+    children: list[str] = field(default_factory=list)
+    objectives: list[ObjectiveLink] = field(default_factory=list)
 
     @property
     def summary(self) -> str:
@@ -82,9 +102,13 @@ def sparkline(values: list[float]) -> str:
     return "".join(SPARKS[round((v - low) / (high - low) * (len(SPARKS) - 1))] for v in values)
 
 
-def _row(ref: EntryRef, notes: list[str]) -> ReportRow:
+def _row(ref: EntryRef, notes: list[str], as_of: dt.date | None, history: bool) -> ReportRow:
     entry = ref.entry
-    recent = entry.actuals[-8:]  # the trend; one slice, as a large cached scorecard builds actuals when read
+    if as_of is None:
+        shown = entry.actuals if history else entry.actuals[-8:]  # a large cached scorecard builds actuals when read
+    else:
+        shown = [a for a in entry.actuals if period_bounds(a.period)[1] <= as_of]
+    recent = shown[-8:]
     latest = recent[-1] if recent else None
     target = entry.target
     return ReportRow(
@@ -93,28 +117,55 @@ def _row(ref: EntryRef, notes: list[str]) -> ReportRow:
         latest=latest.value if latest else None, period=latest.period if latest else None,
         status=status_of(entry, latest) or NO_DATA, owner=entry.owner,
         trend=[a.value for a in recent], notes=notes, actions=list(entry.actions),
+        tolerance=target.tolerance if target else None, measures=entry.measures,
+        history=[(a.period, a.value) for a in shown] if history else [],
     )
 
 
 
 
-def build_report(graph: CascadeGraph, problems, sites, team: str | None = None) -> list[TeamReport]:
+def build_report(graph: CascadeGraph, problems, sites, team: str | None = None, *, as_of: dt.date | None = None,
+                 history: bool = False) -> list[TeamReport]:
     """Team reports down the cascade, each after its parent (or just `team`), KPIs then
-    PIs, worst status first;
-    the findings of NOTE_CODES among `problems` (suppressions applied) become notes."""
-    findings = finish(((c, p) for c, p in problems if c in NOTE_CODES), sites, Selection.build(list(NOTE_CODES), []))
+    PIs, worst status first; the findings of NOTE_CODES among `problems` (suppressions
+    applied) become notes. `as_of`: only the actuals of periods ended by then count, and
+    today's notes are left out (they describe today). `history`: every actual of each
+    indicator, for charts."""
     notes: dict[tuple, list[str]] = {}
-    for f in findings:
-        notes.setdefault((f.team, f.id), []).append(f"{f.code}: {f.message}")
+    if as_of is None:
+        selection = Selection.build(list(NOTE_CODES), [])
+        for f in finish(((c, p) for c, p in problems if c in NOTE_CODES), sites, selection):
+            notes.setdefault((f.team, f.id), []).append(f"{f.code}: {f.message}")
     reports = []
     for name in graph.cascade_order() if team is None else [team]:
         refs = [r for r in graph.entries_by_team.get(name, [])
                 if isinstance(r.entry, Indicator) and r.entry.level in ("KPI", "PI")]
-        rows = [_row(r, notes.get((name, r.entry.id), [])) for r in refs]
+        rows = [_row(r, notes.get((name, r.entry.id), []), as_of, history) for r in refs]
+        for row in rows:  # link only to an objective that is there (else KP004's)
+            target = graph.resolve(name, row.measures) if row.measures else None
+            row.measures = target.entry.id if target is not None and target.is_objective else None
         rows.sort(key=lambda r: (r.level != "KPI", STATUSES.index(r.status)))
         t = graph.teams[name].team
-        reports.append(TeamReport(name, t.name, t.meeting, rows))
+        report = TeamReport(name, t.name, t.meeting, rows)
+        if history:  # the briefing book's links up and down the cascade
+            report.owner = t.owner
+            report.parent = t.parent if t.parent in graph.teams else None
+            report.children = graph.children(name)
+            report.objectives = _objectives(graph, name)
+        reports.append(report)
     return reports
+
+
+def _objectives(graph: CascadeGraph, name: str) -> list[ObjectiveLink]:
+    out = []
+    for ref in graph.entries_by_team.get(name, []):
+        entry = ref.entry
+        if not ref.is_objective:
+            continue
+        down = sorted(r.key for r in graph.cascaded_from(ref.key))
+        up = entry.cascades_from if entry.cascades_from in graph.entries else None
+        out.append(ObjectiveLink(entry.id, entry.level, entry.title, up, down))
+    return out
 
 
 def report_rows(reports: list[TeamReport]) -> list[dict]:

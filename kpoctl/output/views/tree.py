@@ -95,13 +95,14 @@ def render_tree(roots: list[dict], console: Console) -> None:
 COLOURS = {"on track": "#2da44e", "at risk": "#d4a72c", "off track": "#cf222e", "no data": "#afb8c1"}
 
 
-def node_statuses(graph: CascadeGraph) -> dict[tuple, str]:
-    """(team, id) -> status of each KPI/PI, and of each objective (the worst of its indicators)."""
+def node_statuses(graph: CascadeGraph, indicators: dict[tuple, str] | None = None) -> dict[tuple, str]:
+    """(team, id) -> status of each KPI/PI, and of each objective (the worst of its indicators).
+    `indicators`: the KPIs' and PIs' statuses when already known (the report's, as of a period)."""
     from kpoctl.model.status import status, worst
 
-    found: dict[tuple, str] = {}
+    found: dict[tuple, str] = dict(indicators or {})
     for refs in graph.entries_by_team.values():
-        for ref in refs:
+        for ref in refs if indicators is None else ():
             if isinstance(ref.entry, Indicator):
                 state = status(ref.entry)
                 if state is not None:
