@@ -21,7 +21,7 @@ from kpoctl.model.links import ENTRY_LINK_FIELDS, TEAM_LINK_FIELDS
 from kpoctl.pipeline.reading import settled
 from kpoctl.read.cache import CACHE_ENV, INDEX, scorecard_folder_name
 from kpoctl.read.load import load, read_regular
-from kpoctl.rules.engine import crossteam_problems
+from kpoctl.rules.engine import scorecard_problems
 
 
 def lint_json(run_cli, folder: Path, *extra: str) -> list[dict]:
@@ -164,37 +164,37 @@ def test_findings_move_with_the_lines_of_an_edited_file(run_cli, card):
 
 
 @pytest.fixture
-def crossteam_runs(monkeypatch):
+def scorecard_rule_runs(monkeypatch):
     runs = []
 
     def counted(*args, **kwargs):
         runs.append(1)
-        return crossteam_problems(*args, **kwargs)
+        return scorecard_problems(*args, **kwargs)
 
-    monkeypatch.setattr(kpoctl.pipeline.reading, "crossteam_problems", counted)
+    monkeypatch.setattr(kpoctl.pipeline.reading, "scorecard_problems", counted)
     return runs
 
 
-def test_an_edit_that_changes_no_link_skips_the_cross_team_rules(run_cli, card, crossteam_runs):
+def test_an_edit_that_changes_no_link_skips_the_cross_team_rules(run_cli, card, scorecard_rule_runs):
     lint_json(run_cli, card)
-    assert len(crossteam_runs) == 1
+    assert len(scorecard_rule_runs) == 1
     _insert_lines_after_team("east.yaml")(card)
     EDITS["a title reworded"](card)
     lint_json(run_cli, card)
-    assert len(crossteam_runs) == 1
+    assert len(scorecard_rule_runs) == 1
     EDITS["a cascade re-pointed"](card)
     lint_json(run_cli, card)
-    assert len(crossteam_runs) == 2
+    assert len(scorecard_rule_runs) == 2
 
 
-def test_a_corrupt_index_is_ignored_and_rewritten(run_cli, card, crossteam_runs):
+def test_a_corrupt_index_is_ignored_and_rewritten(run_cli, card, scorecard_rule_runs):
     expected = lint_json(run_cli, card)
     index = Path(os.environ[CACHE_ENV]) / "scorecards" / scorecard_folder_name(card) / INDEX
     index.write_bytes(index.read_bytes()[:-10])
     assert lint_json(run_cli, card) == expected
-    assert len(crossteam_runs) == 2
+    assert len(scorecard_rule_runs) == 2
     assert lint_json(run_cli, card) == expected
-    assert len(crossteam_runs) == 2  # the rewritten index is trusted again
+    assert len(scorecard_rule_runs) == 2  # the rewritten index is trusted again
 
 
 def test_an_index_from_another_date_is_not_used(run_cli, card):
@@ -242,9 +242,9 @@ SCORECARDS = [EXAMPLES / name for name in ("best-company", "northwind", "broken"
 def test_cross_team_rules_read_nothing_but_links(source, tmp_path):
     folder = source.write(tmp_path / "card") if isinstance(source, Case) else source
     scorecard = load(folder)
-    expected = crossteam_problems(scorecard)
+    expected = scorecard_problems(scorecard)
     hidden = replace(scorecard, files=[_links_only(f) for f in scorecard.files])
-    assert crossteam_problems(hidden) == expected
+    assert scorecard_problems(hidden) == expected
 
 
 def test_a_long_read_reports_its_progress_and_a_short_one_does_not(tmp_path, monkeypatch):

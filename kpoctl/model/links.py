@@ -1,7 +1,7 @@
 """A team file's links: everything about it that a cross-team rule may read.
 
 Cross-team rules (scope SCORECARD) look at how files connect: team names and
-parents, entry ids, kinds and levels, `cascades_from`, `supports`, `measures`,
+parents, entry ids, kinds and levels, `cascades_from`, `supports`, `measures`, `shared_with`,
 and the few facts compared across teams (units, perspectives, timing). An edit
 that leaves a file's links as they were (a title, a target, an actual, a
 comment) cannot change what those rules find, except where their findings sit
@@ -18,7 +18,8 @@ from kpoctl.model.scorecard import TeamFile
 
 # What cross-team rules may read of an objective or indicator (and of its team:
 # `team`, `parent`, and whether `parent` was given but invalid).
-ENTRY_LINK_FIELDS = ("id", "level", "cascades_from", "supports", "measures", "unit", "perspective", "timing")
+ENTRY_LINK_FIELDS = ("id", "level", "cascades_from", "supports", "measures", "shared_with", "unit", "perspective",
+                     "timing")
 TEAM_LINK_FIELDS = ("team", "parent")
 
 

@@ -81,7 +81,7 @@ class TeamFile:
     invalid_fields: frozenset[str] = frozenset()  # header fields dropped as invalid (already KP002)
     # Problems of the team-scoped rules, as (code, Problem), once the file has been analysed
     # on its own (engine.analyse_file): computed in worker processes and cached with the file.
-    local: tuple | None = None
+    team_problems: tuple | None = None
 
     def location(self, path: tuple = ()) -> Location:
         """Where the node at `path` is: a team key, an entry, an entry's field key, or an

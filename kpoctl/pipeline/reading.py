@@ -33,7 +33,7 @@ from kpoctl.model.scorecard import Scorecard, SuppressionSite, TeamFile
 from kpoctl.read.cache import MISS, Cache
 from kpoctl.read.load import UNREADABLE, Located, collector_paused, locate, no_team_files, read_many, read_regular
 from kpoctl.read.serial import problems_from_json, problems_to_json, site_from_json, site_to_json
-from kpoctl.rules.engine import analyse_file, crossteam_problems
+from kpoctl.rules.engine import analyse_file, scorecard_problems
 
 # A stamp stands for content only once the file has settled. Two writes within one
 # timestamp tick (2 s on FAT, a few ms elsewhere) can leave every field of the stamp as
@@ -167,7 +167,7 @@ def _record(key: str | None, result: TeamFile | None, stamp: tuple | None) -> Fi
         first = next((p for code, p in result.problems if code == UNREADABLE), None)
         if first is not None:
             unread = Unread(result.file, first.location.line, first.location.column, first.message)
-    return FileRecord(key, True, result.local, result.suppression_site(), links_digest(result), stamp, unread)
+    return FileRecord(key, True, result.team_problems, result.suppression_site(), links_digest(result), stamp, unread)
 
 
 def _read(path: Path, located: Located, cache: Cache | None, jobs: int, need_model: bool, actuals: bool,
@@ -223,14 +223,14 @@ def _read(path: Path, located: Located, cache: Cache | None, jobs: int, need_mod
 
     signature = hashlib.blake2b(b"".join(record.links for _, record in team_records), digest_size=20).digest()
     keys = {relative: record.key for relative, record in team_records}
-    crossteam = _reuse(memo, signature, keys, fresh) if memo is not None else None
+    across = _reuse(memo, signature, keys, fresh) if memo is not None else None
     files: list[TeamFile] | None = None
-    if crossteam is None or need_model:
+    if across is None or need_model:
         files = _team_files(located, cache, team_records, fresh, jobs, actuals=need_model and actuals)
-    if crossteam is None:
-        crossteam = crossteam_problems(Scorecard(located.root, settings, files, located.settings_file))
-    if memo is None or crossteam is not memo.problems or pending:
-        memo, changed = Memo(signature, keys, crossteam), True
+    if across is None:
+        across = scorecard_problems(Scorecard(located.root, settings, files, located.settings_file))
+    if memo is None or across is not memo.problems or pending:
+        memo, changed = Memo(signature, keys, across), True
     if cache is not None:
         if changed or stored.keys() != records.keys():
             cache.write_index({
@@ -246,7 +246,7 @@ def _read(path: Path, located: Located, cache: Cache | None, jobs: int, need_mod
         settings=settings,
         settings_file=located.settings_file,
         files=[relative for relative, _ in team_records],
-        problems=problems + crossteam + [(UNREADABLE, problem) for _, _, problem in folders],
+        problems=problems + across + [(UNREADABLE, problem) for _, _, problem in folders],
         sites=[record.site for _, record in team_records],
         unread=[record.unread for _, record in team_records if record.unread is not None]
         + [Unread(name, 1, 1, problem.message, folder=is_folder) for name, is_folder, problem in folders],

@@ -168,7 +168,7 @@ class Cache:
         digest.update(content)
         return digest.hexdigest()[:40]
 
-    def get(self, key: str, *, actuals: bool = True, local: bool = False):
+    def get(self, key: str, *, actuals: bool = True, team_problems: bool = False):
         """The cached TeamFile for `key` (its actuals and its rules' problems only when
         asked for), or MISS."""
         from kpoctl.read.serial import team_file_from_json
@@ -181,7 +181,7 @@ class Cache:
             meta, values, problems = blob.split(b"\n", 2)  # compact JSON holds no raw newline
             # orjson: the standard library's decoder was a quarter of a warm run at 10,000 teams
             return team_file_from_json(orjson.loads(meta), orjson.loads(values) if actuals else None,
-                                       orjson.loads(problems) if local else None)
+                                       orjson.loads(problems) if team_problems else None)
         except Exception:  # not what we write (pydantic's errors included): read the file again
             return _MISS
 

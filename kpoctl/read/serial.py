@@ -88,7 +88,7 @@ def team_file_to_json(team_file: TeamFile) -> tuple[dict, list, list | None]:
         "suppressions": [[line, sorted(codes)] for line, codes in team_file.suppressions.items()],
         "invalid_fields": sorted(team_file.invalid_fields),
     }
-    return meta, actuals, problems_to_json(team_file.local) if team_file.local is not None else None
+    return meta, actuals, problems_to_json(team_file.team_problems) if team_file.team_problems is not None else None
 
 
 class StoredActuals(Sequence):
@@ -131,9 +131,9 @@ def _attach_actuals(team: Team, actuals: list) -> None:
         object.__setattr__(indicator, "actuals", StoredActuals(rows))  # frozen to users; filled once, here
 
 
-def team_file_from_json(value, actuals: list | None = None, local: list | None = None) -> TeamFile:
+def team_file_from_json(value, actuals: list | None = None, team_problems: list | None = None) -> TeamFile:
     """The TeamFile stored by team_file_to_json, with its actuals and its rules' problems
-    when they are given (else no actuals, and `local` None); Malformed (or pydantic's
+    when they are given (else no actuals, and `team_problems` None); Malformed (or pydantic's
     error) otherwise."""
     _check(isinstance(value, dict))
     team = Team.model_validate(value["team"]) if value["team"] is not None else None
@@ -148,5 +148,5 @@ def team_file_from_json(value, actuals: list | None = None, local: list | None =
         problems=list(problems_from_json(value["problems"])),
         suppressions={int(line): frozenset(codes) for line, codes in value["suppressions"]},
         invalid_fields=frozenset(value["invalid_fields"]),
-        local=problems_from_json(local) if local is not None else None,
+        team_problems=problems_from_json(team_problems) if team_problems is not None else None,
     )

@@ -86,17 +86,17 @@ def selection_from(scorecard_settings, select: list[str] | None, ignore: list[st
 
 
 def analyse_file(team_file: TeamFile, settings: Settings, today: dt.date) -> TeamFile:
-    """Run the team-scoped rules over one file on its own; their problems go in `local`.
+    """Run the team-scoped rules over one file on its own; their problems go in `team_problems`.
 
     The reader calls this in its worker processes and caches the result, so an
     unchanged file costs nothing on the next run, whichever command reads it."""
     alone = Scorecard(root=Path("."), settings=settings, files=[team_file])
     ctx = Context(alone, CascadeGraph(alone), settings, today)
     problems = tuple((code, p) for code, rule in REGISTRY.items() if rule.scope == TEAM for p in rule.check(ctx))
-    return replace(team_file, local=problems)
+    return replace(team_file, team_problems=problems)
 
 
-def crossteam_problems(scorecard: Scorecard, graph: CascadeGraph | None = None,
+def scorecard_problems(scorecard: Scorecard, graph: CascadeGraph | None = None,
                        codes: frozenset[str] | None = None) -> list[tuple[str, Problem]]:
     """(code, problem) of the scorecard-scoped rules (all of them, or those in `codes`).
 
@@ -113,11 +113,11 @@ def crossteam_problems(scorecard: Scorecard, graph: CascadeGraph | None = None,
     ]
 
 
-def local_problems(team_file: TeamFile, settings: Settings, today: dt.date) -> tuple:
+def team_problems_of(team_file: TeamFile, settings: Settings, today: dt.date) -> tuple:
     """The team-scoped rules' problems of one file: from its analysis if it had one."""
-    if team_file.local is not None:
-        return team_file.local
-    return analyse_file(team_file, settings, today).local
+    if team_file.team_problems is not None:
+        return team_file.team_problems
+    return analyse_file(team_file, settings, today).team_problems
 
 
 def finish(problems: Iterable[tuple[str, Problem]], sites: Iterable[SuppressionSite | None],
@@ -139,8 +139,8 @@ def all_problems(scorecard: Scorecard, graph: CascadeGraph | None = None,
                  codes: frozenset[str] | None = None) -> list[tuple[str, Problem]]:
     """Every rule's problems but KP007's: each file's own, then the cross-team ones."""
     today = scorecard.today
-    problems = [p for f in scorecard.files for p in local_problems(f, scorecard.settings, today)]
-    return problems + crossteam_problems(scorecard, graph, codes)
+    problems = [p for f in scorecard.files for p in team_problems_of(f, scorecard.settings, today)]
+    return problems + scorecard_problems(scorecard, graph, codes)
 
 
 def lint(scorecard: Scorecard, selection: Selection, graph: CascadeGraph | None = None) -> list[Finding]:

@@ -84,7 +84,7 @@ def duplicate_id(ctx: Context):
                 seen[entry.id] = path
 
 
-@rule("KP004", "dangling-reference", E, "`parent`, `cascades_from`, `supports` or `measures` names nothing",
+@rule("KP004", "dangling-reference", E, "`parent`, `cascades_from`, `supports`, `measures` or `shared_with` names nothing",
       bad="""
       indicators:
         - id: otif-rate
@@ -100,7 +100,8 @@ def duplicate_id(ctx: Context):
 def dangling_reference(ctx: Context):
     """A reference that names nothing breaks the cascade silently: the KPI looks linked
     but measures nothing. `measures` and `supports` take a bare id of the same team,
-    so a `team/id` there names nothing either; `cascades_from` takes TEAM/ID."""
+    so a `team/id` there names nothing either; `cascades_from` takes TEAM/ID;
+    `shared_with` takes team ids, and a team that is not there shares nothing."""
     graph = ctx.graph
     for ref in graph.teams.values():
         parent = ref.team.parent
@@ -116,6 +117,9 @@ def dangling_reference(ctx: Context):
             for target in entry.supports:
                 if graph.resolve(ref.team, target) is None:
                     yield ctx.at(ref, _local_message("supports", target, ref.team), "supports")
+            for team in entry.shared_with:
+                if team not in graph.teams:
+                    yield ctx.at(ref, f"shared_with '{team}' names no team in this scorecard", "shared_with")
         elif entry.measures is not None and graph.resolve(ref.team, entry.measures) is None:
             yield ctx.at(ref, _local_message("measures", entry.measures, ref.team), "measures")
 

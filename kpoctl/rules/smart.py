@@ -142,8 +142,10 @@ def past_due(ctx: Context):
       """, scope=TEAM)
 def target_not_challenging(ctx: Context):
     """A target met every time no longer stretches anyone: adapt it. One far beyond
-    anything ever measured (twice the best actual) is not attainable and will be
-    ignored. Both are signals to review the target, not errors."""
+    anything ever measured (more than twice the best actual; where lower is better,
+    under half of it) is not attainable and will be ignored. The second check needs a
+    best actual above 0, since twice nothing says nothing. Both are signals to review
+    the target, not errors."""
     for ref in entries(ctx):
         entry = ref.entry
         if not isinstance(entry, Indicator) or entry.target is None or not entry.actuals:
