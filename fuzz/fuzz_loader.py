@@ -44,7 +44,7 @@ def _analyse_and_write(result, settings) -> None:
     from kpoctl.rules.engine import analyse_file
 
     analysed = analyse_file(result, settings, settings.run_date())
-    for code, problem in analysed.local:
+    for code, problem in analysed.team_problems:
         assert problem.location.line >= 1 and problem.location.column >= 1, (code, problem)
         plain(problem.message).encode("utf-8")
         dumps({"code": code, "message": problem.message, "team": problem.team, "id": problem.id})

@@ -266,3 +266,14 @@ def test_a_chart_shows_target_band_and_each_status_by_shape(direction, values, s
     marks = [("on", '<circle class="on-track"'), ("risk", '<path class="at-risk"'), ("off", '<path class="off-track"')]
     assert [name for name, tag in marks if tag in svg] == sorted(set(shapes), key=["on", "risk", "off"].index)
     assert "2026-08" in svg and "2026-10" in svg and 'aria-label="OTIF: 3 actuals' in svg
+
+
+def test_an_existing_folder_takes_a_site_and_a_bare_new_name_is_not_guessed(run_cli, tmp_path):
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    assert run_cli("report", EXAMPLES / "best-company", "-o", folder).exit_code == 0
+    assert (folder / "index.html").read_text().startswith("<!DOCTYPE html>")
+    bare = run_cli("report", EXAMPLES / "best-company", "-o", tmp_path / "book")
+    assert bare.exit_code == 2 and "cannot tell the format" in bare.stderr and not (tmp_path / "book").exists()
+    wrong = run_cli("report", EXAMPLES / "best-company", "--format", "json", "-o", folder)
+    assert wrong.exit_code == 2 and "only --format html writes into one" in wrong.stderr

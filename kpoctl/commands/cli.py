@@ -441,11 +441,15 @@ def report(
     from kpoctl.graph import CascadeGraph
     from kpoctl.output.views import report as view
 
-    site = output is not None and (output.is_dir() or not output.suffix)
+    # A site goes into a folder: one that exists, or a new name without an extension
+    # given with --format html. Anything else is a file, as before.
+    folder = output is not None and output.is_dir()
     if output_format is None:
-        output_format = ReportFormat.html if site else _format_of(output)
-    if site and output_format is not ReportFormat.html:
-        raise UsageError(f"{output} is a folder: only --format html writes a site into one")
+        output_format = ReportFormat.html if folder else _format_of(output)
+    if folder and output_format is not ReportFormat.html:
+        raise UsageError(f"{output} is a folder: only --format html writes into one (a site)")
+    site = folder or (output is not None and output_format is ReportFormat.html and not output.suffix
+                      and not os.path.lexists(output))
     until = _as_of_end(as_of)
 
     reading = _read(path, use_cache=not no_cache)
