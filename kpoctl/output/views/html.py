@@ -251,8 +251,10 @@ def _cover(book: Book, reports: list[TeamReport]) -> str:
 def _overview(reports: list[TeamReport], links: _Links) -> str:
     rows = [r for report in reports for r in report.rows if r.status in (OFF_TRACK, AT_RISK)]
     rows.sort(key=lambda r: STATUSES.index(r.status))  # stable: cascade order within a status
+    unknown = sum(r.status == NO_DATA for report in reports for r in report.rows)
+    blind = f" {unknown} of the indicators have no data, so nobody can tell for them." if unknown else ""
     if not rows:
-        return '<section id="overview"><h2>Needs attention</h2><p>Nothing is off track or at risk.</p></section>'
+        return f'<section id="overview"><h2>Needs attention</h2><p>Nothing is off track or at risk.{blind}</p></section>'
     body = "".join(
         f'<tr data-status="{CLASS[r.status]}"><td><a href="{links.team(r.team)}">{escape(r.team)}</a></td>'
         f'<td><a href="{links.anchor(r.team, "ind", r.id)}">{escape(r.name)}</a> ({escape(r.level)})</td>'
@@ -262,7 +264,7 @@ def _overview(reports: list[TeamReport], links: _Links) -> str:
         for r in rows)
     return ('<section id="overview"><h2>Needs attention</h2><table><thead><tr><th>team</th><th>indicator</th>'
             "<th>latest</th><th>target</th><th>status</th><th>owner</th><th>what is being done</th></tr></thead>"
-            f"<tbody>{body}</tbody></table></section>")
+            f'<tbody>{body}</tbody></table>{f"<p>{blind.strip()}</p>" if blind else ""}</section>')
 
 
 def _tree(node: dict, statuses: dict[tuple, str], links: _Links) -> str:
