@@ -197,3 +197,50 @@ def test_an_objective_is_as_bad_as_its_worst_indicator_and_no_data_is_not_on_tra
     assert worst([ON_TRACK, AT_RISK, NO_DATA]) == AT_RISK
     assert worst([AT_RISK, OFF_TRACK]) == OFF_TRACK
     assert worst([ON_TRACK]) == ON_TRACK
+
+
+# --- targets in time: the target in force for a period ---------------------------------
+
+def _timed(**extra) -> Indicator:
+    return Indicator.model_validate({"id": "otif-rate", "level": "KPI", "name": "OTIF",
+                                     "target": {"value": 95, "direction": "at_least", "tolerance": 1}, **extra})
+
+
+def test_an_interim_target_is_in_force_from_its_period_on():
+    from kpoctl.model.status import target_in_force
+
+    kpi = _timed(targets=[{"period": "2026-Q2", "value": 92}, {"period": "2026-09", "value": 94},
+                          {"period": "2026-09", "value": 93.5}])
+    assert target_in_force(kpi, "2026-03").value == 95  # before any interim target: the target itself
+    assert target_in_force(kpi, "2026-06").value == 92  # the quarter ends in June
+    assert target_in_force(kpi, "2026-08").value == 92
+    assert target_in_force(kpi, "2026-09").value == 93.5  # two for one period: the later one written
+    assert target_in_force(kpi, "2026-10").tolerance == 1 and target_in_force(kpi, "2026-10").direction == "at_least"
+
+
+def test_a_baseline_draws_a_straight_line_to_the_target_at_the_objectives_due_date():
+    from kpoctl.model.status import target_in_force
+
+    kpi = _timed(baseline={"period": "2025-12", "value": 85})
+    due = D(2026, 12, 31)
+    assert target_in_force(kpi, "2025-12", due).value == 85
+    assert target_in_force(kpi, "2026-12", due).value == 95
+    middle = target_in_force(kpi, "2026-06", due).value  # 181 of 365 days along
+    assert middle == pytest.approx(85 + 10 * 181 / 365)
+    assert target_in_force(kpi, "2027-03", due).value == 95  # past due: the target itself
+    assert target_in_force(kpi, "2026-06").value == 95  # no due date: no line to draw
+
+
+def test_status_judges_the_latest_actual_against_the_target_in_force():
+    kpi = _timed(targets=[{"period": "2026-09", "value": 94}], actuals=[{"period": "2026-10", "value": 94.2}])
+    assert status(kpi) == ON_TRACK  # 94.2 meets the interim 94, though not the final 95
+    early = _timed(targets=[{"period": "2026-12", "value": 94}], actuals=[{"period": "2026-10", "value": 94.2}])
+    assert status(early) == AT_RISK  # the interim target is not in force yet
+
+
+def test_measured_without_a_target_is_no_target_not_no_data():
+    from kpoctl.model.status import NO_TARGET
+
+    kpi = Indicator.model_validate({"id": "a", "level": "KPI", "name": "A",
+                                    "actuals": [{"period": "2026-10", "value": 3}]})
+    assert status(kpi) == NO_TARGET and status(Indicator(id="b", level="KPI", name="B")) == NO_DATA

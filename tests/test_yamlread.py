@@ -158,3 +158,13 @@ def test_decode_accepts_a_bom_and_refuses_other_encodings():
 def test_empty_document_is_none():
     assert parse("").data is None
     assert parse("# only a comment\n").data is None
+
+
+@pytest.mark.parametrize("char", ["\u2028", "\u2029", "\x85"])
+def test_positions_after_a_line_separator_inside_a_value_count_lines_as_yaml_12_does(char):
+    """libyaml counts NEL, LS and PS as line breaks (YAML 1.1); editors and YAML 1.2 do not."""
+    doc = parse(f'team: a\nname: "x{char}y"\nparent: b\nmeetingx: 1\n')
+    assert doc.keys[("parent",)] == (3, 1) and doc.keys[("meetingx",)] == (4, 1)
+    with pytest.raises(YamlError) as error:
+        parse(f'team: a\nname: "x{char}y"\nbad: [\n')
+    assert error.value.line == 4

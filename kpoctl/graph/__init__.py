@@ -118,6 +118,11 @@ class CascadeGraph:
             return None
         return self.entries.get(f"{team}/{local_id}")
 
+    def due_of(self, ref: EntryRef):
+        """The `due` of the objective an indicator measures (a baseline's line ends there), if any."""
+        target = self.resolve(ref.team, getattr(ref.entry, "measures", None))
+        return getattr(target.entry, "due", None) if target is not None else None
+
     def view(self, *kinds: str) -> nx.DiGraph:
         """A plain DiGraph of the edges of the given kinds (cached)."""
         cache_key = tuple(sorted(kinds))

@@ -192,6 +192,13 @@ class Objective(_Strict):
 Rollup = RollupMethod | dict[Text, RollupMethod]
 
 
+class PeriodValue(_Strict):
+    """A value for a period: where an indicator started (baseline), or an interim target."""
+
+    period: Period = Field(description="YYYY, YYYY-MM, YYYY-Qn, YYYY-Www or an ISO date.")
+    value: Number = Field(description="The value, in the indicator's unit.")
+
+
 class Indicator(_Strict):
     """A KPI, PI or context indicator: what a team measures."""
 
@@ -207,6 +214,15 @@ class Indicator(_Strict):
     owner: Text | None = Field(default=None, description="Who is accountable for the indicator.")
     source: Str | None = Field(default=None, description="Where the data comes from.")
     target: Target | None = Field(default=None, description="The target level; context indicators have none.")
+    baseline: PeriodValue | None = Field(
+        default=None, description="Where the indicator started, {period, value}: with `target` and the measured "
+        "objective's `due`, the straight line between them is the target in force where no interim target is.",
+    )
+    targets: Annotated[list[PeriodValue], BeforeValidator(_none_to_empty,
+                                                          json_schema_input_type=Optional[list[PeriodValue]])] = Field(
+        default_factory=list, description="Interim targets, {period, value}: each is in force from its period on "
+        "(direction and tolerance from `target`).",
+    )
     rollup: Rollup | None = Field(
         default=None, description="How the KPO's breakdown parts combine, one method or one per dimension."
     )

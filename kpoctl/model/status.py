@@ -6,14 +6,18 @@ never disagree.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from kpoctl.model import Actual, Indicator, Target
 from kpoctl.model.direction import EQUAL, within
+from kpoctl.model.periods import period_bounds
 
 ON_TRACK = "on track"
 AT_RISK = "at risk"
 OFF_TRACK = "off track"
+NO_TARGET = "no target"  # measured, but with nothing to judge the value against
 NO_DATA = "no data"
-STATUSES = (OFF_TRACK, AT_RISK, ON_TRACK, NO_DATA)  # as reports list them: worst first, nothing measured last
+STATUSES = (OFF_TRACK, AT_RISK, ON_TRACK, NO_TARGET, NO_DATA)  # as reports list them: worst first, unknown last
 
 
 def latest(indicator: Indicator) -> Actual | None:
@@ -42,20 +46,49 @@ def worst(states: list[str]) -> str:
     return min(states, key=_WORST_FIRST.index)
 
 
-_WORST_FIRST = (OFF_TRACK, AT_RISK, NO_DATA, ON_TRACK)
+_WORST_FIRST = (OFF_TRACK, AT_RISK, NO_DATA, NO_TARGET, ON_TRACK)
 
 
-def status(indicator: Indicator) -> str | None:
-    """on track / at risk / off track / no data; None for context indicators and no target."""
-    return status_of(indicator, latest(indicator))
+def status(indicator: Indicator, due: dt.date | None = None) -> str | None:
+    """on track / at risk / off track against the target in force for the latest actual's
+    period; no target when there is none; no data without actuals; None for context
+    indicators. `due`: the measured objective's, for a baseline's straight line."""
+    return status_of(indicator, latest(indicator), due)
 
 
-def status_of(indicator: Indicator, actual: Actual | None) -> str | None:
+def status_of(indicator: Indicator, actual: Actual | None, due: dt.date | None = None) -> str | None:
     """`status` when the latest actual is already at hand."""
     if indicator.level == "context":
         return None
     if actual is None:
         return NO_DATA
-    if indicator.target is None:
-        return NO_DATA
-    return judge(actual.value, indicator.target)
+    target = target_in_force(indicator, actual.period, due)
+    if target is None:
+        return NO_TARGET
+    return judge(actual.value, target)
+
+
+def target_in_force(indicator: Indicator, period: str, due: dt.date | None = None) -> Target | None:
+    """The target a value of `period` is judged against: the latest interim target
+    (`targets`) whose period ended by the end of `period`; else, with a `baseline` and the
+    objective's `due`, the point on the straight line from the baseline to `target` at
+    `due`; else `target` itself. Direction and tolerance are always `target`'s."""
+    target = indicator.target
+    if target is None or (not indicator.targets and indicator.baseline is None):
+        return target
+    end = period_bounds(period)[1]
+    interim = [(period_bounds(t.period)[1], i, t.value) for i, t in enumerate(indicator.targets)]
+    reached = [item for item in interim if item[0] <= end]
+    if reached:
+        return target.model_copy(update={"value": max(reached)[2]})
+    base = indicator.baseline
+    if base is None or due is None:
+        return target
+    start = period_bounds(base.period)[1]
+    if end <= start:
+        value = base.value
+    elif end >= due:
+        value = target.value
+    else:
+        value = base.value + (target.value - base.value) * (end - start).days / (due - start).days
+    return target.model_copy(update={"value": value})

@@ -16,10 +16,11 @@ A differential test keeps the semantics equal to ruamel.yaml's.
 
 from __future__ import annotations
 
+import bisect
 import datetime as _dt
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 from yaml._yaml import CParser
@@ -275,10 +276,19 @@ def _pos(mark) -> Position:
 def parse(text: str, *, max_nodes: int = DEFAULT_MAX_NODES, max_depth: int = DEFAULT_MAX_DEPTH) -> Document:
     """Parse one YAML document. Raises YamlError with a 1-based position."""
     parser = CParser(text)
+    get = parser.get_event
+    relocate = _yaml12_marks(text)
+    if relocate is not None:
+        def get():
+            event = parser.get_event()
+            event.start_mark = relocate(event.start_mark)
+            return event
     try:
-        return _build(parser.get_event, max_nodes, max_depth)
+        return _build(get, max_nodes, max_depth)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if relocate is not None and mark is not None:
+            mark = relocate(mark)
         message = exc.problem or exc.context or "invalid YAML"
         if exc.context and exc.problem:
             message = f"{exc.problem} ({exc.context})"
@@ -288,6 +298,33 @@ def parse(text: str, *, max_nodes: int = DEFAULT_MAX_NODES, max_depth: int = DEF
         raise _unreadable(text, exc) from None
     finally:
         parser.dispose()
+
+
+_YAML11_BREAKS = re.compile("[\x85\u2028\u2029]")
+_YAML12_LINE = re.compile(r"\r\n|\r|\n")
+
+
+def _yaml12_marks(text: str):
+    """For a text holding NEL, LS or PS: a function that puts a libyaml mark where YAML 1.2
+    counts it. libyaml counts those three as line breaks (YAML 1.1); YAML 1.2, kpoctl and
+    every editor do not, so every position after one would be lines off. None otherwise."""
+    if _YAML11_BREAKS.search(text) is None:
+        return None
+    starts = [0] + [match.end() for match in _YAML12_LINE.finditer(text)]
+
+    def relocate(mark) -> _Mark:
+        line = bisect.bisect_right(starts, mark.index) - 1
+        return _Mark(line, mark.index - starts[line], mark.index)
+
+    return relocate
+
+
+class _Mark(NamedTuple):
+    """A position as libyaml's marks give it (0-based), counted the YAML 1.2 way."""
+
+    line: int
+    column: int
+    index: int
 
 
 # What YAML 1.2 allows in a stream (its c-printable production); the reader stops at anything else.

@@ -265,7 +265,7 @@ def off_track_no_actions(ctx: Context):
     actions; a number reviewed without a decision is a report, not management."""
     for ref in entries(ctx):
         entry = ref.entry
-        if entry.level == "KPI" and not entry.actions and status(entry) == OFF_TRACK:
+        if entry.level == "KPI" and not entry.actions and status(entry, ctx.graph.due_of(ref)) == OFF_TRACK:
             latest = entry.actuals[-1]
             yield ctx.at(ref, f"KPI '{entry.id}' is off track ({latest.value:g} in {latest.period}) and has no "
                               "`actions`")

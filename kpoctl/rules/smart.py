@@ -6,7 +6,7 @@ import re
 
 from kpoctl.common.findings import Severity
 from kpoctl.model import Indicator, Objective
-from kpoctl.model.status import met
+from kpoctl.model.status import met, target_in_force
 from kpoctl.rules.base import TEAM, Context, entries, rule
 
 W, I = Severity.WARNING, Severity.INFO
@@ -152,8 +152,10 @@ def target_not_challenging(ctx: Context):
             continue
         target = entry.target
         values = [a.value for a in entry.actuals]
-        if len(values) >= 3 and all(met(v, target) for v in values[-3:]):
-            yield ctx.at(ref, f"'{entry.id}' met its target ({target.value:g}) in each of the last 3 actuals: "
+        due = ctx.graph.due_of(ref)
+        in_force = [target_in_force(entry, a.period, due) for a in entry.actuals[-3:]]  # interim targets count
+        if len(values) >= 3 and all(met(a.value, t) for a, t in zip(entry.actuals[-3:], in_force)):
+            yield ctx.at(ref, f"'{entry.id}' met its target ({in_force[-1].value:g}) in each of the last 3 actuals: "
                               "consider a more ambitious target", "target")
         elif target.direction == "at_least" and max(values) > 0 and target.value > 2 * max(values):
             yield ctx.at(ref, f"target {target.value:g} of '{entry.id}' is more than twice the best actual "

@@ -15,10 +15,10 @@ from html import escape
 
 from kpoctl.model.direction import AT_LEAST, AT_MOST, within
 from kpoctl.model.rollup import fmt
-from kpoctl.model.status import AT_RISK, NO_DATA, OFF_TRACK, ON_TRACK, STATUSES
+from kpoctl.model.status import AT_RISK, NO_DATA, NO_TARGET, OFF_TRACK, ON_TRACK, STATUSES
 from kpoctl.output.views.report import STATUS_MARK, ReportRow, TeamReport
 
-CLASS = {ON_TRACK: "on-track", AT_RISK: "at-risk", OFF_TRACK: "off-track", NO_DATA: "no-data"}
+CLASS = {ON_TRACK: "on-track", AT_RISK: "at-risk", OFF_TRACK: "off-track", NO_TARGET: "no-target", NO_DATA: "no-data"}
 BETTER = {AT_LEAST: "↑ higher is better", AT_MOST: "↓ lower is better", "equal": "= closer to the target is better"}
 
 CSS = """
@@ -38,7 +38,7 @@ th, td { border-bottom: 1px solid var(--line); padding: .35rem .5rem; text-align
 th { background: #f6f8fa; }
 .status { font-weight: 600; white-space: nowrap; }
 .on-track { color: var(--on); } .at-risk { color: var(--risk); } .off-track { color: var(--off); }
-.no-data { color: var(--none); }
+.no-data, .no-target { color: var(--none); }
 .indicators { display: grid; grid-template-columns: repeat(auto-fill, minmax(21rem, 1fr)); gap: .9rem; }
 .card { border: 1px solid var(--line); border-radius: 6px; padding: .6rem .8rem; break-inside: avoid; }
 .card h4 { margin: 0 0 .2rem; font-size: .95rem; } .card .facts { font-size: .9em; margin: .2rem 0; }
@@ -89,15 +89,16 @@ class _Links:
 W, H, PAD_L, PAD_R, PAD_T, PAD_B = 320, 120, 10, 10, 16, 22
 
 
-def _point_status(row: ReportRow, value: float) -> str:
-    if row.target is None or row.direction is None:
-        return NO_DATA
+def _point_status(row: ReportRow, value: float, target: float | None) -> str:
+    """A point's status against the target in force for its period."""
+    if target is None or row.direction is None:
+        return NO_TARGET
     tolerance = row.tolerance or 0.0
     if row.direction == "equal":
-        return ON_TRACK if within(value, row.target, "equal", tolerance) else OFF_TRACK
-    if within(value, row.target, row.direction):
+        return ON_TRACK if within(value, target, "equal", tolerance) else OFF_TRACK
+    if within(value, target, row.direction):
         return ON_TRACK
-    return AT_RISK if within(value, row.target, row.direction, tolerance) else OFF_TRACK
+    return AT_RISK if within(value, target, row.direction, tolerance) else OFF_TRACK
 
 
 def _marker(x: float, y: float, state: str) -> str:
@@ -120,8 +121,10 @@ def chart_svg(row: ReportRow) -> str:
     if not points:
         return ""
     values = [v for _, v in points]
-    band = _band(row)
-    scale = values + ([row.target] if row.target is not None else []) + (list(band) if band else [])
+    targets = row.history_targets or [row.target] * len(points)
+    moving = len({t for t in targets if t is not None}) > 1  # interim targets, or a baseline's straight line
+    band = None if moving else _band(row)
+    scale = values + [t for t in targets if t is not None] + (list(band) if band else [])
     low, high = min(scale), max(scale)
     if high == low:
         low, high = low - 1, high + 1
@@ -141,7 +144,11 @@ def chart_svg(row: ReportRow) -> str:
         top, bottom = y(max(band)), y(min(band))
         parts.append(f'<rect class="band" x="{PAD_L}" y="{top:.1f}" width="{W - PAD_L - PAD_R}" '
                      f'height="{max(bottom - top, 1):.1f}" fill="#8c959f" fill-opacity="0.18"/>')
-    if row.target is not None:
+    if moving:
+        steps = " ".join(f"{x(i):.1f},{y(t):.1f}" for i, t in enumerate(targets) if t is not None)
+        parts.append(f'<polyline class="target" points="{steps}" fill="none" stroke="#1f2328" '
+                     'stroke-dasharray="5 3"/>')
+    if row.target is not None and not moving:
         ty = y(row.target)
         parts.append(f'<line class="target" x1="{PAD_L}" y1="{ty:.1f}" x2="{W - PAD_R}" y2="{ty:.1f}" '
                      'stroke="#1f2328" stroke-dasharray="5 3"/>')
@@ -150,7 +157,7 @@ def chart_svg(row: ReportRow) -> str:
                      f'{escape(fmt(row.target, unit))}</text>')
     line = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(values))
     parts.append(f'<polyline points="{line}" fill="none" stroke="#57606a" stroke-width="1.5"/>')
-    parts += [_marker(x(i), y(v), _point_status(row, v)) for i, v in enumerate(values)]
+    parts += [_marker(x(i), y(v), _point_status(row, v, t)) for i, (v, t) in enumerate(zip(values, targets))]
     last_y = y(values[-1])
     parts.append(f'<text x="{x(len(values) - 1) - 6:.1f}" y="{last_y - 7 if last_y > PAD_T + 12 else last_y + 15:.1f}" '
                  f'text-anchor="end" font-size="10" font-weight="600">{escape(fmt(values[-1], unit))}</text>')

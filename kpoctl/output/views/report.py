@@ -13,7 +13,7 @@ from kpoctl.model import Indicator
 from kpoctl.model.direction import AT_LEAST, SIGN, improved
 from kpoctl.model.periods import period_bounds
 from kpoctl.model.rollup import fmt
-from kpoctl.model.status import AT_RISK, NO_DATA, OFF_TRACK, ON_TRACK, STATUSES, status_of
+from kpoctl.model.status import AT_RISK, NO_DATA, NO_TARGET, OFF_TRACK, ON_TRACK, STATUSES, status_of, target_in_force
 from kpoctl.rules.engine import Selection, finish
 
 SPARKS = "▁▂▃▄▅▆▇█"
@@ -38,6 +38,7 @@ class ReportRow:
     actions: list[str] = field(default_factory=list)  # what the owner does about it (shown, not in JSON)
     tolerance: float | None = None
     history: list[tuple[str, float]] = field(default_factory=list)  # every actual, for the briefing book's chart
+    history_targets: list[float | None] = field(default_factory=list)  # the target in force at each of them
     measures: str | None = None  # the objective's id, in the same team
 
     @property
@@ -102,7 +103,7 @@ def sparkline(values: list[float]) -> str:
     return "".join(SPARKS[round((v - low) / (high - low) * (len(SPARKS) - 1))] for v in values)
 
 
-def _row(ref: EntryRef, notes: list[str], as_of: dt.date | None, history: bool) -> ReportRow:
+def _row(ref: EntryRef, notes: list[str], as_of: dt.date | None, history: bool, due: dt.date | None) -> ReportRow:
     entry = ref.entry
     if as_of is None:
         shown = entry.actuals if history else entry.actuals[-8:]  # a large cached scorecard builds actuals when read
@@ -110,16 +111,21 @@ def _row(ref: EntryRef, notes: list[str], as_of: dt.date | None, history: bool) 
         shown = [a for a in entry.actuals if period_bounds(a.period)[1] <= as_of]
     recent = shown[-8:]
     latest = recent[-1] if recent else None
-    target = entry.target
+    target = target_in_force(entry, latest.period, due) if latest is not None else entry.target
     return ReportRow(
         team=ref.team, id=entry.id, level=entry.level, name=entry.name, unit=entry.unit,
         target=target.value if target else None, direction=target.direction if target else None,
         latest=latest.value if latest else None, period=latest.period if latest else None,
-        status=status_of(entry, latest) or NO_DATA, owner=entry.owner,
+        status=status_of(entry, latest, due) or NO_DATA, owner=entry.owner,
         trend=[a.value for a in recent], notes=notes, actions=list(entry.actions),
         tolerance=target.tolerance if target else None, measures=entry.measures,
         history=[(a.period, a.value) for a in shown] if history else [],
+        history_targets=[_value(target_in_force(entry, a.period, due)) for a in shown] if history else [],
     )
+
+
+def _value(target) -> float | None:
+    return target.value if target is not None else None
 
 
 
@@ -140,7 +146,7 @@ def build_report(graph: CascadeGraph, problems, sites, team: str | None = None, 
     for name in graph.cascade_order() if team is None else [team]:
         refs = [r for r in graph.entries_by_team.get(name, [])
                 if isinstance(r.entry, Indicator) and r.entry.level in ("KPI", "PI")]
-        rows = [_row(r, notes.get((name, r.entry.id), []), as_of, history) for r in refs]
+        rows = [_row(r, notes.get((name, r.entry.id), []), as_of, history, graph.due_of(r)) for r in refs]
         for row in rows:  # link only to an objective that is there (else KP004's)
             target = graph.resolve(name, row.measures) if row.measures else None
             row.measures = target.entry.id if target is not None and target.is_objective else None
@@ -174,8 +180,8 @@ def report_rows(reports: list[TeamReport]) -> list[dict]:
 
 # --- text -----------------------------------------------------------------------------
 
-STATUS_STYLE = {ON_TRACK: "bold green", AT_RISK: "bold yellow", OFF_TRACK: "bold red", NO_DATA: "dim"}
-STATUS_MARK = {ON_TRACK: "●", AT_RISK: "▲", OFF_TRACK: "✖", NO_DATA: "○"}
+STATUS_STYLE = {ON_TRACK: "bold green", AT_RISK: "bold yellow", OFF_TRACK: "bold red", NO_TARGET: "dim", NO_DATA: "dim"}
+STATUS_MARK = {ON_TRACK: "●", AT_RISK: "▲", OFF_TRACK: "✖", NO_TARGET: "◇", NO_DATA: "○"}
 
 
 def render_text(reports: list[TeamReport], console) -> None:
@@ -187,7 +193,7 @@ def render_text(reports: list[TeamReport], console) -> None:
 
 # --- markdown ---------------------------------------------------------------------------
 
-MD_MARK = {ON_TRACK: "🟢", AT_RISK: "🟡", OFF_TRACK: "🔴", NO_DATA: "⚪"}
+MD_MARK = {ON_TRACK: "🟢", AT_RISK: "🟡", OFF_TRACK: "🔴", NO_TARGET: "⬜", NO_DATA: "⚪"}
 
 
 def _md(text: str) -> str:

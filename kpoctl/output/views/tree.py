@@ -92,7 +92,7 @@ def render_tree(roots: list[dict], console: Console) -> None:
 
 # --- pictures: Mermaid and Graphviz, nodes coloured by status ----------------------------
 
-COLOURS = {"on track": "#2da44e", "at risk": "#d4a72c", "off track": "#cf222e", "no data": "#afb8c1"}
+COLOURS = {"on track": "#2da44e", "at risk": "#d4a72c", "off track": "#cf222e", "no target": "#d0d7de", "no data": "#afb8c1"}
 
 
 def node_statuses(graph: CascadeGraph, indicators: dict[tuple, str] | None = None) -> dict[tuple, str]:
@@ -104,7 +104,7 @@ def node_statuses(graph: CascadeGraph, indicators: dict[tuple, str] | None = Non
     for refs in graph.entries_by_team.values():
         for ref in refs if indicators is None else ():
             if isinstance(ref.entry, Indicator):
-                state = status(ref.entry)
+                state = status(ref.entry, graph.due_of(ref))
                 if state is not None:
                     found[(ref.team, ref.entry.id)] = state
     for refs in graph.entries_by_team.values():
