@@ -224,6 +224,49 @@ def rollups(ctx: Context):
             yield ref, Rollup(dimension, method, tuple(parts), combined, kpi.unit)
 
 
+@rule("KP410", "actuals-disagree", W,
+      "the breakdown PIs' actuals for a period, rolled up, contradict the KPI's actual for that period",
+      bad="""
+      # OTIF 94.6% in 2026-10, but segment CA 97% and CB 97% (weighted mean) make 97%
+      rollup: {segment: weighted_mean}
+      """,
+      good="""
+      # segment CA 96.2% and CB 93% (weighted mean, same volume) make 94.6%, as the KPI says
+      rollup: {segment: weighted_mean}
+      """, scope=TEAM)
+def actuals_disagree(ctx: Context):
+    """A breakdown is arithmetic: when every part reports for a period, the parts, rolled
+    up as the KPI's `rollup` says, must give the KPI's own actual for that period, within
+    its tolerance. When they do not, one of the numbers is wrong (a source changed, a
+    part left out, a figure typed twice), and the meeting would argue about data instead
+    of about the business. Checked for the KPI's latest period; a part without an actual
+    for it is not checked."""
+    graph = ctx.graph
+    for ref in entries(ctx):
+        kpi = ref.entry
+        if kpi.level != "KPI" or kpi.rollup is None or not kpi.actuals:
+            continue
+        kpo = graph.resolve(ref.team, kpi.measures)
+        if kpo is None:
+            continue
+        latest = kpi.actuals[-1]
+        dimensions: dict[str, list[Part | None]] = {}
+        for po in graph.supported_by(kpo.key):
+            if po.entry.role != "breakdown":
+                continue
+            values = [a.value for i in graph.measured_by(po.key) for a in i.entry.actuals if a.period == latest.period]
+            dimensions.setdefault(po.entry.by, []).append(Part(values[-1], po.entry.weight) if values else None)
+        for dimension, parts in sorted(dimensions.items()):
+            method = method_for(kpi, dimension)
+            if method is None or any(p is None for p in parts):
+                continue
+            result = Rollup(dimension, method, tuple(parts), combine(method, parts, kpi.unit), kpi.unit)
+            slack = (kpi.target.tolerance or 0.0) if kpi.target is not None else 0.0
+            if abs(result.combined - latest.value) > slack + 1e-9 * max(1.0, abs(latest.value)):
+                yield ctx.at(ref, f"{dimension} in {latest.period}: {result.arithmetic()}, but '{kpi.id}' says "
+                                  f"{fmt(latest.value, kpi.unit)}", "rollup")
+
+
 @rule("KP408", "unit-mismatch", W, "a cascaded objective's indicator uses a different unit from the one it cascades from",
       bad="""
       # best-company/otif-rate has unit: "%"
