@@ -103,3 +103,74 @@ def test_a_context_indicator_is_refused(run_cli, tmp_path):
     shutil.copytree(EXAMPLES / "best-company", tmp_path / "card", ignore=shutil.ignore_patterns(".kpoctl_cache"))
     result = run_cli("record", "unit-1/outside-temperature", "12", tmp_path / "card")
     assert result.exit_code == 2 and "context indicator" in result.stderr
+
+
+# --- record --from CSV: every row checked first, each file written once -------------------
+
+def _csv(tmp_path, text: str):
+    path = tmp_path / "actuals.csv"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_csv_records_every_row_and_changes_only_those_lines(run_cli, card, tmp_path):
+    before = (card / "unit-1.yaml").read_text()
+    csv = _csv(tmp_path, "indicator;period;value;note\n"
+                         "unit-1/otif-rate;2026-10;95.2;\n"
+                         "unit-1/otif-rate;2026-11;96;\"from BI, checked\"\n"
+                         "unit-1/backlog;2026-W47;120;\n")
+    result = run_cli("record", "--from", csv, card)
+    assert result.exit_code == 0, result.stderr
+    assert "recorded 3 and replaced 0 actuals in 1 file" in result.stderr
+    after = (card / "unit-1.yaml").read_text()
+    assert changed_lines(before, after) == [
+        "+       - period: 2026-10",
+        "+         value: 95.2",
+        "+       - period: 2026-11",
+        "+         value: 96",
+        '+         note: "from BI, checked"',
+        "+     actuals:",
+        "+       - {period: 2026-W47, value: 120}",
+    ]
+    rows = {r["id"]: r for r in run_cli("report", card, "--format", "json").json()}
+    assert rows["otif-rate"]["latest"] == 96 and rows["backlog"]["period"] == "2026-W47"
+
+
+def test_team_and_indicator_columns_and_replace(run_cli, card, tmp_path):
+    csv = _csv(tmp_path, "team,indicator,period,value\nunit-1,otif-rate,2026-09,94.5\n")
+    refused = run_cli("record", "--from", csv, card)
+    assert refused.exit_code == 2 and "row 2: unit-1/otif-rate already has a value for 2026-09" in refused.stderr
+    assert run_cli("record", "--from", csv, card, "--replace").exit_code == 0
+    assert "value: 94.5" in (card / "unit-1.yaml").read_text()
+
+
+def test_one_refused_row_and_nothing_is_written(run_cli, card, tmp_path):
+    before = {p.name: p.read_text() for p in card.glob("*.yaml")}
+    csv = _csv(tmp_path, "indicator,period,value\n"
+                         "unit-1/otif-rate,2026-10,95\n"
+                         "unit-1/otif-rate,2026-10,96\n"   # the same period twice
+                         "unit-1/nothing,2026-10,1\n"
+                         "nobody/otif-rate,2026-10,1\n"
+                         "unit-1/backlog,2026-13,1\n"
+                         "unit-1/backlog,2026-W40,lots\n")
+    result = run_cli("record", "--from", csv, card)
+    assert result.exit_code == 2
+    for row in (3, 4, 5, 6, 7):
+        assert f"kpoctl: row {row}: " in result.stderr
+    assert "row 2:" not in result.stderr and "nothing written: 5 of 6 rows refused" in result.stderr
+    assert {p.name: p.read_text() for p in card.glob("*.yaml")} == before
+
+
+@pytest.mark.parametrize("header, problem", [
+    ("indicator,period,value,comment", "unknown column comment"),
+    ("indicator,value", "missing or repeated columns"),
+])
+def test_a_csv_without_the_columns_is_one_line_and_exit_2(run_cli, card, tmp_path, header, problem):
+    result = run_cli("record", "--from", _csv(tmp_path, header + "\n"), card)
+    assert result.exit_code == 2 and problem in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+def test_from_takes_no_value_on_the_command_line(run_cli, card, tmp_path):
+    csv = _csv(tmp_path, "indicator,period,value\nunit-1/otif-rate,2026-10,95\n")
+    result = run_cli("record", "--from", csv, card, "95")
+    assert result.exit_code == 2 and "with --from, give only the scorecard's PATH" in result.stderr

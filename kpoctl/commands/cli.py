@@ -624,19 +624,28 @@ def init(
 @app.command()
 @guarded
 def record(
-    indicator: Annotated[str, typer.Argument(help="TEAM/INDICATOR, e.g. unit-1/otif-rate.")],
-    value: Annotated[str, typer.Argument(help="The measured value, a number.")],
+    indicator: Annotated[Optional[str], typer.Argument(help="TEAM/INDICATOR, e.g. unit-1/otif-rate (with --from: PATH).", show_default=False)] = None,
+    value: Annotated[Optional[str], typer.Argument(help="The measured value, a number.", show_default=False)] = None,
     path: PathArg = Path("."),
     period: Annotated[
         Optional[str], typer.Option(help="YYYY, YYYY-MM, YYYY-Qn, YYYY-Www or a date; default: the current period.")
     ] = None,
     replace: Annotated[bool, typer.Option("--replace", help="Change the value of a period already recorded.")] = False,
+    from_csv: Annotated[Optional[Path], typer.Option("--from", metavar="CSV", help="Record every row of this CSV (columns: indicator as TEAM/ID, or team and indicator; period; value; note): all checked first, nothing written if one is refused.")] = None,
 ) -> None:
-    """Append an actual to an indicator in its file, leaving every other byte as it was."""
+    """Append an actual to an indicator in its file, leaving every other byte as it was
+    (or, with --from, every actual of a CSV file)."""
     from kpoctl.commands.record import parse_value
     from kpoctl.commands.record import record as write_actual
     from kpoctl.graph import CascadeGraph
 
+    if from_csv is not None:
+        if value is not None or period is not None:
+            raise UsageError("with --from, give only the scorecard's PATH: indicators, periods and values come from the CSV")
+        _record_csv(from_csv, Path(indicator) if indicator is not None else Path("."), replace)
+        return
+    if indicator is None or value is None:
+        raise UsageError("usage: kpoctl record TEAM/INDICATOR VALUE [PATH], or kpoctl record --from CSV [PATH]")
     number = parse_value(value)
     if indicator.count("/") != 1:
         raise UsageError(f"name the indicator as TEAM/INDICATOR; got {indicator!r}")
@@ -656,6 +665,36 @@ def record(
                         today=scorecard.today, settings=scorecard.settings)
     verb = "replaced" if done.replaced else "recorded"
     sys.stderr.write(f"kpoctl: {verb} {indicator} = {value} for {done.period} in {team_file}\n")
+
+
+def _record_csv(csv_path: Path, path: Path, replace: bool) -> None:
+    """Every row of a CSV into the scorecard at `path`, or nothing (kpoctl.commands.bulk)."""
+    from kpoctl.commands import bulk
+
+    raw = bulk.read_csv(csv_path)
+    reading = _read(path, actuals=True)
+    scorecard = reading.scorecard()
+    teams: dict[str, list] = {}
+    for team_file in scorecard.files:
+        if team_file.team is not None:
+            teams.setdefault(team_file.team.team, []).append(team_file)
+    rows, refused = bulk.check_rows(raw, teams, replace)
+    try:
+        if refused:
+            raise bulk.Refused(refused)
+        done = bulk.record_rows(scorecard.root, teams, rows, replace=replace, today=scorecard.today,
+                                settings=scorecard.settings)
+    except bulk.Refused as exc:
+        from kpoctl.common.textsafe import plain
+
+        sys.stderr.writelines(f"kpoctl: {plain(reason)}\n" for reason in exc.reasons)
+        _say_unread(reading)
+        _fail(f"nothing written: {len(exc.reasons)} of {len(raw)} rows refused" if refused
+              else f"nothing written: {len(exc.reasons)} files cannot take their rows")
+    replaced = sum(d.replaced for d in done)
+    files = len({d.file for d in done})
+    sys.stderr.write(f"kpoctl: recorded {len(done) - replaced} and replaced {replaced} actuals in {files} "
+                     f"file{'s' if files != 1 else ''} from {csv_path}\n")
 
 
 class DiffFormat(str, Enum):
