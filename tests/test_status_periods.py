@@ -244,3 +244,16 @@ def test_measured_without_a_target_is_no_target_not_no_data():
     kpi = Indicator.model_validate({"id": "a", "level": "KPI", "name": "A",
                                     "actuals": [{"period": "2026-10", "value": 3}]})
     assert status(kpi) == NO_TARGET and status(Indicator(id="b", level="KPI", name="B")) == NO_DATA
+
+
+def test_parts_disagree_with_the_whole_beyond_the_tolerance_only():
+    from kpoctl.model.rollup import disagrees
+
+    assert not disagrees(95.5, 94.5, 1) and disagrees(95.6, 94.5, 1)  # exactly the tolerance is within it
+    assert disagrees(94.5, 95.6, 1)  # either way
+    assert not disagrees(95.0 + 0.5e-9 * 95, 95.0, None)  # rounding forgiven...
+    assert disagrees(95.0 + 3e-9 * 95, 95.0, None)  # ...and nothing more
+    assert not disagrees(1e-9, 0.0, None)  # exactly the margin is within it
+    assert disagrees(0.5 + 1.5e-9, 0.5, None)  # the margin is at least 1e-9, not more
+    assert not disagrees(0.5 + 0.9e-9, 0.5, None)
+    assert disagrees(10.5, 10, None) and disagrees(10, 10.5, 0)

@@ -81,6 +81,12 @@ def combine(method: str, parts: list[Part], unit: str | None) -> float:
     return result * scale
 
 
+def disagrees(combined: float, actual: float, tolerance: float | None) -> bool:
+    """Whether parts rolled up to `combined` contradict the whole's `actual` by more than the
+    tolerance (rounding in the arithmetic forgiven)."""
+    return abs(combined - actual) > (tolerance or 0.0) + 1e-9 * max(1.0, abs(actual))
+
+
 def falls_short(combined: float, indicator: Indicator) -> bool:
     """Whether the combined parts miss the whole's target in its direction."""
     target = indicator.target

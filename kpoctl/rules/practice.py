@@ -7,7 +7,7 @@ from kpoctl.graph import EntryRef
 from kpoctl.model import PERSPECTIVES, Indicator, Objective
 from kpoctl.model.direction import MISSED
 from kpoctl.model.periods import add_periods, period_bounds
-from kpoctl.model.rollup import Part, Rollup, combine, falls_short, fmt, method_for
+from kpoctl.model.rollup import Part, Rollup, combine, disagrees, falls_short, fmt, method_for
 from kpoctl.model.status import OFF_TRACK, status
 from kpoctl.rules.base import TEAM, Context, entries, rule
 
@@ -244,7 +244,7 @@ def actuals_disagree(ctx: Context):
     graph = ctx.graph
     for ref in entries(ctx):
         kpi = ref.entry
-        if kpi.level != "KPI" or kpi.rollup is None or not kpi.actuals:
+        if kpi.level != "KPI" or not kpi.actuals:
             continue
         kpo = graph.resolve(ref.team, kpi.measures)
         if kpo is None:
@@ -261,8 +261,7 @@ def actuals_disagree(ctx: Context):
             if method is None or any(p is None for p in parts):
                 continue
             result = Rollup(dimension, method, tuple(parts), combine(method, parts, kpi.unit), kpi.unit)
-            slack = (kpi.target.tolerance or 0.0) if kpi.target is not None else 0.0
-            if abs(result.combined - latest.value) > slack + 1e-9 * max(1.0, abs(latest.value)):
+            if disagrees(result.combined, latest.value, kpi.target.tolerance if kpi.target else None):
                 yield ctx.at(ref, f"{dimension} in {latest.period}: {result.arithmetic()}, but '{kpi.id}' says "
                                   f"{fmt(latest.value, kpi.unit)}", "rollup")
 
