@@ -624,8 +624,8 @@ def init(
 @app.command()
 @guarded
 def record(
-    indicator: Annotated[Optional[str], typer.Argument(help="TEAM/INDICATOR, e.g. unit-1/otif-rate (with --from: PATH).", show_default=False)] = None,
-    value: Annotated[Optional[str], typer.Argument(help="The measured value, a number.", show_default=False)] = None,
+    indicator: Annotated[Optional[str], typer.Argument(metavar="TEAM/INDICATOR", help="e.g. unit-1/otif-rate (with --from: the scorecard's PATH).", show_default=False)] = None,
+    value: Annotated[Optional[str], typer.Argument(metavar="VALUE", help="The measured value, a number.", show_default=False)] = None,
     path: PathArg = Path("."),
     period: Annotated[
         Optional[str], typer.Option(help="YYYY, YYYY-MM, YYYY-Qn, YYYY-Www or a date; default: the current period.")
