@@ -257,3 +257,11 @@ def test_parts_disagree_with_the_whole_beyond_the_tolerance_only():
     assert disagrees(0.5 + 1.5e-9, 0.5, None)  # the margin is at least 1e-9, not more
     assert not disagrees(0.5 + 0.9e-9, 0.5, None)
     assert disagrees(10.5, 10, None) and disagrees(10, 10.5, 0)
+
+
+def test_explain_status_names_every_status_and_the_target_in_force(run_cli):
+    from kpoctl.model.status import STATUSES
+
+    text = " ".join(run_cli("explain", "status", env={"COLUMNS": "80"}).stdout.split())
+    assert all(f"{state}:" in text for state in STATUSES)
+    assert "The target in force for a period is the latest interim target" in text

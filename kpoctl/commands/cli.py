@@ -579,7 +579,7 @@ def schema(
 @app.command()
 @guarded
 def explain(
-    code: Annotated[Optional[str], typer.Argument(help="A rule code, e.g. KP101.")] = None,
+    code: Annotated[Optional[str], typer.Argument(help="A rule code, e.g. KP101; or `score` (lint --summary's health score) or `status` (how the report judges an indicator).")] = None,
     list_rules: Annotated[bool, typer.Option("--list", help="List every rule.")] = False,
 ) -> None:
     """A rule's rationale with a bad and a good example."""
@@ -594,6 +594,12 @@ def explain(
         from kpoctl.output.reporters.summary import FORMULA
 
         render_prose("The health score of `kpoctl lint --summary`", FORMULA, _console())
+        return
+    if code.lower() == "status":
+        from kpoctl.model.status import EXPLAINED
+        from kpoctl.output.explain import render_prose
+
+        render_prose("Status: on track, at risk, off track, no target, no data", EXPLAINED, _console())
         return
     try:
         rule = get(code)

@@ -20,6 +20,33 @@ NO_DATA = "no data"
 STATUSES = (OFF_TRACK, AT_RISK, ON_TRACK, NO_TARGET, NO_DATA)  # as reports list them: worst first, unknown last
 
 
+EXPLAINED = """\
+An indicator's status comes from its latest actual, judged against the target in force for
+that actual's period (`kpoctl report`, the briefing book, `tree`, KP409 and KP305 all use it).
+
+on track: the value reaches the target in its direction (at_least: at or above it; at_most:
+at or below it; equal: within the tolerance of it).
+
+at risk: it misses the target by no more than `tolerance` (an equal target has no at risk).
+
+off track: it misses the target by more than that.
+
+no target: the indicator is measured but has no target to judge the value against.
+
+no data: it has no actual yet. Context indicators have no status: context is not performance.
+
+The target in force for a period is the latest interim target (`targets: [{period, value}]`)
+whose period has ended by the end of that period; else, with a `baseline: {period, value}`,
+the point on the straight line from the baseline to the final `target` at the measured
+objective's `due`; else the final `target` itself. Direction and tolerance are always those
+of `target`. So an early quarter is judged against where the indicator should be by then,
+not against the end-of-year goal.
+
+An objective in the cascade tree takes the worst status of its indicators, where no data
+counts as worse than on track: what is not measured cannot be called on track.
+"""
+
+
 def latest(indicator: Indicator) -> Actual | None:
     """The most recent actual (actuals are written oldest first)."""
     return indicator.actuals[-1] if indicator.actuals else None
