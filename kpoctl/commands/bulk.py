@@ -15,7 +15,15 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from kpoctl.commands.record import Entry, Recorded, check_period, parse_value, prepare_many, record_many
+from kpoctl.commands.record import (
+    Entry,
+    Recorded,
+    check_period,
+    only_declaration,
+    parse_value,
+    prepare_many,
+    record_many,
+)
 from kpoctl.common.errors import UsageError
 from kpoctl.model import Settings
 
@@ -80,12 +88,10 @@ def _entry(fields: dict[str, str], teams: dict, replace: bool) -> Entry:
     if name.count("/") != 1:
         raise UsageError(f"name the indicator as TEAM/INDICATOR; got {name!r}")
     team_id, indicator_id = name.split("/")
-    declared = teams.get(team_id)
-    if not declared:
+    team_file = only_declaration(teams, team_id)
+    if team_file is None:
         raise UsageError(f"no team {team_id!r} in the scorecard")
-    if len(declared) > 1:
-        raise UsageError(f"team {team_id!r} is declared in {len(declared)} files: record will not guess (KP003)")
-    team = declared[0].team
+    team = team_file.team
     indicator = next((i for i in team.indicators if i.id == indicator_id), None)
     if indicator is None:
         raise UsageError(f"team {team_id!r} has no indicator {indicator_id!r}")

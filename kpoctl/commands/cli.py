@@ -641,7 +641,7 @@ def record(
 ) -> None:
     """Append an actual to an indicator in its file, leaving every other byte as it was
     (or, with --from, every actual of a CSV file)."""
-    from kpoctl.commands.record import parse_value
+    from kpoctl.commands.record import declared_teams, only_declaration, parse_value
     from kpoctl.commands.record import record as write_actual
     from kpoctl.graph import CascadeGraph
 
@@ -659,10 +659,7 @@ def record(
     reading = _read(path, actuals=False)
     scorecard = reading.scorecard()
     graph = CascadeGraph(scorecard)
-    declared = [f.file for f in scorecard.files if f.team is not None and f.team.team == team_id]
-    if len(declared) > 1:
-        raise UsageError(f"team {team_id!r} is declared in {len(declared)} files ({', '.join(declared)}): "
-                           "record will not guess which one; keep one (KP003)")
+    only_declaration(declared_teams(scorecard.files), team_id)
     if team_id not in graph.teams:
         _say_unread(reading)
     _check_team(graph, team_id, path)
@@ -676,14 +673,12 @@ def record(
 def _record_csv(csv_path: Path, path: Path, replace: bool) -> None:
     """Every row of a CSV into the scorecard at `path`, or nothing (kpoctl.commands.bulk)."""
     from kpoctl.commands import bulk
+    from kpoctl.commands.record import declared_teams
 
     raw = bulk.read_csv(csv_path)
     reading = _read(path, actuals=True)
     scorecard = reading.scorecard()
-    teams: dict[str, list] = {}
-    for team_file in scorecard.files:
-        if team_file.team is not None:
-            teams.setdefault(team_file.team.team, []).append(team_file)
+    teams = declared_teams(scorecard.files)
     rows, refused = bulk.check_rows(raw, teams, replace)
     try:
         if refused:

@@ -52,9 +52,27 @@ def record(team_file: Path, team_id: str, indicator_id: str, value: float, *, pe
            replace: bool, today: dt.date, settings: Settings) -> Recorded:
     """Add (or with `replace`, change) one actual of an indicator; atomically, and under
     a lock on the file so that two records at once both land."""
-    with locked(team_file):
-        return _record_locked(team_file, team_id, indicator_id, value, period=period, replace=replace, today=today,
-                              settings=settings)
+    entry = Entry(team_id, indicator_id, period, value)
+    return record_many(team_file, [entry], replace=replace, today=today, settings=settings)[0]
+
+
+def declared_teams(files) -> dict[str, list]:
+    """Each team id with the team files that declare it (more than one is KP003)."""
+    teams: dict[str, list] = {}
+    for team_file in files:
+        if team_file.team is not None:
+            teams.setdefault(team_file.team.team, []).append(team_file)
+    return teams
+
+
+def only_declaration(teams: dict[str, list], team_id: str):
+    """The one team file declaring `team_id`, or None when none does; between several,
+    record will not guess."""
+    declared = teams.get(team_id, [])
+    if len(declared) > 1:
+        raise UsageError(f"team {team_id!r} is declared in {len(declared)} files "
+                         f"({', '.join(f.file for f in declared)}): record will not guess which one; keep one (KP003)")
+    return declared[0] if declared else None
 
 
 @contextmanager
@@ -94,15 +112,6 @@ def split_lines(text: str) -> list[str]:
     return _LINE.findall(text)
 
 
-def _record_locked(team_file: Path, team_id: str, indicator_id: str, value: float, *, period: str | None,
-                   replace: bool, today: dt.date, settings: Settings) -> Recorded:
-    raw, text = _read_text(team_file)  # read again under the lock: what another record wrote is kept
-    text, period, replaced = _splice(text, team_file, Entry(team_id, indicator_id, period, value, None), replace, today)
-    _verify(text, team_file, [(team_id, indicator_id, period, value)], settings)
-    _write(team_file, raw, text)
-    return Recorded(team_file, period, value, replaced)
-
-
 @dataclass(frozen=True)
 class Entry:
     """One actual to record: where, for which period (None: the current one), what, and an optional note."""
@@ -127,14 +136,14 @@ def prepare_many(team_file: Path, entries: list[Entry], *, replace: bool, today:
                  settings: Settings, raw: bytes | None = None) -> Prepared:
     """Several actuals applied one after the other to a file's text and checked together;
     nothing written (UsageError when one cannot be)."""
-    raw, text = _read_text(team_file) if raw is None else (raw, _decode(raw, team_file))
-    original = raw
+    raw = team_file.read_bytes() if raw is None else raw
+    text = _decode(raw, team_file)
     done = []
     for entry in entries:
         text, period, replaced = _splice(text, team_file, entry, replace, today)
         done.append(Recorded(team_file, period, entry.value, replaced))
     _verify(text, team_file, [(e.team, e.indicator, d.period, e.value) for e, d in zip(entries, done)], settings)
-    return Prepared(original, text, done)
+    return Prepared(raw, text, done)
 
 
 def record_many(team_file: Path, entries: list[Entry], *, replace: bool, today: dt.date,
@@ -142,16 +151,11 @@ def record_many(team_file: Path, entries: list[Entry], *, replace: bool, today: 
     """Several actuals into one file, written once (atomically, under the same lock as a
     single record). `prepared` is used as it is when the file has not changed since."""
     with locked(team_file):
-        raw = team_file.read_bytes()
+        raw = team_file.read_bytes()  # read again under the lock: what another record wrote is kept
         if prepared is None or prepared.raw != raw:  # changed since: prepare again, under the lock
             prepared = prepare_many(team_file, entries, replace=replace, today=today, settings=settings, raw=raw)
         _write(team_file, prepared.raw, prepared.text)
         return prepared.done
-
-
-def _read_text(team_file: Path) -> tuple[bytes, str]:
-    raw = team_file.read_bytes()
-    return raw, _decode(raw, team_file)
 
 
 def _decode(raw: bytes, team_file: Path) -> str:
