@@ -260,7 +260,7 @@ def test_a_chart_shows_target_band_and_each_status_by_shape(direction, values, s
     from kpoctl.output.views.report import ReportRow
 
     row = ReportRow("t", "k", "KPI", "OTIF", "%", 95.0, direction, values[-1], "2026-10", "on track", None,
-                    tolerance=1.0, history=[(f"2026-{m:02d}", v) for m, v in zip((8, 9, 10), values)])
+                    tolerance=1.0, history=[(f"2026-{m:02d}", v, 95.0) for m, v in zip((8, 9, 10), values)])
     svg = chart_svg(row)
     assert svg.count('class="band"') == 1 and svg.count('class="target"') == 1 and better in svg
     marks = [("on", '<circle class="on-track"'), ("risk", '<path class="at-risk"'), ("off", '<path class="off-track"')]

@@ -56,7 +56,13 @@ def judge(value: float, target: Target) -> str:
     """Status of one value against a target: on track when it reaches the target, at risk
     within the tolerance short of it (an equal target has no 'at risk': the tolerance is
     its on-track band)."""
-    t, d, way = target.value, target.tolerance or 0.0, target.direction
+    return judge_against(value, target.value, target.direction, target.tolerance)
+
+
+def judge_against(value: float, t: float, way: str, tolerance: float | None) -> str:
+    """`judge` for a target given by its parts (the chart's points, each with the target in
+    force for its period)."""
+    d = tolerance or 0.0
     if way == EQUAL:
         return ON_TRACK if within(value, t, way, d) else OFF_TRACK
     return ON_TRACK if within(value, t, way) else AT_RISK if within(value, t, way, d) else OFF_TRACK

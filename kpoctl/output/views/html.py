@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
-from kpoctl.model.direction import AT_LEAST, AT_MOST, within
+from kpoctl.model.direction import AT_LEAST, AT_MOST
 from kpoctl.model.rollup import fmt
-from kpoctl.model.status import AT_RISK, NO_DATA, NO_TARGET, OFF_TRACK, ON_TRACK, STATUSES
+from kpoctl.model.status import AT_RISK, NO_DATA, NO_TARGET, OFF_TRACK, ON_TRACK, STATUSES, judge_against
 from kpoctl.output.views.report import STATUS_MARK, ReportRow, TeamReport
 
 CLASS = {ON_TRACK: "on-track", AT_RISK: "at-risk", OFF_TRACK: "off-track", NO_TARGET: "no-target", NO_DATA: "no-data"}
@@ -76,8 +76,13 @@ class _Links:
     def team(self, team: str) -> str:
         return f"team-{escape(team)}.html" if self.site else f"#team-{escape(team)}"
 
+    @staticmethod
+    def fragment(team: str, kind: str, ident: str) -> str:
+        """The id of an objective ("obj") or indicator ("ind") on its team's page."""
+        return f"{kind}-{escape(team)}-{escape(ident)}"
+
     def anchor(self, team: str, kind: str, ident: str) -> str:
-        fragment = f"{kind}-{escape(team)}-{escape(ident)}"
+        fragment = self.fragment(team, kind, ident)
         return f"team-{escape(team)}.html#{fragment}" if self.site else f"#{fragment}"
 
     def home(self) -> str:
@@ -93,12 +98,7 @@ def _point_status(row: ReportRow, value: float, target: float | None) -> str:
     """A point's status against the target in force for its period."""
     if target is None or row.direction is None:
         return NO_TARGET
-    tolerance = row.tolerance or 0.0
-    if row.direction == "equal":
-        return ON_TRACK if within(value, target, "equal", tolerance) else OFF_TRACK
-    if within(value, target, row.direction):
-        return ON_TRACK
-    return AT_RISK if within(value, target, row.direction, tolerance) else OFF_TRACK
+    return judge_against(value, target, row.direction, row.tolerance)
 
 
 def _marker(x: float, y: float, state: str) -> str:
@@ -120,8 +120,8 @@ def chart_svg(row: ReportRow) -> str:
     points = row.history
     if not points:
         return ""
-    values = [v for _, v in points]
-    targets = row.history_targets or [row.target] * len(points)
+    values = [v for _, v, _ in points]
+    targets = [t for _, _, t in points]
     moving = len({t for t in targets if t is not None}) > 1  # interim targets, or a baseline's straight line
     band = None if moving else _band(row)
     scale = values + [t for t in targets if t is not None] + (list(band) if band else [])
@@ -199,7 +199,7 @@ def _status(state: str) -> str:
 
 
 def _card(row: ReportRow, links: _Links) -> str:
-    anchor = links.anchor(row.team, "ind", row.id).split("#", 1)[1]
+    anchor = links.fragment(row.team, "ind", row.id)
     facts = [f"target {escape(row.target_text)}" if row.target is not None else "no target",
              f"latest {escape(row.latest_text)}", f"owner {escape(row.owner or 'nobody named')}"]
     actions = "".join(f"<li>{escape(a)}</li>" for a in row.actions)
@@ -215,7 +215,7 @@ def _card(row: ReportRow, links: _Links) -> str:
 def _objectives(report: TeamReport, links: _Links) -> str:
     items = []
     for o in report.objectives:
-        anchor = links.anchor(report.team, "obj", o.id).split("#", 1)[1]
+        anchor = links.fragment(report.team, "obj", o.id)
         up = f" · from {_objective_link(o.up, links)}" if o.up else ""
         down = ", ".join(_objective_link(key, links) for key in o.down)
         items.append(f'<li id="{anchor}"><b>{escape(o.level)}</b> {escape(o.title)} <code>{escape(o.id)}</code>{up}'

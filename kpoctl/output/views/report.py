@@ -37,8 +37,8 @@ class ReportRow:
     notes: list[str] = field(default_factory=list)
     actions: list[str] = field(default_factory=list)  # what the owner does about it (shown, not in JSON)
     tolerance: float | None = None
-    history: list[tuple[str, float]] = field(default_factory=list)  # every actual, for the briefing book's chart
-    history_targets: list[float | None] = field(default_factory=list)  # the target in force at each of them
+    # every actual, for the briefing book's chart: (period, value, the target in force for it)
+    history: list[tuple[str, float, float | None]] = field(default_factory=list)
     measures: str | None = None  # the objective's id, in the same team
 
     @property
@@ -119,8 +119,7 @@ def _row(ref: EntryRef, notes: list[str], as_of: dt.date | None, history: bool, 
         status=status_of(entry, latest, due) or NO_DATA, owner=entry.owner,
         trend=[a.value for a in recent], notes=notes, actions=list(entry.actions),
         tolerance=target.tolerance if target else None, measures=entry.measures,
-        history=[(a.period, a.value) for a in shown] if history else [],
-        history_targets=[_value(target_in_force(entry, a.period, due)) for a in shown] if history else [],
+        history=[(a.period, a.value, _value(target_in_force(entry, a.period, due))) for a in shown] if history else [],
     )
 
 
