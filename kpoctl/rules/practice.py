@@ -202,26 +202,34 @@ def rollups(ctx: Context):
         kpo = graph.resolve(ref.team, kpi.measures)
         if kpo is None:
             continue
-        dimensions: dict[str, list[Part]] = {}
-        for po in graph.supported_by(kpo.key):
-            if po.entry.role != "breakdown":  # only objectives support
-                continue
-            targets = [i.entry.target for i in graph.measured_by(po.key) if i.entry.target is not None]
-            dimensions.setdefault(po.entry.by, [])
-            if targets:
-                dimensions[po.entry.by].append(Part(targets[0].value, po.entry.weight))
-            else:
-                dimensions[po.entry.by].append(None)  # type: ignore[arg-type]
-        methods = {d: method_for(kpi, d) for d in dimensions}
-        if not any(methods.values()):
+        dimensions = _breakdown(graph, kpo.key, lambda po: next(
+            (i.entry.target.value for i in graph.measured_by(po.key) if i.entry.target is not None), None))
+        if not any(method_for(kpi, d) for d in dimensions):
             yield ref, None  # a rollup with nothing to roll up
             continue
-        for dimension, parts in sorted(dimensions.items()):
-            method = methods[dimension]
-            if method is None or any(p is None for p in parts):
-                continue  # a part without a target cannot be checked
-            combined = combine(method, parts, kpi.unit)
-            yield ref, Rollup(dimension, method, tuple(parts), combined, kpi.unit)
+        for result in _rolled_up(kpi, dimensions):
+            yield ref, result
+
+
+def _breakdown(graph, kpo_key: str, value_of) -> dict[str, list[Part | None]]:
+    """Per breakdown dimension (`by`) of a KPO, one part per breakdown PO: `value_of(po)`
+    with the PO's weight, or None when the PO has no such value."""
+    dimensions: dict[str, list[Part | None]] = {}
+    for po in graph.supported_by(kpo_key):
+        if po.entry.role != "breakdown":  # only objectives support
+            continue
+        value = value_of(po)
+        dimensions.setdefault(po.entry.by, []).append(None if value is None else Part(value, po.entry.weight))
+    return dimensions
+
+
+def _rolled_up(kpi: Indicator, dimensions: dict[str, list[Part | None]]):
+    """The Rollup of each dimension the KPI's `rollup` names and whose every part has a value
+    (a part without one cannot be checked)."""
+    for dimension, parts in sorted(dimensions.items()):
+        method = method_for(kpi, dimension)
+        if method is not None and all(p is not None for p in parts):
+            yield Rollup(dimension, method, tuple(parts), combine(method, parts, kpi.unit), kpi.unit)
 
 
 @rule("KP410", "actuals-disagree", W,
@@ -250,19 +258,12 @@ def actuals_disagree(ctx: Context):
         if kpo is None:
             continue
         latest = kpi.actuals[-1]
-        dimensions: dict[str, list[Part | None]] = {}
-        for po in graph.supported_by(kpo.key):
-            if po.entry.role != "breakdown":
-                continue
-            values = [a.value for i in graph.measured_by(po.key) for a in i.entry.actuals if a.period == latest.period]
-            dimensions.setdefault(po.entry.by, []).append(Part(values[-1], po.entry.weight) if values else None)
-        for dimension, parts in sorted(dimensions.items()):
-            method = method_for(kpi, dimension)
-            if method is None or any(p is None for p in parts):
-                continue
-            result = Rollup(dimension, method, tuple(parts), combine(method, parts, kpi.unit), kpi.unit)
+        dimensions = _breakdown(graph, kpo.key, lambda po: next(
+            (a.value for i in reversed(graph.measured_by(po.key)) for a in reversed(i.entry.actuals)
+             if a.period == latest.period), None))
+        for result in _rolled_up(kpi, dimensions):
             if disagrees(result.combined, latest.value, kpi.target.tolerance if kpi.target else None):
-                yield ctx.at(ref, f"{dimension} in {latest.period}: {result.arithmetic()}, but '{kpi.id}' says "
+                yield ctx.at(ref, f"{result.dimension} in {latest.period}: {result.arithmetic()}, but '{kpi.id}' says "
                                   f"{fmt(latest.value, kpi.unit)}", "rollup")
 
 
