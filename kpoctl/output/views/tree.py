@@ -100,13 +100,14 @@ def node_statuses(graph: CascadeGraph, indicators: dict[tuple, str] | None = Non
     `indicators`: the KPIs' and PIs' statuses when already known (the report's, as of a period)."""
     from kpoctl.model.status import status, worst
 
-    found: dict[tuple, str] = dict(indicators or {})
-    for refs in graph.entries_by_team.values():
-        for ref in refs if indicators is None else ():
-            if isinstance(ref.entry, Indicator):
-                state = status(ref.entry, graph.due_of(ref))
-                if state is not None:
-                    found[(ref.team, ref.entry.id)] = state
+    if indicators is None:
+        indicators = {}
+        for refs in graph.entries_by_team.values():
+            for ref in refs:
+                state = status(ref.entry, graph.due_of(ref)) if isinstance(ref.entry, Indicator) else None
+                if state is not None:  # context indicators have none
+                    indicators[(ref.team, ref.entry.id)] = state
+    found = dict(indicators)
     for refs in graph.entries_by_team.values():
         for ref in refs:
             if isinstance(ref.entry, Objective):
