@@ -153,8 +153,9 @@ def target_not_challenging(ctx: Context):
         target = entry.target
         values = [a.value for a in entry.actuals]
         due = ctx.graph.due_of(ref)
-        in_force = [target_in_force(entry, a.period, due) for a in entry.actuals[-3:]]  # interim targets count
-        if len(values) >= 3 and all(met(a.value, t) for a, t in zip(entry.actuals[-3:], in_force)):
+        last = entry.actuals[-3:]
+        in_force = [target_in_force(entry, a.period, due) for a in last]  # interim targets count
+        if len(values) >= 3 and all(met(a.value, t) for a, t in zip(last, in_force)):
             yield ctx.at(ref, f"'{entry.id}' met its target ({in_force[-1].value:g}) in each of the last 3 actuals: "
                               "consider a more ambitious target", "target")
         elif target.direction == "at_least" and max(values) > 0 and target.value > 2 * max(values):
