@@ -41,6 +41,7 @@ Check = Callable[[Context], Iterable[Problem]]
 
 TEAM = "team"  # the check reads one team's own file only: run per file, in workers, cached
 SCORECARD = "scorecard"  # the check reads across teams: run once over the whole graph
+HISTORY = "history"  # the check compares a team before and after a commit (kpoctl history, lint --history)
 ENGINE = "engine"  # no check: the engine itself finds these (KP007, as ruff's RUF100)
 
 
