@@ -147,6 +147,9 @@ PathArg = Annotated[
 
 
 NoCache = Annotated[bool, typer.Option("--no-cache", help="Read every file afresh; neither read nor write the cache.")]
+Since = Annotated[Optional[str], typer.Option(metavar="DATE", help="History: only commits made on or after this date (YYYY-MM-DD).")]
+Last = Annotated[Optional[int], typer.Option(min=1, metavar="N", help="History: only the last N commits.")]
+Base = Annotated[Optional[str], typer.Option(metavar="REV", help="History: only the commits not in REV (a merge request's own: --base origin/main).")]
 
 
 def _codes(values: list[str] | None) -> list[str]:
@@ -265,6 +268,10 @@ def lint(
     no_cache: NoCache = False,
     statistics: Annotated[bool, typer.Option("--statistics", help="Count the findings per code instead of listing them (text, json or markdown).")] = False,
     summary: Annotated[bool, typer.Option("--summary", help="Per team: findings by rule family and a 0-100 health score (text, json or markdown).")] = False,
+    history: Annotated[bool, typer.Option("--history", help="Also run the KP5xx rules over the scorecard's git history.")] = False,
+    since: Since = None,
+    last: Last = None,
+    base: Base = None,
 ) -> None:
     """Check a scorecard against every rule of the catalogue."""
     from kpoctl.common.findings import Severity
@@ -273,9 +280,17 @@ def lint(
 
     if statistics and summary:
         raise UsageError("--statistics and --summary are two views of the findings: choose one")
-    found = _read(path, use_cache=not no_cache, need_model=summary, actuals=False)
-    selection = selection_from(found.settings, _codes(select), _codes(ignore))
-    findings = finish(found.problems, found.sites, selection)
+    if not history and (since, last, base) != (None, None, None):
+        raise UsageError("--since, --last and --base choose the commits of --history: add --history")
+    found = _read(path, use_cache=not no_cache, need_model=summary or history, actuals=history)
+    selection = _without_history(selection_from(found.settings, _codes(select), _codes(ignore)), history,
+                                 explicit=_codes(select))
+    problems = found.problems
+    if history:
+        from kpoctl.commands.history import history_problems, window_of
+
+        problems = problems + history_problems(found, selection.codes, window_of(since, last, base))
+    findings = finish(problems, found.sites, selection)
     if found.only is not None:  # one file named: the whole scorecard analysed, that file's findings shown
         findings = [f for f in findings if f.file == found.only]
     gone: list[dict] = []
@@ -320,6 +335,22 @@ def lint(
         reporter_for(output_format.value).write(findings, info, sys.stdout)
     threshold = Severity(fail_on.value).rank
     raise typer.Exit(1 if any(f.severity.rank >= threshold for f in findings) else 0)
+
+
+def _without_history(selection, history: bool, explicit: list[str]):
+    """Without --history the KP5xx rules cannot run: they leave the selection (so a
+    suppression of one is not called unused), and asking for one by name is an error."""
+    if history:
+        return selection
+    from dataclasses import replace
+
+    from kpoctl.rules import REGISTRY
+    from kpoctl.rules.base import HISTORY
+
+    named = [c for c in explicit if c.upper() in REGISTRY and REGISTRY[c.upper()].scope == HISTORY]
+    if named or any(c.upper() in ("KP5", "KP50") for c in explicit):
+        raise UsageError(f"{(named or ['KP5'])[0].upper()} reads the git history: add --history")
+    return replace(selection, codes=frozenset(c for c in selection.codes if REGISTRY[c].scope != HISTORY))
 
 
 @app.command()
@@ -752,6 +783,70 @@ def diff(
                              f"{_named(list(side.unread.items()))}\n")
             partial = True
     raise typer.Exit(1 if partial else 0)
+
+
+@app.command()
+@guarded
+def history(
+    target: Annotated[Optional[list[str]], typer.Argument(metavar="[TEAM/ID] [PATH]", help="PATH: check the scorecard's history (KP5xx); TEAM/ID: that indicator through the commits.", show_default=False)] = None,
+    since: Since = None,
+    last: Last = None,
+    base: Base = None,
+    fail_on: Annotated[FailOn, typer.Option(help="Exit 1 when a finding is at or above this severity.")] = FailOn.error,
+    output_format: Annotated[
+        Optional[LintFormat],
+        typer.Option("--format", "-f", help="Output format (a TEAM/ID's timeline: text or json)."),
+    ] = None,
+    no_cache: NoCache = False,
+) -> None:
+    """Honesty over time: targets lowered after a miss, off-track entries removed, actuals rewritten, dues pushed back."""
+    from kpoctl.commands import history as past
+    from kpoctl.common.findings import Severity
+    from kpoctl.rules.engine import finish, selection_from
+
+    indicator, path = past.split_target(list(target or []))
+    window = past.window_of(since, last, base)
+    found = _read(path, use_cache=not no_cache, need_model=True, actuals=True)
+    if output_format is None:
+        output_format = LintFormat.github if os.environ.get("GITHUB_ACTIONS") == "true" and indicator is None \
+            else LintFormat.text
+    if indicator is not None:
+        _timeline(found, indicator, window, output_format)
+        return
+    selection = selection_from(found.settings, ["KP5"], [])
+    findings = finish(past.history_problems(found, selection.codes, window), found.sites, selection)
+    if found.only is not None:  # one file named: its teams' findings
+        findings = [f for f in findings if f.file == found.only]
+    from kpoctl.output.reporters import RunInfo, reporter_for
+
+    info = RunInfo(root=found.root, files=tuple(found.files) if found.only is None else (found.only,),
+                   version=__version__)
+    reporter_for(output_format.value).write(findings, info, sys.stdout)
+    threshold = Severity(fail_on.value).rank
+    raise typer.Exit(1 if any(f.severity.rank >= threshold for f in findings) else 0)
+
+
+def _timeline(found, indicator: tuple[str, str], window, output_format: "LintFormat") -> None:
+    from kpoctl.commands.history import say_walked
+    from kpoctl.graph import CascadeGraph
+    from kpoctl.output.views.history import render_timeline, timeline_json
+    from kpoctl.pipeline.history import indicator_timeline
+    from kpoctl.rules.engine import Selection, finish
+
+    if output_format not in (LintFormat.text, LintFormat.json):
+        raise UsageError(f"a TEAM/ID's timeline prints text or json, not {output_format.value}")
+    team, indicator_id = indicator
+    scorecard = found.scorecard()
+    graph = CascadeGraph(scorecard)
+    steps, walked = indicator_timeline(found.root, scorecard.settings, graph, team, indicator_id, window)
+    if not steps and f"{team}/{indicator_id}" not in graph.entries:
+        raise UsageError(f"no indicator {team}/{indicator_id} in the scorecard now or in the commits checked")
+    say_walked(walked)
+    findings = finish(walked.problems, found.sites, Selection.build(["KP5"], []))
+    if output_format is LintFormat.json:
+        _print_json(timeline_json(team, indicator_id, steps, findings))
+    else:
+        render_timeline(team, indicator_id, steps, findings, walked.commits, _console())
 
 
 def main() -> None:

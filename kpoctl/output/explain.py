@@ -16,8 +16,11 @@ from rich.table import Table
 from rich.text import Text
 
 from kpoctl.rules import REGISTRY, Rule
+from kpoctl.rules.base import HISTORY
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+HOW_HISTORY_RUNS = ("Checked over the scorecard's git history, commit by commit: `kpoctl history` or "
+                    "`kpoctl lint --history` (see `--since`, `--last`, `--base`).")
 
 
 def render_rule(rule: Rule, console: Console) -> None:
@@ -27,6 +30,9 @@ def render_rule(rule: Rule, console: Console) -> None:
     console.print()
     console.print("[bold]Why[/]")
     _print_paragraphs(unwrapped(rule.rationale), console, indent="  ")
+    if rule.scope == HISTORY:
+        console.print()
+        _print_paragraphs(HOW_HISTORY_RUNS, console, indent="  ")
     for title, example in (("Bad", rule.bad), ("Good", rule.good)):
         console.print()
         console.print(f"[bold]{title}[/]")
@@ -93,5 +99,7 @@ def rules_reference() -> str:
     for code, rule in sorted(REGISTRY.items()):
         parts.append(f"\n## {code} {rule.name} ({rule.severity.value})\n\n{rule.summary}\n\n")
         parts.append(f"**Why.** {unwrapped(rule.rationale)}\n\n")
+        if rule.scope == HISTORY:
+            parts.append(f"{HOW_HISTORY_RUNS}\n\n")
         parts.append(f"Bad:\n\n```yaml\n{rule.bad}\n```\n\nGood:\n\n```yaml\n{rule.good}\n```\n")
     return "".join(parts)

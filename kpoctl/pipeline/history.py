@@ -58,6 +58,7 @@ class Walked:
     commits: int = 0
     first: Revision | None = None
     last: Revision | None = None
+    shallow: bool = False  # a shallow clone: the history before its cut-off is not there to check
 
 
 class HistoryWalk:
@@ -71,15 +72,18 @@ class HistoryWalk:
         self.ledger = Ledger()
         self.known: dict[str, _Known] = {}
         self.parsed: dict[tuple[str, str], TeamFile | None] = {}
+        self.reported: set[str] = set()  # the commits findings may name (with a base: the merge request's)
 
     def run(self, observe: Observer, locate: Locate | None = None) -> Walked:
-        walked = Walked()
-        commits = self.history.revisions(self.window)
-        for commit in commits:
+        walked = Walked(shallow=self.history.repo.is_shallow)
+        commits, first_reported = self.history.revisions(self.window)
+        for number, commit in enumerate(commits):
             revision = describe(commit)
-            walked.first = walked.first or revision
-            walked.last = revision
-            walked.commits += 1
+            if number >= first_reported:
+                self.reported.add(revision.hash)
+                walked.first = walked.first or revision
+                walked.last = revision
+                walked.commits += 1
             changes = list(self.history.changes(commit))
             if changes:
                 self._commit(revision, changes, observe, locate or _nowhere, walked)
@@ -186,9 +190,96 @@ def check_history(root: Path, settings: Settings, graph: CascadeGraph, window: W
     found: list[tuple[str, Problem]] = []
 
     def observe(ctx: HistoryContext) -> None:
-        if ctx.before is not None:
+        if ctx.before is not None and ctx.revision.hash in walk.reported:
             found.extend((code, problem) for code, rule in rules for problem in rule.check(ctx))
 
     walked = walk.run(observe, today_locator(graph))
     walked.problems = found
     return walked
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One indicator in one commit that changed it: what it was after, and what changed."""
+
+    revision: Revision
+    present: bool
+    target: float | None
+    direction: str | None
+    unit: str | None
+    due: str | None
+    latest_period: str | None
+    latest_value: float | None
+    status: str | None
+    changes: tuple[str, ...]
+
+
+def indicator_timeline(root: Path, settings: Settings, graph: CascadeGraph, team: str, indicator_id: str,
+                       window: Window = Window()) -> tuple[list[Step], Walked]:
+    """The indicator through the commits that changed it, and the KP5xx problems about it
+    (or about the objective it measures)."""
+    from kpoctl.model.rollup import fmt
+    from kpoctl.model.status import latest, status
+
+    rules = [(code, REGISTRY[code]) for code in sorted(history_codes())]
+    steps: list[Step] = []
+    found: list[tuple[str, Problem]] = []
+
+    def observe(ctx: HistoryContext) -> None:
+        if ctx.team != team or ctx.revision.hash not in walk.reported:
+            return
+        before, after = ctx.indicators(ctx.before).get(indicator_id), ctx.indicators(ctx.after).get(indicator_id)
+        if before is None and after is None:
+            return
+        measured = (after or before).measures
+        due_before, due_after = (_due(ctx.objectives(side), measured) for side in (ctx.before, ctx.after))
+        changes = _changes(before, after, due_before, due_after, fmt)
+        if ctx.before is not None:
+            found.extend((code, p) for code, rule in rules for p in rule.check(ctx) if p.id in (indicator_id, measured))
+        if not changes:
+            return
+        now = latest(after) if after is not None else None
+        steps.append(Step(ctx.revision, after is not None, after.target.value if after and after.target else None,
+                          after.target.direction if after and after.target else None, (after or before).unit,
+                          due_after.isoformat() if due_after else None, now.period if now else None,
+                          now.value if now else None, status(after, due_after) if after is not None else None,
+                          tuple(changes)))
+
+    walk = HistoryWalk(root, settings, window, watch=team)
+    walked = walk.run(observe, today_locator(graph))
+    walked.problems = found
+    return steps, walked
+
+
+def _due(objectives: dict, objective_id: str | None):
+    objective = objectives.get(objective_id or "")
+    return objective.due if objective is not None else None
+
+
+def _changes(before, after, due_before, due_after, fmt) -> list[str]:
+    """What a commit did to an indicator, in a few words each."""
+    if before is None:
+        return ["added"]
+    if after is None:
+        return ["removed"]
+    said: list[str] = []
+    unit = after.unit
+    old_target = (before.target.value, before.target.direction) if before.target else None
+    new_target = (after.target.value, after.target.direction) if after.target else None
+    if old_target != new_target:
+        said.append(f"target {_target(old_target, unit, fmt)} -> {_target(new_target, unit, fmt)}")
+    if due_before != due_after:
+        said.append(f"due {due_before or 'none'} -> {due_after or 'none'}")
+    old = {a.period: a.value for a in before.actuals}
+    new = {a.period: a.value for a in after.actuals}
+    said += [f"recorded {p}: {fmt(v, unit)}" for p, v in new.items() if p not in old]
+    said += [f"{p} rewritten {fmt(old[p], unit)} -> {fmt(v, unit)}" for p, v in new.items() if p in old and old[p] != v]
+    said += [f"{p} deleted (was {fmt(v, unit)})" for p, v in old.items() if p not in new]
+    return said
+
+
+def _target(target: tuple | None, unit: str | None, fmt) -> str:
+    if target is None:
+        return "none"
+    value, direction = target
+    return fmt(value, unit) + {"at_least": " or more", "at_most": " or less"}.get(direction, "")

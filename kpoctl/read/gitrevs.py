@@ -92,8 +92,12 @@ class History:
             raise HistoryError(f"{root} is not inside the work tree of {workdir}") from None
         self.prefix = "" if inside == "." else inside + "/"
 
-    def revisions(self, window: Window = Window()) -> list[pygit2.Commit]:
-        """The commits of the first-parent line of HEAD in the window, oldest first."""
+    def revisions(self, window: Window = Window()) -> tuple[list[pygit2.Commit], int]:
+        """The commits of the first-parent line of HEAD in the window, oldest first, and the
+        index of the first one to report on. With a base, the line goes back past it (the
+        walk must know what came before: a due pushed back once on main and again in the
+        merge request is pushed back twice), and only the commits after the merge base are
+        reported on."""
         if self.repo.head_is_unborn:
             raise HistoryError("the repository has no commit yet: nothing to check")
         head = self.repo.head.peel(self.pygit2.Commit)
@@ -101,16 +105,22 @@ class History:
         since = (dt.datetime.combine(window.since, dt.time(), dt.timezone.utc).timestamp()
                  if window.since else None)
         line: list[pygit2.Commit] = []
+        reported = None
         commit: pygit2.Commit | None = head
-        while commit is not None and commit.id != stop:
+        while commit is not None:
+            if commit.id == stop:
+                reported = len(line)
             if since is not None and commit.commit_time < since:
                 break
             line.append(commit)
             if window.last is not None and len(line) >= window.last:
                 break
             commit = commit.parents[0] if commit.parents else None
+        if window.base and reported is None:
+            raise HistoryError(f"{window.base!r} is not an ancestor on HEAD's first-parent line within the commits "
+                               "read (a shallow clone? fetch the whole history)")
         line.reverse()
-        return line
+        return line, len(line) - (reported if reported is not None else len(line))
 
     def _merge_base(self, head: pygit2.Commit, base: str) -> pygit2.Oid | None:
         try:

@@ -115,7 +115,7 @@ def _team(side: TeamFile | None) -> Team | None:
 
 
 @rule("KP501", "target-lowered-after-miss", Severity.WARNING,
-      "History: a target was made easier by the commit after its latest actual was off track",
+      "History: a commit made a target easier while its indicator was off track",
       scope=HISTORY,
       bad="""
       # commit 1: {period: 2026-03, value: 88} recorded against target 95 (off track)

@@ -1,0 +1,90 @@
+"""`kpoctl history` and `lint --history`: the KP5xx check over git, and one indicator's past.
+
+The walk itself is kpoctl.pipeline.history; here: which commits the user asked
+for, what PATH and TEAM/ID mean, and what is said on stderr about what the walk
+could not see (a shallow clone, file versions that did not parse).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sys
+from pathlib import Path
+
+from kpoctl.common.errors import UsageError
+from kpoctl.common.findings import Problem
+from kpoctl.common.textsafe import plain
+from kpoctl.graph import CascadeGraph
+from kpoctl.pipeline.history import Walked, check_history, history_codes
+from kpoctl.read.gitrevs import Window
+
+TEAM_SLASH_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*/[a-z0-9][a-z0-9_-]*$")
+
+
+def window_of(since: str | None, last: int | None, base: str | None) -> Window:
+    """The commits asked for; `since` is a date (YYYY-MM-DD), never guessed from a revision name."""
+    day = None
+    if since is not None:
+        try:
+            day = dt.date.fromisoformat(since)
+        except ValueError:
+            raise UsageError(f"--since takes a date (YYYY-MM-DD), not {since!r}; for the commits since a "
+                             "revision use --base REV") from None
+    return Window(last=last, since=day, base=base)
+
+
+def split_target(args: list[str]) -> tuple[tuple[str, str] | None, Path]:
+    """`[TEAM/ID] [PATH]`: a lone argument is PATH when it exists and TEAM/ID when it does not;
+    one that could be either is refused rather than guessed."""
+    if len(args) > 2:
+        raise UsageError("usage: kpoctl history [TEAM/ID] [PATH]")
+    if len(args) == 2:
+        if not TEAM_SLASH_ID.match(args[0]):
+            raise UsageError(f"{args[0]!r} is not TEAM/ID (e.g. unit-1/otif-rate)")
+        team, indicator = args[0].split("/")
+        return (team, indicator), Path(args[1])
+    if not args:
+        return None, Path(".")
+    arg = args[0]
+    exists = Path(arg).exists()
+    if exists and TEAM_SLASH_ID.match(arg):
+        raise UsageError(f"{arg!r} is both a path and a TEAM/ID: write {arg + '/'!r} for the folder, "
+                         f"or `kpoctl history {arg} .` for the indicator")
+    if exists:
+        return None, Path(arg)
+    if TEAM_SLASH_ID.match(arg):
+        team, indicator = arg.split("/")
+        return (team, indicator), Path(".")
+    raise UsageError(f"path does not exist: {arg} (nor is it TEAM/ID)")
+
+
+def history_problems(reading, codes: frozenset[str], window: Window) -> list[tuple[str, Problem]]:
+    """The selected KP5xx problems over the window, located in today's files; what the walk
+    could not see is said on stderr."""
+    wanted = codes & history_codes()
+    if not wanted:
+        return []
+    scorecard = reading.scorecard()
+    walked = check_history(reading.root, scorecard.settings, CascadeGraph(scorecard), window, wanted)
+    say_walked(walked)
+    return walked.problems
+
+
+def say_walked(walked: Walked) -> None:
+    """One line on stderr about the commits read, and one per thing the walk could not see."""
+    if walked.commits == 0:
+        sys.stderr.write("kpoctl: history: no commit in the window: nothing was checked\n")
+    else:
+        span = f"{walked.first.short}..{walked.last.short}" if walked.commits > 1 else walked.last.short
+        sys.stderr.write(f"kpoctl: history: {walked.commits} commit{'s' if walked.commits != 1 else ''} "
+                         f"checked ({span})\n")
+    if walked.shallow:
+        sys.stderr.write("kpoctl: history: this is a shallow clone, so commits before its cut-off were not "
+                         "checked; fetch the whole history (actions/checkout: fetch-depth: 0)\n")
+    if walked.skipped:
+        shown = ", ".join(f"{plain(s.relative)} in {s.revision.short} ({plain(s.why)})" for s in walked.skipped[:3])
+        more = f" and {len(walked.skipped) - 3} more" if len(walked.skipped) > 3 else ""
+        sys.stderr.write(f"kpoctl: history: {len(walked.skipped)} file version"
+                         f"{'s' if len(walked.skipped) != 1 else ''} could not be read and {'were' if len(walked.skipped) != 1 else 'was'} "
+                         f"not compared (the team's last readable version was kept): {shown}{more}\n")

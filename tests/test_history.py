@@ -1,0 +1,166 @@
+"""`kpoctl history` and `lint --history` end to end, on git repositories the suite builds.
+
+The rules themselves are checked case by case in tests/rule_cases/KP5*.yaml; here,
+what a user sees: real commit hashes, today's lines, the window of commits, exit
+codes, and what the walk says when it cannot see everything."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pygit2
+import pytest
+from rule_cases import make_history
+
+SETTINGS = "today: 2026-11-21\n"
+
+
+def team(target=95, actuals=(("2026-01", 96),), due="2026-12-31", indicator=True, comment="", name="top"):
+    lines = [f"team: {name}", "name: Top management team", "owner: CEO", "objectives:",
+             "  - id: otif", "    level: KPO", "    title: Deliver 95% of orders on time and in full", f"    due: {due}",
+             "indicators:"]
+    if indicator:
+        lines += [f"  - id: otif-rate{comment}", "    level: KPI", "    measures: otif", "    name: OTIF rate",
+                  '    unit: "%"', f"    target: {{value: {target}, direction: at_least, tolerance: 1}}", "    actuals:"]
+        lines += [f"      - {{period: {p}, value: {v}}}" for p, v in actuals]
+    return "\n".join(lines) + "\n"
+
+
+MISSED = (("2026-01", 96), ("2026-02", 88))
+
+
+def gamed(folder):
+    """Four commits: the scorecard, a missed month, the target lowered, the due pushed twice."""
+    return make_history(folder, [
+        {"author": "Ann Lee", "date": "2026-02-02", "files": {"kpoctl.yaml": SETTINGS, "top.yaml": team()}},
+        {"author": "Bob Roy", "date": "2026-03-02", "files": {"top.yaml": team(actuals=MISSED, due="2027-03-31")}},
+        {"author": "Cy Diaz", "date": "2026-03-20", "files": {"top.yaml": team(88, MISSED, due="2027-03-31")}},
+        {"author": "Dee Fox", "date": "2026-04-01", "files": {"top.yaml": team(88, MISSED, due="2027-06-30")}},
+    ])
+
+
+def test_findings_name_the_real_commits_and_point_at_todays_lines(tmp_path, run_cli):
+    hashes = gamed(tmp_path)
+    result = run_cli("history", tmp_path, "--format", "json")
+    assert result.exit_code == 0  # warnings: the default --fail-on error lets them pass
+    found = {(f["code"], f["file"], f["line"], f["column"]): f["message"] for f in result.json()}
+    assert set(found) == {("KP501", "top.yaml", 15, 5), ("KP504", "top.yaml", 8, 5)}
+    assert f"in {hashes[2][:7]} on 2026-03-20 by Cy Diaz" in found["KP501", "top.yaml", 15, 5]
+    assert f"recorded in {hashes[1][:7]} on 2026-03-02 by Bob Roy" in found["KP501", "top.yaml", 15, 5]
+    assert hashes[1][:7] in found["KP504", "top.yaml", 8, 5] and hashes[3][:7] in found["KP504", "top.yaml", 8, 5]
+    assert "4 commits checked" in result.stderr
+    assert run_cli("history", tmp_path, "--fail-on", "warning").exit_code == 1
+
+
+def test_lint_history_adds_the_history_findings_to_the_others(tmp_path, run_cli):
+    gamed(tmp_path)
+    codes = [f["code"] for f in run_cli("lint", tmp_path, "--history", "--format", "json").json()]
+    assert "KP501" in codes and "KP504" in codes
+    assert not {"KP501", "KP504"} & {f["code"] for f in run_cli("lint", tmp_path, "--format", "json").json()}
+
+
+def test_the_window_limits_the_commits_reported_on(tmp_path, run_cli):
+    gamed(tmp_path)
+    last_one = run_cli("history", tmp_path, "--last", "1", "--format", "json").json()
+    assert [f["code"] for f in last_one] == []  # one commit alone: no earlier push to repeat
+    since = run_cli("history", tmp_path, "--since", "2026-03-10", "--format", "json").json()
+    assert [f["code"] for f in since] == ["KP501"]
+
+
+def test_base_reports_only_the_merge_requests_commits_but_remembers_main(tmp_path, run_cli):
+    hashes = gamed(tmp_path)
+    repo = pygit2.Repository(str(tmp_path))
+    repo.references.create("refs/heads/base", pygit2.Oid(hex=hashes[1]))
+    found = run_cli("history", tmp_path, "--base", "base", "--format", "json").json()
+    assert sorted(f["code"] for f in found) == ["KP501", "KP504"]  # the first push was on main: still counted
+    repo.references.create("refs/heads/later", pygit2.Oid(hex=hashes[2]))
+    found = run_cli("history", tmp_path, "--base", "later", "--format", "json").json()
+    assert [f["code"] for f in found] == ["KP504"]
+
+
+def test_a_suppression_comment_silences_a_history_finding_and_is_not_unused_without_history(tmp_path, run_cli):
+    make_history(tmp_path, [
+        {"files": {"kpoctl.yaml": SETTINGS, "top.yaml": team(actuals=MISSED)}},
+        {"files": {"top.yaml": team(88, MISSED, comment="  # kpoctl: ignore[KP501] agreed by the board")}},
+    ])
+    assert run_cli("history", tmp_path, "--format", "json").json() == []
+    assert "KP007" not in {f["code"] for f in run_cli("lint", tmp_path, "--format", "json").json()}
+
+
+def test_a_version_that_does_not_parse_is_said_and_skipped_not_taken_for_a_removal(tmp_path, run_cli):
+    hashes = make_history(tmp_path, [
+        {"files": {"kpoctl.yaml": SETTINGS, "top.yaml": team(actuals=MISSED)}},
+        {"files": {"top.yaml": "team: top\nname: [unclosed\n"}},
+        {"files": {"top.yaml": team(actuals=(("2026-01", 96), ("2026-02", 93)))}},
+    ])
+    result = run_cli("history", tmp_path, "--format", "json")
+    assert [f["code"] for f in result.json()] == ["KP503"]  # compared with the last readable version
+    assert "1 file version could not be read and was not compared" in result.stderr
+    assert f"top.yaml in {hashes[1][:7]} (KP001 line" in result.stderr
+
+
+def test_a_team_moved_to_another_file_is_not_removed(tmp_path, run_cli):
+    make_history(tmp_path, [
+        {"files": {"kpoctl.yaml": SETTINGS, "top.yaml": team(actuals=MISSED)}},
+        {"files": {"top.yaml": None, "teams/top.yaml": team(actuals=MISSED)}},
+    ])
+    assert run_cli("history", tmp_path, "--format", "json").json() == []
+
+
+def test_a_removed_indicator_points_at_its_team_today(tmp_path, run_cli):
+    hashes = make_history(tmp_path, [
+        {"files": {"kpoctl.yaml": SETTINGS, "top.yaml": team(actuals=MISSED)}},
+        {"author": "Bob Roy", "files": {"top.yaml": team(indicator=False)}},
+    ])
+    [finding] = run_cli("history", tmp_path, "--format", "json").json()
+    assert (finding["code"], finding["line"], finding["column"], finding["id"]) == ("KP502", 1, 1, "otif-rate")
+    assert f"removed in {hashes[1][:7]}" in finding["message"] and "2026-02: 88%" in finding["message"]
+
+
+def test_one_indicator_through_the_commits(tmp_path, run_cli):
+    hashes = gamed(tmp_path)
+    data = run_cli("history", "top/otif-rate", tmp_path, "--format", "json").json()
+    assert [s["commit"] for s in data["steps"]] == hashes
+    assert [s["changes"] for s in data["steps"]] == [
+        ["added"], ["due 2026-12-31 -> 2027-03-31", "recorded 2026-02: 88%"], ["target 95% or more -> 88% or more"],
+        ["due 2027-03-31 -> 2027-06-30"]]  # the due of the objective it measures is part of its story
+    assert [s["status"] for s in data["steps"]] == ["on track", "off track", "on track", "on track"]
+    assert {f["code"] for f in data["findings"]} == {"KP501", "KP504"}
+    text = run_cli("history", "top/otif-rate", tmp_path).stdout
+    assert hashes[2][:7] in text and "target 95% or more -> 88% or more" in text
+
+
+@pytest.mark.parametrize("args, said", [
+    (["history", "{tmp}", "--since", "last week"], "--since takes a date"),
+    (["history", "{tmp}", "--base", "no-such-branch"], "unknown revision 'no-such-branch'"),
+    (["lint", "{tmp}", "--last", "3"], "add --history"),
+    (["lint", "{tmp}", "--select", "KP503"], "KP503 reads the git history: add --history"),
+    (["history", "nobody/nothing", "{tmp}"], "no indicator nobody/nothing"),
+    (["history", "top/otif-rate", "{tmp}", "--format", "sarif"], "timeline prints text or json"),
+])
+def test_what_cannot_be_done_is_one_line_and_exit_2(tmp_path, run_cli, args, said):
+    gamed(tmp_path)
+    result = run_cli(*[a.format(tmp=tmp_path) for a in args])
+    assert result.exit_code == 2 and said in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+def test_outside_a_repository_is_one_line_and_exit_2(tmp_path, run_cli):
+    (tmp_path / "top.yaml").write_text(team(), encoding="utf-8")
+    result = run_cli("history", tmp_path)
+    assert result.exit_code == 2 and "is not inside a git repository" in result.stderr
+
+
+def test_a_path_that_could_be_a_team_slash_id_is_not_guessed(tmp_path, run_cli, monkeypatch):
+    gamed(tmp_path / "repo")
+    (tmp_path / "top" / "otif-rate").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path)
+    result = run_cli("history", "top/otif-rate")
+    assert result.exit_code == 2 and "both a path and a TEAM/ID" in result.stderr
+
+
+def test_a_shallow_clone_is_said(tmp_path, run_cli):
+    gamed(tmp_path / "origin")
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{tmp_path / 'origin'}", str(clone)], check=True)
+    result = run_cli("history", clone)
+    assert result.exit_code == 0 and "shallow clone" in result.stderr and "fetch-depth: 0" in result.stderr
