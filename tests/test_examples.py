@@ -9,6 +9,9 @@ from pathlib import Path
 import pytest
 from conftest import EXAMPLES
 
+from kpoctl.bench.history import replay
+from kpoctl.rules import REGISTRY
+
 ROW = re.compile(r"^\| (KP\d{3}) \| ([\w./-]+):(\d+) \|", re.M)
 EXAMPLE_DIRS = sorted(p for p in EXAMPLES.iterdir() if p.is_dir())
 
@@ -17,17 +20,29 @@ def expected(folder: Path) -> list[tuple[str, str, int]]:
     return [(code, file, int(line)) for code, file, line in ROW.findall((folder / "README.md").read_text())]
 
 
-def test_there_are_the_three_examples():
-    assert [p.name for p in EXAMPLE_DIRS] == ["best-company", "broken", "northwind"]
+def test_there_are_the_four_examples():
+    assert [p.name for p in EXAMPLE_DIRS] == ["best-company", "broken", "gamed-history", "northwind"]
 
 
 @pytest.mark.parametrize("folder", EXAMPLE_DIRS, ids=lambda p: p.name)
-def test_example_gives_exactly_the_findings_its_readme_lists(run_cli, folder):
-    findings = run_cli("lint", folder, "--format", "json", "--fail-on", "info").json()
+def test_example_gives_exactly_the_findings_its_readme_lists(run_cli, folder, tmp_path):
+    if (folder / "commits.yaml").exists():  # a history: replayed into a repository, checked with --history
+        findings = run_cli("lint", replay(folder / "commits.yaml", tmp_path / folder.name), "--history",
+                           "--format", "json", "--fail-on", "info").json()
+    else:
+        findings = run_cli("lint", folder, "--format", "json", "--fail-on", "info").json()
     assert [(f["code"], f["file"], f["line"]) for f in findings] == expected(folder)
 
 
-@pytest.mark.parametrize("path", sorted(EXAMPLES.rglob("*.yaml")), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_the_history_example_shows_every_history_rule(run_cli, tmp_path):
+    repository = replay(EXAMPLES / "gamed-history" / "commits.yaml", tmp_path / "harbor")
+    codes = {f["code"] for f in run_cli("history", repository, "--format", "json").json()}
+    assert codes == {code for code in REGISTRY if code.startswith("KP5")}
+
+
+# commits.yaml is not a team file: the team files it writes carry the line
+@pytest.mark.parametrize("path", sorted(p for p in EXAMPLES.rglob("*.yaml") if p.name != "commits.yaml"),
+                         ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_example_files_start_with_the_schema_line(path):
     first = path.read_text().splitlines()[0]
     kind = "settings" if path.name == "kpoctl.yaml" else "team"

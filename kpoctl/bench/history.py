@@ -137,18 +137,68 @@ def stream(teams: int, commits: int, seed: int = 11) -> bytes:
 
 def make_repository(teams: int, commits: int, folder: Path, seed: int = 11) -> Path:
     """Create `folder` as a git repository holding the generated history, checked out."""
+    return _import(stream(teams, commits, seed), folder)
+
+
+def replay_stream(commits: list[dict]) -> bytes:
+    """A `git fast-import` stream of commits written as in examples/gamed-history/commits.yaml:
+    each with author ("Name <email>"), date, message, and `write` (whole files), `change`
+    (per file, [old, new] replacements whose old text occurs exactly once) or `remove`."""
+    files: dict[str, str] = {}
+    chunks: list[bytes] = []
+    for number, commit in enumerate(commits, start=1):
+        touched: dict[str, str | None] = {}
+        for name, text in (commit.get("write") or {}).items():
+            touched[name] = files[name] = text
+        for name, replacements in (commit.get("change") or {}).items():
+            text = files[name]
+            for old, new in replacements:
+                if text.count(old) != 1:
+                    raise ValueError(f"commit {number}: {old!r} occurs {text.count(old)} times in {name}, not once")
+                text = text.replace(old, new)
+            touched[name] = files[name] = text
+        for name in commit.get("remove") or ():
+            del files[name]
+            touched[name] = None
+        author = commit["author"] if "<" in commit["author"] else f"{commit['author']} <someone@example.com>"
+        when = dt.datetime.combine(dt.date.fromisoformat(str(commit["date"])), dt.time(9), dt.timezone.utc)
+        stamp = f"{author} {int(when.timestamp())} +0000".encode()
+        chunks.append(b"commit refs/heads/main\nmark :%d\nauthor %s\ncommitter %s\n" % (number, stamp, stamp))
+        chunks.append(_data(str(commit.get("message", f"Change {number}")).encode()))
+        if number > 1:
+            chunks.append(b"from :%d\n" % (number - 1))
+        for name, text in touched.items():
+            chunks.append(b"D %s\n" % name.encode() if text is None else
+                          b"M 100644 inline %s\n" % name.encode() + _data(text.encode()))
+        chunks.append(b"\n")
+    return b"".join(chunks)
+
+
+def _import(stream_bytes: bytes, folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     git = ["git", "-c", "init.defaultBranch=main", "-c", "core.autocrlf=false"]
     subprocess.run([*git, "init", "-q", str(folder)], check=True)
-    subprocess.run([*git, "fast-import", "--quiet"], cwd=folder, input=stream(teams, commits, seed), check=True)
+    subprocess.run([*git, "fast-import", "--quiet"], cwd=folder, input=stream_bytes, check=True)
     subprocess.run([*git, "checkout", "-q", "-f", "main"], cwd=folder, check=True)
     return folder
 
 
+def replay(commits_file: Path, folder: Path) -> Path:
+    """Create `folder` as a git repository of the commits in `commits_file`, checked out."""
+    import yaml
+
+    return _import(replay_stream(yaml.safe_load(commits_file.read_text(encoding="utf-8"))), folder)
+
+
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
+    if len(args) == 3 and args[0] == "--replay":
+        replay(Path(args[1]), Path(args[2]))
+        sys.stderr.write(f"replayed {args[1]} into {args[2]}\n")
+        return
     if len(args) != 3 or not (args[0].isdigit() and args[1].isdigit()):
-        sys.stderr.write("usage: python -m kpoctl.bench.history TEAMS COMMITS DIR\n")
+        sys.stderr.write("usage: python -m kpoctl.bench.history TEAMS COMMITS DIR\n"
+                         "       python -m kpoctl.bench.history --replay COMMITS.yaml DIR\n")
         raise SystemExit(2)
     make_repository(int(args[0]), int(args[1]), Path(args[2]))
     sys.stderr.write(f"wrote {args[0]} teams and {args[1]} commits into {args[2]}\n")
