@@ -106,7 +106,7 @@ def make_history(folder: Path, revisions: list[dict]) -> list[str]:
         day = revision.get("date", dt.date(2026, 1, 1) + dt.timedelta(days=number))
         when = int(dt.datetime.combine(dt.date.fromisoformat(str(day)), dt.time(12), dt.timezone.utc).timestamp())
         signature = pygit2.Signature(name, email.rstrip(">") or f"{name.split()[0].lower()}@example.com", when, 0)
-        parents = [repo.head.target] if hashes else []
+        parents = [] if repo.head_is_unborn else [repo.head.target]  # called again: commits on top
         commit = repo.create_commit("HEAD", signature, signature, revision.get("message", f"Change {number}"), tree,
                                     parents)
         hashes.append(str(commit))

@@ -164,3 +164,12 @@ def test_a_shallow_clone_is_said(tmp_path, run_cli):
     subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{tmp_path / 'origin'}", str(clone)], check=True)
     result = run_cli("history", clone)
     assert result.exit_code == 0 and "shallow clone" in result.stderr and "fetch-depth: 0" in result.stderr
+
+
+def test_files_in_hidden_folders_of_the_history_are_never_read(tmp_path, run_cli):
+    make_history(tmp_path, [
+        {"files": {"kpoctl.yaml": SETTINGS, "top.yaml": team(actuals=MISSED), ".drafts/top.yaml": team(actuals=MISSED)}},
+        {"files": {".drafts/top.yaml": None}},
+    ])
+    # had the draft been read, its team would now have been removed while off track (KP502)
+    assert run_cli("history", tmp_path, "--format", "json").json() == []

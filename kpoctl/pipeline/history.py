@@ -71,7 +71,6 @@ class HistoryWalk:
         self.watch = watch  # a team id: its added files are read at once (the timeline of one indicator)
         self.ledger = Ledger()
         self.known: dict[str, _Known] = {}
-        self.parsed: dict[tuple[str, str], TeamFile | None] = {}
         self.reported: set[str] = set()  # the commits findings may name (with a base: the merge request's)
 
     def run(self, observe: Observer, locate: Locate | None = None) -> Walked:
@@ -95,7 +94,7 @@ class HistoryWalk:
         befores: dict[str, TeamFile] = {}
         afters: dict[str, TeamFile] = {}
         for change in changes:
-            before = self._before(change, walked)
+            before = self._before(change)
             after = None
             if change.after is None:
                 self.known.pop(change.relative, None)
@@ -118,7 +117,7 @@ class HistoryWalk:
             observe(ctx)
             self.ledger.remember(ctx)
 
-    def _before(self, change: Change, walked: Walked) -> TeamFile | None:
+    def _before(self, change: Change) -> TeamFile | None:
         """The path's last readable version before the commit, if it had one."""
         known = self.known.get(change.relative)
         if known is None:
@@ -134,14 +133,12 @@ class HistoryWalk:
         return known.parsed
 
     def _parse(self, blob: str, relative: str) -> TeamFile | None:
-        key = (blob, relative)
-        if key not in self.parsed:
-            if self.history.blob_size(blob) > self.settings.max_file_mb * 1_000_000:
-                self.parsed[key] = TeamFile(file=relative, problems=[(UNREADABLE, Problem(
-                    f"file is over max_file_mb ({self.settings.max_file_mb:g}): not read", Location(relative, 1, 1)))])
-            else:
-                self.parsed[key] = read_team_bytes(self.history.blob(blob), relative, self.settings)
-        return self.parsed[key]
+        """One version of a file, read as lint reads a file (each version once: `known` keeps
+        the one a later commit compares with)."""
+        if self.history.blob_size(blob) > self.settings.max_file_mb * 1_000_000:
+            return TeamFile(file=relative, problems=[(UNREADABLE, Problem(
+                f"file is over max_file_mb ({self.settings.max_file_mb:g}): not read", Location(relative, 1, 1)))])
+        return read_team_bytes(self.history.blob(blob), relative, self.settings)
 
     def _watched(self, blob: str) -> bool:
         if self.watch is None:
