@@ -93,7 +93,7 @@ def test_text_output_is_grouped_by_file_and_plain_without_colour(run_cli, monkey
     count = {s: sum(f["severity"] == s for f in findings) for s in ("error", "warning", "info")}
     files = len({f["file"] for f in findings})
     assert lines[-1] == (f"Found {len(findings)} findings ({count['error']} errors, {count['warning']} warnings, "
-                         f"{count['info']} infos) in {files} of 5 team files.")
+                         f"{count['info']} infos) in {files} of 6 team files.")
 
 
 def test_a_clean_scorecard_says_so(run_cli):

@@ -54,7 +54,7 @@ def test_junit_has_a_suite_per_file_and_a_case_per_finding(run_cli):
     root = ET.fromstring(lint(run_cli, "junit").stdout)
     assert root.tag == "testsuites"
     suites = root.findall("testsuite")
-    assert len(suites) == 5
+    assert len(suites) == 6
     failures = root.findall("testsuite/testcase/failure")
     assert len(failures) == len(findings) == int(root.get("failures"))
     assert {f.get("type") for f in failures} == {"error", "warning", "info"}
