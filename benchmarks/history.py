@@ -7,8 +7,8 @@ For each size, on one generated repository (kpoctl.bench.history) in one run: th
 floor, which is libgit2 (pygit2) walking the first-parent line, diffing each commit's
 tree with its parent's and reading every changed blob, in one process and nothing
 parsed; the same walk with dulwich (the other library we could have used: how we
-chose); `kpoctl history --format json` (every KP5xx rule, a process of its own, cold:
-no cache is involved) and `kpoctl history TEAM/ID --format json` (one indicator's
+chose); `kpoctl history --format json` (every KP5xx rule, a process of its own; it
+reads no cache) and `kpoctl history TEAM/ID --format json` (one indicator's
 timeline). Times are medians of --runs; peak memory is the process's largest RSS.
 Writes benchmarks/HISTORY.md (the README quotes it).
 """
@@ -132,9 +132,9 @@ def main(argv: list[str] | None = None) -> None:
         make_repository(teams, commits, folder)
         floor, _ = median_of(args.runs, [sys.executable, "-c", PYGIT2_WALK, str(folder)])
         other = median_of(args.runs, [sys.executable, "-c", DULWICH_WALK, str(folder)])[0] if dulwich else None
-        check, check_mb = median_of(args.runs, [*kpoctl, "history", str(folder), "--format", "json", "--no-cache"])
+        check, check_mb = median_of(args.runs, [*kpoctl, "history", str(folder), "--format", "json"])
         one, one_mb = median_of(args.runs, [*kpoctl, "history", f"{team_id(1)}/otif-kpi", str(folder),
-                                            "--format", "json", "--no-cache"])
+                                            "--format", "json"])
         rows.append((teams, commits, floor, other, check, check_mb, one, one_mb))
         print(f"{teams}x{commits}: floor {floor:.2f}s, dulwich {other if other is None else round(other, 2)}, "
               f"history {check:.2f}s {check_mb} MB, one indicator {one:.2f}s", file=sys.stderr)

@@ -138,14 +138,14 @@ def history_findings(folder: Path, code: str) -> list[str]:
     """A history rule's findings over the whole history of the repository in `folder`,
     each commit's short hash written `@N` (its number, oldest first)."""
     from kpoctl.graph import CascadeGraph
-    from kpoctl.pipeline.history import check_history
+    from kpoctl.pipeline.history import check_history, place
 
     scorecard = load(folder)
-    walked = check_history(folder, scorecard.settings, CascadeGraph(scorecard), codes=[code])
+    walked = check_history(folder, scorecard.settings, codes=[code])
     repo = pygit2.Repository(str(folder))
     numbers = {str(c.id)[:7]: n for n, c in enumerate(reversed(list(repo.walk(repo.head.target))), start=1)}
     texts = []
-    for found in finish(walked.problems, (f.suppression_site() for f in scorecard.files),
+    for found in finish(place(walked.problems, CascadeGraph(scorecard)), (f.suppression_site() for f in scorecard.files),
                         Selection.build([code], [])):
         message = found.message
         for short, number in numbers.items():

@@ -797,7 +797,6 @@ def history(
         Optional[LintFormat],
         typer.Option("--format", "-f", help="Output format (a TEAM/ID's timeline: text or json)."),
     ] = None,
-    no_cache: NoCache = False,
 ) -> None:
     """Honesty over time: targets lowered after a miss, off-track entries removed, actuals rewritten, dues pushed back."""
     from kpoctl.commands import history as past
@@ -806,43 +805,49 @@ def history(
 
     indicator, path = past.split_target(list(target or []))
     window = past.window_of(since, last, base)
-    found = _read(path, use_cache=not no_cache, need_model=True, actuals=True)
     if output_format is None:
         output_format = LintFormat.github if os.environ.get("GITHUB_ACTIONS") == "true" and indicator is None \
             else LintFormat.text
     if indicator is not None:
-        _timeline(found, indicator, window, output_format)
+        _timeline(path, indicator, window, output_format)
         return
-    selection = selection_from(found.settings, ["KP5"], [])
-    findings = finish(past.history_problems(found, selection.codes, window), found.sites, selection)
-    if found.only is not None:  # one file named: its teams' findings
-        findings = [f for f in findings if f.file == found.only]
+    checked = _kept(past.check(path, window))
+    _keep_collector_out()
+    selection = selection_from(checked.located.settings, ["KP5"], [])
+    findings = finish(checked.problems, checked.sites, selection)
+    only = checked.located.only
+    if only is not None:  # one file named: its teams' findings
+        findings = [f for f in findings if f.file == only]
     from kpoctl.output.reporters import RunInfo, reporter_for
 
-    info = RunInfo(root=found.root, files=tuple(found.files) if found.only is None else (found.only,),
-                   version=__version__)
+    info = RunInfo(root=checked.located.root, files=checked.files if only is None else (only,), version=__version__)
     reporter_for(output_format.value).write(findings, info, sys.stdout)
     threshold = Severity(fail_on.value).rank
     raise typer.Exit(1 if any(f.severity.rank >= threshold for f in findings) else 0)
 
 
-def _timeline(found, indicator: tuple[str, str], window, output_format: "LintFormat") -> None:
-    from kpoctl.commands.history import say_walked
+def _timeline(path: Path, indicator: tuple[str, str], window, output_format: "LintFormat") -> None:
+    from kpoctl.commands.history import say_walked, today
     from kpoctl.graph import CascadeGraph
     from kpoctl.output.views.history import render_timeline, timeline_json
     from kpoctl.pipeline.history import indicator_timeline
+    from kpoctl.read.load import locate
     from kpoctl.rules.engine import Selection, finish
 
     if output_format not in (LintFormat.text, LintFormat.json):
         raise UsageError(f"a TEAM/ID's timeline prints text or json, not {output_format.value}")
     team, indicator_id = indicator
-    scorecard = found.scorecard()
+    located = locate(path)
+    steps, walked, team_file = indicator_timeline(located.root, located.settings, team, indicator_id, window)
+    scorecard = today(located, {team_file} if team_file else set())
     graph = CascadeGraph(scorecard)
-    steps, walked = indicator_timeline(found.root, scorecard.settings, graph, team, indicator_id, window)
     if not steps and f"{team}/{indicator_id}" not in graph.entries:
         raise UsageError(f"no indicator {team}/{indicator_id} in the scorecard now or in the commits checked")
     say_walked(walked)
-    findings = finish(walked.problems, found.sites, Selection.build(["KP5"], []))
+    from kpoctl.pipeline.history import place
+
+    findings = finish(place(walked.problems, graph), [f.suppression_site() for f in scorecard.files],
+                      Selection.build(["KP5"], []))
     if output_format is LintFormat.json:
         _print_json(timeline_json(team, indicator_id, steps, findings))
     else:

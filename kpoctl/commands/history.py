@@ -8,16 +8,20 @@ could not see (a shallow clone, file versions that did not parse).
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from kpoctl.common.errors import UsageError
 from kpoctl.common.findings import Problem
 from kpoctl.common.textsafe import plain
 from kpoctl.graph import CascadeGraph
-from kpoctl.pipeline.history import Walked, check_history, history_codes
+from kpoctl.model.scorecard import Scorecard
+from kpoctl.pipeline.history import Walked, check_history, history_codes, place
 from kpoctl.read.gitrevs import Window
+from kpoctl.read.load import Located, locate, read_team_file
 
 TEAM_SLASH_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*/[a-z0-9][a-z0-9_-]*$")
 
@@ -60,15 +64,51 @@ def split_target(args: list[str]) -> tuple[tuple[str, str] | None, Path]:
 
 
 def history_problems(reading, codes: frozenset[str], window: Window) -> list[tuple[str, Problem]]:
-    """The selected KP5xx problems over the window, located in today's files; what the walk
-    could not see is said on stderr."""
+    """`lint --history`: the selected KP5xx problems over the window, placed in the scorecard
+    lint has read; what the walk could not see is said on stderr."""
     wanted = codes & history_codes()
     if not wanted:
         return []
-    scorecard = reading.scorecard()
-    walked = check_history(reading.root, scorecard.settings, CascadeGraph(scorecard), window, wanted)
+    walked = check_history(reading.root, reading.settings, window, wanted)
     say_walked(walked)
-    return walked.problems
+    return place(walked.problems, CascadeGraph(reading.scorecard()))
+
+
+@dataclass
+class Checked:
+    """`kpoctl history PATH`: the problems placed in today's files, the suppression sites of
+    the files they name, and the files at HEAD (what the summary counts)."""
+
+    located: Located
+    problems: list[tuple[str, Problem]]
+    sites: list
+    files: tuple[str, ...]
+
+
+def check(path: Path, window: Window) -> Checked:
+    """The KP5xx check of PATH. Only the files that findings name are read from the work
+    tree (to place them on today's lines and apply their suppression comments): at 10,000
+    teams, reading every file would cost more than the whole walk."""
+    located = locate(path)
+    walked = check_history(located.root, located.settings, window)
+    say_walked(walked)
+    named = {walked.team_files[p.team] for _, p in walked.problems if p.team in walked.team_files}
+    scorecard = today(located, named)
+    return Checked(located, place(walked.problems, CascadeGraph(scorecard)),
+                   [f.suppression_site() for f in scorecard.files], tuple(walked.head_files))
+
+
+def today(located: Located, relatives: set[str]) -> Scorecard:
+    """The named team files as they are in the work tree now (one that is gone is left out:
+    its findings stay where their commit had them)."""
+    files = []
+    for relative in sorted(relatives):
+        path = located.root / relative
+        if os.path.lexists(path):
+            team_file = read_team_file(path, relative, located.settings)
+            if team_file is not None and team_file.team is not None:
+                files.append(team_file)
+    return Scorecard(located.root, located.settings, files, located.settings_file)
 
 
 def say_walked(walked: Walked) -> None:

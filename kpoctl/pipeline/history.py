@@ -13,7 +13,7 @@ with that.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -24,7 +24,7 @@ from kpoctl.model.scorecard import TeamFile
 from kpoctl.read.gitrevs import Change, History, Revision, Window, describe
 from kpoctl.read.load import SCHEMA, UNREADABLE, read_team_bytes
 from kpoctl.rules.base import HISTORY, REGISTRY
-from kpoctl.rules.history import HistoryContext, Ledger, Locate
+from kpoctl.rules.history import HistoryContext, Ledger
 
 Observer = Callable[[HistoryContext], None]
 _TEAM_ID = re.compile(rb"^team\s*:\s*['\"]?([^\s'\"#]+)", re.M)
@@ -59,6 +59,8 @@ class Walked:
     first: Revision | None = None
     last: Revision | None = None
     shallow: bool = False  # a shallow clone: the history before its cut-off is not there to check
+    team_files: dict[str, str] = field(default_factory=dict)  # team -> its file at the last commit, if read
+    head_files: list[str] = field(default_factory=list)  # every candidate file at the last commit
 
 
 class HistoryWalk:
@@ -73,7 +75,7 @@ class HistoryWalk:
         self.known: dict[str, _Known] = {}
         self.reported: set[str] = set()  # the commits findings may name (with a base: the merge request's)
 
-    def run(self, observe: Observer, locate: Locate | None = None) -> Walked:
+    def run(self, observe: Observer) -> Walked:
         walked = Walked(shallow=self.history.repo.is_shallow)
         commits, first_reported = self.history.revisions(self.window)
         for number, commit in enumerate(commits):
@@ -85,11 +87,10 @@ class HistoryWalk:
                 walked.commits += 1
             changes = list(self.history.changes(commit))
             if changes:
-                self._commit(revision, changes, observe, locate or _nowhere, walked)
+                self._commit(revision, changes, observe, walked)
         return walked
 
-    def _commit(self, revision: Revision, changes: list[Change], observe: Observer, locate: Locate,
-                walked: Walked) -> None:
+    def _commit(self, revision: Revision, changes: list[Change], observe: Observer, walked: Walked) -> None:
         removing = any(change.after is None for change in changes)  # a team may be moving: read what is added
         befores: dict[str, TeamFile] = {}
         afters: dict[str, TeamFile] = {}
@@ -113,9 +114,14 @@ class HistoryWalk:
             if after is not None and after.team is not None:
                 afters.setdefault(after.team.team, after)
         for team in sorted(befores.keys() | afters.keys()):
-            ctx = HistoryContext(revision, team, befores.get(team), afters.get(team), self.ledger, locate)
+            ctx = HistoryContext(revision, team, befores.get(team), afters.get(team), self.ledger)
             observe(ctx)
             self.ledger.remember(ctx)
+
+    def team_files(self) -> dict[str, str]:
+        """Where each team the walk read lives at its last commit (the files findings name)."""
+        return {known.parsed.team.team: relative for relative, known in sorted(self.known.items())
+                if known.parsed is not None and known.parsed.team is not None}
 
     def _before(self, change: Change) -> TeamFile | None:
         """The path's last readable version before the commit, if it had one."""
@@ -157,30 +163,30 @@ def _unreadable(team_file: TeamFile | None) -> str | None:
     return None
 
 
-def _nowhere(team: str, entry_id: str | None, field_name: str | None) -> Location | None:
-    return None
-
-
-def today_locator(graph: CascadeGraph) -> Locate:
-    """Findings point at today's files: the entry's field, else its team, else nowhere."""
-
-    def locate(team: str, entry_id: str | None, field_name: str | None) -> Location | None:
-        ref = graph.entries.get(f"{team}/{entry_id}") if entry_id else None
-        if ref is not None:
-            return ref.location(field_name)
-        team_ref = graph.teams.get(team)
-        return team_ref.location() if team_ref is not None else None
-
-    return locate
+def place(problems: list[tuple[str, Problem]], graph: CascadeGraph) -> list[tuple[str, Problem]]:
+    """History problems moved to today's files (`graph`): an entry's field (the problem's
+    anchor), or its team when the entry is gone; where nothing of it is left today, the
+    problem stays where the commit had it."""
+    placed = []
+    for code, problem in problems:
+        location = None
+        if problem.anchor is not None:
+            ref = graph.entries.get(f"{problem.team}/{problem.id}")
+            location = ref.location(problem.anchor[0] if problem.anchor else None) if ref is not None else None
+        if location is None and problem.team in graph.teams:
+            location = graph.teams[problem.team].location()
+        placed.append((code, replace(problem, location=location) if location is not None else problem))
+    return placed
 
 
 def history_codes() -> frozenset[str]:
     return frozenset(code for code, rule in REGISTRY.items() if rule.scope == HISTORY)
 
 
-def check_history(root: Path, settings: Settings, graph: CascadeGraph, window: Window = Window(),
+def check_history(root: Path, settings: Settings, window: Window = Window(),
                   codes: Iterable[str] | None = None) -> Walked:
-    """Every selected KP5xx problem over the window's commits, located in today's files."""
+    """Every selected KP5xx problem over the window's commits, located in the commits' files
+    (`place` moves them to today's; `Walked.team_files` says where each team is at the end)."""
     rules = [(code, REGISTRY[code]) for code in sorted(history_codes() if codes is None else codes)
              if REGISTRY[code].scope == HISTORY]
     walk = HistoryWalk(root, settings, window)
@@ -190,8 +196,10 @@ def check_history(root: Path, settings: Settings, graph: CascadeGraph, window: W
         if ctx.before is not None and ctx.revision.hash in walk.reported:
             found.extend((code, problem) for code, rule in rules for problem in rule.check(ctx))
 
-    walked = walk.run(observe, today_locator(graph))
+    walked = walk.run(observe)
     walked.problems = found
+    walked.team_files = walk.team_files()
+    walked.head_files = walk.history.head_files()
     return walked
 
 
@@ -211,10 +219,10 @@ class Step:
     changes: tuple[str, ...]
 
 
-def indicator_timeline(root: Path, settings: Settings, graph: CascadeGraph, team: str, indicator_id: str,
-                       window: Window = Window()) -> tuple[list[Step], Walked]:
-    """The indicator through the commits that changed it, and the KP5xx problems about it
-    (or about the objective it measures)."""
+def indicator_timeline(root: Path, settings: Settings, team: str, indicator_id: str,
+                       window: Window = Window()) -> tuple[list[Step], Walked, str | None]:
+    """The indicator through the commits that changed it, the KP5xx problems about it (or
+    about the objective it measures), in the commits' files, and the team's file at the end."""
     from kpoctl.model.rollup import fmt
     from kpoctl.model.status import latest, status
 
@@ -243,9 +251,9 @@ def indicator_timeline(root: Path, settings: Settings, graph: CascadeGraph, team
                           tuple(changes)))
 
     walk = HistoryWalk(root, settings, window, watch=team)
-    walked = walk.run(observe, today_locator(graph))
+    walked = walk.run(observe)
     walked.problems = found
-    return steps, walked
+    return steps, walked, walk.team_files().get(team)
 
 
 def _due(objectives: dict, objective_id: str | None):

@@ -169,6 +169,13 @@ class History:
             elif entry.filemode in REGULAR_MODES and _counts(relative):
                 yield relative, str(entry.id)
 
+    def head_files(self) -> list[str]:
+        """The candidate files under the scorecard folder at HEAD (paths relative to it)."""
+        if self.repo.head_is_unborn:
+            return []
+        tree = self._subtree(self.repo.head.peel(self.pygit2.Commit).tree)
+        return [relative for relative, _ in self._files(tree)] if tree is not None else []
+
     def blob(self, blob_id: str) -> bytes:
         return self.repo[blob_id].data
 

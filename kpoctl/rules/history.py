@@ -6,28 +6,24 @@ bad month is rewritten, the deadline slips again. These rules compare one team
 as it was before a commit with the same team after it, and name the commits.
 
 Each check reads a HistoryContext: the commit, the team before and after it,
-what earlier commits did (the Ledger) and where the entry is today (findings
-point at today's files, so an annotation lands on a line that exists; an entry
-that is gone points at its team, or at where it last was).
+and what earlier commits did (the Ledger). A problem is located in the commit's
+version of the file; kpoctl.pipeline.history.place then moves it to today's
+files, so an annotation lands on a line that exists.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from typing import Iterable
 
 from kpoctl.common.findings import Location, Problem, Severity
-from kpoctl.model import Indicator, Objective, Team
+from kpoctl.model import Indicator, Objective
 from kpoctl.model.direction import easier
 from kpoctl.model.rollup import fmt
 from kpoctl.model.scorecard import TeamFile
 from kpoctl.model.status import OFF_TRACK, latest, status, worst
 from kpoctl.read.gitrevs import Revision
 from kpoctl.rules.base import HISTORY, rule
-
-# Where an entry's field is in today's files (team, entry id or None, field or None), or None
-# when the team is no longer there.
-Locate = Callable[[str, str | None, str | None], Location | None]
 
 
 @dataclass
@@ -72,7 +68,6 @@ class HistoryContext:
     before: TeamFile | None  # None: the team did not exist before the commit
     after: TeamFile | None  # None: the commit removed it
     ledger: Ledger
-    locate: Locate
 
     def indicators(self, side: TeamFile | None) -> dict[str, Indicator]:
         return {i.id: i for i in side.team.indicators} if side is not None and side.team else {}
@@ -88,30 +83,25 @@ class HistoryContext:
         return status(indicator, self.due_of(self.before, indicator))
 
     def at(self, entry_id: str, message: str, field_name: str | None = None, gone: bool = False) -> Problem:
-        """A problem about an entry, at its field in today's files; for an entry the commit
-        removed, at its team today, else where it was before the commit."""
-        location = self.locate(self.team, None if gone else entry_id, field_name)
-        if location is None:
-            side = self.before if self.before is not None else self.after
-            location = _where_it_was(side, entry_id)
-        return Problem(message, location, self.team, entry_id, None)
+        """A problem about an entry, at its field after the commit; for an entry the commit
+        removed, at where it was before. The anchor says what to look for in today's files:
+        (field,) or () for the entry, None for its team (the entry is gone)."""
+        side = self.before if gone or self.after is None else self.after
+        anchor = None if gone else ((field_name,) if field_name else ())
+        return Problem(message, _where(side, entry_id, None if gone else field_name), self.team, entry_id, anchor)
 
     def recorded_by(self, indicator_id: str, period: str) -> str:
         revision = self.ledger.recorded.get((self.team, indicator_id, period))
         return f"recorded in {revision}" if revision is not None else "recorded before the commits checked"
 
 
-def _where_it_was(side: TeamFile | None, entry_id: str) -> Location:
+def _where(side: TeamFile | None, entry_id: str, field_name: str | None) -> Location:
     if side is None or side.team is None:
         return Location(side.file if side else ".", 1, 1)
     for entry, path in side.entries():
         if entry.id == entry_id:
-            return side.location(path)
+            return side.location(path + ((field_name,) if field_name else ()))
     return side.location(("team",))
-
-
-def _team(side: TeamFile | None) -> Team | None:
-    return side.team if side is not None else None
 
 
 @rule("KP501", "target-lowered-after-miss", Severity.WARNING,
