@@ -1,23 +1,21 @@
 """`kpoctl diff REV [REV2]`: what changed in the scorecard between two git revisions.
 
-Files are taken from git itself (`git ls-tree`, `git cat-file`) and read with the
-same loader as lint, so a revision is compared as kpoctl sees it. Changes are
+Files are taken from git's objects through libgit2 (kpoctl.read.gitrevs, as the
+history check reads them) and read with the same loader as lint, so a revision is compared as kpoctl sees it. Changes are
 about the model, not the text: entries added and removed, targets changed (a
 lowered ambition flagged), cascades re-parented, owners changed, levels demoted.
 """
 
 from __future__ import annotations
 
-import os
-import subprocess
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from kpoctl.common.errors import UsageError
 from kpoctl.common.textsafe import markdown_cell
 from kpoctl.model import Indicator, Objective, Settings, Team
 from kpoctl.model.direction import ASCII_SIGN, easier
 from kpoctl.model.rollup import fmt
+from kpoctl.read.gitrevs import History
 from kpoctl.read.load import UNREADABLE, NoTeamFiles, read_team_bytes
 
 DEMOTIONS = {("KPO", "PO"), ("KPI", "PI"), ("KPI", "context"), ("PI", "context")}
@@ -34,28 +32,6 @@ class Change:
 
     def to_dict(self) -> dict:
         return asdict(self)
-
-
-def _git(args: list[str], cwd: Path) -> bytes:
-    try:
-        result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, timeout=120)
-    except FileNotFoundError:
-        raise UsageError("git is not installed: kpoctl diff compares git revisions") from None
-    if result.returncode != 0:
-        message = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise UsageError(f"git {' '.join(args[:2])}: {message[-1] if message else 'failed'}")
-    return result.stdout
-
-
-def _repo_root(path: Path) -> Path:
-    folder = path if path.is_dir() else path.parent
-    try:
-        result = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=folder, capture_output=True, timeout=60)
-    except FileNotFoundError:
-        raise UsageError("git is not installed: kpoctl diff compares git revisions") from None
-    if result.returncode != 0:
-        raise UsageError(f"{path} is not inside a git repository: kpoctl diff compares git revisions")
-    return Path(result.stdout.decode().strip())
 
 
 @dataclass
@@ -78,34 +54,17 @@ class Side:
 
 def teams_at(revision: str, path: Path, settings: Settings) -> Side:
     """The teams of the scorecard at PATH as they were at `revision`, read from git's
-    objects with the same per-file reader as every command (kpoctl.read.load)."""
-    root = _repo_root(path)
-    prefix = path.resolve().relative_to(root.resolve()).as_posix()
-    try:
-        _git(["rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}"], root)
-    except UsageError:
-        raise UsageError(f"{revision!r} is not a commit of the repository at {root}") from None
-    pathspec = [prefix] if prefix != "." else []
-    listing = _git(["ls-tree", "-r", "-l", "-z", "--full-tree", revision, "--", *pathspec], root)  # -l: sizes
+    objects (libgit2, as the history check reads them) with the same per-file reader as
+    every command (kpoctl.read.load)."""
+    history = History(path)
+    commit = history.commit(revision)
     side = Side()
-    for record in listing.split(b"\0"):
-        if not record:
-            continue
-        meta, name = record.split(b"\t", 1)
-        mode, kind, obj, size_text = meta.split()
-        file = os.fsdecode(name)
-        relative = file[len(prefix) + 1:] if pathspec else file
-        parts = relative.split("/")
-        if kind != b"blob" or mode == b"120000" or not file.endswith((".yaml", ".yml")):
-            continue
-        if any(p.startswith(".") for p in parts) or parts[-1] == "kpoctl.yaml":
-            continue
-        size = int(size_text)
+    for relative, blob in history.files_at(commit):
+        size = history.blob_size(blob)
         if size > settings.max_file_mb * 1_000_000:
             side.unread[relative] = f"KP001 line 1: file is {size / 1_000_000:.1f} MB, over max_file_mb"
             continue
-        content = _git(["cat-file", "blob", obj.decode()], root)
-        result = read_team_bytes(content, relative, settings)
+        result = read_team_bytes(history.blob(blob), relative, settings)
         if result is not None:
             side.add(result)
     return side

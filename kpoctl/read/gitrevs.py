@@ -81,7 +81,7 @@ class History:
         folder = root if root.is_dir() else root.parent
         found = pygit2.discover_repository(str(folder.absolute()))
         if found is None:
-            raise HistoryError(f"{root} is not inside a git repository: the history check reads its commits")
+            raise HistoryError(f"{root} is not inside a git repository: kpoctl reads its commits")
         self.repo = pygit2.Repository(found)
         if self.repo.is_bare or self.repo.workdir is None:
             raise HistoryError(f"{found} is a bare repository: run the history check in a work tree")
@@ -123,11 +123,7 @@ class History:
         return line, len(line) - (reported if reported is not None else len(line))
 
     def _merge_base(self, head: pygit2.Commit, base: str) -> pygit2.Oid | None:
-        try:
-            other = self.repo.revparse_single(base).peel(self.pygit2.Commit)
-        except (KeyError, ValueError, self.pygit2.GitError, self.pygit2.InvalidSpecError):
-            raise HistoryError(f"unknown revision {base!r}: give a branch, tag or commit of this repository") from None
-        return self.repo.merge_base(head.id, other.id)
+        return self.repo.merge_base(head.id, self.commit(base).id)
 
     def changes(self, commit: pygit2.Commit) -> Iterator[Change]:
         """The team files the commit changed, against its first parent (everything, for a root)."""
@@ -168,6 +164,19 @@ class History:
                 yield from self._files(self.repo[entry.id], relative + "/")
             elif entry.filemode in REGULAR_MODES and _counts(relative):
                 yield relative, str(entry.id)
+
+    def commit(self, revision: str) -> pygit2.Commit:
+        """The commit a revision names (a branch, a tag, a hash, HEAD~2, ...)."""
+        try:
+            return self.repo.revparse_single(revision).peel(self.pygit2.Commit)
+        except (KeyError, ValueError, self.pygit2.GitError, self.pygit2.InvalidSpecError):
+            raise HistoryError(f"unknown revision {revision!r}: not a branch, tag or commit of the git repository "
+                               f"at {self.repo.workdir.rstrip('/')}") from None
+
+    def files_at(self, commit: pygit2.Commit) -> list[tuple[str, str]]:
+        """The candidate files under the scorecard folder in a commit, as (relative path, blob id)."""
+        tree = self._subtree(commit.tree)
+        return list(self._files(tree)) if tree is not None else []
 
     def head_files(self) -> list[str]:
         """The candidate files under the scorecard folder at HEAD (paths relative to it)."""
