@@ -123,6 +123,9 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     kpoctl = [sys.executable, "-m", "kpoctl"]
     env_note = f"{platform.python_implementation()} {platform.python_version()}, {os.cpu_count()} cores"
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=HERE, capture_output=True, text=True).stdout.strip()
+    if commit:
+        env_note += f", commit {commit}"
     rows = []
     dulwich = has_dulwich()
     for size in args.sizes.split(","):

@@ -37,3 +37,23 @@ def test_benchmark_smoke_run_on_100_teams(tmp_path):
     assert len(commands) == 10  # count, tree, orphans, report, report text: cold and warm
     assert all(float(c.split()[0]) > 0 for c in commands)
     assert "Cold start: `kpoctl --version`" in text
+
+
+def test_readme_quotes_the_last_history_benchmark_run():
+    results = (ROOT / "benchmarks" / "HISTORY.md").read_text()
+    table = results.split("seconds).\n\n", 1)[1]
+    readme = (ROOT / "README.md").read_text()
+    quoted = readme.split("<!-- history-bench:start -->\n", 1)[1].split("<!-- history-bench:end -->", 1)[0]
+    assert quoted == table, "README's history benchmark differs from benchmarks/HISTORY.md"
+    assert "| 1,000 | 500 |" in table
+
+
+def test_history_benchmark_smoke_run(tmp_path):
+    results = tmp_path / "HISTORY.md"
+    run = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "history.py"), "--sizes", "20x30", "--runs", "1",
+                          "--out", str(tmp_path / "out"), "--results", str(results)],
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    row = [line for line in results.read_text().splitlines() if line.startswith("| 20 | 30 |")][0]
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert float(cells[2]) > 0 and float(cells[4]) > 0 and float(cells[7]) > 0  # floor, history, one indicator timed
