@@ -8,6 +8,8 @@ import shutil
 import pytest
 from conftest import EXAMPLES, write_files
 
+from kpoctl.read.load import load
+
 COMMENTED = """\
 # yaml-language-server: $schema=../schemas/team.schema.json
 # A file full of comments, odd quoting and flow style: record must not touch any of it.
@@ -159,6 +161,13 @@ def test_one_refused_row_and_nothing_is_written(run_cli, card, tmp_path):
         assert f"kpoctl: row {row}: " in result.stderr
     assert "row 2:" not in result.stderr and "nothing written: 5 of 6 rows refused" in result.stderr
     assert {p.name: p.read_text() for p in card.glob("*.yaml")} == before
+
+
+def test_a_quote_inside_a_quoted_csv_cell_is_one_quote(run_cli, card, tmp_path):
+    csv = _csv(tmp_path, 'indicator,period,value,note\nunit-1/otif-rate,2026-10,95.2,"the ""new"" ERP"\n')
+    assert run_cli("record", "--from", csv, card).exit_code == 0
+    team = next(team for team, _ in load(card).teams() if team.team == "unit-1")
+    assert [a.note for a in next(i for i in team.indicators if i.id == "otif-rate").actuals][-1] == 'the "new" ERP'
 
 
 @pytest.mark.parametrize("header, problem", [

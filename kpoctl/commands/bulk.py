@@ -26,6 +26,7 @@ from kpoctl.commands.record import (
 )
 from kpoctl.common.errors import UsageError
 from kpoctl.model import Settings
+from kpoctl.read.sheets import dialect_of
 
 COLUMNS = "indicator (TEAM/ID), or team and indicator; period; value; and optionally note"
 _KNOWN = {"team", "indicator", "period", "value", "note"}
@@ -45,12 +46,7 @@ def read_csv(path: Path) -> list[tuple[int, dict[str, str]]]:
         raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
         raise UsageError(f"{path} is not UTF-8: export the CSV as UTF-8") from None
-    first = text.split("\n", 1)[0]
-    try:
-        dialect = csv.Sniffer().sniff(first, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
+    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect_of(text))
     header = [name.strip().lower() for name in reader.fieldnames or []]
     reader.fieldnames = header
     unknown = sorted(set(header) - _KNOWN)

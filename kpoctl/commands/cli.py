@@ -854,6 +854,68 @@ def _timeline(path: Path, indicator: tuple[str, str], window, output_format: "Li
         render_timeline(team, indicator_id, steps, findings, walked.commits, _console())
 
 
+class SheetFormat(str, Enum):
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+@app.command("import")
+@guarded
+def import_(
+    sheet: Annotated[Path, typer.Argument(metavar="FILE", help="A .csv or .xlsx sheet: one row per team, objective, indicator or actual (README: Spreadsheets).", show_default=False)],
+    into: Annotated[Path, typer.Option("--into", metavar="DIR", help="Folder for the team files (one per team, named after it).")] = Path("."),
+    partial: Annotated[bool, typer.Option("--partial", help="Write the teams whose rows were all read, even when others were refused.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace team files that already exist.")] = False,
+) -> None:
+    """Turn a scorecard sheet into team files: every row read first, nothing written while one is refused."""
+    from kpoctl.commands import transfer
+    from kpoctl.common.textsafe import plain
+    from kpoctl.read.settings import find_settings, load_settings
+
+    settings = load_settings(find_settings(into if into.exists() else Path(".")))
+    try:
+        done = transfer.import_sheet(sheet, into, max_mb=settings.max_file_mb, partial=partial, force=force)
+    except transfer.ImportRefused as exc:
+        sys.stderr.writelines(f"kpoctl: {plain(line)}\n" for line in exc.lines)
+        _fail(str(exc))
+    sys.stderr.writelines(f"kpoctl: {plain(note)}\n" for note in done.notes)
+    counts = done.counts
+    sys.stderr.write(f"kpoctl: imported {counts['teams']} teams ({counts['objectives']} objectives, "
+                     f"{counts['indicators']} indicators, {counts['actuals']} actuals) into {into}"
+                     + (f"; not written: {', '.join(done.skipped_teams)}" if done.skipped_teams else "") + "\n")
+    raise typer.Exit(1 if done.skipped_teams else 0)
+
+
+@app.command()
+@guarded
+def export(
+    path: PathArg = Path("."),
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file (atomically); the format from its extension (.csv or .xlsx).")] = None,
+    output_format: Annotated[Optional[SheetFormat], typer.Option("--format", "-f", help="csv or xlsx [default: from -o, else csv].")] = None,
+    no_cache: NoCache = False,
+) -> None:
+    """The whole scorecard as one sheet (and each indicator's status), in the columns `kpoctl import` reads."""
+    from kpoctl.commands import transfer
+    from kpoctl.graph import CascadeGraph
+
+    if output_format is None:
+        suffix = output.suffix.lower().lstrip(".") if output is not None else "csv"
+        if suffix not in ("csv", "xlsx"):
+            raise UsageError(f"cannot tell the format from {output}: give --format csv or xlsx")
+        output_format = SheetFormat(suffix)
+    if output_format is SheetFormat.xlsx and output is None:
+        raise UsageError("an xlsx workbook is written to a file: give -o FILE.xlsx")
+    reading = _read(path, use_cache=not no_cache, need_model=True, actuals=True)
+    scorecard = reading.scorecard()
+    rows = transfer.export_rows(scorecard, CascadeGraph(scorecard))
+    if output is None:
+        sys.stdout.write(transfer.csv_text(rows))
+    else:
+        transfer.write_export(rows, output, output_format.value)
+        sys.stderr.write(f"kpoctl: wrote {len(rows)} rows to {output}\n")
+    raise typer.Exit(1 if _say_unread(reading) else 0)
+
+
 def main() -> None:
     """Console-script entry point. The process ends without tearing the model down:
     freeing a large scorecard's millions of objects one by one took most of a second of a

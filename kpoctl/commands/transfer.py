@@ -1,0 +1,198 @@
+"""`kpoctl import` and `kpoctl export`: the scorecard to and from one sheet (CSV or xlsx).
+
+Import reads every row first (kpoctl.model.sheet), validates every team as a team
+file would be, and writes nothing while a row is refused (unless --partial: then
+the teams with no refused row are written). Each file is written atomically, and an
+existing file is never replaced without --force. Export writes the same table, so
+import(export(x)) gives back x: the tests check it on every example.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from kpoctl.common.atomic import write_bytes_atomic, write_text_atomic
+from kpoctl.common.errors import UsageError
+from kpoctl.model import Team
+from kpoctl.model.sheet import COLUMNS, FORMULA_STARTS, Parsed, RowProblem, from_rows, to_rows
+from kpoctl.output import schemas
+from kpoctl.output.team_yaml import render_team
+from kpoctl.read.sheets import Table, read_table
+from kpoctl.read.validate import message_for
+
+
+class ImportRefused(UsageError):
+    """Rows that cannot be imported: each said on its own line, nothing written."""
+
+    def __init__(self, table: str, problems: list[RowProblem], rows: int) -> None:
+        self.lines = [f"{table} row {p.row}, column {p.column}: {p.message}" for p in problems]
+        self.rows = rows
+        super().__init__(f"nothing written: {len(problems)} problem{'s' if len(problems) != 1 else ''} "
+                         f"in {rows} rows")
+
+
+@dataclass
+class Imported:
+    """What an import wrote, and what it said without refusing."""
+
+    files: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    skipped_teams: list[str] = field(default_factory=list)  # --partial: teams left out for a refused row
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def import_sheet(sheet: Path, into: Path, *, max_mb: float, partial: bool = False, force: bool = False) -> Imported:
+    """Read the sheet, check every row and team, then write one team file per team into `into`."""
+    table = read_table(sheet, max_mb)
+    parsed = from_rows(table.rows)
+    teams, problems = _validated(parsed)
+    refused = [p for p in problems if p.refused]
+    done = Imported(notes=[f"{table.name} row {p.row}, column {p.column}: {p.message}"
+                           for p in problems if not p.refused])
+    if refused and not partial:
+        raise ImportRefused(table.name, refused, len(table.rows))
+    bad_teams = {team for team, rows in _team_rows(parsed, table).items() if rows & {p.row for p in refused}}
+    done.skipped_teams = sorted(bad_teams)
+    if partial and refused:
+        done.notes += [f"{table.name} row {p.row}, column {p.column}: {p.message} (its team is not written)"
+                       for p in refused]
+    keep = {name: team for name, team in teams.items() if name not in bad_teams}
+    targets = {name: into / f"{name}.yaml" for name in keep}
+    existing = [str(path) for path in targets.values() if path.exists() or path.is_symlink()]
+    if existing and not force:
+        raise UsageError(f"nothing written: {', '.join(existing[:3])}{' and more' if len(existing) > 3 else ''} "
+                         "already exist{}; --force replaces them".format("s" if len(existing) == 1 else ""))
+    into.mkdir(parents=True, exist_ok=True)
+    for name, team in keep.items():
+        write_text_atomic(targets[name], render_team(team))
+        done.files.append(targets[name])
+    for kind in ("team", "settings"):
+        schema = into / "schemas" / f"{kind}.schema.json"
+        if not schema.exists():
+            schema.parent.mkdir(exist_ok=True)
+            write_text_atomic(schema, schemas.render(kind))
+    done.counts = {
+        "teams": len(keep),
+        "objectives": sum(len(t.get("objectives", [])) for t in keep.values()),
+        "indicators": sum(len(t.get("indicators", [])) for t in keep.values()),
+        "actuals": sum(len(i.get("actuals", [])) for t in keep.values() for i in t.get("indicators", [])),
+    }
+    return done
+
+
+def _validated(parsed: Parsed) -> tuple[dict[str, dict], list[RowProblem]]:
+    """Each team dict as a team file would be checked; a field it refuses is a problem of
+    the row that gave it."""
+    problems = list(parsed.problems)
+    teams: dict[str, dict] = {}
+    for name, data in parsed.teams.items():
+        if "name" not in data:
+            continue  # no team row: said already (kpoctl.model.sheet.from_rows)
+        try:
+            Team.model_validate(data)
+        except ValidationError as exc:
+            for error in exc.errors(include_url=False):
+                row, column = _row_of(parsed, name, data, tuple(error["loc"]))
+                problems.append(RowProblem(row, column, message_for(error, Team, data=data)))
+            continue
+        teams[name] = data
+    return teams, sorted(problems, key=lambda p: p.row)
+
+
+def _row_of(parsed: Parsed, team: str, data: dict, loc: tuple) -> tuple[int, str]:
+    """The row and column a validation error's location comes from."""
+    if len(loc) >= 2 and loc[0] in ("objectives", "indicators") and isinstance(loc[1], int):
+        row = parsed.entry_rows.get((team, loc[0], loc[1]), parsed.rows_of[team])
+        if len(loc) >= 4 and loc[2] == "actuals" and isinstance(loc[3], int):
+            actual_row = parsed.entry_rows.get((team, loc[0], loc[1], "actuals", loc[3]), row)
+            return actual_row, str(loc[4]) if len(loc) > 4 and isinstance(loc[4], str) else "period"
+        column = str(loc[2]) if len(loc) > 2 else "id"
+        return row, "title" if column == "name" else column
+    return parsed.rows_of[team], "title" if loc and loc[0] == "name" else str(loc[0]) if loc else "team"
+
+
+def _team_rows(parsed: Parsed, table: Table) -> dict[str, set[int]]:
+    rows: dict[str, set[int]] = {}
+    for number, raw in table.rows:
+        team = str(raw.get("team") or "").strip()
+        rows.setdefault(team, set()).add(number)
+    return rows
+
+
+# --- export ---------------------------------------------------------------------------------
+
+
+def export_rows(scorecard, graph) -> list[dict]:
+    """The scorecard as the import table, with each indicator's status as the report gives it."""
+    from kpoctl.model.status import status
+
+    statuses = {}
+    for team, refs in graph.entries_by_team.items():
+        for ref in refs:
+            if not ref.is_objective:
+                state = status(ref.entry, graph.due_of(ref))
+                if state is not None:
+                    statuses[(team, ref.entry.id)] = state
+    teams = [graph.teams[name].team for name in sorted(graph.teams)]
+    return to_rows(teams, statuses)
+
+
+def csv_text(rows: list[dict]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(COLUMNS), lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: _csv_cell(v) for k, v in row.items()})
+    return out.getvalue()
+
+
+def _csv_cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    if isinstance(value, str) and value[:1] in FORMULA_STARTS:
+        return "'" + value  # a spreadsheet opening the CSV must not run it as a formula
+    return str(value)
+
+
+def xlsx_bytes(rows: list[dict]) -> bytes:
+    """A workbook with one sheet, 'scorecard', text cells kept as text (a period stays 2026-10)."""
+    import openpyxl
+    from openpyxl.styles import Alignment, Font
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "scorecard"
+    sheet.append(list(COLUMNS))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append([row[c] for c in COLUMNS])
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            if cell.data_type == "f":  # a text that starts with '=' is text, never a formula
+                cell.data_type = "s"
+            if isinstance(cell.value, str):
+                cell.number_format = "@"  # text: Excel must not turn 2026-10 into a date when edited
+                if "\n" in cell.value:
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def write_export(rows: list[dict], output: Path, kind: str) -> None:
+    try:
+        if kind == "xlsx":
+            write_bytes_atomic(output, xlsx_bytes(rows))
+        else:
+            write_text_atomic(output, csv_text(rows))
+    except OSError as exc:
+        raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None

@@ -1,0 +1,203 @@
+"""`kpoctl export` and `kpoctl import`: the scorecard to one sheet and back.
+
+import(export(x)) gives back x on every example and on GitLab's real data; a sheet
+as a client sends it (free-text targets, a date-typed period, a bad number) is read
+as documented, every refusal naming its row and column, nothing written meanwhile."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import openpyxl
+import pytest
+from conftest import EXAMPLES, REALWORLD
+
+from kpoctl.graph import CascadeGraph
+from kpoctl.model.sheet import COLUMNS, parse_target
+from kpoctl.read.load import load
+
+SCORECARDS = [EXAMPLES / "best-company", EXAMPLES / "northwind"]
+SCORECARDS += [REALWORLD] if REALWORLD.is_dir() else []
+
+
+def teams_of(folder):
+    graph = CascadeGraph(load(folder))
+    return {name: ref.team for name, ref in graph.teams.items()}
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+@pytest.mark.parametrize("folder", SCORECARDS, ids=lambda p: p.name)
+def test_import_of_an_export_gives_back_the_same_model(run_cli, tmp_path, folder, kind):
+    sheet = tmp_path / f"card.{kind}"
+    assert run_cli("export", folder, "-o", sheet).exit_code == 0
+    result = run_cli("import", sheet, "--into", tmp_path / "card")
+    assert result.exit_code == 0, result.stderr
+    assert teams_of(tmp_path / "card") == teams_of(folder)
+    again = tmp_path / f"again.{kind}"
+    run_cli("export", tmp_path / "card", "-o", again)
+    if kind == "csv":
+        assert again.read_text() == sheet.read_text()
+
+
+def sheet_text(rows: list[dict]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=["kind", "team", "id", "level", "title", "measures", "unit", "target",
+                                             "direction", "period", "value"], lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+TEAM = {"kind": "team", "team": "ops", "title": "Operations management team"}
+KPO = {"team": "ops", "id": "otif", "level": "KPO", "title": "Deliver 95% of orders on time and in full"}
+
+
+def indicator(id_, target, direction="", unit="", measures="otif"):
+    return {"team": "ops", "id": id_, "level": "KPI", "title": f"Indicator {id_}", "measures": measures,
+            "target": target, "direction": direction, "unit": unit}
+
+
+@pytest.mark.parametrize("text, read", [
+    (">= 95%", (95, "at_least", "%")), ("≥95 %", (95, "at_least", "%")), ("Less than 2 days", (2, "at_most", "days")),
+    ("<.58", (0.58, "at_most", None)), ("95% or more", (95, "at_least", "%")), ("at most 3 incidents", (3, "at_most", "incidents")),
+    ("= 100%", (100, "equal", "%")), ("95%", None), ("about 95", None), ("between 3 and 5", None), ("> 5 or less", None),
+])
+def test_free_text_targets_are_read_only_when_they_say_their_direction(text, read):
+    assert parse_target(text) == read
+
+
+def test_a_client_sheet_with_free_text_targets_imports_as_documented(run_cli, tmp_path):
+    sheet = tmp_path / "client.csv"
+    sheet.write_text(sheet_text([TEAM, KPO, {**KPO, "id": "speed", "title": "Ship every order within 2 days"},
+                                 indicator("otif-rate", ">= 95%"), indicator("lead-time", "Less than 2 days", measures="speed"),
+                                 indicator("complaints", "as few as possible"),
+                                 {"team": "ops", "id": "otif-rate", "period": "2026-10", "value": "94.1"}]))
+    result = run_cli("import", sheet, "--into", tmp_path / "card")
+    assert result.exit_code == 0, result.stderr
+    assert "row 7, column target: target 'as few as possible' is not a number with a direction" in result.stderr
+    team = teams_of(tmp_path / "card")["ops"]
+    by_id = {i.id: i for i in team.indicators}
+    assert (by_id["otif-rate"].target.value, by_id["otif-rate"].target.direction, by_id["otif-rate"].unit) == (95, "at_least", "%")
+    assert (by_id["lead-time"].target.value, by_id["lead-time"].target.direction, by_id["lead-time"].unit) == (2, "at_most", "days")
+    assert by_id["complaints"].target is None
+    assert {o.id: o.evaluation for o in team.objectives}["otif"] == "as few as possible"
+    assert [(a.period, a.value) for a in by_id["otif-rate"].actuals] == [("2026-10", 94.1)]
+    text = (tmp_path / "card" / "ops.yaml").read_text()
+    assert text.startswith("# yaml-language-server: $schema=schemas/team.schema.json\n")
+    assert (tmp_path / "card" / "schemas" / "team.schema.json").is_file()
+
+
+def test_every_refused_row_is_named_and_nothing_is_written(run_cli, tmp_path):
+    sheet = tmp_path / "bad.csv"
+    sheet.write_text(sheet_text([
+        TEAM, KPO,
+        indicator("otif-rate", "95"),                                  # row 4: no direction
+        {"team": "ops", "id": "otif-rate", "period": "2026-10", "value": "94,1"},  # row 5: a decimal comma
+        {"kind": "milestone", "team": "ops", "id": "x"},               # row 6: unknown kind
+        {"team": "ops", "id": "nothing", "period": "2026-10", "value": "1"},  # row 7: no such indicator
+        {"team": "sales", "id": "growth", "level": "KPO", "title": "Grow revenue 10% this year"},  # row 8: no team row
+        {**KPO, "id": "Bad Id"},                                       # row 9: not a slug
+    ]))
+    result = run_cli("import", sheet, "--into", tmp_path / "card")
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert [line.split(": ", 2)[1].split(" row ")[1] for line in lines[:-1]] == [
+        "4, column direction", "5, column value", "6, column kind", "7, column id", "8, column team", "9, column id"]
+    assert "(write the decimal point as '.')" in lines[1]
+    assert lines[-1] == "kpoctl: error: nothing written: 6 problems in 8 rows"
+    assert "which no indicator row declares" not in lines[1]  # its indicator row is refused: not said twice
+    assert not (tmp_path / "card").exists()
+
+
+def test_a_broken_scorecard_exports_what_was_read_and_its_actuals_of_a_repeated_id_are_refused(run_cli, tmp_path):
+    exported = run_cli("export", EXAMPLES / "broken", "-o", tmp_path / "broken.csv")
+    assert exported.exit_code == 1 and "marketing.yaml" in exported.stderr  # the file not read is named
+    result = run_cli("import", tmp_path / "broken.csv", "--into", tmp_path / "card")
+    assert result.exit_code == 2
+    assert "actual of 'sales/revenue', which two indicator rows declare" in result.stderr
+
+
+def test_partial_writes_the_teams_that_were_read_and_exits_1(run_cli, tmp_path):
+    sheet = tmp_path / "half.csv"
+    sheet.write_text(sheet_text([TEAM, KPO, {"kind": "team", "team": "sales", "title": "Sales team"},
+                                 {"team": "sales", "id": "Growth!", "level": "KPO", "title": "Grow"}]))
+    refused = run_cli("import", sheet, "--into", tmp_path / "card")
+    assert refused.exit_code == 2 and not (tmp_path / "card").exists()
+    result = run_cli("import", sheet, "--into", tmp_path / "card", "--partial")
+    assert result.exit_code == 1
+    assert sorted(p.name for p in (tmp_path / "card").glob("*.yaml")) == ["ops.yaml"]
+    assert "row 5, column id" in result.stderr and "not written: sales" in result.stderr
+
+
+def test_existing_files_are_not_replaced_without_force(run_cli, tmp_path):
+    sheet = tmp_path / "card.csv"
+    sheet.write_text(sheet_text([TEAM, KPO]))
+    (tmp_path / "card").mkdir()
+    (tmp_path / "card" / "ops.yaml").write_text("mine\n")
+    result = run_cli("import", sheet, "--into", tmp_path / "card")
+    assert result.exit_code == 2 and "already exists; --force replaces them" in result.stderr
+    assert (tmp_path / "card" / "ops.yaml").read_text() == "mine\n"
+    assert run_cli("import", sheet, "--into", tmp_path / "card", "--force").exit_code == 0
+    assert (tmp_path / "card" / "ops.yaml").read_text().startswith("# yaml-language-server")
+
+
+def test_a_text_that_looks_like_a_formula_stays_text_both_ways(run_cli, tmp_path):
+    sheet = tmp_path / "card.csv"
+    sheet.write_text(sheet_text([{**TEAM, "title": "=HYPERLINK(\"http://x\")"}, KPO]))
+    run_cli("import", sheet, "--into", tmp_path / "card")
+    run_cli("export", tmp_path / "card", "-o", tmp_path / "out.xlsx")
+    cell = openpyxl.load_workbook(tmp_path / "out.xlsx")["scorecard"]["E2"]
+    assert (cell.value, cell.data_type) == ('=HYPERLINK("http://x")', "s")
+    exported = run_cli("export", tmp_path / "card").stdout
+    assert "'=HYPERLINK" in exported  # CSV: a spreadsheet opening it sees text
+    assert teams_of(tmp_path / "card")["ops"].name == '=HYPERLINK("http://x")'
+
+
+def test_a_period_a_spreadsheet_turned_into_a_date_is_refused_not_guessed(run_cli, tmp_path):
+    import datetime as dt
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["kind", "team", "id", "level", "title", "target", "direction", "period", "value"])
+    sheet.append(["team", "ops", None, None, "Operations"])
+    sheet.append([None, "ops", "otif", "KPO", "Deliver 95% of orders on time"])
+    sheet.append([None, "ops", "otif-rate", "KPI", "OTIF", 95, "at_least"])
+    sheet.append([None, "ops", "otif-rate", None, None, None, None, dt.datetime(2026, 10, 1), 94.1])
+    workbook.save(tmp_path / "typed.xlsx")
+    result = run_cli("import", tmp_path / "typed.xlsx", "--into", tmp_path / "card")
+    assert result.exit_code == 2 and "row 5, column period: the period is a date cell (2026-10-01)" in result.stderr
+
+
+@pytest.mark.parametrize("content, said", [
+    ("kind,team,colour\n", "unknown column 'colour'"),
+    ("kind,id\n", "no 'team' column"),
+    ("team,team\n", "column team appears twice"),
+])
+def test_a_sheet_kpoctl_cannot_read_is_one_line_and_exit_2(run_cli, tmp_path, content, said):
+    (tmp_path / "s.csv").write_text(content)
+    result = run_cli("import", tmp_path / "s.csv", "--into", tmp_path / "card")
+    assert result.exit_code == 2 and said in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+def test_a_workbook_of_several_sheets_says_which_it_reads(run_cli, tmp_path):
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "2025"
+    workbook.create_sheet("2026")
+    workbook.save(tmp_path / "two.xlsx")
+    result = run_cli("import", tmp_path / "two.xlsx")
+    assert result.exit_code == 2 and "none is named 'scorecard'" in result.stderr
+    (tmp_path / "not.xlsx").write_text("plain text")
+    assert run_cli("import", tmp_path / "not.xlsx").exit_code == 2
+
+
+def test_export_writes_every_column_and_the_report_status(run_cli):
+    rows = list(csv.DictReader(io.StringIO(run_cli("export", EXAMPLES / "best-company").stdout)))
+    assert tuple(rows[0]) == COLUMNS
+    otif = next(r for r in rows if r["kind"] == "indicator" and r["team"] == "best-company")
+    assert (otif["target"], otif["direction"], otif["baseline"], otif["status"]) == ("95", "at_least", "2025-12=92.5", "on track")
+
+
+def test_export_of_xlsx_needs_a_file(run_cli):
+    result = run_cli("export", EXAMPLES / "best-company", "--format", "xlsx")
+    assert result.exit_code == 2 and "give -o FILE.xlsx" in result.stderr
