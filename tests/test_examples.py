@@ -4,12 +4,15 @@ editors at the schema."""
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 from conftest import EXAMPLES
 
 from kpoctl.bench.history import replay
+from kpoctl.graph import CascadeGraph
+from kpoctl.read.load import load
 from kpoctl.rules import REGISTRY
 
 ROW = re.compile(r"^\| (KP\d{3}) \| ([\w./-]+):(\d+) \|", re.M)
@@ -20,8 +23,8 @@ def expected(folder: Path) -> list[tuple[str, str, int]]:
     return [(code, file, int(line)) for code, file, line in ROW.findall((folder / "README.md").read_text())]
 
 
-def test_there_are_the_four_examples():
-    assert [p.name for p in EXAMPLE_DIRS] == ["best-company", "broken", "gamed-history", "northwind"]
+def test_there_are_the_five_examples():
+    assert [p.name for p in EXAMPLE_DIRS] == ["best-company", "broken", "gamed-history", "northwind", "spreadsheet"]
 
 
 @pytest.mark.parametrize("folder", EXAMPLE_DIRS, ids=lambda p: p.name)
@@ -29,6 +32,10 @@ def test_example_gives_exactly_the_findings_its_readme_lists(run_cli, folder, tm
     if (folder / "commits.yaml").exists():  # a history: replayed into a repository, checked with --history
         findings = run_cli("lint", replay(folder / "commits.yaml", tmp_path / folder.name), "--history",
                            "--format", "json", "--fail-on", "info").json()
+    elif (folder / "client-scorecard.xlsx").exists():  # a spreadsheet: imported, then linted
+        assert run_cli("import", folder / "client-scorecard.xlsx", "--into", tmp_path / "card").exit_code == 0
+        shutil.copy(folder / "kpoctl.yaml", tmp_path / "card")
+        findings = run_cli("lint", tmp_path / "card", "--format", "json", "--fail-on", "info").json()
     else:
         findings = run_cli("lint", folder, "--format", "json", "--fail-on", "info").json()
     assert [(f["code"], f["file"], f["line"]) for f in findings] == expected(folder)
@@ -38,6 +45,19 @@ def test_the_history_example_shows_every_history_rule(run_cli, tmp_path):
     repository = replay(EXAMPLES / "gamed-history" / "commits.yaml", tmp_path / "harbor")
     codes = {f["code"] for f in run_cli("history", repository, "--format", "json").json()}
     assert codes == {code for code in REGISTRY if code.startswith("KP5")}
+
+
+def test_the_spreadsheet_example_reads_the_same_from_its_workbook_and_its_csv_and_exports_back(run_cli, tmp_path):
+    folder = EXAMPLES / "spreadsheet"
+    for name in ("client-scorecard.xlsx", "client-scorecard.csv"):
+        result = run_cli("import", folder / name, "--into", tmp_path / name)
+        assert result.exit_code == 0 and "row 31, column target: target 'Improve steadily'" in result.stderr
+    teams = [{n: r.team for n, r in CascadeGraph(load(tmp_path / name)).teams.items()}
+             for name in ("client-scorecard.xlsx", "client-scorecard.csv")]
+    assert teams[0] == teams[1] and len(teams[0]) == 3
+    run_cli("export", tmp_path / "client-scorecard.xlsx", "-o", tmp_path / "back.xlsx")
+    run_cli("import", tmp_path / "back.xlsx", "--into", tmp_path / "back")
+    assert {n: r.team for n, r in CascadeGraph(load(tmp_path / "back")).teams.items()} == teams[0]
 
 
 # commits.yaml is not a team file: the team files it writes carry the line
