@@ -23,8 +23,21 @@ def expected(folder: Path) -> list[tuple[str, str, int]]:
     return [(code, file, int(line)) for code, file, line in ROW.findall((folder / "README.md").read_text())]
 
 
-def test_there_are_the_five_examples():
-    assert [p.name for p in EXAMPLE_DIRS] == ["best-company", "broken", "gamed-history", "northwind", "spreadsheet"]
+PROFILES = ["okr", "cpi-kpi-kpa", "bsc", "omtm"]
+
+
+def test_there_are_the_examples_and_one_clean_and_one_with_defects_per_profile():
+    assert [p.name for p in EXAMPLE_DIRS] == sorted(
+        ["best-company", "broken", "gamed-history", "northwind", "spreadsheet", *PROFILES,
+         *(f"{p}-defects" for p in PROFILES)])
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_each_profile_has_a_clean_example_and_one_whose_defects_its_own_rules_find(run_cli, profile):
+    assert run_cli("lint", EXAMPLES / profile, "--format", "json", "--fail-on", "info").json() == []
+    found = {f["code"] for f in run_cli("lint", EXAMPLES / f"{profile}-defects", "--format", "json").json()}
+    own = {code for code, rule in REGISTRY.items() if rule.profile == profile}
+    assert own and own <= found
 
 
 @pytest.mark.parametrize("folder", EXAMPLE_DIRS, ids=lambda p: p.name)

@@ -28,8 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from kpoctl.bench.history import replay  # noqa: E402
-from kpoctl.commands.transfer import import_sheet  # noqa: E402
 from kpoctl.commands.history import history_problems  # noqa: E402
+from kpoctl.commands.transfer import import_sheet  # noqa: E402
 from kpoctl.common.textsafe import markdown_cell  # noqa: E402
 from kpoctl.output.explain import rules_markdown, rules_reference  # noqa: E402
 from kpoctl.pipeline.reading import read_scorecard  # noqa: E402

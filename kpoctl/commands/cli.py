@@ -369,7 +369,9 @@ def count(
     if output_format is DataFormat.json:
         _print_json(rows)
     else:
-        render_count(rows, reading.settings.limits, _console())
+        from kpoctl.model.profiles import profile_of
+
+        render_count(rows, reading.settings.limits, _console(), profile_of(reading.settings.profile))
     raise typer.Exit(1 if _say_unread(reading) else 0)
 
 
@@ -441,7 +443,9 @@ def tree(
         picture = render(roots, node_statuses(graph))
         sys.stdout.write(f"```{output_format.value}\n{picture}```\n" if fence else picture)
     else:
-        render_tree(roots, _console())
+        from kpoctl.model.profiles import profile_of
+
+        render_tree(roots, _console(), profile_of(graph.scorecard.settings.profile).word)
     raise typer.Exit(1 if _say_unread(reading) else 0)
 
 

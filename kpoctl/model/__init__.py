@@ -22,9 +22,12 @@ from pydantic import (
     Strict,
     StringConstraints,
     WithJsonSchema,
+    model_validator,
 )
 from pydantic.dataclasses import dataclass
 from pydantic_core import PydanticCustomError
+
+from kpoctl.model.profiles import PROFILES
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 REF_PATTERN = r"^[a-z0-9][a-z0-9-]*/[a-z0-9][a-z0-9-]*$"
@@ -288,6 +291,10 @@ class RuleSettings(_Strict):
 class Settings(_Strict):
     """`kpoctl.yaml`: project settings, all optional."""
 
+    profile: Literal["kpo", "okr", "cpi-kpi-kpa", "bsc", "omtm"] = Field(
+        default="kpo", description="The framework the scorecard follows: its words, defaults and extra rules "
+                                   "(README: Framework profiles)."
+    )
     limits: Limits = Field(default_factory=Limits, description="Focus limits per team.")
     quantified_share: Annotated[float, Strict(), Field(ge=0, le=1, allow_inf_nan=False)] = Field(
         default=0.8, description="Share of a team's objectives that must have a numeric target (KP302)."
@@ -301,6 +308,25 @@ class Settings(_Strict):
     max_nodes: Annotated[int, Strict(), Field(gt=0)] = Field(
         default=100_000, description="Most YAML nodes a document may expand to through aliases (KP001 above)."
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _profile_defaults(cls, data: Any) -> Any:
+        """A profile's defaults for the limits and severities the file does not set."""
+        if not isinstance(data, dict) or not isinstance(data.get("profile"), str):
+            return data
+        profile = PROFILES.get(data["profile"])
+        if profile is None:
+            return data
+        data = dict(data)
+        if profile.limits and (isinstance(data.get("limits"), dict) or "limits" not in data):
+            data["limits"] = {**profile.limits, **(data.get("limits") or {})}
+        if profile.severity and (isinstance(data.get("rules"), dict) or "rules" not in data):
+            rules = dict(data.get("rules") or {})
+            if isinstance(rules.get("severity", {}), dict):
+                rules["severity"] = {**profile.severity, **(rules.get("severity") or {})}
+                data["rules"] = rules
+        return data
 
     def run_date(self) -> dt.date:
         """The date rules judge against: `today` when set (reproducible runs), else the real date."""

@@ -15,6 +15,7 @@ from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
 
+from kpoctl.model.profiles import PROFILES
 from kpoctl.rules import REGISTRY, Rule
 from kpoctl.rules.base import HISTORY
 
@@ -33,6 +34,10 @@ def render_rule(rule: Rule, console: Console) -> None:
     if rule.scope == HISTORY:
         console.print()
         _print_paragraphs(HOW_HISTORY_RUNS, console, indent="  ")
+    said = profile_note(rule)
+    if said:
+        console.print()
+        _print_paragraphs(said, console, indent="  ")
     for title, example in (("Bad", rule.bad), ("Good", rule.good)):
         console.print()
         console.print(f"[bold]{title}[/]")
@@ -40,6 +45,18 @@ def render_rule(rule: Rule, console: Console) -> None:
             console.print(Text(textwrap.indent(example.rstrip("\n"), "  ")))
         else:
             console.print(Padding(Syntax(example, "yaml", theme="ansi_dark", background_color="default"), (0, 0, 0, 2)))
+
+
+def profile_note(rule: Rule) -> str | None:
+    """Which framework profile a rule belongs to, or which profiles leave it to their own."""
+    if rule.profile is not None:
+        profile = PROFILES[rule.profile]
+        return (f"Profile: {profile.name} ({profile.title}). Runs only with `profile: {profile.name}` in "
+                "kpoctl.yaml.")
+    left = [f"{p.name} ({p.leaves[rule.code]})" for p in PROFILES.values() if rule.code in p.leaves]
+    if left:
+        return f"Profile: every one but {'; '.join(left)}."
+    return None
 
 
 def render_prose(title: str, text: str, console: Console) -> None:
@@ -101,5 +118,7 @@ def rules_reference() -> str:
         parts.append(f"**Why.** {unwrapped(rule.rationale)}\n\n")
         if rule.scope == HISTORY:
             parts.append(f"{HOW_HISTORY_RUNS}\n\n")
+        if profile_note(rule):
+            parts.append(f"{profile_note(rule)}\n\n")
         parts.append(f"Bad:\n\n```yaml\n{rule.bad}\n```\n\nGood:\n\n```yaml\n{rule.good}\n```\n")
     return "".join(parts)

@@ -1,6 +1,6 @@
 """The rule catalogue of RULES.md: every family imported by name, one registry."""
 
-from kpoctl.rules import cascade, files, focus, history, practice, smart  # noqa: F401  (registers the rules)
+from kpoctl.rules import cascade, files, focus, frameworks, history, practice, smart  # noqa: F401  (registers the rules)
 from kpoctl.rules.base import REGISTRY, Context, Rule
 
 __all__ = ["REGISTRY", "Context", "Rule", "closest_code", "get"]

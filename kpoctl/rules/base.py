@@ -15,6 +15,7 @@ from typing import Callable, Iterable, Iterator
 from kpoctl.common.findings import Problem, Severity
 from kpoctl.graph import CascadeGraph, EntryRef, TeamRef
 from kpoctl.model import Settings
+from kpoctl.model.profiles import profile_of
 from kpoctl.model.scorecard import Scorecard
 
 
@@ -56,13 +57,20 @@ class Rule:
     good: str
     check: Check
     scope: str = SCORECARD
+    profile: str | None = None  # a framework profile's rule runs only under that profile (kpoctl.model.profiles)
+
+    def runs_under(self, profile: str) -> bool:
+        """A profile's own rules run under it only; it may stand in for some of the model's."""
+        if self.profile is not None:
+            return self.profile == profile
+        return self.code not in profile_of(profile).replaces
 
 
 REGISTRY: dict[str, Rule] = {}
 
 
 def rule(code: str, name: str, severity: Severity, summary: str, *, bad: str, good: str,
-         scope: str = SCORECARD) -> Callable[[Check], Check]:
+         scope: str = SCORECARD, profile: str | None = None) -> Callable[[Check], Check]:
     """Register a check under its code; the docstring is the rationale `explain` prints.
     `scope=TEAM` promises the check reads nothing but the team's own file."""
 
@@ -71,7 +79,7 @@ def rule(code: str, name: str, severity: Severity, summary: str, *, bad: str, go
             raise ValueError(f"rule {code} registered twice")
         REGISTRY[code] = Rule(
             code, name, severity, summary, inspect.cleandoc(check.__doc__ or ""),
-            inspect.cleandoc(bad), inspect.cleandoc(good), check, scope,
+            inspect.cleandoc(bad), inspect.cleandoc(good), check, scope, profile,
         )
         return check
 

@@ -76,13 +76,25 @@ def check_selector(selector: str, *, exact: bool = False) -> None:
 
 
 def selection_from(scorecard_settings, select: list[str] | None, ignore: list[str] | None) -> Selection:
-    """Settings' selection, with the command line's `--select` replacing and `--ignore` adding."""
+    """Settings' selection, with the command line's `--select` replacing and `--ignore` adding.
+    Another profile's rules cannot run: they leave the selection, and naming one is an error."""
     rules = scorecard_settings.rules
-    return Selection.build(
+    profile = scorecard_settings.profile
+    for selector in select or list(rules.select):
+        matched = [r for code, r in REGISTRY.items() if _matches(selector, code)] if selector.upper() != "ALL" else []
+        if matched and not any(r.runs_under(profile) for r in matched):
+            owners = sorted({r.profile for r in matched if r.profile})
+            if len(matched) == 1 and owners:
+                raise SelectionError(f"{matched[0].code} belongs to the {owners[0]} profile and this scorecard's is "
+                                     f"{profile}: set `profile: {owners[0]}` in kpoctl.yaml")
+            raise SelectionError(f"no rule of {selector.upper()} runs under the {profile} profile"
+                                 + (f" (they belong to {', '.join(owners)})" if owners else ""))
+    selection = Selection.build(
         select if select else list(rules.select),
         [*rules.ignore, *(ignore or [])],
         dict(rules.severity),
     )
+    return replace(selection, codes=frozenset(c for c in selection.codes if REGISTRY[c].runs_under(profile)))
 
 
 def analyse_file(team_file: TeamFile, settings: Settings, today: dt.date) -> TeamFile:
@@ -92,7 +104,8 @@ def analyse_file(team_file: TeamFile, settings: Settings, today: dt.date) -> Tea
     unchanged file costs nothing on the next run, whichever command reads it."""
     alone = Scorecard(root=Path("."), settings=settings, files=[team_file])
     ctx = Context(alone, CascadeGraph(alone), settings, today)
-    problems = tuple((code, p) for code, rule in REGISTRY.items() if rule.scope == TEAM for p in rule.check(ctx))
+    problems = tuple((code, p) for code, rule in REGISTRY.items()
+                     if rule.scope == TEAM and rule.runs_under(settings.profile) for p in rule.check(ctx))
     return replace(team_file, team_problems=problems)
 
 
@@ -108,7 +121,7 @@ def scorecard_problems(scorecard: Scorecard, graph: CascadeGraph | None = None,
     return [
         (code, problem)
         for code, rule in REGISTRY.items()
-        if rule.scope == SCORECARD and (codes is None or code in codes)
+        if rule.scope == SCORECARD and (codes is None or code in codes) and rule.runs_under(scorecard.settings.profile)
         for problem in rule.check(ctx)
     ]
 

@@ -9,6 +9,7 @@ from rich.table import Table
 
 from kpoctl.graph import CascadeGraph
 from kpoctl.model import Limits
+from kpoctl.model.profiles import PROFILES, Profile
 
 LEVELS = (("kpo", "KPO"), ("po", "PO"), ("kpi", "KPI"), ("pi", "PI"), ("context", "context"))
 
@@ -22,12 +23,16 @@ def count_rows(graph: CascadeGraph) -> list[dict]:
     return rows
 
 
-def render_count(rows: list[dict], limits: Limits, console: Console) -> None:
-    table = Table(title="KPOs, POs and indicators per team", title_justify="left")
+def render_count(rows: list[dict], limits: Limits, console: Console, profile: Profile = PROFILES["kpo"]) -> None:
+    """The table, each level named in the profile's words (an OKR team reads 'key result')."""
+    title = "KPOs, POs and indicators per team" if profile.name == "kpo" else \
+        f"Objectives and indicators per team ({profile.title})"
+    table = Table(title=title, title_justify="left")
     table.add_column("team", style="bold")
     for key, level in LEVELS:
         limit = {"kpi": limits.kpi, "pi": limits.pi}.get(key)
-        table.add_column(f"{level} (max {limit})" if limit is not None else level, justify="right")
+        word = profile.word(level)
+        table.add_column(f"{word} (max {limit})" if limit is not None else word, justify="right")
     breaches = 0
     for row in rows:
         cells = []

@@ -12,7 +12,9 @@ from kpoctl.graph import CascadeGraph, EntryRef
 from kpoctl.model import Indicator
 from kpoctl.model.direction import AT_LEAST, SIGN, improved
 from kpoctl.model.periods import period_bounds
+from kpoctl.model.profiles import profile_of
 from kpoctl.model.rollup import fmt
+from kpoctl.model.scoring import okr_score, zone
 from kpoctl.model.status import AT_RISK, NO_DATA, NO_TARGET, OFF_TRACK, ON_TRACK, STATUSES, status_of, target_in_force
 from kpoctl.rules.engine import Selection, finish
 
@@ -40,6 +42,20 @@ class ReportRow:
     # every actual, for the briefing book's chart: (period, value, the target in force for it)
     history: list[tuple[str, float, float | None]] = field(default_factory=list)
     measures: str | None = None  # the objective's id, in the same team
+    score: float | None = None  # the OKR score (profile okr: kpoctl.model.scoring)
+    scored: bool = False  # the profile scores key results: JSON has "score"
+    label: str = ""  # the level in the profile's words (kpoctl.model.profiles): what text and markdown show
+
+    @property
+    def level_text(self) -> str:
+        return self.label or self.level
+
+    @property
+    def status_text(self) -> str:
+        """The status, and under the okr profile the score with its zone (0.3 and 0.7 mark them)."""
+        if self.score is None:
+            return self.status
+        return f"{self.status}, score {self.score:.2f} ({zone(self.score)})"
 
     @property
     def movement(self) -> tuple[str, bool | None]:
@@ -52,8 +68,11 @@ class ReportRow:
 
     def to_dict(self) -> dict:
         """The JSON shape of CLI.md."""
-        return {k: getattr(self, k) for k in
-                ("team", "id", "level", "name", "unit", "target", "direction", "latest", "period", "status", "owner")}
+        shape = {k: getattr(self, k) for k in
+                 ("team", "id", "level", "name", "unit", "target", "direction", "latest", "period", "status", "owner")}
+        if self.scored:  # profile okr: the key result's score, 0.0-1.0 (null when it cannot be scored)
+            shape["score"] = self.score
+        return shape
 
     @property
     def target_text(self) -> str:
@@ -137,6 +156,8 @@ def build_report(graph: CascadeGraph, problems, sites, team: str | None = None, 
     today's notes are left out (they describe today). `history`: every actual of each
     indicator, for charts."""
     notes: dict[tuple, list[str]] = {}
+    profile = profile_of(graph.scorecard.settings.profile)
+    scored = profile.name == "okr"
     if as_of is None:
         selection = Selection.build(list(NOTE_CODES), [])
         for f in finish(((c, p) for c, p in problems if c in NOTE_CODES), sites, selection):
@@ -146,6 +167,10 @@ def build_report(graph: CascadeGraph, problems, sites, team: str | None = None, 
         refs = [r for r in graph.entries_by_team.get(name, [])
                 if isinstance(r.entry, Indicator) and r.entry.level in ("KPI", "PI")]
         rows = [_row(r, notes.get((name, r.entry.id), []), as_of, history, graph.due_of(r)) for r in refs]
+        for row, ref in zip(rows, refs):
+            row.label = profile.word(row.level)
+            if scored:
+                row.scored, row.score = True, okr_score(ref.entry) if row.level == "KPI" and as_of is None else None
         for row in rows:  # link only to an objective that is there (else KP004's)
             target = graph.resolve(name, row.measures) if row.measures else None
             row.measures = target.entry.id if target is not None and target.is_objective else None
@@ -211,8 +236,8 @@ def render_markdown(reports: list[TeamReport]) -> str:
         out += ["| | indicator | target | latest | trend | status | owner | notes |", "|---|---|---|---|---|---|---|---|"]
         for r in report.rows:
             out.append(
-                f"| {r.level} | {_md(r.name)} (`{r.id}`) | {_md(r.target_text)} | {_md(r.latest_text)} | "
-                f"{sparkline(r.trend)} | {MD_MARK[r.status]} {r.status} | {_md(r.owner or '-')} | "
+                f"| {r.level_text} | {_md(r.name)} (`{r.id}`) | {_md(r.target_text)} | {_md(r.latest_text)} | "
+                f"{sparkline(r.trend)} | {MD_MARK[r.status]} {r.status_text} | {_md(r.owner or '-')} | "
                 f"{_md('; '.join(r.notes))} |"
             )
         out.append("")

@@ -37,8 +37,8 @@ def render_text(reports, console) -> None:
         title = f"{report.team}: {report.name}" + (f" ({report.meeting} meeting)" if report.meeting else "")
         out.append(plain(title), style="bold")
         out.append("\n")
-        rows = [(r, [[r.level], [plain(r.name)], [plain(r.target_text)], _latest(r), [_trend(r, sparkline)],
-                     [f"{STATUS_MARK[r.status]} {r.status}"], [plain(r.owner or "-")]]) for r in report.rows]
+        rows = [(r, [[r.level_text], [plain(r.name)], [plain(r.target_text)], _latest(r), [_trend(r, sparkline)],
+                     [f"{STATUS_MARK[r.status]} {r.status_text}"], [plain(r.owner or "-")]]) for r in report.rows]
         if rows:
             _grid(out, rows, width, STATUS_STYLE)
         out.append(plain(f"{report.team}: {report.summary}"), style="bold")

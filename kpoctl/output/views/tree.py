@@ -72,21 +72,22 @@ def tree_roots(graph: CascadeGraph, start: str | None = None, depth: int | None 
     return nodes
 
 
-def _label(node: dict) -> str:
+def _label(node: dict, word=str) -> str:
     if node["kind"] == "team":
         return f"[bold]{escape(plain(node['team']))}[/]  {escape(plain(node['title']))}"
     style = LEVEL_STYLE.get(node["level"], "")
-    return f"[{style}]{node['level']}[/] [bold]{escape(plain(node['id']))}[/]  {escape(plain(node['title']))}"
+    return f"[{style}]{word(node['level'])}[/] [bold]{escape(plain(node['id']))}[/]  {escape(plain(node['title']))}"
 
 
-def render_tree(roots: list[dict], console: Console) -> None:
+def render_tree(roots: list[dict], console: Console, word=str) -> None:
+    """The cascade as a rich tree; `word` names a level in the profile's words."""
     for root in roots:
-        tree = Tree(_label(root), guide_style="dim")
+        tree = Tree(_label(root, word), guide_style="dim")
         stack = [(tree, root)]
         while stack:
             branch, node = stack.pop()
             for child in node["children"]:
-                stack.append((branch.add(_label(child)), child))
+                stack.append((branch.add(_label(child, word)), child))
         console.print(tree)
 
 
