@@ -183,3 +183,18 @@ def test_from_takes_no_value_on_the_command_line(run_cli, card, tmp_path):
     csv = _csv(tmp_path, "indicator,period,value\nunit-1/otif-rate,2026-10,95\n")
     result = run_cli("record", "--from", csv, card, "95")
     assert result.exit_code == 2 and "with --from, give only the scorecard's PATH" in result.stderr
+
+
+def test_a_bulk_record_over_many_files_adds_one_line_to_each_and_changes_nothing_else(run_cli, tmp_path):
+    from kpoctl.bench.generate import generate, team_id
+
+    generate(60, tmp_path / "card")  # more files than the parallel threshold: worker processes prepare them
+    files = sorted((tmp_path / "card" / "teams").glob("*.yaml"))
+    before = {p.name: p.read_text() for p in files}
+    rows = "".join(f"{team_id(n)}/otif-kpi,2027-01,{90 + n / 10}\n" for n in range(60))
+    csv = _csv(tmp_path, "indicator,period,value\n" + rows)
+    result = run_cli("record", "--from", csv, tmp_path / "card")
+    assert result.exit_code == 0, result.stderr
+    for path in files:
+        value = 90 + int(path.stem.split("-")[-1] if "-" in path.stem else 0) / 10
+        assert changed_lines(before[path.name], path.read_text()) == [f"+       - {{period: 2027-01, value: {value:g}}}"]

@@ -11,12 +11,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
 from kpoctl.commands.record import (
     Entry,
+    Prepared,
     Recorded,
     check_period,
     only_declaration,
@@ -116,11 +118,12 @@ def record_rows(root: Path, teams: dict, rows: list[Row], *, replace: bool, toda
         by_file[teams[row.entry.team][0].file].append(row.entry)
     refused = []
     prepared = {}
-    for file in sorted(by_file):
-        try:
-            prepared[file] = prepare_many(root / file, by_file[file], replace=replace, today=today, settings=settings)
-        except UsageError as exc:
-            refused.append(f"{file}: {exc}")
+    jobs = [(root / file, file, by_file[file], replace, today, settings) for file in sorted(by_file)]
+    for file, result in _prepared_all(jobs):
+        if isinstance(result, str):
+            refused.append(f"{file}: {result}")
+        else:
+            prepared[file] = result
     if refused:
         raise Refused(refused)
     done: list[Recorded] = []
@@ -128,6 +131,32 @@ def record_rows(root: Path, teams: dict, rows: list[Row], *, replace: bool, toda
         done += record_many(root / file, by_file[file], replace=replace, today=today, settings=settings,
                             prepared=prepared[file])
     return done
+
+
+PARALLEL_MIN_FILES = 48  # below this, starting worker processes costs more than it saves
+
+
+def _prepared_all(jobs: list[tuple]):
+    """(file, Prepared or why it is refused) for each file, in worker processes when there
+    are many: reading and checking each file's new text is most of a bulk record's time."""
+    workers = min(os.cpu_count() or 1, 8)
+    if workers <= 1 or len(jobs) < PARALLEL_MIN_FILES:
+        yield from map(_prepare_job, jobs)
+        return
+    import multiprocessing
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    with context.Pool(processes=workers) as pool:
+        yield from pool.imap(_prepare_job, jobs, chunksize=max(1, min(32, len(jobs) // (workers * 8))))
+
+
+def _prepare_job(job: tuple) -> tuple[str, Prepared | str]:
+    path, file, entries, replace, today, settings = job
+    try:
+        return file, prepare_many(path, entries, replace=replace, today=today, settings=settings)
+    except UsageError as exc:
+        return file, str(exc)
 
 
 class Refused(UsageError):

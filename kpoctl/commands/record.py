@@ -214,13 +214,11 @@ def _splice(text: str, team_file: Path, entry: Entry, replace: bool, today: dt.d
 
 
 def _item_alone(text: str, indicator_id: str):
-    """The indicator as ruamel.yaml reads it from its own lines only, at their real line
-    numbers (blank lines stand for the rest): 30 times faster than the whole file, which
-    is what lets a bulk record of 1,000 files take seconds. None when that is not certain
-    (the file does not parse, the item does not stand alone, an alias points outside)."""
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
-
+    """The indicator as record needs it (its keys, its actuals, where each is), read with
+    kpoctl's own parser: what ruamel.yaml took 5 ms a file for, and a bulk record of
+    1,000 files paid 1,000 times. None when that is not certain: the file does not parse,
+    or the item's lines hold an anchor, an alias or a merge (then ruamel.yaml reads the
+    whole file, and _refuse_shared sees what is shared)."""
     from kpoctl.read.yamlread import YamlError, parse
 
     try:
@@ -233,18 +231,78 @@ def _item_alone(text: str, indicator_id: str):
     index = next((i for i, item in enumerate(items) if isinstance(item, dict) and item.get("id") == indicator_id), None)
     if index is None:
         return None
+    lines = split_lines(text)
     start = doc.values[("indicators", index)][0] - 1
     later = [doc.values[("indicators", index + 1)][0] - 1] if index + 1 < len(items) else []
     later += [line - 1 for (key, *rest), (line, _) in doc.keys.items() if not rest and line - 1 > start]
-    lines = split_lines(text)
     end = min(later, default=len(lines))
-    try:
-        data = YAML(typ="rt").load("\n" * start + "".join(lines[start:end]))
-    except YAMLError:
-        return None
-    if isinstance(data, list) and len(data) == 1 and hasattr(data[0], "get") and data[0].get("id") == indicator_id:
-        return data[0]
-    return None
+    if any(mark in line for line in lines[start:end] for mark in ("&", "*", "<<")):
+        return None  # maybe shared through YAML's anchors: let ruamel.yaml tell
+    return _Parsed(doc, ("indicators", index), lines)
+
+
+class _Parsed:
+    """A mapping or sequence of kpoctl's own parse with the little of ruamel.yaml's round-trip
+    API that record uses: get, iteration, len, lc.key/value/item (0-based), fa.flow_style()."""
+
+    anchor = None
+
+    def __init__(self, doc, path: tuple, lines: list[str]) -> None:
+        self.doc, self.path, self.lines = doc, path, lines
+        node = doc.data
+        for part in path:
+            node = node[part]
+        self.node = node
+        self.lc, self.fa = _Where(self), _Style(self)
+        self._ok = set(node) if isinstance(node, dict) else set()
+
+    def _child(self, key):
+        value = self.node[key]
+        return _Parsed(self.doc, self.path + (key,), self.lines) if isinstance(value, (dict, list)) else value
+
+    def get(self, key, default=None):
+        return self._child(key) if isinstance(self.node, dict) and key in self.node else default
+
+    def __getitem__(self, index):
+        return self._child(index)
+
+    def __iter__(self):
+        return iter(self.node) if isinstance(self.node, dict) else (self._child(i) for i in range(len(self.node)))
+
+    def __len__(self) -> int:
+        return len(self.node)
+
+    def __bool__(self) -> bool:
+        return bool(self.node)
+
+
+class _Where:
+    def __init__(self, owner: _Parsed) -> None:
+        self.owner = owner
+
+    def _at(self, table: dict, part) -> tuple[int, int]:
+        line, column = table[self.owner.path + (part,)]
+        return line - 1, column - 1
+
+    def key(self, key) -> tuple[int, int]:
+        return self._at(self.owner.doc.keys, key)
+
+    def value(self, key) -> tuple[int, int]:
+        return self._at(self.owner.doc.values, key)
+
+    def item(self, index: int) -> tuple[int, int]:
+        return self._at(self.owner.doc.values, index)
+
+
+class _Style:
+    def __init__(self, owner: _Parsed) -> None:
+        self.owner = owner
+
+    def flow_style(self) -> bool:
+        """Whether the node is written in flow style: its first character is '{' or '['."""
+        line, column = self.owner.doc.values[self.owner.path]
+        text = self.owner.lines[line - 1]
+        return text[column - 1:column] in ("{", "[")
 
 
 def check_period(period: str) -> None:

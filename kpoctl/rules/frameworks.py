@@ -9,8 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-import networkx as nx
-
 from kpoctl.common.findings import Severity
 from kpoctl.model import Indicator, Objective
 from kpoctl.model.periods import period_bounds
@@ -159,6 +157,8 @@ def kpi_not_rolled_up_to_cpi(ctx: Context):
         measured = graph.resolve(ref.team, entry.measures)
         if measured is None:
             continue  # KP101/KP004 say what is wrong first
+        import networkx as nx  # here: importing it costs every command a third of a second at start-up
+
         reached = nx.descendants(upward, measured.key) if measured.key in upward else set()
         if not any(graph.entries[key].team in tops and any(r.entry.level == "KPI" for r in graph.measured_by(key))
                    for key in reached if key in graph.entries):
