@@ -99,6 +99,8 @@ def make_history(folder: Path, revisions: list[dict]) -> list[str]:
                 continue
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
+            if name in revision.get("executable", ()):
+                target.chmod(0o755)
         repo.index.add_all()
         repo.index.write()
         tree = repo.index.write_tree()

@@ -173,3 +173,51 @@ def test_files_in_hidden_folders_of_the_history_are_never_read(tmp_path, run_cli
     ])
     # had the draft been read, its team would now have been removed while off track (KP502)
     assert run_cli("history", tmp_path, "--format", "json").json() == []
+
+
+def test_the_last_n_commits_and_an_executable_team_file(tmp_path, run_cli):
+    make_history(tmp_path, [
+        {"files": {"kpoctl.yaml": SETTINGS, "top.yaml": team(actuals=MISSED)}, "executable": ["top.yaml"]},
+        {"files": {"top.yaml": team(90, MISSED)}},
+        {"files": {"top.yaml": team(88, MISSED)}},
+    ])
+    assert pygit2.Repository(str(tmp_path)).revparse_single("HEAD").tree["top.yaml"].filemode == 0o100755
+    assert len(run_cli("history", tmp_path, "--format", "json").json()) == 2
+    assert len(run_cli("history", tmp_path, "--last", "1", "--format", "json").json()) == 1
+    assert "1 commit checked" in run_cli("history", tmp_path, "--last", "1").stderr
+
+
+def test_versions_over_max_file_mb_or_with_a_bad_header_are_skipped_and_said(tmp_path, run_cli):
+    make_history(tmp_path, [
+        {"files": {"kpoctl.yaml": "today: 2026-11-21\nmax_file_mb: 0.001\n", "top.yaml": team(actuals=MISSED)}},
+        {"files": {"top.yaml": team(90, MISSED) + "# padding\n" * 100}},
+        {"files": {"top.yaml": team(89, MISSED).replace("team: top", "team: Top Team")}},
+        {"files": {"top.yaml": team(88, MISSED)}},
+    ])
+    result = run_cli("history", tmp_path, "--format", "json")
+    assert "2 file versions could not be read" in result.stderr
+    assert "over max_file_mb" in result.stderr and "KP002 line 1" in result.stderr
+    [finding] = result.json()  # the last readable version (95) against the next (88)
+    assert "from 95% to 88%" in finding["message"]
+
+
+def test_a_scorecard_folder_that_appears_later_in_the_repository(tmp_path, run_cli):
+    make_history(tmp_path, [
+        {"files": {"README.md": "Our scorecards, from February on.\n"}},
+        {"files": {"card/kpoctl.yaml": SETTINGS, "card/teams/top.yaml": team(actuals=MISSED),
+                   "card/.drafts/top.yaml": team(actuals=MISSED), "card/teams/unit.yaml": team(name="unit")}},
+        {"files": {"card/teams/top.yaml": team(88, MISSED)}},
+    ])
+    result = run_cli("history", tmp_path / "card")
+    assert "3 commits checked" in result.stderr
+    assert "KP501" in result.stdout and "recorded in" in result.stdout and "before the commits checked" not in result.stdout
+    assert result.stdout.strip().splitlines()[-1].endswith("in 1 of 2 team files.")  # teams/*, not .drafts
+
+
+def test_a_commit_without_a_message_has_an_empty_summary(tmp_path, run_cli):
+    make_history(tmp_path, [
+        {"files": {"kpoctl.yaml": SETTINGS, "top.yaml": team(actuals=MISSED)}, "message": ""},
+        {"files": {"top.yaml": team(88, MISSED)}, "message": "Lower it\n\nThe plant is short of staff."},
+    ])
+    steps = run_cli("history", "top/otif-rate", tmp_path, "--format", "json").json()["steps"]
+    assert [s["summary"] for s in steps] == ["", "Lower it"]

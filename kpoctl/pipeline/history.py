@@ -169,10 +169,8 @@ def place(problems: list[tuple[str, Problem]], graph: CascadeGraph) -> list[tupl
     problem stays where the commit had it."""
     placed = []
     for code, problem in problems:
-        location = None
-        if problem.anchor is not None:
-            ref = graph.entries.get(f"{problem.team}/{problem.id}")
-            location = ref.location(problem.anchor[0] if problem.anchor else None) if ref is not None else None
+        ref = graph.entries.get(f"{problem.team}/{problem.id}")
+        location = ref.location(problem.anchor[0] if problem.anchor else None) if ref is not None else None
         if location is None and problem.team in graph.teams:
             location = graph.teams[problem.team].location()
         placed.append((code, replace(problem, location=location) if location is not None else problem))

@@ -69,11 +69,13 @@ class HistoryContext:
     after: TeamFile | None  # None: the commit removed it
     ledger: Ledger
 
+    # A side is None where the team did not exist; one that does always has its team (a
+    # version whose team does not validate is never compared: kpoctl.pipeline.history).
     def indicators(self, side: TeamFile | None) -> dict[str, Indicator]:
-        return {i.id: i for i in side.team.indicators} if side is not None and side.team else {}
+        return {i.id: i for i in side.team.indicators} if side is not None else {}
 
     def objectives(self, side: TeamFile | None) -> dict[str, Objective]:
-        return {o.id: o for o in side.team.objectives} if side is not None and side.team else {}
+        return {o.id: o for o in side.team.objectives} if side is not None else {}
 
     def due_of(self, side: TeamFile | None, indicator: Indicator):
         measured = self.objectives(side).get(indicator.measures or "")
@@ -82,26 +84,23 @@ class HistoryContext:
     def status_before(self, indicator: Indicator) -> str | None:
         return status(indicator, self.due_of(self.before, indicator))
 
-    def at(self, entry_id: str, message: str, field_name: str | None = None, gone: bool = False) -> Problem:
-        """A problem about an entry, at its field after the commit; for an entry the commit
-        removed, at where it was before. The anchor says what to look for in today's files:
-        (field,) or () for the entry, None for its team (the entry is gone)."""
-        side = self.before if gone or self.after is None else self.after
-        anchor = None if gone else ((field_name,) if field_name else ())
-        return Problem(message, _where(side, entry_id, None if gone else field_name), self.team, entry_id, anchor)
+    def at(self, entry_id: str, message: str, field_name: str | None = None) -> Problem:
+        """A problem about an entry, at its field after the commit, or where it was before
+        when the commit removed it. The anchor, (field,) or (), is what `place` looks for in
+        today's files (an entry gone today is placed at its team)."""
+        after = self.after is not None and any(e.id == entry_id for e, _ in self.after.entries())
+        side = self.after if after else self.before
+        return Problem(message, _where(side, entry_id, field_name if after else None), self.team, entry_id,
+                       (field_name,) if field_name else ())
 
     def recorded_by(self, indicator_id: str, period: str) -> str:
         revision = self.ledger.recorded.get((self.team, indicator_id, period))
         return f"recorded in {revision}" if revision is not None else "recorded before the commits checked"
 
 
-def _where(side: TeamFile | None, entry_id: str, field_name: str | None) -> Location:
-    if side is None or side.team is None:
-        return Location(side.file if side else ".", 1, 1)
-    for entry, path in side.entries():
-        if entry.id == entry_id:
-            return side.location(path + ((field_name,) if field_name else ()))
-    return side.location(("team",))
+def _where(side: TeamFile, entry_id: str, field_name: str | None) -> Location:
+    path = next(path for entry, path in side.entries() if entry.id == entry_id)
+    return side.location(path + ((field_name,) if field_name else ()))
 
 
 @rule("KP501", "target-lowered-after-miss", Severity.WARNING,
@@ -163,14 +162,14 @@ def removed_while_off_track(ctx: HistoryContext) -> Iterable[Problem]:
             actual = latest(before)
             yield ctx.at(indicator_id, (
                 f"'{indicator_id}' removed in {ctx.revision} while off track ({actual.period}: "
-                f"{fmt(actual.value, before.unit)} against a target of {fmt(before.target.value, before.unit)})"), gone=True)
+                f"{fmt(actual.value, before.unit)} against a target of {fmt(before.target.value, before.unit)})"))
     for objective_id in ctx.objectives(ctx.before).keys() - after_objectives.keys():
         measures = [i for i in before_indicators.values() if i.measures == objective_id]
         states = [ctx.status_before(i) for i in measures]
         if measures and None not in states and worst(states) == OFF_TRACK:
             yield ctx.at(objective_id, (
                 f"'{objective_id}' removed in {ctx.revision} while off track (measured by "
-                f"{', '.join(i.id for i, s in zip(measures, states) if s == OFF_TRACK)})"), gone=True)
+                f"{', '.join(i.id for i, s in zip(measures, states) if s == OFF_TRACK)})"))
 
 
 @rule("KP503", "actual-rewritten", Severity.WARNING,
