@@ -99,8 +99,21 @@ def test_an_okr_score_is_the_way_gone_from_start_to_target(direction, baseline, 
 
 
 @pytest.mark.parametrize("score, zone", [(0.0, "missed"), (0.29, "missed"), (0.3, "progress"), (0.69, "progress"),
-                                         (0.7, "delivered"), (1.0, "delivered")])
+                                         (0.7, "delivered"), (0.99, "delivered"),
+                                         (1.0, "delivered in full: a stretch lands near 0.7")])
 def test_the_okr_zones_turn_at_0_3_and_0_7(score, zone):
     from kpoctl.model.scoring import zone as zone_of
 
     assert zone_of(score) == zone
+
+
+def test_findings_speak_the_profiles_words_outside_quoted_ids(run_cli, scorecard):
+    folder = scorecard({"growth.yaml": OMTM_TEAM.replace("id: signups, level: KPI", "id: signups, level: PI")},
+                       settings="profile: okr\ntoday: 2026-11-21\n")
+    messages = [f["message"] for f in run_cli("lint", folder, "--format", "json", "--fail-on", "info").json()]
+    assert "supporting result 'signups' has no owner" in messages and "key result 'activated' has no owner" in messages
+    assert "orphan supporting result: 'signups' measures 'activation', which is an objective, not a supporting " \
+           "objective" in messages
+    (folder / "kpoctl.yaml").write_text("today: 2026-11-21\n")
+    messages = [f["message"] for f in run_cli("lint", folder, "--format", "json", "--fail-on", "info").json()]
+    assert "PI 'signups' has no owner" in messages and "KPI 'activated' has no owner" in messages

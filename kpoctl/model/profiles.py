@@ -10,6 +10,7 @@ which).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 LEVELS = ("KPO", "PO", "KPI", "PI", "context")
@@ -31,6 +32,31 @@ class Profile:
 
     def word(self, level: str) -> str:
         return self.words.get(level, level)
+
+    def say(self, message: str) -> str:
+        """A finding's message in this profile's words: 'KPI' becomes 'key result' under
+        okr, 'KPIs' 'key results', 'a KPO' 'an objective'. Quoted ids are left alone."""
+        if not self.words or not _LEVEL_WORD.search(message):
+            return message
+        parts = message.split("'")
+        for index in range(0, len(parts), 2):  # outside quotes only
+            parts[index] = _LEVEL_WORD.sub(self._swap, parts[index])
+        return "'".join(parts)
+
+    def _swap(self, match: re.Match) -> str:
+        article, level, plural = match.group(1), match.group(2), match.group(3)
+        word = self.words.get(level)
+        if word is None:
+            return match.group(0)
+        word = word + "s" if plural else word
+        if article:
+            article = ("an " if word[0] in "aeiouAEIOU" else "a ") if article.lower().strip() in ("a", "an") else article
+            if match.group(1)[0].isupper():
+                article = article.capitalize()
+        return f"{article or ''}{word}"
+
+
+_LEVEL_WORD = re.compile(r"\b((?:[Aa]n?|[Tt]he) )?(KPO|PO|KPI|PI)(s?)\b")
 
 
 PROFILES: dict[str, Profile] = {

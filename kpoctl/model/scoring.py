@@ -11,7 +11,7 @@ from __future__ import annotations
 from kpoctl.model import Indicator
 from kpoctl.model.direction import AT_MOST, EQUAL
 
-ZONES = ((0.7, "delivered"), (0.3, "progress"), (0.0, "missed"))
+ZONES = ((1.0, "delivered in full: a stretch lands near 0.7"), (0.7, "delivered"), (0.3, "progress"), (0.0, "missed"))
 
 
 def okr_score(indicator: Indicator) -> float | None:

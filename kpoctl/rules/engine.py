@@ -16,6 +16,7 @@ from kpoctl.common.errors import UsageError
 from kpoctl.common.findings import Finding, Problem, Severity
 from kpoctl.graph import CascadeGraph
 from kpoctl.model import Settings
+from kpoctl.model.profiles import profile_of
 from kpoctl.model.scorecard import Scorecard, SuppressionSite, TeamFile
 from kpoctl.rules import REGISTRY, Context, closest_code
 from kpoctl.rules.base import SCORECARD, TEAM
@@ -34,6 +35,7 @@ class Selection:
 
     codes: frozenset[str]
     severity: dict[str, Severity] = field(default_factory=dict)
+    profile: str = "kpo"  # the messages are said in its words (kpoctl.model.profiles)
 
     @classmethod
     def build(
@@ -94,7 +96,8 @@ def selection_from(scorecard_settings, select: list[str] | None, ignore: list[st
         [*rules.ignore, *(ignore or [])],
         dict(rules.severity),
     )
-    return replace(selection, codes=frozenset(c for c in selection.codes if REGISTRY[c].runs_under(profile)))
+    return replace(selection, codes=frozenset(c for c in selection.codes if REGISTRY[c].runs_under(profile)),
+                   profile=profile)
 
 
 def analyse_file(team_file: TeamFile, settings: Settings, today: dt.date) -> TeamFile:
@@ -136,8 +139,10 @@ def team_problems_of(team_file: TeamFile, settings: Settings, today: dt.date) ->
 def finish(problems: Iterable[tuple[str, Problem]], sites: Iterable[SuppressionSite | None],
            selection: Selection) -> list[Finding]:
     """Selected problems as findings: stamped, suppressions applied, KP007 added, sorted by place."""
+    say = profile_of(selection.profile).say
     findings = [
-        Finding.from_problem(code, selection.severity_of(code), p) for code, p in problems if code in selection.codes
+        Finding.from_problem(code, selection.severity_of(code), replace(p, message=say(p.message)))
+        for code, p in problems if code in selection.codes
     ]
     suppressor = Suppressor(sites, selection.codes, frozenset(REGISTRY))
     findings = [f for f in findings if not suppressor.silences(f)]
