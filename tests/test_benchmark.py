@@ -9,24 +9,31 @@ import sys
 from conftest import ROOT
 
 
-def test_readme_quotes_the_last_benchmark_run():
-    results = (ROOT / "benchmarks" / "RESULTS.md").read_text()
-    table = results.split("Written by `python benchmarks/run.py`.\n\n", 1)[1]
+def quoted_and_written(results: str, after: str, marker: str) -> tuple[str, str]:
+    """The README's copy between `<!-- marker:start/end -->`, and the results file's table."""
+    table = (ROOT / "benchmarks" / results).read_text().split(after, 1)[1]
     readme = (ROOT / "README.md").read_text()
-    quoted = readme.split("<!-- bench:start -->\n", 1)[1].split("<!-- bench:end -->", 1)[0]
+    return readme.split(f"<!-- {marker}:start -->\n", 1)[1].split(f"<!-- {marker}:end -->", 1)[0], table
+
+
+def test_readme_quotes_the_last_benchmark_run():
+    quoted, table = quoted_and_written("RESULTS.md", "Written by `python benchmarks/run.py`.\n\n", "bench")
     assert quoted == table, "README's benchmark table differs from benchmarks/RESULTS.md"
     assert "| 10,000 |" in table
 
 
-def test_benchmark_smoke_run_on_100_teams(tmp_path):
-    results = tmp_path / "RESULTS.md"
-    run = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--sizes", "100", "--runs", "1",
-         "--warm-runs", "1", "--start-runs", "1", "--yamllint-max", "0", "--out", str(tmp_path / "out"), "--results", str(results)],
-        capture_output=True, text=True, timeout=300,
-    )
+def smoke_run(script: str, args: list[str], tmp_path) -> str:
+    """What a small run of a benchmark script writes as its results file."""
+    results = tmp_path / "results.md"
+    run = subprocess.run([sys.executable, str(ROOT / "benchmarks" / script), *args, "--out", str(tmp_path / "out"),
+                          "--results", str(results)], capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr
-    text = results.read_text()
+    return results.read_text()
+
+
+def test_benchmark_smoke_run_on_100_teams(tmp_path):
+    text = smoke_run("run.py", ["--sizes", "100", "--runs", "1", "--warm-runs", "1", "--start-runs", "1",
+                                "--yamllint-max", "0"], tmp_path)
     speed, cache, views = [line for line in text.splitlines() if line.startswith("| 100 |")]
     cells = [c.strip() for c in speed.strip("|").split("|")]
     assert float(cells[2]) > 0 and float(cells[3]) > 0 and float(cells[4]) > 0  # events, load and lint timed
@@ -40,20 +47,13 @@ def test_benchmark_smoke_run_on_100_teams(tmp_path):
 
 
 def test_readme_quotes_the_last_history_benchmark_run():
-    results = (ROOT / "benchmarks" / "HISTORY.md").read_text()
-    table = results.split("seconds).\n\n", 1)[1]
-    readme = (ROOT / "README.md").read_text()
-    quoted = readme.split("<!-- history-bench:start -->\n", 1)[1].split("<!-- history-bench:end -->", 1)[0]
+    quoted, table = quoted_and_written("HISTORY.md", "seconds).\n\n", "history-bench")
     assert quoted == table, "README's history benchmark differs from benchmarks/HISTORY.md"
     assert "| 1,000 | 500 |" in table
 
 
 def test_history_benchmark_smoke_run(tmp_path):
-    results = tmp_path / "HISTORY.md"
-    run = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "history.py"), "--sizes", "20x30", "--runs", "1",
-                          "--out", str(tmp_path / "out"), "--results", str(results)],
-                         capture_output=True, text=True, timeout=300)
-    assert run.returncode == 0, run.stderr
-    row = [line for line in results.read_text().splitlines() if line.startswith("| 20 | 30 |")][0]
+    text = smoke_run("history.py", ["--sizes", "20x30", "--runs", "1"], tmp_path)
+    row = [line for line in text.splitlines() if line.startswith("| 20 | 30 |")][0]
     cells = [c.strip() for c in row.strip("|").split("|")]
     assert float(cells[2]) > 0 and float(cells[4]) > 0 and float(cells[7]) > 0  # floor, history, one indicator timed

@@ -78,7 +78,8 @@ class ReportRow:
     def target_text(self) -> str:
         if self.target is None:
             return "-"
-        return f"{SIGN[self.direction or AT_LEAST]} {fmt(self.target, self.unit)}"
+        # a target in force on the way from a baseline has every decimal of a straight line: three are read
+        return f"{SIGN[self.direction or AT_LEAST]} {fmt(round(self.target, 3), self.unit)}"
 
     @property
     def latest_text(self) -> str:
