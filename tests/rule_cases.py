@@ -106,7 +106,8 @@ def make_history(folder: Path, revisions: list[dict]) -> list[str]:
         tree = repo.index.write_tree()
         name, _, email = str(revision.get("author", "Ann Lee")).partition(" <")
         day = revision.get("date", dt.date(2026, 1, 1) + dt.timedelta(days=number))
-        when = int(dt.datetime.combine(dt.date.fromisoformat(str(day)), dt.time(12), dt.timezone.utc).timestamp())
+        clock = dt.time.fromisoformat(revision.get("time", "12:00"))
+        when = int(dt.datetime.combine(dt.date.fromisoformat(str(day)), clock, dt.timezone.utc).timestamp())
         signature = pygit2.Signature(name, email.rstrip(">") or f"{name.split()[0].lower()}@example.com", when, 0)
         parents = [] if repo.head_is_unborn else [repo.head.target]  # called again: commits on top
         commit = repo.create_commit("HEAD", signature, signature, revision.get("message", f"Change {number}"), tree,

@@ -48,7 +48,7 @@ def test_findings_name_the_real_commits_and_point_at_todays_lines(tmp_path, run_
     assert f"in {hashes[2][:7]} on 2026-03-20 by Cy Diaz" in found["KP501", "top.yaml", 15, 5]
     assert f"recorded in {hashes[1][:7]} on 2026-03-02 by Bob Roy" in found["KP501", "top.yaml", 15, 5]
     assert hashes[1][:7] in found["KP504", "top.yaml", 8, 5] and hashes[3][:7] in found["KP504", "top.yaml", 8, 5]
-    assert "4 commits checked" in result.stderr
+    assert f"4 commits checked ({hashes[0][:7]}..{hashes[3][:7]})" in result.stderr
     assert run_cli("history", tmp_path, "--fail-on", "warning").exit_code == 1
 
 
@@ -221,3 +221,102 @@ def test_a_commit_without_a_message_has_an_empty_summary(tmp_path, run_cli):
     ])
     steps = run_cli("history", "top/otif-rate", tmp_path, "--format", "json").json()["steps"]
     assert [s["summary"] for s in steps] == ["", "Lower it"]
+
+
+def test_two_files_one_commit_adds_are_both_remembered_with_it(tmp_path, run_cli):
+    hashes = make_history(tmp_path, [
+        {"files": {"kpoctl.yaml": SETTINGS}},
+        {"files": {"a.yaml": team(name="a"), "b.yaml": team(actuals=MISSED, name="b")}},
+        {"files": {"b.yaml": team(88, MISSED, name="b")}},
+    ])
+    [finding] = run_cli("history", tmp_path, "--format", "json").json()
+    assert f"recorded in {hashes[1][:7]}" in finding["message"]
+
+
+def test_a_version_with_an_invalid_entry_is_skipped_not_taken_for_a_removal_and_a_broken_file_skips_only_itself(
+        tmp_path, run_cli):
+    hashes = make_history(tmp_path, [
+        {"files": {"kpoctl.yaml": SETTINGS, "a.yaml": team(actuals=MISSED, name="a"),
+                   "b.yaml": team(actuals=MISSED, name="b"), "c.yaml": team(actuals=MISSED, name="c")}},
+        {"files": {"a.yaml": "team: a\nname: [broken\n", "c.yaml": team(88, MISSED, name="c"),
+                   "b.yaml": team(88, MISSED, name="b").replace("    level: KPI\n", "    level: KPI\n    colour: red\n")}},
+        {"files": {"b.yaml": team(88, MISSED, name="b")}},
+    ])
+    result = run_cli("history", tmp_path, "--format", "json")
+    found = [(f["code"], f["team"], f["message"].split(" in ")[1][:7]) for f in result.json()]
+    assert found == [("KP501", "b", hashes[2][:7]), ("KP501", "c", hashes[1][:7])]  # b: when it validated again
+    assert "2 file versions could not be read" in result.stderr
+    assert "a.yaml in" in result.stderr and "b.yaml in" in result.stderr and "KP002 line" in result.stderr
+
+
+def test_a_version_exactly_at_max_file_mb_is_read(tmp_path, run_cli):
+    limit = 2000
+    first, second = team(actuals=MISSED), team(88, MISSED)
+    make_history(tmp_path, [
+        {"files": {"kpoctl.yaml": f"today: 2026-11-21\nmax_file_mb: {limit / 1e6}\n",
+                   "top.yaml": first + "#" * (limit - len(first) - 1) + "\n"}},
+        {"files": {"top.yaml": second + "#" * (limit - len(second) - 1) + "\n"}},
+    ])
+    result = run_cli("history", tmp_path, "--format", "json")
+    assert [f["code"] for f in result.json()] == ["KP501"] and "could not be read" not in result.stderr
+
+
+def test_other_files_changing_alongside_are_not_read(tmp_path, run_cli):
+    make_history(tmp_path, [
+        {"files": {"kpoctl.yaml": SETTINGS, "top.yaml": team(actuals=MISSED), "README.md": "# notes\n"}},
+        {"files": {"README.md": "# notes: {not yaml\n", "kpoctl.yaml": SETTINGS + "# tuned\n",
+                   "top.yaml": team(88, MISSED)}},
+    ])
+    result = run_cli("history", tmp_path, "--format", "json")
+    assert [f["code"] for f in result.json()] == ["KP501"] and "could not be read" not in result.stderr
+
+
+def test_a_scorecard_folder_removed_and_restored_removed_its_teams_in_between(tmp_path, run_cli):
+    hashes = make_history(tmp_path, [
+        {"files": {"card/kpoctl.yaml": SETTINGS, "card/top.yaml": team(actuals=MISSED)}},
+        {"files": {"card/kpoctl.yaml": None, "card/top.yaml": None, "README.md": "moved out for a while\n"}},
+        {"files": {"card/kpoctl.yaml": SETTINGS, "card/top.yaml": team(indicator=False)}},
+    ])
+    found = run_cli("history", tmp_path / "card", "--format", "json").json()
+    assert [(f["code"], f["id"]) for f in found] == [("KP502", "otif"), ("KP502", "otif-rate")]
+    assert all(f"removed in {hashes[1][:7]}" in f["message"] for f in found)
+
+
+def test_the_window_counts_from_midnight_and_takes_the_last_n(tmp_path, run_cli):
+    make_history(tmp_path, [
+        {"files": {"kpoctl.yaml": SETTINGS, "top.yaml": team(actuals=MISSED)}, "date": "2026-03-19", "time": "23:59"},
+        {"files": {"top.yaml": team(90, MISSED)}, "date": "2026-03-20", "time": "00:00"},
+        {"files": {"top.yaml": team(88, MISSED)}, "date": "2026-03-21"},
+    ])
+    assert "2 commits checked" in run_cli("history", tmp_path, "--since", "2026-03-20").stderr
+    assert "2 commits checked" in run_cli("history", tmp_path, "--last", "2").stderr
+
+
+def test_the_timeline_of_a_removed_indicator_skips_others_and_files_that_are_no_team(tmp_path, run_cli):
+    make_history(tmp_path, [
+        {"files": {"kpoctl.yaml": SETTINGS, "top.yaml": team(actuals=MISSED), "unit.yaml": team(name="unit")}},
+        {"files": {"notes.yaml": "title: not a team\n", "unit.yaml": team(90, name="unit")}},
+        {"files": {"top.yaml": team(indicator=False)}},
+    ])
+    steps = run_cli("history", "top/otif-rate", tmp_path, "--format", "json").json()["steps"]
+    assert [s["changes"] for s in steps] == [["added"], ["removed"]]  # unit's otif-rate is another indicator
+    assert (steps[1]["present"], steps[1]["target"], steps[1]["latest"], steps[1]["status"]) == (False, None, None, None)
+    assert steps[1]["unit"] == "%"
+
+
+def test_a_bare_repository_is_said(tmp_path):
+    from kpoctl.read.gitrevs import History, HistoryError
+
+    pygit2.init_repository(str(tmp_path / "bare.git"), bare=True)
+    with pytest.raises(HistoryError, match="bare repository"):
+        History(tmp_path / "bare.git")
+
+
+def test_diff_against_a_revision_before_the_scorecard_folder_existed(tmp_path, run_cli, monkeypatch):
+    hashes = make_history(tmp_path, [
+        {"files": {"README.md": "Scorecards from February on.\n"}},
+        {"files": {"card/kpoctl.yaml": SETTINGS, "card/top.yaml": team()}},
+    ])
+    monkeypatch.chdir(tmp_path)
+    changes = run_cli("diff", hashes[0], "HEAD", "card", "--format", "json").json()
+    assert {(c["kind"], c["team"]) for c in changes} == {("added", "top")}

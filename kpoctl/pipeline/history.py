@@ -5,9 +5,8 @@ reader as lint) and each team is handed to the KP5xx rules as it was before and
 after. A file is parsed only when a comparison needs it: a file a commit adds is
 kept as its blob id until a later commit changes or removes it, so the first
 commit of ten thousand files costs nothing. A file version that cannot be read
-(KP001, or a team header that does not validate) is not compared, and said: the
-team keeps its last readable version, and the next readable one is compared
-with that.
+(KP001) or does not validate (KP002) is not compared, and said: the team keeps
+its last readable version, and the next readable one is compared with that.
 """
 
 from __future__ import annotations
@@ -53,12 +52,12 @@ class _Known:
 class Walked:
     """What a walk found: problems as (code, problem), the versions it skipped, how far it went."""
 
+    shallow: bool  # a shallow clone: the history before its cut-off is not there to check
     problems: list[tuple[str, Problem]] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     commits: int = 0
     first: Revision | None = None
     last: Revision | None = None
-    shallow: bool = False  # a shallow clone: the history before its cut-off is not there to check
     team_files: dict[str, str] = field(default_factory=dict)  # team -> its file at the last commit, if read
     head_files: list[str] = field(default_factory=list)  # every candidate file at the last commit
 
@@ -109,9 +108,10 @@ class HistoryWalk:
                     walked.skipped.append(Skipped(change.relative, revision, problem))
                     continue  # the path keeps its last readable version
                 self.known[change.relative] = _Known(change.after, after, read=True)
-            if before is not None and before.team is not None:
+            # a version kept is a team file that validated (_unreadable): it has its team
+            if before is not None:
                 befores.setdefault(before.team.team, before)
-            if after is not None and after.team is not None:
+            if after is not None:
                 afters.setdefault(after.team.team, after)
         for team in sorted(befores.keys() | afters.keys()):
             ctx = HistoryContext(revision, team, befores.get(team), afters.get(team), self.ledger)
@@ -121,7 +121,7 @@ class HistoryWalk:
     def team_files(self) -> dict[str, str]:
         """Where each team the walk read lives at its last commit (the files findings name)."""
         return {known.parsed.team.team: relative for relative, known in sorted(self.known.items())
-                if known.parsed is not None and known.parsed.team is not None}
+                if known.parsed is not None}
 
     def _before(self, change: Change) -> TeamFile | None:
         """The path's last readable version before the commit, if it had one."""
@@ -154,11 +154,13 @@ class HistoryWalk:
 
 
 def _unreadable(team_file: TeamFile | None) -> str | None:
-    """Why a version cannot be compared: it does not parse, or its team header is invalid."""
+    """Why a version cannot be compared: it does not parse (KP001), or part of it does not
+    validate (KP002: an invalid entry is dropped from the model, and would look removed).
+    The walk then keeps the last version it could compare, and says so."""
     if team_file is None:
         return None
     for code, problem in team_file.problems:
-        if code == UNREADABLE or (code == SCHEMA and team_file.team is None):
+        if code in (UNREADABLE, SCHEMA):
             return f"{code} line {problem.location.line}: {problem.message}"
     return None
 
@@ -191,7 +193,7 @@ def check_history(root: Path, settings: Settings, window: Window = Window(),
     found: list[tuple[str, Problem]] = []
 
     def observe(ctx: HistoryContext) -> None:
-        if ctx.before is not None and ctx.revision.hash in walk.reported:
+        if ctx.revision.hash in walk.reported:
             found.extend((code, problem) for code, rule in rules for problem in rule.check(ctx))
 
     walked = walk.run(observe)
@@ -255,7 +257,7 @@ def indicator_timeline(root: Path, settings: Settings, team: str, indicator_id: 
 
 
 def _due(objectives: dict, objective_id: str | None):
-    objective = objectives.get(objective_id or "")
+    objective = objectives.get(objective_id)
     return objective.due if objective is not None else None
 
 

@@ -138,7 +138,7 @@ class History:
             return
         for delta in before.diff_to_tree(after).deltas:
             old, new = delta.old_file, delta.new_file
-            relative = new.path or old.path
+            relative = new.path  # the same as old.path: renames are not detected, a move is a removal and an addition
             if not _counts(relative):
                 continue
             was = str(old.id) if old.mode in REGULAR_MODES else None
