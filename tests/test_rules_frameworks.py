@@ -24,6 +24,9 @@ indicators:
 
 def test_a_profile_sets_the_defaults_the_settings_leave_unset():
     assert Settings.model_validate({"profile": "okr"}).limits.kpi == 15
+    assert Settings.model_validate({"profile": "cpi-kpi-kpa"}).limits.kpi == 5
+    assert Settings.model_validate({"profile": "bsc"}).limits.kpi == 8
+    assert Settings.model_validate({}).limits.kpi == 3
     assert Settings.model_validate({"profile": "okr", "limits": {"kpi": 9}}).limits.kpi == 9
     assert Settings.model_validate({"profile": "bsc"}).rules.severity == {"KP405": "error"}
     assert Settings.model_validate({"profile": "bsc", "rules": {"severity": {"KP405": "info"}}}).rules.severity == {
@@ -85,6 +88,11 @@ def test_the_reports_speak_the_profiles_words_and_score_key_results(run_cli):
     ("at_least", 30, [70], 60, 1.0),                 # beyond the target: clamped
     ("at_least", 60, [61], 60, 1.0),                 # started at the target: still there
     ("at_least", 60, [59], 60, 0.0),
+    ("at_least", 60, [60], 60, 1.0),                 # started at the target, and is exactly on it
+    ("at_most", 5, [5.5], 6, 1.0),                   # started under a ceiling, still under it
+    ("at_most", 5, [6.5], 6, 0.0),
+    ("at_least", 0, [1], 3, 0.33),                   # two decimals
+    ("at_most", 9, [8], 6, 0.33),
     ("equal", 30, [45], 60, None),
 ])
 def test_an_okr_score_is_the_way_gone_from_start_to_target(direction, baseline, actuals, target, score):
@@ -117,3 +125,26 @@ def test_findings_speak_the_profiles_words_outside_quoted_ids(run_cli, scorecard
     (folder / "kpoctl.yaml").write_text("today: 2026-11-21\n")
     messages = [f["message"] for f in run_cli("lint", folder, "--format", "json", "--fail-on", "info").json()]
     assert "PI 'signups' has no owner" in messages and "KPI 'activated' has no owner" in messages
+
+
+def test_no_score_without_a_target_or_an_actual():
+    from kpoctl.model import Indicator
+    from kpoctl.model.scoring import okr_score
+
+    base = {"id": "kr", "level": "KPI", "name": "A key result"}
+    assert okr_score(Indicator.model_validate({**base, "actuals": [{"period": "2026-10", "value": 1}]})) is None
+    assert okr_score(Indicator.model_validate({**base, "target": {"value": 5, "direction": "at_least"}})) is None
+
+
+@pytest.mark.parametrize("profile, said, expected", [
+    ("okr", "a KPO and an KPI", "an objective and a key result"),
+    ("okr", "An KPI, The KPO", "A key result, The objective"),
+    ("okr", "KPOs and KPIs of 'KPI-team'", "objectives and key results of 'KPI-team'"),
+    ("okr", "a PO", "a supporting objective"),
+    ("omtm", "a KPI and a KPO", "a key metric and a KPO"),
+    ("kpo", "a KPI", "a KPI"),
+])
+def test_a_message_in_the_profiles_words(profile, said, expected):
+    from kpoctl.model.profiles import PROFILES
+
+    assert PROFILES[profile].say(said) == expected

@@ -47,12 +47,15 @@ GROUPS: dict[str, dict[str, list[str]]] = {
         "rules/smart.py": ["tests/test_rules_smart.py"],
         "rules/practice.py": ["tests/test_rules_practice.py"],
         "rules/history.py": ["tests/test_rules_history.py", "tests/test_history.py"],
+        "rules/frameworks.py": ["tests/test_rules_frameworks.py"],
     },
     "helpers": {  # the domain logic the rules and reports share
         "model/status.py": HELPER_TESTS,
         "model/rollup.py": HELPER_TESTS,
         "model/periods.py": HELPER_TESTS,
         "model/direction.py": HELPER_TESTS,
+        "model/scoring.py": ["tests/test_rules_frameworks.py"],
+        "model/profiles.py": ["tests/test_rules_frameworks.py", "tests/test_examples.py"],
     },
     "history": {  # the walk over git behind the KP5xx rules
         "pipeline/history.py": ["tests/test_rules_history.py", "tests/test_history.py"],

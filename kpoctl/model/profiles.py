@@ -36,8 +36,6 @@ class Profile:
     def say(self, message: str) -> str:
         """A finding's message in this profile's words: 'KPI' becomes 'key result' under
         okr, 'KPIs' 'key results', 'a KPO' 'an objective'. Quoted ids are left alone."""
-        if not self.words or not _LEVEL_WORD.search(message):
-            return message
         parts = message.split("'")
         for index in range(0, len(parts), 2):  # outside quotes only
             parts[index] = _LEVEL_WORD.sub(self._swap, parts[index])
@@ -98,8 +96,7 @@ PROFILES: dict[str, Profile] = {
         ),
     )
 }
-DEFAULT_PROFILE = "kpo"
 
 
 def profile_of(name: str | None) -> Profile:
-    return PROFILES[name or DEFAULT_PROFILE]
+    return PROFILES[name]

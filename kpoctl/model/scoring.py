@@ -9,7 +9,7 @@ The start is the indicator's `baseline`, else its first actual.
 from __future__ import annotations
 
 from kpoctl.model import Indicator
-from kpoctl.model.direction import AT_MOST, EQUAL
+from kpoctl.model.direction import AT_MOST, EQUAL, within
 
 ZONES = ((1.0, "delivered in full: a stretch lands near 0.7"), (0.7, "delivered"), (0.3, "progress"), (0.0, "missed"))
 
@@ -22,11 +22,12 @@ def okr_score(indicator: Indicator) -> float | None:
         return None
     start = indicator.baseline.value if indicator.baseline is not None else indicator.actuals[0].value
     latest = indicator.actuals[-1].value
-    way = -1.0 if target.direction == AT_MOST else 1.0
-    span = (target.value - start) * way
+    lower = target.direction == AT_MOST
+    span = start - target.value if lower else target.value - start
+    gone = start - latest if lower else latest - start
     if span <= 0:  # already at or past the target when it started: scored on whether it still is
-        return 1.0 if (latest - target.value) * way >= 0 else 0.0
-    return round(min(1.0, max(0.0, (latest - start) * way / span)), 2)
+        return 1.0 if within(latest, target.value, target.direction) else 0.0
+    return round(min(1.0, max(0.0, gone / span)), 2)
 
 
 def zone(score: float) -> str:

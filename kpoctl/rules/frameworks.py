@@ -49,7 +49,7 @@ def okr_key_result_count(ctx: Context):
     nothing is key. OKR practice is three to five per objective."""
     low, high = KEY_RESULTS
     for ref in entries(ctx):
-        if isinstance(ref.entry, Objective) and ref.entry.level == "KPO":
+        if ref.entry.level == "KPO":
             results = [r for r in ctx.graph.measured_by(ref.key) if r.entry.level == "KPI"]
             if not low <= len(results) <= high:
                 yield ctx.at(ref, f"{words(ctx, 'KPO')} '{ref.entry.id}' has {len(results)} "
@@ -76,7 +76,7 @@ def okr_key_result_is_a_task(ctx: Context):
     against, or its name starts with a task verb (launch, implement, build, ...)."""
     for ref in entries(ctx):
         entry = ref.entry
-        if not isinstance(entry, Indicator) or entry.level != "KPI":
+        if entry.level != "KPI":
             continue
         word = words(ctx, "KPI")
         if _TASK.match(entry.name.strip()):
@@ -101,7 +101,7 @@ def okr_beyond_the_quarter(ctx: Context):
     horizon = _next_quarter_end(ctx.today)
     for ref in entries(ctx):
         entry = ref.entry
-        if isinstance(entry, Objective) and entry.level == "KPO" and entry.due is not None and entry.due > horizon:
+        if entry.level == "KPO" and entry.due is not None and entry.due > horizon:
             yield ctx.at(ref, f"{words(ctx, 'KPO')} '{entry.id}' is due {entry.due}, after the next quarter "
                               f"(ends {horizon}): set it for a quarter", "due")
 
@@ -152,7 +152,7 @@ def kpi_not_rolled_up_to_cpi(ctx: Context):
     upward = graph.view("cascades_from")
     for ref in entries(ctx):
         entry = ref.entry
-        if not isinstance(entry, Indicator) or entry.level != "KPI" or ref.team in tops:
+        if entry.level != "KPI" or ref.team in tops:
             continue
         measured = graph.resolve(ref.team, entry.measures)
         if measured is None:
