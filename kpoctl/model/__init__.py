@@ -60,7 +60,19 @@ def _iso_date(value: Any) -> Any:
     return value
 
 
-Date = Annotated[dt.date, Strict(), BeforeValidator(_iso_date)]
+# What the JSON Schema says of a date and a period: a pattern, because `format: date` is
+# only an annotation for most validators (editors then accept any string). It knows the
+# calendar as far as a pattern can: no year 0000, the days of each month, 29 February in
+# leap years only. Week 53 of a year that has none is the one thing it lets through
+# (tests/test_properties.py); kpoctl itself refuses it (KP002).
+_YEAR = r"(?!0000)\d{4}"
+_DAY = (r"(-(0[13578]|1[02])-(0[1-9]|[12]\d|3[01])|-(0[469]|11)-(0[1-9]|[12]\d|30)|-02-(0[1-9]|1\d|2[0-8]))")
+_LEAP_DAY = r"(\d\d(0[48]|[2468][048]|[13579][26])|([02468][048]|[13579][26])00)-02-29"
+DATE_PATTERN = rf"^({_YEAR}{_DAY}|{_LEAP_DAY})$"
+PERIOD_PATTERN = rf"^({_YEAR}(-(0[1-9]|1[0-2])|-Q[1-4]|-W(0[1-9]|[1-4]\d|5[0-3])|{_DAY})?|{_LEAP_DAY})$"
+
+Date = Annotated[dt.date, Strict(), BeforeValidator(_iso_date),
+                 WithJsonSchema({"type": "string", "format": "date", "pattern": DATE_PATTERN})]
 
 
 def _none_to_empty(value: Any) -> Any:
@@ -118,8 +130,7 @@ Period = Annotated[
             "description": "YYYY, YYYY-MM, YYYY-Qn, YYYY-Www or an ISO date",
             "anyOf": [
                 {"type": "integer", "minimum": 1000, "maximum": 9999},
-                {"type": "string", "pattern": r"^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4]|-W(0[1-9]|[1-4]\d|5[0-3])|-\d{2}-\d{2})?$"},
-                {"type": "string", "format": "date"},
+                {"type": "string", "pattern": PERIOD_PATTERN},
             ],
         }
     ),
