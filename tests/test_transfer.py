@@ -201,3 +201,13 @@ def test_export_writes_every_column_and_the_report_status(run_cli):
 def test_export_of_xlsx_needs_a_file(run_cli):
     result = run_cli("export", EXAMPLES / "best-company", "--format", "xlsx")
     assert result.exit_code == 2 and "give -o FILE.xlsx" in result.stderr
+
+
+def test_the_template_imports_to_a_team_with_an_objective_an_indicator_and_an_actual(run_cli, tmp_path):
+    assert run_cli("export", "--template", "-o", tmp_path / "template.xlsx").exit_code == 0
+    result = run_cli("import", tmp_path / "template.xlsx", "--into", tmp_path / "card")
+    assert "imported 1 team (1 objective, 1 indicator, 1 actual)" in result.stderr
+    team = teams_of(tmp_path / "card")["company"]
+    [indicator] = team.indicators
+    assert (indicator.target.value, indicator.target.direction, indicator.unit) == (95, "at_least", "%")
+    assert [(a.period, a.value) for a in indicator.actuals] == [("2026-10", 94.1)]

@@ -883,9 +883,9 @@ def import_(
         sys.stderr.writelines(f"kpoctl: {plain(line)}\n" for line in exc.lines)
         _fail(str(exc))
     sys.stderr.writelines(f"kpoctl: {plain(note)}\n" for note in done.notes)
-    counts = done.counts
-    sys.stderr.write(f"kpoctl: imported {counts['teams']} teams ({counts['objectives']} objectives, "
-                     f"{counts['indicators']} indicators, {counts['actuals']} actuals) into {into}"
+    said = {kind: f"{n} {kind[:-1] if n == 1 else kind}" for kind, n in done.counts.items()}
+    sys.stderr.write(f"kpoctl: imported {said['teams']} ({said['objectives']}, {said['indicators']}, "
+                     f"{said['actuals']}) into {into}"
                      + (f"; not written: {', '.join(done.skipped_teams)}" if done.skipped_teams else "") + "\n")
     raise typer.Exit(1 if done.skipped_teams else 0)
 
@@ -896,6 +896,7 @@ def export(
     path: PathArg = Path("."),
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file (atomically); the format from its extension (.csv or .xlsx).")] = None,
     output_format: Annotated[Optional[SheetFormat], typer.Option("--format", "-f", help="csv or xlsx [default: from -o, else csv].")] = None,
+    template: Annotated[bool, typer.Option("--template", help="Write a sheet to fill in (one row of each kind) instead of a scorecard's.")] = False,
     no_cache: NoCache = False,
 ) -> None:
     """The whole scorecard as one sheet (and each indicator's status), in the columns `kpoctl import` reads."""
@@ -909,6 +910,14 @@ def export(
         output_format = SheetFormat(suffix)
     if output_format is SheetFormat.xlsx and output is None:
         raise UsageError("an xlsx workbook is written to a file: give -o FILE.xlsx")
+    if template:
+        rows = transfer.template_rows()
+        if output is None:
+            sys.stdout.write(transfer.csv_text(rows))
+        else:
+            transfer.write_export(rows, output, output_format.value)
+            sys.stderr.write(f"kpoctl: wrote a template of {len(rows)} rows to {output}\n")
+        return
     reading = _read(path, use_cache=not no_cache, need_model=True, actuals=True)
     scorecard = reading.scorecard()
     rows = transfer.export_rows(scorecard, CascadeGraph(scorecard))

@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from kpoctl.common.atomic import write_bytes_atomic, write_text_atomic
 from kpoctl.common.errors import UsageError
 from kpoctl.model import Team
-from kpoctl.model.sheet import COLUMNS, FORMULA_STARTS, Parsed, RowProblem, from_rows, to_rows
+from kpoctl.model.sheet import COLUMNS, FORMULA_STARTS, Parsed, RowProblem, from_rows, sheet_row, to_rows
 from kpoctl.output import schemas
 from kpoctl.output.team_yaml import render_team
 from kpoctl.read.sheets import Table, read_table
@@ -140,6 +140,19 @@ def export_rows(scorecard, graph) -> list[dict]:
                     statuses[(team, ref.entry.id)] = state
     teams = [graph.teams[name].team for name in sorted(graph.teams)]
     return to_rows(teams, statuses)
+
+
+def template_rows() -> list[dict]:
+    """A sheet to fill in: one row of each kind, as `kpoctl import` reads them."""
+    return [
+        sheet_row("team", "company", title="Company executive team", owner="CEO", meeting="monthly"),
+        sheet_row("objective", "company", id="otif", level="KPO", title="Deliver 95% of orders on time and in full",
+             perspective="customer", due="2026-12-31", owner="COO"),
+        sheet_row("indicator", "company", id="otif-rate", level="KPI", title="OTIF rate", measures="otif", unit="%",
+             timing="lagging", frequency="monthly", owner="COO", target=">= 95%", tolerance=1,
+             actions="Weekly review of late orders (COO)"),
+        sheet_row("actual", "company", id="otif-rate", period="2026-10", value=94.1),
+    ]
 
 
 def csv_text(rows: list[dict]) -> str:

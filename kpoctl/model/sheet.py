@@ -77,21 +77,21 @@ def to_rows(teams: list[Team], statuses: dict[tuple[str, str], str] | None = Non
     None for an empty cell). `statuses`: the report's status per (team, indicator id)."""
     rows: list[dict[str, Any]] = []
     for team in teams:
-        rows.append(_row("team", team.team, title=team.name, parent=team.parent, owner=team.owner,
+        rows.append(sheet_row("team", team.team, title=team.name, parent=team.parent, owner=team.owner,
                          meeting=team.meeting, description=team.description))
         for objective in team.objectives:
-            rows.append(_row("objective", team.team, id=objective.id, **_objective_cells(objective)))
+            rows.append(sheet_row("objective", team.team, id=objective.id, **_objective_cells(objective)))
         for indicator in team.indicators:
             cells = _indicator_cells(indicator)
             cells["status"] = (statuses or {}).get((team.team, indicator.id))
-            rows.append(_row("indicator", team.team, id=indicator.id, **cells))
+            rows.append(sheet_row("indicator", team.team, id=indicator.id, **cells))
         for indicator in team.indicators:
-            rows += [_row("actual", team.team, id=indicator.id, period=a.period, value=a.value, note=a.note)
+            rows += [sheet_row("actual", team.team, id=indicator.id, period=a.period, value=a.value, note=a.note)
                      for a in indicator.actuals]
     return rows
 
 
-def _row(kind: str, team: str, **cells: Any) -> dict[str, Any]:
+def sheet_row(kind: str, team: str, **cells: Any) -> dict[str, Any]:
     return {column: cells.get(column) for column in COLUMNS} | {"kind": kind, "team": team}
 
 
