@@ -211,3 +211,12 @@ def test_the_template_imports_to_a_team_with_an_objective_an_indicator_and_an_ac
     [indicator] = team.indicators
     assert (indicator.target.value, indicator.target.direction, indicator.unit) == (95, "at_least", "%")
     assert [(a.period, a.value) for a in indicator.actuals] == [("2026-10", 94.1)]
+
+
+def test_a_team_id_that_is_a_path_is_refused_before_anything_is_written(run_cli, tmp_path):
+    (tmp_path / "evil.csv").write_text("kind,team,title\nteam,../../evil,Evil\nteam,quiet,\n")
+    result = run_cli("import", tmp_path / "evil.csv", "--into", tmp_path / "card")
+    assert result.exit_code == 2 and "got '../../evil'" in result.stderr
+    assert "row 3, column title: the team row of 'quiet' has no title" in result.stderr
+    assert result.stderr.splitlines()[-1] == "kpoctl: error: nothing written: 2 problems in 2 rows"
+    assert not (tmp_path / "card").exists() and not (tmp_path.parent / "evil.yaml").exists()

@@ -33,7 +33,7 @@ class ImportRefused(UsageError):
         self.lines = [f"{table} row {p.row}, column {p.column}: {p.message}" for p in problems]
         self.rows = rows
         super().__init__(f"nothing written: {len(problems)} problem{'s' if len(problems) != 1 else ''} "
-                         f"in {rows} rows")
+                         f"in {rows} row{'s' if rows != 1 else ''}")
 
 
 @dataclass

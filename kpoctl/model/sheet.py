@@ -139,6 +139,7 @@ def from_rows(rows: list[tuple[int, dict[str, Any]]]) -> Parsed:
     parsed = Parsed()
     indicators: dict[tuple[str, str], dict] = {}
     actual_rows: list[tuple[int, dict[str, Any]]] = []
+    team_rows: dict[str, int] = {}
     for number, raw in rows:
         row = {k: v for k, v in raw.items() if k not in READ_ONLY and not _empty(v)}
         if not row:
@@ -153,6 +154,7 @@ def from_rows(rows: list[tuple[int, dict[str, Any]]]) -> Parsed:
         team = parsed.teams.setdefault(team_id, {"team": team_id})
         parsed.rows_of.setdefault(team_id, number)
         if kind == "team":
+            team_rows.setdefault(team_id, number)
             _team_row(number, row, team, parsed.problems)
         elif kind == "actual":
             actual_rows.append((number, row))
@@ -171,7 +173,12 @@ def from_rows(rows: list[tuple[int, dict[str, Any]]]) -> Parsed:
     for number, row in actual_rows:
         _actual_row(number, row, indicators, parsed)
     for team_id, team in parsed.teams.items():
-        if "name" not in team:
+        if "name" in team:
+            continue
+        if team_id in team_rows:
+            parsed.problems.append(RowProblem(team_rows[team_id], "title", f"the team row of '{team_id}' has no title "
+                                              "(the team's name)"))
+        else:
             parsed.problems.append(RowProblem(parsed.rows_of[team_id], "team", f"team '{team_id}' has no team row "
                                               "with its name (kind: team, title: the team's name)"))
     return parsed
