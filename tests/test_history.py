@@ -320,3 +320,17 @@ def test_diff_against_a_revision_before_the_scorecard_folder_existed(tmp_path, r
     monkeypatch.chdir(tmp_path)
     changes = run_cli("diff", hashes[0], "HEAD", "card", "--format", "json").json()
     assert {(c["kind"], c["team"]) for c in changes} == {("added", "top")}
+
+
+def test_a_corrupt_object_in_the_repository_is_one_line_and_exit_2(tmp_path, run_cli):
+    hashes = make_history(tmp_path, [
+        {"files": {"kpoctl.yaml": SETTINGS, "top.yaml": team(actuals=MISSED)}},
+        {"files": {"top.yaml": team(88, MISSED)}},
+    ])
+    blob = str(pygit2.Repository(str(tmp_path)).revparse_single(f"{hashes[0]}:top.yaml").id)
+    obj = tmp_path / ".git" / "objects" / blob[:2] / blob[2:]
+    obj.chmod(0o644)
+    obj.write_bytes(b"not zlib at all")
+    result = run_cli("history", tmp_path)
+    assert result.exit_code == 2 and "cannot read the git history" in result.stderr
+    assert "internal error" not in result.stderr and len(result.stderr.splitlines()) == 1

@@ -220,3 +220,10 @@ def test_a_team_id_that_is_a_path_is_refused_before_anything_is_written(run_cli,
     assert "row 3, column title: the team row of 'quiet' has no title" in result.stderr
     assert result.stderr.splitlines()[-1] == "kpoctl: error: nothing written: 2 problems in 2 rows"
     assert not (tmp_path / "card").exists() and not (tmp_path.parent / "evil.yaml").exists()
+
+
+def test_into_a_path_that_is_a_file_is_one_line_and_exit_2(run_cli, tmp_path):
+    (tmp_path / "card.csv").write_text(sheet_text([TEAM, KPO]))
+    (tmp_path / "taken").write_text("a file\n")
+    result = run_cli("import", tmp_path / "card.csv", "--into", tmp_path / "taken")
+    assert result.exit_code == 2 and "cannot write into" in result.stderr and "internal error" not in result.stderr

@@ -831,7 +831,7 @@ def history(
 
 
 def _timeline(path: Path, indicator: tuple[str, str], window, output_format: "LintFormat") -> None:
-    from kpoctl.commands.history import say_walked, today
+    from kpoctl.commands.history import git_read, say_walked, today
     from kpoctl.graph import CascadeGraph
     from kpoctl.output.views.history import render_timeline, timeline_json
     from kpoctl.pipeline.history import indicator_timeline
@@ -842,7 +842,8 @@ def _timeline(path: Path, indicator: tuple[str, str], window, output_format: "Li
         raise UsageError(f"a TEAM/ID's timeline prints text or json, not {output_format.value}")
     team, indicator_id = indicator
     located = locate(path)
-    steps, walked, team_file = indicator_timeline(located.root, located.settings, team, indicator_id, window)
+    steps, walked, team_file = git_read(indicator_timeline, located.root, located.settings, team, indicator_id,
+                                        window)
     scorecard = today(located, {team_file} if team_file else set())
     graph = CascadeGraph(scorecard)
     if not steps and f"{team}/{indicator_id}" not in graph.entries:

@@ -20,7 +20,7 @@ from kpoctl.common.textsafe import plain
 from kpoctl.graph import CascadeGraph
 from kpoctl.model.scorecard import Scorecard
 from kpoctl.pipeline.history import Walked, check_history, history_codes, place
-from kpoctl.read.gitrevs import Window
+from kpoctl.read.gitrevs import HistoryError, Window
 from kpoctl.read.load import Located, locate, read_team_file
 
 TEAM_SLASH_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*/[a-z0-9][a-z0-9_-]*$")
@@ -69,9 +69,20 @@ def history_problems(reading, codes: frozenset[str], window: Window) -> list[tup
     wanted = codes & history_codes()
     if not wanted:
         return []
-    walked = check_history(reading.root, reading.settings, window, wanted)
+    walked = git_read(check_history, reading.root, reading.settings, window, wanted)
     say_walked(walked)
     return place(walked.problems, CascadeGraph(reading.scorecard()))
+
+
+def git_read(walk, *args):
+    """A walk over the history; a repository libgit2 cannot read (a corrupt object, a broken
+    reference) is one clear line, not an internal error."""
+    import pygit2
+
+    try:
+        return walk(*args)
+    except pygit2.GitError as exc:
+        raise HistoryError(f"cannot read the git history: {exc}") from None
 
 
 @dataclass
@@ -90,7 +101,7 @@ def check(path: Path, window: Window) -> Checked:
     tree (to place them on today's lines and apply their suppression comments): at 10,000
     teams, reading every file would cost more than the whole walk."""
     located = locate(path)
-    walked = check_history(located.root, located.settings, window)
+    walked = git_read(check_history, located.root, located.settings, window)
     say_walked(walked)
     named = {walked.team_files[p.team] for _, p in walked.problems if p.team in walked.team_files}
     scorecard = today(located, named)

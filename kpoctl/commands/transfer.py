@@ -67,15 +67,19 @@ def import_sheet(sheet: Path, into: Path, *, max_mb: float, partial: bool = Fals
     if existing and not force:
         raise UsageError(f"nothing written: {', '.join(existing[:3])}{' and more' if len(existing) > 3 else ''} "
                          "already exist{}; --force replaces them".format("s" if len(existing) == 1 else ""))
-    into.mkdir(parents=True, exist_ok=True)
-    for name, team in keep.items():
-        write_text_atomic(targets[name], render_team(team))
-        done.files.append(targets[name])
-    for kind in ("team", "settings"):
-        schema = into / "schemas" / f"{kind}.schema.json"
-        if not schema.exists():
-            schema.parent.mkdir(exist_ok=True)
-            write_text_atomic(schema, schemas.render(kind))
+    try:
+        into.mkdir(parents=True, exist_ok=True)
+        for name, team in keep.items():
+            write_text_atomic(targets[name], render_team(team))
+            done.files.append(targets[name])
+        for kind in ("team", "settings"):
+            schema = into / "schemas" / f"{kind}.schema.json"
+            if not schema.exists():
+                schema.parent.mkdir(exist_ok=True)
+                write_text_atomic(schema, schemas.render(kind))
+    except OSError as exc:
+        written = f"; written before that: {len(done.files)} team files" if done.files else ""
+        raise UsageError(f"cannot write into {into}: {exc.strerror or exc}{written}") from None
     done.counts = {
         "teams": len(keep),
         "objectives": sum(len(t.get("objectives", [])) for t in keep.values()),
