@@ -13,7 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES
+from conftest import EXAMPLES, REALWORLD
 from rule_cases import Case, all_cases
 
 import kpoctl.pipeline.reading
@@ -264,3 +264,27 @@ def test_a_long_read_reports_its_progress_and_a_short_one_does_not(tmp_path, mon
     monkeypatch.setattr(kpoctl.pipeline.reading, "PROGRESS_MIN_FILES", 10)
     read_scorecard(tmp_path / "card", use_cache=False, progress=progress, jobs=1)
     assert told and len(done) == told[0] >= 30
+
+
+@pytest.mark.parametrize("folder", [EXAMPLES / "best-company", EXAMPLES / "broken", EXAMPLES / "northwind"]
+                         + ([REALWORLD] if REALWORLD.is_dir() else []), ids=lambda p: p.name)
+def test_count_from_the_records_equals_count_from_the_graph(folder):
+    from kpoctl.graph import CascadeGraph
+    from kpoctl.output.views.count import count_rows, rows_from_levels
+    from kpoctl.pipeline.reading import read_scorecard
+
+    for use_cache in (False, True, True):  # fresh, then filling the cache, then from it
+        reading = read_scorecard(folder, use_cache=use_cache, need_model=True)
+        assert rows_from_levels(reading.levels) == count_rows(CascadeGraph(reading.scorecard()))
+
+
+def test_count_counts_the_first_file_of_a_team_and_a_repeated_id_once(scorecard):
+    from kpoctl.output.views.count import rows_from_levels
+    from kpoctl.pipeline.reading import read_scorecard
+
+    folder = scorecard({
+        "a.yaml": "team: top\nname: Top\nindicators:\n  - {id: k, level: KPI, name: K}\n  - {id: k, level: PI, name: K}\n",
+        "b.yaml": "team: top\nname: Top again\nindicators:\n  - {id: x, level: PI, name: X}\n",
+    })
+    assert rows_from_levels(read_scorecard(folder).levels) == [
+        {"team": "top", "kpo": 0, "po": 0, "kpi": 1, "pi": 0, "context": 0}]

@@ -361,11 +361,11 @@ def count(
     no_cache: NoCache = False,
 ) -> None:
     """Per team: KPOs, POs, KPIs, PIs and context indicators, with the limits shown."""
-    from kpoctl.graph import CascadeGraph
-    from kpoctl.output.views.count import count_rows, render_count
+    from kpoctl.output.views.count import render_count, rows_from_levels
 
-    reading = _read(path, use_cache=not no_cache, actuals=False)
-    rows = count_rows(_kept(CascadeGraph(reading.scorecard())))
+    # the counts each file's record holds: no model built, no graph (a warm count reads the index only)
+    reading = _read(path, use_cache=not no_cache, need_model=False, actuals=False)
+    rows = rows_from_levels(reading.levels)
     if output_format is DataFormat.json:
         _print_json(rows)
     else:

@@ -71,6 +71,7 @@ class Reading:
     unread: list[Unread] = field(default_factory=list)
     only: str | None = None  # PATH named this one file of the scorecard
     team_files: list[TeamFile] | None = None
+    levels: list[tuple] = field(default_factory=list)  # each team file's (team, KPOs, POs, KPIs, PIs, context)
 
     def scorecard(self) -> Scorecard:
         if self.team_files is None:
@@ -88,17 +89,23 @@ class FileRecord(NamedTuple):
     links: bytes
     stamp: tuple | None = None  # the stat stamp `key` was hashed under, once the file had settled
     unread: Unread | None = None  # set when the file claims to be a team file but could not be read
+    levels: tuple | None = None  # (team, KPOs, POs, KPIs, PIs, context indicators): what `count` shows of it
 
     def to_json(self) -> list:
         unread = [self.unread.line, self.unread.column, self.unread.message] if self.unread else None
         return [self.key, self.is_team_file, problems_to_json(self.problems), site_to_json(self.site),
-                self.links.hex(), list(self.stamp) if self.stamp else None, unread]
+                self.links.hex(), list(self.stamp) if self.stamp else None, unread,
+                list(self.levels) if self.levels else None]
 
     @classmethod
     def from_json(cls, relative: str, value: list) -> "FileRecord":
-        key, is_team, problems, site, links, stamp, unread = value
+        key, is_team, problems, site, links, stamp, unread, levels = value
+        if levels is not None and not (len(levels) == 6 and isinstance(levels[0], str)
+                                       and all(type(n) is int for n in levels[1:])):
+            raise ValueError("levels")
         return cls(key, bool(is_team), problems_from_json(problems), site_from_json(site), bytes.fromhex(links),
-                   tuple(stamp) if stamp else None, Unread(relative, *unread) if unread else None)
+                   tuple(stamp) if stamp else None, Unread(relative, *unread) if unread else None,
+                   tuple(levels) if levels else None)
 
 
 class Memo(NamedTuple):
@@ -167,7 +174,23 @@ def _record(key: str | None, result: TeamFile | None, stamp: tuple | None) -> Fi
         first = next((p for code, p in result.problems if code == UNREADABLE), None)
         if first is not None:
             unread = Unread(result.file, first.location.line, first.location.column, first.message)
-    return FileRecord(key, True, result.team_problems, result.suppression_site(), links_digest(result), stamp, unread)
+    return FileRecord(key, True, result.team_problems, result.suppression_site(), links_digest(result), stamp, unread,
+                      _levels(result))
+
+
+LEVELS = ("KPO", "PO", "KPI", "PI", "context")
+
+
+def _levels(result: TeamFile) -> tuple | None:
+    """How many entries of each level the team has, a repeated id counted once (as the graph
+    keeps the first): `count` answers from these without building any model."""
+    if result.team is None:
+        return None
+    seen: dict[str, str] = {}
+    for entry in [*result.team.objectives, *result.team.indicators]:
+        seen.setdefault(entry.id, entry.level)
+    levels = list(seen.values())
+    return (result.team.team, *(levels.count(level) for level in LEVELS))
 
 
 def _read(path: Path, located: Located, cache: Cache | None, jobs: int, need_model: bool, actuals: bool,
@@ -252,6 +275,7 @@ def _read(path: Path, located: Located, cache: Cache | None, jobs: int, need_mod
         + [Unread(name, 1, 1, problem.message, folder=is_folder) for name, is_folder, problem in folders],
         only=located.only,
         team_files=files if need_model else None,
+        levels=[record.levels for _, record in team_records if record.levels is not None],
     )
 
 

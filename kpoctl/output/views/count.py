@@ -14,6 +14,15 @@ from kpoctl.model.profiles import PROFILES, Profile
 LEVELS = (("kpo", "KPO"), ("po", "PO"), ("kpi", "KPI"), ("pi", "PI"), ("context", "context"))
 
 
+def rows_from_levels(levels: list[tuple]) -> list[dict]:
+    """`count_rows` from each team file's counts as the reader recorded them: the first file
+    of a team id counts, as in the graph."""
+    first: dict[str, tuple] = {}
+    for team, *counts in levels:
+        first.setdefault(team, tuple(counts))
+    return [{"team": team, **dict(zip((key for key, _ in LEVELS), first[team]))} for team in sorted(first)]
+
+
 def count_rows(graph: CascadeGraph) -> list[dict]:
     """`[{team, kpo, po, kpi, pi, context}]` in team order."""
     rows = []
