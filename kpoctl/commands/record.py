@@ -21,6 +21,7 @@ from pathlib import Path
 
 from kpoctl.common.atomic import write_bytes_atomic
 from kpoctl.common.errors import UsageError
+from kpoctl.common.numbers import number_text
 from kpoctl.model import PERIOD_RE, Settings, period_in_calendar
 from kpoctl.model.periods import current_period
 from kpoctl.read.load import read_team_bytes
@@ -42,10 +43,6 @@ def parse_value(text: str) -> float:
     if not math.isfinite(value):
         raise UsageError(f"value must be a finite number; got {text!r}")
     return value
-
-
-def _number_text(value: float) -> str:
-    return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
 
 
 def record(team_file: Path, team_id: str, indicator_id: str, value: float, *, period: str | None,
@@ -343,10 +340,10 @@ def _append_after_last(lines: list[str], actuals, period: str, value: float, new
     last_item = actuals[last]
     flow = hasattr(last_item, "fa") and last_item.fa.flow_style()
     if flow:
-        new = f"{indent}- {{period: {period}, value: {_number_text(value)}{_note_text(note)}}}{newline}"
+        new = f"{indent}- {{period: {period}, value: {number_text(value)}{_note_text(note)}}}{newline}"
     else:
         inner = " " * (column)
-        new = f"{indent}- period: {period}{newline}{inner}value: {_number_text(value)}{newline}"
+        new = f"{indent}- period: {period}{newline}{inner}value: {number_text(value)}{newline}"
         if note is not None:
             new += f"{inner}note: {json.dumps(note, ensure_ascii=False)}{newline}"
     end = _end_of_item(lines, line, len(indent))
@@ -380,7 +377,7 @@ def _add_actuals_key(lines: list[str], item, period: str, value: float, newline:
     end = _end_of_item(lines, last_line, key_column - 1) if last_line >= key_line else key_line + 1
     pad = " " * key_column
     block = [f"{pad}actuals:{newline}",
-             f"{pad}  - {{period: {period}, value: {_number_text(value)}{_note_text(note)}}}{newline}"]
+             f"{pad}  - {{period: {period}, value: {number_text(value)}{_note_text(note)}}}{newline}"]
     if not lines[end - 1].endswith(("\n", "\r")):
         lines[end - 1] += newline
     return lines[:end] + block + lines[end:]
@@ -395,7 +392,7 @@ def _replace_value(lines: list[str], actuals, index: int, value: float) -> list[
     match = re.match(r"[^,}\s#]+", old[column:])
     if match is None:
         raise UsageError("cannot find the value to replace; change it by hand")
-    lines[line] = old[:column] + _number_text(value) + old[column + match.end():]
+    lines[line] = old[:column] + number_text(value) + old[column + match.end():]
     return lines
 
 

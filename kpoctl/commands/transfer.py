@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from kpoctl.common.atomic import write_bytes_atomic, write_text_atomic
 from kpoctl.common.errors import UsageError
+from kpoctl.common.numbers import number_text
 from kpoctl.model import Team
 from kpoctl.model.sheet import COLUMNS, FORMULA_STARTS, Parsed, RowProblem, from_rows, sheet_row, to_rows
 from kpoctl.output import schemas
@@ -171,8 +172,8 @@ def csv_text(rows: list[dict]) -> str:
 def _csv_cell(value) -> str:
     if value is None:
         return ""
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return number_text(value)
     if isinstance(value, str) and value[:1] in FORMULA_STARTS:
         return "'" + value  # a spreadsheet opening the CSV must not run it as a formula
     return str(value)

@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from kpoctl.common.numbers import number_text
 from kpoctl.model import Indicator, Objective, Team
 
 COLUMNS = (
@@ -113,15 +114,11 @@ def _indicator_cells(indicator: Indicator) -> dict[str, Any]:
         "timing": indicator.timing, "frequency": indicator.frequency, "owner": indicator.owner,
         "source": indicator.source, "target": target.value if target else None,
         "direction": target.direction if target else None, "tolerance": target.tolerance if target else None,
-        "baseline": f"{indicator.baseline.period}={_number_text(indicator.baseline.value)}" if indicator.baseline else None,
-        "targets": "; ".join(f"{t.period}={_number_text(t.value)}" for t in indicator.targets) or None,
+        "baseline": f"{indicator.baseline.period}={number_text(indicator.baseline.value)}" if indicator.baseline else None,
+        "targets": "; ".join(f"{t.period}={number_text(t.value)}" for t in indicator.targets) or None,
         "rollup": _rollup_text(indicator.rollup), "actions": "\n".join(indicator.actions) or None,
         "description": indicator.description,
     }
-
-
-def _number_text(value: float) -> str:
-    return str(int(value)) if isinstance(value, float) and value.is_integer() and abs(value) < 1e15 else str(value)
 
 
 def _rollup_text(rollup) -> str | None:
@@ -420,7 +417,7 @@ def _target(number: int, row: dict, value: Any, problems: list[RowProblem]) -> d
         if direction is None:
             problems.append(RowProblem(number, "direction", (
                 f"direction {direction_text!r} is not at_least, at_most or equal" if direction_text else
-                f"target {_number_text(float(amount))} has no direction: is more better (at_least) or less "
+                f"target {number_text(float(amount))} has no direction: is more better (at_least) or less "
                 "(at_most)? Say it in the direction column, or write the target as '>= 95'")))
             return None
         return {"value": amount, "direction": direction} | ({"tolerance": tolerance} if tolerance is not None else {})

@@ -14,6 +14,9 @@ import json
 import re
 from typing import Any
 
+from kpoctl.common.numbers import number_text
+from kpoctl.model import PERIOD_RE
+
 SCHEMA_LINE = "# yaml-language-server: $schema=schemas/team.schema.json\n"
 
 TEAM_KEYS = ("team", "name", "parent", "owner", "meeting", "description")
@@ -25,7 +28,6 @@ INDICATOR_KEYS = ("id", "level", "measures", "name", "unit", "timing", "frequenc
 _PLAIN = re.compile(r"^[A-Za-z_(][\w .,()%&/'+-]*$")
 _PLAIN_IN_FLOW = re.compile(r"^[A-Za-z_(][\w .()%&/'+-]*$")  # no comma inside { }
 _SPECIAL = re.compile(r"^(y|yes|n|no|true|false|on|off|null|~|nan|inf)$", re.I)
-_PERIOD = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4]|-W\d{2}|-\d{2}-\d{2})?$")
 
 
 def scalar(value: Any, flow: bool = False) -> str:
@@ -34,10 +36,8 @@ def scalar(value: Any, flow: bool = False) -> str:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if isinstance(value, (int, float)):
+        return number_text(value)
     if isinstance(value, dt.date):
         return value.isoformat()
     text = str(value)
@@ -55,7 +55,7 @@ def _flow(mapping: dict) -> str:
 def _period(value: Any) -> str:
     """A period as people write it (2026-10, 2026-Q3): a string to kpoctl's YAML 1.2 reader."""
     text = str(value)
-    return text if _PERIOD.match(text) else scalar(value, flow=True)
+    return text if PERIOD_RE.match(text) else scalar(value, flow=True)
 
 
 def _value(key: str, value: Any, indent: str) -> list[str]:
