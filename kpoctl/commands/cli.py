@@ -305,7 +305,7 @@ def lint(
 
         findings, gone = apply_baseline(baseline, findings)
     if output_format is None:
-        output_format = LintFormat.github if os.environ.get("GITHUB_ACTIONS") == "true" else LintFormat.text
+        output_format = _findings_format()
     info = RunInfo(
         root=found.root,
         files=(tuple(found.files) + tuple(u.file for u in found.unread if u.file not in found.files)
@@ -335,6 +335,11 @@ def lint(
         reporter_for(output_format.value).write(findings, info, sys.stdout)
     threshold = Severity(fail_on.value).rank
     raise typer.Exit(1 if any(f.severity.rank >= threshold for f in findings) else 0)
+
+
+def _findings_format() -> "LintFormat":
+    """Findings' default format: annotations inside GitHub Actions, text elsewhere."""
+    return LintFormat.github if os.environ.get("GITHUB_ACTIONS") == "true" else LintFormat.text
 
 
 def _without_history(selection, history: bool, explicit: list[str]):
@@ -810,8 +815,7 @@ def history(
     indicator, path = past.split_target(list(target or []))
     window = past.window_of(since, last, base)
     if output_format is None:
-        output_format = LintFormat.github if os.environ.get("GITHUB_ACTIONS") == "true" and indicator is None \
-            else LintFormat.text
+        output_format = _findings_format() if indicator is None else LintFormat.text
     if indicator is not None:
         _timeline(path, indicator, window, output_format)
         return

@@ -18,12 +18,13 @@ from kpoctl.common.errors import UsageError
 from kpoctl.common.findings import Problem
 from kpoctl.common.textsafe import plain
 from kpoctl.graph import CascadeGraph
+from kpoctl.model import REF_PATTERN
 from kpoctl.model.scorecard import Scorecard
 from kpoctl.pipeline.history import Walked, check_history, history_codes, place
-from kpoctl.read.gitrevs import HistoryError, Window
+from kpoctl.read.gitrevs import History, HistoryError, Window
 from kpoctl.read.load import Located, locate, read_team_file
 
-TEAM_SLASH_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*/[a-z0-9][a-z0-9_-]*$")
+TEAM_SLASH_ID = re.compile(REF_PATTERN)  # what names an indicator: as the model spells a reference
 
 
 def window_of(since: str | None, last: int | None, base: str | None) -> Window:
@@ -106,7 +107,7 @@ def check(path: Path, window: Window) -> Checked:
     named = {walked.team_files[p.team] for _, p in walked.problems if p.team in walked.team_files}
     scorecard = today(located, named)
     return Checked(located, place(walked.problems, CascadeGraph(scorecard)),
-                   [f.suppression_site() for f in scorecard.files], tuple(walked.head_files))
+                   [f.suppression_site() for f in scorecard.files], tuple(git_read(History(located.root).head_files)))
 
 
 def today(located: Located, relatives: set[str]) -> Scorecard:

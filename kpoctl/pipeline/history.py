@@ -59,7 +59,6 @@ class Walked:
     first: Revision | None = None
     last: Revision | None = None
     team_files: dict[str, str] = field(default_factory=dict)  # team -> its file at the last commit, if read
-    head_files: list[str] = field(default_factory=list)  # every candidate file at the last commit
 
 
 class HistoryWalk:
@@ -199,7 +198,6 @@ def check_history(root: Path, settings: Settings, window: Window = Window(),
     walked = walk.run(observe)
     walked.problems = found
     walked.team_files = walk.team_files()
-    walked.head_files = walk.history.head_files()
     return walked
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from kpoctl.common.findings import Location, Problem, Severity
+from kpoctl.common.findings import Problem, Severity
 from kpoctl.model import Indicator, Objective
 from kpoctl.model.direction import easier
 from kpoctl.model.rollup import fmt
@@ -88,19 +88,21 @@ class HistoryContext:
         """A problem about an entry, at its field after the commit, or where it was before
         when the commit removed it. The anchor, (field,) or (), is what `place` looks for in
         today's files (an entry gone today is placed at its team)."""
-        after = self.after is not None and any(e.id == entry_id for e, _ in self.after.entries())
-        side = self.after if after else self.before
-        return Problem(message, _where(side, entry_id, field_name if after else None), self.team, entry_id,
-                       (field_name,) if field_name else ())
+        path = _path_of(self.after, entry_id)
+        if path is not None:
+            location = self.after.location(path + ((field_name,) if field_name else ()))
+        else:
+            location = self.before.location(_path_of(self.before, entry_id))
+        return Problem(message, location, self.team, entry_id, (field_name,) if field_name else ())
 
     def recorded_by(self, indicator_id: str, period: str) -> str:
         revision = self.ledger.recorded.get((self.team, indicator_id, period))
         return f"recorded in {revision}" if revision is not None else "recorded before the commits checked"
 
 
-def _where(side: TeamFile, entry_id: str, field_name: str | None) -> Location:
-    path = next(path for entry, path in side.entries() if entry.id == entry_id)
-    return side.location(path + ((field_name,) if field_name else ()))
+def _path_of(side: TeamFile | None, entry_id: str) -> tuple | None:
+    """Where the entry is in that version of the file, if it is there."""
+    return next((path for entry, path in side.entries() if entry.id == entry_id), None) if side is not None else None
 
 
 @rule("KP501", "target-lowered-after-miss", Severity.WARNING,
