@@ -28,6 +28,7 @@ from kpoctl.commands.record import (
 )
 from kpoctl.common.errors import UsageError
 from kpoctl.model import Settings
+from kpoctl.read.load import in_workers
 from kpoctl.read.sheets import dialect_of
 
 COLUMNS = "indicator (TEAM/ID), or team and indicator; period; value; and optionally note"
@@ -133,22 +134,10 @@ def record_rows(root: Path, teams: dict, rows: list[Row], *, replace: bool, toda
     return done
 
 
-PARALLEL_MIN_FILES = 48  # below this, starting worker processes costs more than it saves
-
-
 def _prepared_all(jobs: list[tuple]):
     """(file, Prepared or why it is refused) for each file, in worker processes when there
     are many: reading and checking each file's new text is most of a bulk record's time."""
-    workers = min(os.cpu_count() or 1, 8)
-    if workers <= 1 or len(jobs) < PARALLEL_MIN_FILES:
-        yield from map(_prepare_job, jobs)
-        return
-    import multiprocessing
-
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    with context.Pool(processes=workers) as pool:
-        yield from pool.imap(_prepare_job, jobs, chunksize=max(1, min(32, len(jobs) // (workers * 8))))
+    return in_workers(_prepare_job, jobs, os.cpu_count() or 1)
 
 
 def _prepare_job(job: tuple) -> tuple[str, Prepared | str]:

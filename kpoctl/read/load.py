@@ -253,17 +253,25 @@ def collector_paused(restore: bool = True):
 
 def read_many(jobs_list: list[tuple[str | Path, str]], settings: Settings, jobs: int, analyse: Analyse | None):
     """read_team_file over many files, in worker processes when there are enough."""
-    if jobs <= 1 or len(jobs_list) < PARALLEL_MIN_FILES:
-        for candidate, relative in jobs_list:
-            yield _read_guarded(candidate, relative, settings, analyse)
+    yield from in_workers(_worker_read, jobs_list, jobs,
+                          serial=lambda job: _read_guarded(job[0], job[1], settings, analyse),
+                          initializer=_init_worker, initargs=(settings, analyse))
+
+
+def in_workers(work: Callable, items: list, jobs: int, *, serial: Callable | None = None,
+               initializer: Callable | None = None, initargs: tuple = ()) -> Iterator:
+    """`work` over `items`, in order, in up to 8 worker processes (forked where the system can)
+    when there are enough items to pay for starting them; else `serial` (or `work`) here."""
+    if jobs <= 1 or len(items) < PARALLEL_MIN_FILES:
+        yield from map(serial or work, items)
         return
     import multiprocessing
 
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    chunk = max(1, min(64, len(jobs_list) // (jobs * 8)))
-    with context.Pool(processes=min(jobs, 8), initializer=_init_worker, initargs=(settings, analyse)) as pool:
-        yield from pool.imap(_worker_read, jobs_list, chunksize=chunk)
+    chunk = max(1, min(64, len(items) // (jobs * 8)))
+    with context.Pool(processes=min(jobs, 8), initializer=initializer, initargs=initargs) as pool:
+        yield from pool.imap(work, items, chunksize=chunk)
 
 
 _worker_settings: Settings | None = None
