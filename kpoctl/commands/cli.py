@@ -388,12 +388,12 @@ def orphans(
     no_cache: NoCache = False,
 ) -> None:
     """The orphan KPIs (KP101) and PIs (KP102), with where they are. Exit 1 when there are any."""
-    from kpoctl.graph import CascadeGraph
     from kpoctl.output.reporters.base import RunInfo
-    from kpoctl.output.views.orphans import orphan_rows, render_orphans
+    from kpoctl.output.views.orphans import orphan_rows, orphans_part, render_orphans
+    from kpoctl.output.views.parts import Teams, parts_of
 
-    reading = _read(path, use_cache=not no_cache, actuals=False)
-    rows = orphan_rows(_kept(CascadeGraph(reading.scorecard())), reading.problems, reading.sites)
+    reading = _read(path, use_cache=not no_cache, need_model=False)
+    rows = orphan_rows(Teams(parts_of(reading, "orphans", orphans_part, actuals=False)), reading.problems, reading.sites)
     if output_format is DataFormat.json:
         _print_json(rows)
     else:
@@ -429,36 +429,39 @@ def tree(
     no_cache: NoCache = False,
 ) -> None:
     """The cascade tree: each team's KPOs with their KPIs, POs with their PIs, then the teams below."""
-    from kpoctl.graph import CascadeGraph
-    from kpoctl.output.views.tree import render_tree, tree_roots
+    from kpoctl.output.views.parts import Teams, parts_of
+    from kpoctl.output.views.tree import render_tree, tree_part, tree_roots
 
-    pictures = output_format in (TreeFormat.mermaid, TreeFormat.dot)  # coloured by status: actuals needed
+    pictures = output_format in (TreeFormat.mermaid, TreeFormat.dot)  # coloured by status
     if fence and not pictures:
         raise UsageError("--fence goes with --format mermaid or dot")
-    reading = _read(path, use_cache=not no_cache, actuals=pictures)
-    graph = _kept(CascadeGraph(reading.scorecard()))
-    _check_team(graph, team, path)
-    roots = tree_roots(graph, team, depth)
+    reading = _read(path, use_cache=not no_cache, need_model=False)
+    teams = _kept(Teams(parts_of(reading, "tree", tree_part, actuals=False)))
+    _check_team(teams.parts, team, path)
+    roots = tree_roots(teams, team, depth)
     if output_format is TreeFormat.json:
         _print_json(roots)
-    elif output_format in (TreeFormat.mermaid, TreeFormat.dot):
+    elif pictures:
+        from kpoctl.output.views.report import build_report, report_part
         from kpoctl.output.views.tree import node_statuses, render_dot, render_mermaid
 
+        reports = build_report(Teams(parts_of(reading, "report", report_part)), [], [], reading.settings, notes=False)
         render = render_mermaid if output_format is TreeFormat.mermaid else render_dot
-        picture = render(roots, node_statuses(graph))
+        picture = render(roots, node_statuses(teams, {(r.team, r.id): r.status for t in reports for r in t.rows}))
         sys.stdout.write(f"```{output_format.value}\n{picture}```\n" if fence else picture)
     else:
         from kpoctl.model.profiles import profile_of
 
-        render_tree(roots, _console(), profile_of(graph.scorecard.settings.profile).word)
+        render_tree(roots, _console(), profile_of(reading.settings.profile).word)
     raise typer.Exit(1 if _say_unread(reading) else 0)
 
 
-def _check_team(graph, team: str | None, path: Path) -> None:
-    if team is not None and team not in graph.teams:
+def _check_team(names, team: str | None, path: Path) -> None:
+    """A team that is not among `names` (the scorecard's) is a usage error, with the closest name."""
+    if team is not None and team not in names:
         import difflib
 
-        close = difflib.get_close_matches(team, list(graph.teams), n=1)
+        close = difflib.get_close_matches(team, list(names), n=1)
         raise UsageError(f"no team {team!r} in {path}" + (f"; did you mean {close[0]!r}?" if close else ""))
 
 
@@ -480,6 +483,7 @@ def report(
     as HTML, a briefing book with a chart of each indicator's history."""
     from kpoctl.graph import CascadeGraph
     from kpoctl.output.views import report as view
+    from kpoctl.output.views.parts import Teams, parts_of
 
     # A site goes into a folder: one that exists, or a new name without an extension
     # given with --format html. Anything else is a file, as before.
@@ -492,11 +496,17 @@ def report(
                       and not os.path.lexists(output))
     until = _as_of_end(as_of)
 
-    reading = _read(path, use_cache=not no_cache)
-    graph = _kept(CascadeGraph(reading.scorecard()))
-    _check_team(graph, team, path)
     html = output_format is ReportFormat.html
-    reports = view.build_report(graph, reading.problems, reading.sites, team, as_of=until, history=html)
+    now = until is None and not html  # today's rows: each team's part as the cache keeps it
+    reading = _read(path, use_cache=not no_cache, need_model=not now)
+    if now:
+        parts = parts_of(reading, "report", view.report_part)
+    else:  # a past period's rows, or every actual for the charts: worked out for this run
+        parts = {f.file: view.report_part(f, reading.settings, as_of=until, history=html)
+                 for f in reading.scorecard().files if f.team is not None}
+    teams = _kept(Teams(parts))
+    _check_team(teams.parts, team, path)
+    reports = view.build_report(teams, reading.problems, reading.sites, reading.settings, team, notes=until is None)
     if output_format is ReportFormat.json:
         from kpoctl.common.jsonout import dumps
 
@@ -505,13 +515,14 @@ def report(
         text = view.render_markdown(reports)
     elif html:
         from kpoctl.output.views.html import render_html, render_site
+        from kpoctl.output.views.tree import node_statuses, tree_part, tree_roots
 
+        graph = _kept(CascadeGraph(reading.scorecard()))
+        view.link_objectives(reports, graph)
         book = _book(graph, reading, team, as_of, until)
-        from kpoctl.output.views.tree import node_statuses, tree_roots
-
-        statuses = node_statuses(graph, {(r.team, r.id): r.status for report in reports for r in report.rows})
-
-        roots = tree_roots(graph, team)
+        tree = Teams({f.file: tree_part(f, reading.settings) for f in reading.scorecard().files if f.team is not None})
+        statuses = node_statuses(tree, {(r.team, r.id): r.status for report in reports for r in report.rows})
+        roots = tree_roots(tree, team)
         if site:
             _write_site(output, render_site(reports, roots, statuses, book))
             raise typer.Exit(1 if _say_unread(reading) else 0)
@@ -702,7 +713,7 @@ def record(
     only_declaration(declared_teams(scorecard.files), team_id)
     if team_id not in graph.teams:
         _say_unread(reading)
-    _check_team(graph, team_id, path)
+    _check_team(graph.teams, team_id, path)
     team_file = scorecard.root / graph.teams[team_id].file.file
     done = write_actual(team_file, team_id, indicator_id, number, period=period, replace=replace,
                         today=scorecard.today, settings=scorecard.settings)

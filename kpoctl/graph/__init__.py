@@ -28,6 +28,23 @@ SUPPORTS = "supports"
 MEASURES = "measures"
 
 
+def cascade_order(roots: list[str], names: list[str], children) -> list[str]:
+    """Teams depth first from each root, each after its parent and siblings in the order
+    `children` gives; then, from `names` in turn, the teams only a cycle of parents reaches."""
+    order: list[str] = []
+    seen: set[str] = set()
+    for start in [*roots, *names]:
+        stack = [start]
+        while stack:
+            name = stack.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            order.append(name)
+            stack.extend(reversed(children(name)))
+    return order
+
+
 @dataclass(frozen=True, slots=True)
 class EntryRef:
     """An objective or indicator, with the team and file it lives in."""
@@ -154,19 +171,8 @@ class CascadeGraph:
     def cascade_order(self) -> list[str]:
         """Every team, down the cascade: each after its parent, siblings in name order
         (as the tree shows them); teams only reachable through a cycle of parents last."""
-        order: list[str] = []
-        seen: set[str] = set()
         roots = [name for name, ref in sorted(self.teams.items()) if ref.team.parent not in self.teams]
-        for start in [*roots, *sorted(self.teams)]:
-            stack = [start]
-            while stack:
-                name = stack.pop()
-                if name in seen:
-                    continue
-                seen.add(name)
-                order.append(name)
-                stack.extend(reversed(self.children(name)))
-        return order
+        return cascade_order(roots, sorted(self.teams), self.children)
 
     # --- graph questions -----------------------------------------------------------------
 

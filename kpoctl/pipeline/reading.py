@@ -72,11 +72,39 @@ class Reading:
     only: str | None = None  # PATH named this one file of the scorecard
     team_files: list[TeamFile] | None = None
     levels: list[tuple] = field(default_factory=list)  # each team file's (team, KPOs, POs, KPIs, PIs, context)
+    keys: dict[str, str | None] = field(default_factory=dict)  # each readable team file's content key
+    cache: Cache | None = None
+    load: Callable[[list[str], bool], dict[str, TeamFile]] | None = None  # relative paths -> their team files
 
     def scorecard(self) -> Scorecard:
         if self.team_files is None:
             raise ValueError("read_scorecard(..., need_model=True) keeps the team files")
         return Scorecard(self.root, self.settings, self.team_files, self.settings_file)
+
+    def derived(self, kind: str, compute: Callable[[TeamFile], object], *, actuals: bool = True) -> dict[str, object]:
+        """compute(team_file) for each readable team file, by relative path in path order.
+
+        What a file gives depends on its content alone, so the cache keeps it by the file's
+        content key (which holds kpoctl's code, the settings and the date): a warm run
+        computes it only for the files that changed and loads no other model. `compute`
+        returns plain JSON values (lists, not tuples), as they come back from the cache.
+        `actuals=False`: `compute` never reads them."""
+        stored = self.cache.read_derived(kind) if self.cache is not None else {}
+        found: dict[str, object] = {}
+        missing = []
+        for relative, key in self.keys.items():
+            if key is not None and key in stored:
+                found[relative] = stored[key]
+            else:
+                missing.append(relative)
+        if missing:
+            assert self.load is not None
+            for relative, team_file in self.load(missing, actuals).items():
+                found[relative] = compute(team_file)
+        if self.cache is not None and (missing or len(stored) != len(found)):
+            # only this scorecard's files as they are now: what an edit replaced is dropped
+            self.cache.write_derived(kind, {self.keys[r]: v for r, v in found.items() if self.keys[r] is not None})
+        return {relative: found[relative] for relative in self.keys if relative in found}
 
 
 class FileRecord(NamedTuple):
@@ -249,7 +277,7 @@ def _read(path: Path, located: Located, cache: Cache | None, jobs: int, need_mod
     across = _reuse(memo, signature, keys, fresh) if memo is not None else None
     files: list[TeamFile] | None = None
     if across is None or need_model:
-        files = _team_files(located, cache, team_records, fresh, jobs, actuals=need_model and actuals)
+        files = list(_team_files(located, cache, team_records, fresh, jobs, actuals=need_model and actuals).values())
     if across is None:
         across = scorecard_problems(Scorecard(located.root, settings, files, located.settings_file))
     if memo is None or across is not memo.problems or pending:
@@ -276,6 +304,10 @@ def _read(path: Path, located: Located, cache: Cache | None, jobs: int, need_mod
         only=located.only,
         team_files=files if need_model else None,
         levels=[record.levels for _, record in team_records if record.levels is not None],
+        keys={relative: record.key for relative, record in team_records if record.levels is not None},
+        cache=cache,
+        load=lambda relatives, with_actuals: _team_files(
+            located, cache, [(r, records[r]) for r in relatives], fresh, jobs, actuals=with_actuals),
     )
 
 
@@ -310,7 +342,7 @@ def _reuse(memo: Memo, signature: bytes, keys: dict[str, str | None],
 
 
 def _team_files(located: Located, cache: Cache | None, team_records: list[tuple[str, FileRecord]],
-                fresh: dict[str, TeamFile | None], jobs: int, *, actuals: bool) -> list[TeamFile]:
+                fresh: dict[str, TeamFile | None], jobs: int, *, actuals: bool) -> dict[str, TeamFile]:
     """Every team file: fresh, from the per-file cache (with its actuals if asked), or read again."""
     files: dict[str, TeamFile | None] = {}
     again: list[tuple[str, str]] = []
@@ -329,4 +361,4 @@ def _team_files(located: Located, cache: Cache | None, team_records: list[tuple[
         files[relative] = result
         if cache is not None and result is not None and keys[relative].key is not None:
             cache.put(keys[relative].key, result)
-    return [files[relative] for relative, _ in team_records if files[relative] is not None]
+    return {relative: files[relative] for relative, _ in team_records if files[relative] is not None}

@@ -199,6 +199,15 @@ class Cache:
     def write_index(self, value: dict) -> None:
         self._write_signed(INDEX, value)
 
+    def read_derived(self, kind: str) -> dict:
+        """What was worked out per file for `kind` (kpoctl.pipeline.reading.Reading.derived),
+        by content key; empty when absent, corrupt or forged."""
+        value = self._read_signed(_derived_name(kind))
+        return value if isinstance(value, dict) else {}
+
+    def write_derived(self, kind: str, value: dict) -> None:
+        self._write_signed(_derived_name(kind), value)
+
     def _mac(self, name: str, payload: bytes) -> bytes:
         return hmac.new(self.secret, self.salt + b"|" + name.encode() + b"|" + payload, hashlib.sha256).digest()
 
@@ -254,8 +263,19 @@ class Cache:
                     pass
 
 
+def _derived_name(kind: str) -> str:
+    if not re.fullmatch(r"[a-z]+", kind):
+        raise ValueError(f"not a name for derived data: {kind!r}")
+    return f"derived-{kind}"  # never a 40-hex name: prune leaves it alone
+
+
 def _compact(value) -> bytes:
-    return json.dumps(value, separators=(",", ":")).encode()
+    """Compact JSON; orjson (ten times the standard library's speed on the large derived
+    data), the standard library where orjson refuses (an integer beyond 64 bits)."""
+    try:
+        return orjson.dumps(value)
+    except TypeError:
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 def _drop_old_scorecards(parent: Path) -> None:

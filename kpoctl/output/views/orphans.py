@@ -7,30 +7,40 @@ from rich.table import Table
 from rich.text import Text
 
 from kpoctl.common.textsafe import plain
-from kpoctl.graph import CascadeGraph
-from kpoctl.model import Indicator
-from kpoctl.rules.cascade import orphan_reason
+from kpoctl.model import Indicator, Settings
+from kpoctl.model.scorecard import TeamFile
+from kpoctl.output.views.parts import Teams, alone, header
+from kpoctl.rules.cascade import ORPHAN_WANTS, orphan_reason
 from kpoctl.rules.engine import Selection, finish
 
 ORPHAN_CODES = ("KP101", "KP102")
 
 
-def orphan_rows(graph: CascadeGraph, problems, sites) -> list[dict]:
+def orphans_part(team_file: TeamFile, settings: Settings) -> dict:
+    """The team's orphan KPIs and PIs (kpoctl.output.views.parts): id -> [level, measures, reason]."""
+    graph = alone(team_file, settings)
+    found = {}
+    for ref in graph.entries_by_team.get(team_file.team.team, []):
+        if isinstance(ref.entry, Indicator) and ref.entry.level in ORPHAN_WANTS:
+            reason = orphan_reason(graph, ref)
+            if reason is not None:
+                found[ref.entry.id] = [ref.entry.level, ref.entry.measures, reason]
+    return {**header(team_file), "orphans": found}
+
+
+def orphan_rows(teams: Teams, problems, sites) -> list[dict]:
     """`[{team, id, level, measures, file, line, reason}]`: the entries the orphan rules
-    found (suppressions applied, as lint applies them), described from the model."""
+    found (suppressions applied, as lint applies them), described from the teams' parts."""
     selection = Selection.build(list(ORPHAN_CODES), [])
     findings = finish(((c, p) for c, p in problems if c in ORPHAN_CODES), sites, selection)
     rows = []
     for f in findings:
-        ref = graph.entries.get(f"{f.team}/{f.id}")
-        reason = orphan_reason(graph, ref) if ref is not None else None
-        if ref is None or reason is None or ref.file.file != f.file:
-            continue  # a repeated id (KP003): the graph keeps the first; lint shows the rest
-        assert isinstance(ref.entry, Indicator)
-        rows.append({
-            "team": f.team, "id": f.id, "level": ref.entry.level, "measures": ref.entry.measures,
-            "file": f.file, "line": f.line, "reason": reason,
-        })
+        orphan = teams.parts[f.team]["orphans"].get(f.id) if f.team in teams else None
+        if orphan is None or teams.files[f.team] != f.file:
+            continue  # a repeated id or team (KP003): the graph keeps the first; lint shows the rest
+        level, measures, reason = orphan
+        rows.append({"team": f.team, "id": f.id, "level": level, "measures": measures, "file": f.file,
+                     "line": f.line, "reason": reason})
     return rows
 
 

@@ -9,13 +9,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from kpoctl.graph import CascadeGraph, EntryRef
-from kpoctl.model import Indicator
+from kpoctl.model import Indicator, Settings
 from kpoctl.model.direction import AT_LEAST, SIGN, improved
 from kpoctl.model.periods import period_bounds
 from kpoctl.model.profiles import profile_of
 from kpoctl.model.rollup import fmt
+from kpoctl.model.scorecard import TeamFile
 from kpoctl.model.scoring import okr_score, zone
 from kpoctl.model.status import AT_RISK, NO_DATA, NO_TARGET, OFF_TRACK, ON_TRACK, STATUSES, status_of, target_in_force
+from kpoctl.output.views.parts import Teams, alone, header
 from kpoctl.rules.engine import Selection, finish
 
 SPARKS = "▁▂▃▄▅▆▇█"
@@ -149,42 +151,68 @@ def _value(target) -> float | None:
 
 
 
-def build_report(graph: CascadeGraph, problems, sites, team: str | None = None, *, as_of: dt.date | None = None,
-                 history: bool = False) -> list[TeamReport]:
-    """Team reports down the cascade, each after its parent (or just `team`), KPIs then
-    PIs, worst status first; the findings of NOTE_CODES among `problems` (suppressions
-    applied) become notes. `as_of`: only the actuals of periods ended by then count, and
-    today's notes are left out (they describe today). `history`: every actual of each
-    indicator, for charts."""
-    notes: dict[tuple, list[str]] = {}
-    profile = profile_of(graph.scorecard.settings.profile)
+# a report row as a team's part keeps it: the fields its team's file alone decides
+ROW_FIELDS = ("id", "level", "name", "unit", "target", "direction", "latest", "period", "status", "owner", "trend",
+              "actions", "tolerance", "history", "measures", "score")
+
+
+def report_part(team_file: TeamFile, settings: Settings, *, as_of: dt.date | None = None,
+                history: bool = False) -> dict:
+    """The team's report rows (kpoctl.output.views.parts), KPIs then PIs, worst status first.
+    `as_of`: only the actuals of periods ended by then count. `history`: every actual, for charts."""
+    graph = alone(team_file, settings)
+    name = team_file.team.team
+    scored = profile_of(settings.profile).name == "okr"
+    refs = [r for r in graph.entries_by_team.get(name, [])
+            if isinstance(r.entry, Indicator) and r.entry.level in ("KPI", "PI")]
+    rows = [_row(r, [], as_of, history, graph.due_of(r)) for r in refs]
+    for row, ref in zip(rows, refs):
+        if scored:
+            row.score = okr_score(ref.entry) if row.level == "KPI" and as_of is None else None
+        target = graph.resolve(name, row.measures) if row.measures else None
+        row.measures = target.entry.id if target is not None and target.is_objective else None  # else KP004's
+    rows.sort(key=lambda r: (r.level != "KPI", STATUSES.index(r.status)))
+    return {**header(team_file), "rows": [[_plain(getattr(row, f)) for f in ROW_FIELDS] for row in rows]}
+
+
+def _plain(value):
+    """A JSON value as the cache gives it back: lists, not tuples."""
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def build_report(teams: Teams, problems, sites, settings: Settings, team: str | None = None, *,
+                 notes: bool = True) -> list[TeamReport]:
+    """Team reports down the cascade, each after its parent (or just `team`), from the teams'
+    report parts; the findings of NOTE_CODES among `problems` (suppressions applied) become
+    notes, unless `notes` is False (a report as of a past period: they describe today)."""
+    noted: dict[tuple, list[str]] = {}
+    profile = profile_of(settings.profile)
     scored = profile.name == "okr"
-    if as_of is None:
+    if notes:
         selection = Selection.build(list(NOTE_CODES), [])
         for f in finish(((c, p) for c, p in problems if c in NOTE_CODES), sites, selection):
-            notes.setdefault((f.team, f.id), []).append(f"{f.code}: {f.message}")
+            noted.setdefault((f.team, f.id), []).append(f"{f.code}: {f.message}")
     reports = []
-    for name in graph.cascade_order() if team is None else [team]:
-        refs = [r for r in graph.entries_by_team.get(name, [])
-                if isinstance(r.entry, Indicator) and r.entry.level in ("KPI", "PI")]
-        rows = [_row(r, notes.get((name, r.entry.id), []), as_of, history, graph.due_of(r)) for r in refs]
-        for row, ref in zip(rows, refs):
-            row.label = profile.word(row.level)
-            if scored:
-                row.scored, row.score = True, okr_score(ref.entry) if row.level == "KPI" and as_of is None else None
-        for row in rows:  # link only to an objective that is there (else KP004's)
-            target = graph.resolve(name, row.measures) if row.measures else None
-            row.measures = target.entry.id if target is not None and target.is_objective else None
-        rows.sort(key=lambda r: (r.level != "KPI", STATUSES.index(r.status)))
-        t = graph.teams[name].team
-        report = TeamReport(name, t.name, t.meeting, rows)
-        if history:  # the briefing book's links up and down the cascade
-            report.owner = t.owner
-            report.parent = t.parent if t.parent in graph.teams else None
-            report.children = graph.children(name)
-            report.objectives = _objectives(graph, name)
+    for name in teams.cascade_order() if team is None else [team]:
+        part = teams.parts[name]
+        rows = []
+        for values in part["rows"]:
+            row = ReportRow(team=name, notes=noted.get((name, values[0]), []), **dict(zip(ROW_FIELDS, values)))
+            row.label, row.scored = profile.word(row.level), scored
+            row.history = [tuple(point) for point in row.history]
+            rows.append(row)
+        report = TeamReport(name, part["name"], part["meeting"], rows, owner=part["owner"],
+                            parent=part["parent"] if part["parent"] in teams else None, children=teams.children(name))
         reports.append(report)
     return reports
+
+
+def link_objectives(reports: list[TeamReport], graph: CascadeGraph) -> None:
+    """The briefing book's links up and down the cascade, from the whole graph."""
+    for report in reports:
+        report.objectives = _objectives(graph, report.team)
 
 
 def _objectives(graph: CascadeGraph, name: str) -> list[ObjectiveLink]:

@@ -8,8 +8,10 @@ from rich.markup import escape
 from rich.tree import Tree
 
 from kpoctl.common.textsafe import plain
-from kpoctl.graph import CascadeGraph, EntryRef
-from kpoctl.model import Indicator, Objective
+from kpoctl.graph import EntryRef
+from kpoctl.model import Indicator, Objective, Settings
+from kpoctl.model.scorecard import TeamFile
+from kpoctl.output.views.parts import Teams, alone, header
 
 LEVEL_STYLE = {"KPO": "bold magenta", "PO": "magenta", "KPI": "bold cyan", "PI": "cyan", "context": "dim"}
 
@@ -21,9 +23,12 @@ def _node(ref: EntryRef, children: list[dict]) -> dict:
     return {"kind": kind, "team": ref.team, "id": entry.id, "level": entry.level, "title": title, "children": children}
 
 
-def team_node(graph: CascadeGraph, name: str, depth: int | None, seen: set[str]) -> dict:
-    """One team's node with its entries and, `depth` permitting, the teams below."""
-    seen.add(name)
+def tree_part(team_file: TeamFile, settings: Settings) -> dict:
+    """The team's own nodes (kpoctl.output.views.parts): each KPO with its KPIs and the
+    POs that support it, then the POs that support no KPO, then the indicators that
+    measure no objective (orphans, context indicators)."""
+    graph = alone(team_file, settings)
+    name = team_file.team.team
     refs = graph.entries_by_team.get(name, [])
     placed: set[str] = set()
 
@@ -38,37 +43,43 @@ def team_node(graph: CascadeGraph, name: str, depth: int | None, seen: set[str])
         placed.add(po.key)
         return _node(po, indicators_of(po.key))
 
-    children: list[dict] = []
+    nodes: list[dict] = []
     for ref in refs:
         if isinstance(ref.entry, Objective) and ref.entry.level == "KPO":
             placed.add(ref.key)
             kids = indicators_of(ref.key)
             kids += [po_node(po) for po in graph.supported_by(ref.key) if po.key not in placed]
-            children.append(_node(ref, kids))
+            nodes.append(_node(ref, kids))
     for ref in refs:  # POs that support no KPO of the team
         if isinstance(ref.entry, Objective) and ref.key not in placed:
-            children.append(po_node(ref))
+            nodes.append(po_node(ref))
     for ref in refs:  # orphans and context indicators
         if isinstance(ref.entry, Indicator) and ref.key not in placed:
-            children.append(_node(ref, []))
+            nodes.append(_node(ref, []))
+    return {**header(team_file), "nodes": nodes}
+
+
+def team_node(teams: Teams, name: str, depth: int | None, seen: set[str]) -> dict:
+    """One team's node with its entries and, `depth` permitting, the teams below."""
+    seen.add(name)
+    part = teams.parts[name]
+    children = list(part["nodes"])
     if depth is None or depth > 1:
-        for child in graph.children(name):
+        for child in teams.children(name):
             if child not in seen:
-                children.append(team_node(graph, child, None if depth is None else depth - 1, seen))
-    team = graph.teams[name].team
-    return {"kind": "team", "team": name, "id": None, "level": None, "title": team.name, "children": children}
+                children.append(team_node(teams, child, None if depth is None else depth - 1, seen))
+    return {"kind": "team", "team": name, "id": None, "level": None, "title": part["name"], "children": children}
 
 
-def tree_roots(graph: CascadeGraph, start: str | None = None, depth: int | None = None) -> list[dict]:
+def tree_roots(teams: Teams, start: str | None = None, depth: int | None = None) -> list[dict]:
     """Root nodes: the start team, or every team with no known parent (and one per parent cycle)."""
     seen: set[str] = set()
     if start is not None:
-        return [team_node(graph, start, depth, seen)]
-    roots = [n for n, ref in sorted(graph.teams.items()) if ref.team.parent not in graph.teams]
-    nodes = [team_node(graph, n, depth, seen) for n in roots]
-    for name in sorted(graph.teams):  # teams only reachable through a cycle of parents
+        return [team_node(teams, start, depth, seen)]
+    nodes = [team_node(teams, n, depth, seen) for n in teams.roots()]
+    for name in sorted(teams.parts):  # teams only reachable through a cycle of parents
         if name not in seen and depth is None:
-            nodes.append(team_node(graph, name, depth, seen))
+            nodes.append(team_node(teams, name, depth, seen))
     return nodes
 
 
@@ -96,25 +107,22 @@ def render_tree(roots: list[dict], console: Console, word=str) -> None:
 COLOURS = {"on track": "#2da44e", "at risk": "#d4a72c", "off track": "#cf222e", "no target": "#d0d7de", "no data": "#afb8c1"}
 
 
-def node_statuses(graph: CascadeGraph, indicators: dict[tuple, str] | None = None) -> dict[tuple, str]:
-    """(team, id) -> status of each KPI/PI, and of each objective (the worst of its indicators).
-    `indicators`: the KPIs' and PIs' statuses when already known (the report's, as of a period)."""
-    from kpoctl.model.status import status, worst
+def node_statuses(teams: Teams, indicators: dict[tuple, str]) -> dict[tuple, str]:
+    """(team, id) -> status of each KPI/PI (`indicators`: the report's rows give them), and
+    of each objective: the worst of the indicators that measure it (its indicator nodes)."""
+    from kpoctl.model.status import worst
 
-    if indicators is None:
-        indicators = {}
-        for refs in graph.entries_by_team.values():
-            for ref in refs:
-                state = status(ref.entry, graph.due_of(ref)) if isinstance(ref.entry, Indicator) else None
-                if state is not None:  # context indicators have none
-                    indicators[(ref.team, ref.entry.id)] = state
     found = dict(indicators)
-    for refs in graph.entries_by_team.values():
-        for ref in refs:
-            if isinstance(ref.entry, Objective):
-                states = [found[(i.team, i.entry.id)] for i in graph.measured_by(ref.key) if (i.team, i.entry.id) in found]
+    for name, part in teams.parts.items():
+        stack = list(part["nodes"])
+        while stack:
+            node = stack.pop()
+            if node["kind"] == "objective":
+                states = [found[(name, kid["id"])] for kid in node["children"]
+                          if kid["kind"] == "indicator" and (name, kid["id"]) in found]
                 if states:
-                    found[(ref.team, ref.entry.id)] = worst(states)
+                    found[(name, node["id"])] = worst(states)
+                stack.extend(node["children"])
     return found
 
 
