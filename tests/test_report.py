@@ -277,3 +277,41 @@ def test_an_existing_folder_takes_a_site_and_a_bare_new_name_is_not_guessed(run_
     assert bare.exit_code == 2 and "cannot tell the format" in bare.stderr and not (tmp_path / "book").exists()
     wrong = run_cli("report", EXAMPLES / "best-company", "--format", "json", "-o", folder)
     assert wrong.exit_code == 2 and "only --format html writes into one" in wrong.stderr
+
+
+WIDE = """
+team: tokyo
+name: Tokyo team
+indicators:
+  - {id: sales, level: KPI, name: 売上高の伸び, owner: 山田 (営業), unit: "%", target: {value: 5, direction: at_least},
+     actuals: [{period: 2026-09, value: 4}, {period: 2026-10, value: 6}]}
+  - {id: otif, level: KPI, name: OTIF rate, owner: COO, unit: "%", target: {value: 95, direction: at_least},
+     actuals: [{period: 2026-09, value: 97}, {period: 2026-10, value: 90}]}
+"""
+
+
+def test_report_text_lines_columns_up_by_terminal_cells(run_cli, scorecard):
+    """A name in a wide script takes two cells a character: the columns after it still line up."""
+    from rich.cells import cell_len
+
+    lines = run_cli("report", scorecard({"tokyo.yaml": WIDE})).stdout.splitlines()
+    header = next(line for line in lines if "indicator" in line)
+    rows = [line for line in lines if "売上高の伸び" in line or "OTIF rate" in line]
+    assert len(rows) == 2
+
+    def at(line: str, text: str) -> int:
+        return cell_len(line[:line.index(text)])
+
+    assert {at(row, "≥") for row in rows} == {at(header, "target")}
+    assert {at(row, "山田" if "山田" in row else "COO") for row in rows} == {at(header, "owner")}
+
+
+def test_report_text_in_colour_paints_the_status_and_the_id(run_cli, scorecard):
+    import re
+
+    text = run_cli("report", scorecard({"tokyo.yaml": WIDE}), env={"FORCE_COLOR": "1", "NO_COLOR": ""}).stdout
+    plain_text = re.sub(r"\x1b\[[0-9;]*m", "", text)
+    assert "✖ off track" in plain_text
+    painted = re.findall(r"\x1b\[([0-9;]*)m([^\x1b]+)\x1b\[0m", text)
+    assert any(code == "1;31" and body == "✖ off track" for code, body in painted), painted  # bold red
+    assert any(code == "2" and body == "(sales)" for code, body in painted), painted  # the id dim

@@ -10,6 +10,7 @@ own lines under their row. rich still does the colour, NO_COLOR and the terminal
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 from rich.cells import cell_len
@@ -101,21 +102,27 @@ def _grid(out: _Builder, rows: list, width: int, status_style: dict) -> None:
         if OWNER in wrapped:
             widths[OWNER] = owner
         widths[NAME] = max(MIN_WRAPPED, room - owner)
-    _line(out, [(HEADERS[i], widths[i], "dim") for i in shown])
+    sizes = [widths[i] for i in shown]
+    _line(out, [HEADERS[i] for i in shown], sizes, ["dim"] * len(shown))
+    name, owner = shown.index(NAME), shown.index(OWNER) if OWNER in shown else None
     for row, cells in rows:
-        columns = {i: cells[i] for i in shown}
-        columns[NAME] = _wrap(cells[NAME][0], widths[NAME]) + [f"({row.id})"]
-        if OWNER in shown:
-            columns[OWNER] = _wrap(cells[OWNER][0], widths[OWNER])
-        for number in range(max(len(lines) for lines in columns.values())):
-            line = []
-            for i in shown:
-                text = columns[i][number] if number < len(columns[i]) else ""
-                id_line = i == NAME and number == len(columns[i]) - 1
-                style = (status_style[row.status] if i == STATUS else TREND_STYLE[row.movement[1]] if i == TREND
-                         else "dim" if id_line else None)
-                line.append((text, widths[i], style))
-            _line(out, line)
+        columns = [cells[i] for i in shown]
+        columns[name] = _wrap(cells[NAME][0], widths[NAME]) + [f"({row.id})"]
+        if owner is not None:
+            columns[owner] = _wrap(cells[OWNER][0], widths[OWNER])
+        styles = None
+        if out.styled:  # the status in its colour, the trend green or red, the id dim
+            trend = TREND_STYLE[row.movement[1]]
+            styles = [status_style[row.status] if i == STATUS else trend if i == TREND else None for i in shown]
+        height = max(len(lines) for lines in columns)
+        for number in range(height):
+            texts = [lines[number] if number < len(lines) else "" for lines in columns]
+            line_styles = None
+            if styles is not None:
+                line_styles = list(styles)
+                if number == len(columns[name]) - 1:
+                    line_styles[name] = "dim"
+            _line(out, texts, sizes, line_styles)
         for note in row.notes:
             _under_row(out, "↳", note, "yellow", width)
         for action in row.actions:
@@ -128,27 +135,34 @@ def _under_row(out: _Builder, marker: str, text: str, style: str, width: int) ->
         out.append(INDENT * 2 + (f"{marker} " if number == 0 else "  ") + line + "\n", style=style)
 
 
+# characters the report itself writes, each one terminal cell wide: a cell made of these
+# and ASCII is as wide as it is long, without asking rich (which is slow at it)
+_NARROW = re.compile("[\x20-\x7e" + "▁▂▃▄▅▆▇█" + "●▲✖◇○" + "↑↓→↳≥≤≠" + "]*")
+
+
 def _cells(text: str) -> int:
-    """Terminal cells `text` takes: its length when ASCII (nearly always), else rich's count."""
-    return len(text) if text.isascii() else cell_len(text)
+    """Terminal cells `text` takes: its length for ASCII and the report's own marks, else rich's count."""
+    return len(text) if _NARROW.fullmatch(text) else cell_len(text)
 
 
-def _line(out: _Builder, cells: list[tuple[str, int, str | None]]) -> None:
-    """One line of the grid: cells padded to their widths, no trailing blanks."""
-    while cells and not cells[-1][0]:
-        cells.pop()
+def _line(out: _Builder, texts: list[str], widths: list[int], styles: list[str | None] | None) -> None:
+    """One line of the grid: cells padded to their widths, no trailing blanks; `styles`
+    (one per cell) only when the output has colour."""
+    last = len(texts) - 1
+    while last >= 0 and not texts[last]:
+        last -= 1
     pieces = [INDENT]
-    offset = out.length + len(INDENT)
-    last = len(cells) - 1
-    for position, (text, width, style) in enumerate(cells):
-        if style and text and out.styled:
-            out.spans.append(Span(offset, offset + len(text), style))
-        pieces.append(text)
-        offset += len(text)
-        if position < last:
-            pad = " " * max(0, width - _cells(text)) + GAP
-            pieces.append(pad)
-            offset += len(pad)
+    for position in range(last):
+        text = texts[position]
+        pieces.append(text.ljust(widths[position] - _cells(text) + len(text)) + GAP)
+    if last >= 0:
+        pieces.append(texts[last])
+    if styles is not None:
+        offset = out.length
+        for position, piece in enumerate(pieces):
+            if position and styles[position - 1] and texts[position - 1]:
+                out.spans.append(Span(offset, offset + len(texts[position - 1]), styles[position - 1]))
+            offset += len(piece)
     pieces.append("\n")
     line = "".join(pieces)
     out.parts.append(line)
