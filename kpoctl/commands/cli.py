@@ -445,7 +445,7 @@ def tree(
         from kpoctl.output.views.report import build_report, report_part
         from kpoctl.output.views.tree import node_statuses, render_dot, render_mermaid
 
-        reports = build_report(Teams(parts_of(reading, "report", report_part)), [], [], reading.settings, notes=False)
+        reports = build_report(Teams(parts_of(reading, "report", report_part)), [], [], notes=False)
         render = render_mermaid if output_format is TreeFormat.mermaid else render_dot
         picture = render(roots, node_statuses(teams, {(r.team, r.id): r.status for t in reports for r in t.rows}))
         sys.stdout.write(f"```{output_format.value}\n{picture}```\n" if fence else picture)
@@ -506,7 +506,7 @@ def report(
                  for f in reading.scorecard().files if f.team is not None}
     teams = _kept(Teams(parts))
     _check_team(teams.parts, team, path)
-    reports = view.build_report(teams, reading.problems, reading.sites, reading.settings, team, notes=until is None)
+    reports = view.build_report(teams, reading.problems, reading.sites, team, notes=until is None)
     if output_format is ReportFormat.json:
         from kpoctl.common.jsonout import dumps
 

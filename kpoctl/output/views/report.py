@@ -38,7 +38,6 @@ class ReportRow:
     status: str
     owner: str | None
     trend: list[float] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
     actions: list[str] = field(default_factory=list)  # what the owner does about it (shown, not in JSON)
     tolerance: float | None = None
     # every actual, for the briefing book's chart: (period, value, the target in force for it)
@@ -47,6 +46,8 @@ class ReportRow:
     score: float | None = None  # the OKR score (profile okr: kpoctl.model.scoring)
     scored: bool = False  # the profile scores key results: JSON has "score"
     label: str = ""  # the level in the profile's words (kpoctl.model.profiles): what text and markdown show
+    cells: str = ""  # the row as the text report shows it (report_text.row_cells): one string, compact in the cache
+    notes: list[str] = field(default_factory=list)  # findings of NOTE_CODES about it (build_report)
 
     @property
     def level_text(self) -> str:
@@ -122,7 +123,8 @@ def sparkline(values: list[float]) -> str:
     low, high = min(values), max(values)
     if high == low:
         return SPARKS[3] * len(values)
-    return "".join(SPARKS[round((v - low) / (high - low) * (len(SPARKS) - 1))] for v in values)
+    span = high - low
+    return "".join([SPARKS[round((v - low) / span * 7)] for v in values])  # 7: len(SPARKS) - 1
 
 
 def _row(ref: EntryRef, notes: list[str], as_of: dt.date | None, history: bool, due: dt.date | None) -> ReportRow:
@@ -151,26 +153,29 @@ def _value(target) -> float | None:
 
 
 
-# a report row as a team's part keeps it: the fields its team's file alone decides
-ROW_FIELDS = ("id", "level", "name", "unit", "target", "direction", "latest", "period", "status", "owner", "trend",
-              "actions", "tolerance", "history", "measures", "score")
+# a report row as a team's part keeps it: the fields its team's file alone decides, in ReportRow's order
+ROW_FIELDS = tuple(name for name in ReportRow.__dataclass_fields__ if name not in ("team", "notes"))
 
 
 def report_part(team_file: TeamFile, settings: Settings, *, as_of: dt.date | None = None,
                 history: bool = False) -> dict:
     """The team's report rows (kpoctl.output.views.parts), KPIs then PIs, worst status first.
     `as_of`: only the actuals of periods ended by then count. `history`: every actual, for charts."""
+    from kpoctl.output.views.report_text import row_cells
+
     graph = alone(team_file, settings)
     name = team_file.team.team
-    scored = profile_of(settings.profile).name == "okr"
+    profile = profile_of(settings.profile)
     refs = [r for r in graph.entries_by_team.get(name, [])
             if isinstance(r.entry, Indicator) and r.entry.level in ("KPI", "PI")]
     rows = [_row(r, [], as_of, history, graph.due_of(r)) for r in refs]
     for row, ref in zip(rows, refs):
-        if scored:
-            row.score = okr_score(ref.entry) if row.level == "KPI" and as_of is None else None
+        row.label = profile.word(row.level)
+        if profile.name == "okr":  # the profile scores key results
+            row.scored, row.score = True, okr_score(ref.entry) if row.level == "KPI" and as_of is None else None
         target = graph.resolve(name, row.measures) if row.measures else None
         row.measures = target.entry.id if target is not None and target.is_objective else None  # else KP004's
+        row.cells = row_cells(row)
     rows.sort(key=lambda r: (r.level != "KPI", STATUSES.index(r.status)))
     return {**header(team_file), "rows": [[_plain(getattr(row, f)) for f in ROW_FIELDS] for row in rows]}
 
@@ -182,14 +187,11 @@ def _plain(value):
     return value
 
 
-def build_report(teams: Teams, problems, sites, settings: Settings, team: str | None = None, *,
-                 notes: bool = True) -> list[TeamReport]:
+def build_report(teams: Teams, problems, sites, team: str | None = None, *, notes: bool = True) -> list[TeamReport]:
     """Team reports down the cascade, each after its parent (or just `team`), from the teams'
     report parts; the findings of NOTE_CODES among `problems` (suppressions applied) become
     notes, unless `notes` is False (a report as of a past period: they describe today)."""
     noted: dict[tuple, list[str]] = {}
-    profile = profile_of(settings.profile)
-    scored = profile.name == "okr"
     if notes:
         selection = Selection.build(list(NOTE_CODES), [])
         for f in finish(((c, p) for c, p in problems if c in NOTE_CODES), sites, selection):
@@ -199,8 +201,7 @@ def build_report(teams: Teams, problems, sites, settings: Settings, team: str | 
         part = teams.parts[name]
         rows = []
         for values in part["rows"]:
-            row = ReportRow(team=name, notes=noted.get((name, values[0]), []), **dict(zip(ROW_FIELDS, values)))
-            row.label, row.scored = profile.word(row.level), scored
+            row = ReportRow(name, *values, notes=noted.get((name, values[0]), []))
             row.history = [tuple(point) for point in row.history]
             rows.append(row)
         report = TeamReport(name, part["name"], part["meeting"], rows, owner=part["owner"],

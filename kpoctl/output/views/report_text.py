@@ -30,7 +30,7 @@ def _wrap(text: str, width: int) -> list[str]:
 
 
 def render_text(reports, console) -> None:
-    from kpoctl.output.views.report import STATUS_MARK, STATUS_STYLE, sparkline
+    from kpoctl.output.views.report import STATUS_STYLE
 
     out = _Builder(styled=console.color_system is not None)
     width = console.width
@@ -38,8 +38,7 @@ def render_text(reports, console) -> None:
         title = f"{report.team}: {report.name}" + (f" ({report.meeting} meeting)" if report.meeting else "")
         out.append(plain(title), style="bold")
         out.append("\n")
-        rows = [(r, [[r.level_text], [plain(r.name)], [plain(r.target_text)], _latest(r), [_trend(r, sparkline)],
-                     [f"{STATUS_MARK[r.status]} {r.status_text}"], [plain(r.owner or "-")]]) for r in report.rows]
+        rows = [(r, _columns(r.cells)) for r in report.rows]
         if rows:
             _grid(out, rows, width, STATUS_STYLE)
         out.append(plain(f"{report.team}: {report.summary}"), style="bold")
@@ -48,6 +47,21 @@ def render_text(reports, console) -> None:
         console.file.write("".join(out.parts))
     else:
         console.print(out.text(), end="", soft_wrap=True, highlight=False)
+
+
+def row_cells(row) -> str:
+    """The row's columns as the grid shows them (HEADERS' order), lines joined by a newline and
+    columns by a tab: no cell holds either (plain() escapes them; the rest is kpoctl's own
+    text). A team's report part keeps this one string, so a warm run only lays it out."""
+    from kpoctl.output.views.report import STATUS_MARK, sparkline
+
+    columns = [[row.level_text], [plain(row.name), f"({row.id})"], [plain(row.target_text)], _latest(row),
+               [_trend(row, sparkline)], [f"{STATUS_MARK[row.status]} {row.status_text}"], [plain(row.owner or "-")]]
+    return "\t".join("\n".join(lines) for lines in columns)
+
+
+def _columns(cells: str) -> list[list[str]]:
+    return [column.split("\n") for column in cells.split("\t")]
 
 
 class _Builder:
@@ -93,23 +107,28 @@ WRAPPED = (NAME, OWNER)  # these share the width the other columns leave
 
 def _grid(out: _Builder, rows: list, width: int, status_style: dict) -> None:
     shown = [i for i in range(len(HEADERS)) if i in (0, NAME) or any(cells[i] not in ([""], ["-"]) for _, cells in rows)]
-    widths = {i: max([len(HEADERS[i])] + [_cells(line) for _, cells in rows for line in cells[i]]) for i in shown}
+    widths = {i: max(len(HEADERS[i]), _widest([line for _, cells in rows for line in cells[i]])) for i in shown}
     fixed = sum(widths[i] for i in shown if i not in WRAPPED) + len(GAP) * (len(shown) - 1) + len(INDENT)
     wrapped = [i for i in WRAPPED if i in shown]
     room = max(MIN_WRAPPED * len(wrapped), width - fixed)
-    if sum(widths[i] for i in wrapped) > room:
+    narrowed = sum(widths[i] for i in wrapped) > room  # else every name and owner fits on one line
+    if narrowed:
         owner = min(widths[OWNER], max(MIN_WRAPPED, room // 3)) if OWNER in wrapped else 0
         if OWNER in wrapped:
             widths[OWNER] = owner
         widths[NAME] = max(MIN_WRAPPED, room - owner)
     sizes = [widths[i] for i in shown]
     _line(out, [HEADERS[i] for i in shown], sizes, ["dim"] * len(shown))
+    # without colour, a line of ASCII and the report's own marks is one str.format: padding
+    # by length is padding by cells there (nearly every line; the others take _line)
+    padded = INDENT + GAP.join(f"{{:<{size}}}" for size in sizes)
     name, owner = shown.index(NAME), shown.index(OWNER) if OWNER in shown else None
     for row, cells in rows:
         columns = [cells[i] for i in shown]
-        columns[name] = _wrap(cells[NAME][0], widths[NAME]) + [f"({row.id})"]
-        if owner is not None:
-            columns[owner] = _wrap(cells[OWNER][0], widths[OWNER])
+        if narrowed:  # the name wrapped above its id line, the owner wrapped
+            columns[name] = _wrap(cells[NAME][0], widths[NAME]) + cells[NAME][1:]
+            if owner is not None:
+                columns[owner] = _wrap(cells[OWNER][0], widths[OWNER])
         styles = None
         if out.styled:  # the status in its colour, the trend green or red, the id dim
             trend = TREND_STYLE[row.movement[1]]
@@ -117,6 +136,11 @@ def _grid(out: _Builder, rows: list, width: int, status_style: dict) -> None:
         height = max(len(lines) for lines in columns)
         for number in range(height):
             texts = [lines[number] if number < len(lines) else "" for lines in columns]
+            if styles is None and _NARROW.fullmatch("".join(texts)):
+                line = padded.format(*texts).rstrip(" ") + "\n"
+                out.parts.append(line)
+                out.length += len(line)
+                continue
             line_styles = None
             if styles is not None:
                 line_styles = list(styles)
@@ -138,6 +162,11 @@ def _under_row(out: _Builder, marker: str, text: str, style: str, width: int) ->
 # characters the report itself writes, each one terminal cell wide: a cell made of these
 # and ASCII is as wide as it is long, without asking rich (which is slow at it)
 _NARROW = re.compile("[\x20-\x7e" + "▁▂▃▄▅▆▇█" + "●▲✖◇○" + "↑↓→↳≥≤≠" + "]*")
+
+
+def _widest(lines: list[str]) -> int:
+    """The most cells any of `lines` takes (one regular expression for the usual column)."""
+    return max(map(len, lines)) if _NARROW.fullmatch("".join(lines)) else max(map(_cells, lines))
 
 
 def _cells(text: str) -> int:
