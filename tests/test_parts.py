@@ -22,6 +22,7 @@ VIEWS = {
     "orphans": ("orphans", "--format", "json"),
     "report": ("report", "--format", "json"),
     "report markdown": ("report", "--format", "markdown"),  # notes, words of the profile
+    "report text": ("report", "--format", "text"),  # the cells each row's part keeps
 }
 
 

@@ -499,10 +499,12 @@ def report(
     html = output_format is ReportFormat.html
     now = until is None and not html  # today's rows: each team's part as the cache keeps it
     reading = _read(path, use_cache=not no_cache, need_model=not now)
+    as_text = output_format is ReportFormat.text
     if now:
-        parts = parts_of(reading, "report", view.report_part)
+        parts = (parts_of(reading, "reporttext", view.report_text_part) if as_text
+                 else parts_of(reading, "report", view.report_part))
     else:  # a past period's rows, or every actual for the charts: worked out for this run
-        parts = {f.file: view.report_part(f, reading.settings, as_of=until, history=html)
+        parts = {f.file: view.report_part(f, reading.settings, as_of=until, history=html, text=as_text)
                  for f in reading.scorecard().files if f.team is not None}
     teams = _kept(Teams(parts))
     _check_team(teams.parts, team, path)

@@ -158,9 +158,10 @@ ROW_FIELDS = tuple(name for name in ReportRow.__dataclass_fields__ if name not i
 
 
 def report_part(team_file: TeamFile, settings: Settings, *, as_of: dt.date | None = None,
-                history: bool = False) -> dict:
+                history: bool = False, text: bool = False) -> dict:
     """The team's report rows (kpoctl.output.views.parts), KPIs then PIs, worst status first.
-    `as_of`: only the actuals of periods ended by then count. `history`: every actual, for charts."""
+    `as_of`: only the actuals of periods ended by then count. `history`: every actual, for
+    charts. `text`: with each row's cells as the text report shows them."""
     from kpoctl.output.views.report_text import row_cells
 
     graph = alone(team_file, settings)
@@ -175,16 +176,16 @@ def report_part(team_file: TeamFile, settings: Settings, *, as_of: dt.date | Non
             row.scored, row.score = True, okr_score(ref.entry) if row.level == "KPI" and as_of is None else None
         target = graph.resolve(name, row.measures) if row.measures else None
         row.measures = target.entry.id if target is not None and target.is_objective else None  # else KP004's
-        row.cells = row_cells(row)
+        row.history = [list(point) for point in row.history]  # as JSON gives it back
+        if text:
+            row.cells = row_cells(row)
     rows.sort(key=lambda r: (r.level != "KPI", STATUSES.index(r.status)))
-    return {**header(team_file), "rows": [[_plain(getattr(row, f)) for f in ROW_FIELDS] for row in rows]}
+    return {**header(team_file), "rows": [[getattr(row, f) for f in ROW_FIELDS] for row in rows]}
 
 
-def _plain(value):
-    """A JSON value as the cache gives it back: lists, not tuples."""
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    return value
+def report_text_part(team_file: TeamFile, settings: Settings) -> dict:
+    """report_part with the text report's cells (a part of its own: JSON runs never pay for them)."""
+    return report_part(team_file, settings, text=True)
 
 
 def build_report(teams: Teams, problems, sites, team: str | None = None, *, notes: bool = True) -> list[TeamReport]:
