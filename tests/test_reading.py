@@ -247,6 +247,19 @@ def test_cross_team_rules_read_nothing_but_links(source, tmp_path):
     assert scorecard_problems(hidden) == expected
 
 
+@pytest.mark.parametrize("source", SCORECARDS, ids=lambda s: s.id if isinstance(s, Case) else s.name)
+def test_a_links_only_file_gives_the_cross_team_rules_what_the_whole_file_gives(source, tmp_path):
+    """What worker processes send a command that needs no model (kpoctl.model.links.links_only):
+    the same problems, at the same lines and columns, as the whole files."""
+    from kpoctl.model.links import links_only
+
+    folder = source.write(tmp_path / "card") if isinstance(source, Case) else source
+    scorecard = load(folder)
+    slim = replace(scorecard, files=[links_only(f) for f in scorecard.files])
+    assert all(f.links_only for f in slim.files if f.team is not None)
+    assert scorecard_problems(slim) == scorecard_problems(scorecard)
+
+
 def test_a_long_read_reports_its_progress_and_a_short_one_does_not(tmp_path, monkeypatch):
     from kpoctl.bench.generate import generate
     from kpoctl.pipeline.reading import read_scorecard
@@ -288,3 +301,23 @@ def test_count_counts_the_first_file_of_a_team_and_a_repeated_id_once(scorecard)
     })
     assert rows_from_levels(read_scorecard(folder).levels) == [
         {"team": "top", "kpo": 0, "po": 0, "kpi": 1, "pi": 0, "context": 0}]
+
+
+@pytest.mark.parametrize("need_model", [False, True])
+def test_the_main_process_holds_a_files_links_unless_the_command_needs_its_model(need_model, tmp_path, monkeypatch):
+    from kpoctl.bench.generate import generate
+    from kpoctl.pipeline.reading import read_scorecard
+
+    generate(60, tmp_path / "card")  # enough files for worker processes
+    seen = []
+
+    def recorded(scorecard, *args, **kwargs):
+        seen.extend(f for f in scorecard.files if f.team is not None)
+        return scorecard_problems(scorecard, *args, **kwargs)
+
+    monkeypatch.setattr(kpoctl.pipeline.reading, "scorecard_problems", recorded)
+    reading = read_scorecard(tmp_path / "card", use_cache=False, need_model=need_model, jobs=2)
+    assert len(seen) == 60
+    assert all(f.links_only is not need_model for f in seen)
+    if need_model:
+        assert all(f.team.indicators[0].actuals for f in reading.team_files)  # the whole model, actuals too

@@ -157,14 +157,15 @@ def _codes(values: list[str] | None) -> list[str]:
     return [c.strip() for v in values or [] for c in v.split(",") if c.strip()]
 
 
-def _read(path: Path, *, use_cache: bool = True, need_model: bool = True, actuals: bool = True):
+def _read(path: Path, *, use_cache: bool = True, need_model: bool = True, actuals: bool = True, derive: tuple = ()):
     """The scorecard at PATH through the one read path (kpoctl.pipeline.reading), with a progress
     bar on a terminal's stderr when there is much to read. `actuals=False` for views that
-    never read them (kpoctl.pipeline.reading.read_scorecard)."""
+    never read them; `derive`: the views' parts to work out as each file is read
+    (kpoctl.pipeline.reading.read_scorecard)."""
     from kpoctl.pipeline.reading import read_scorecard
 
     reading = read_scorecard(path, use_cache=use_cache, need_model=need_model, actuals=actuals,
-                             progress=_progress_bar(), one_shot=True)
+                             progress=_progress_bar(), one_shot=True, derive=derive)
     _keep_collector_out()
     return _kept(reading)
 
@@ -392,7 +393,7 @@ def orphans(
     from kpoctl.output.views.orphans import orphan_rows, orphans_part, render_orphans
     from kpoctl.output.views.parts import Teams, parts_of
 
-    reading = _read(path, use_cache=not no_cache, need_model=False)
+    reading = _read(path, use_cache=not no_cache, need_model=False, derive=(("orphans", orphans_part),))
     rows = orphan_rows(Teams(parts_of(reading, "orphans", orphans_part, actuals=False)), reading.problems, reading.sites)
     if output_format is DataFormat.json:
         _print_json(rows)
@@ -435,14 +436,16 @@ def tree(
     pictures = output_format in (TreeFormat.mermaid, TreeFormat.dot)  # coloured by status
     if fence and not pictures:
         raise UsageError("--fence goes with --format mermaid or dot")
-    reading = _read(path, use_cache=not no_cache, need_model=False)
+    from kpoctl.output.views.report import build_report, report_part
+
+    derive = (("tree", tree_part), ("report", report_part)) if pictures else (("tree", tree_part),)
+    reading = _read(path, use_cache=not no_cache, need_model=False, derive=derive)
     teams = _kept(Teams(parts_of(reading, "tree", tree_part, actuals=False)))
     _check_team(teams.parts, team, path)
     roots = tree_roots(teams, team, depth)
     if output_format is TreeFormat.json:
         _print_json(roots)
     elif pictures:
-        from kpoctl.output.views.report import build_report, report_part
         from kpoctl.output.views.tree import node_statuses, render_dot, render_mermaid
 
         reports = build_report(Teams(parts_of(reading, "report", report_part)), [], [], notes=False)
@@ -498,11 +501,11 @@ def report(
 
     html = output_format is ReportFormat.html
     now = until is None and not html  # today's rows: each team's part as the cache keeps it
-    reading = _read(path, use_cache=not no_cache, need_model=not now)
     as_text = output_format is ReportFormat.text
+    kind, part = ("reporttext", view.report_text_part) if as_text else ("report", view.report_part)
+    reading = _read(path, use_cache=not no_cache, need_model=not now, derive=((kind, part),) if now else ())
     if now:
-        parts = (parts_of(reading, "reporttext", view.report_text_part) if as_text
-                 else parts_of(reading, "report", view.report_part))
+        parts = parts_of(reading, kind, part)
     else:  # a past period's rows, or every actual for the charts: worked out for this run
         parts = {f.file: view.report_part(f, reading.settings, as_of=until, history=html, text=as_text)
                  for f in reading.scorecard().files if f.team is not None}

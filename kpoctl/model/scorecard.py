@@ -82,6 +82,11 @@ class TeamFile:
     # Problems of the team-scoped rules, as (code, Problem), once the file has been analysed
     # on its own (engine.analyse_file): computed in worker processes and cached with the file.
     team_problems: tuple | None = None
+    # Set by kpoctl.model.links.links_only: the model holds the link fields alone.
+    links_only: bool = False
+    # What views work out from this file alone (kpoctl.output.views.parts), by kind, when
+    # the worker that read it was asked for them.
+    parts: dict | None = None
 
     def location(self, path: tuple = ()) -> Location:
         """Where the node at `path` is: a team key, an entry, an entry's field key, or an

@@ -19,6 +19,7 @@ compare them edit by edit.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import time
@@ -28,7 +29,7 @@ from typing import Callable, NamedTuple
 
 from kpoctl.common.findings import Location, Problem
 from kpoctl.model import Settings
-from kpoctl.model.links import links_digest
+from kpoctl.model.links import links_digest, links_only
 from kpoctl.model.scorecard import Scorecard, SuppressionSite, TeamFile
 from kpoctl.read.cache import MISS, Cache
 from kpoctl.read.load import UNREADABLE, Located, collector_paused, locate, no_team_files, read_many, read_regular
@@ -75,6 +76,7 @@ class Reading:
     keys: dict[str, str | None] = field(default_factory=dict)  # each readable team file's content key
     cache: Cache | None = None
     load: Callable[[list[str], bool], dict[str, TeamFile]] | None = None  # relative paths -> their team files
+    fresh_parts: dict[str, dict] = field(default_factory=dict)  # parts worked out where files were read this run
 
     def scorecard(self) -> Scorecard:
         if self.team_files is None:
@@ -95,15 +97,18 @@ class Reading:
         for relative, key in self.keys.items():
             if key is not None and key in stored:
                 found[relative] = stored[key]
+            elif kind in self.fresh_parts.get(relative, ()):
+                found[relative] = self.fresh_parts[relative][kind]
             else:
                 missing.append(relative)
         if missing:
             assert self.load is not None
             for relative, team_file in self.load(missing, actuals).items():
                 found[relative] = compute(team_file)
-        if self.cache is not None and (missing or len(stored) != len(found)):
-            # only this scorecard's files as they are now: what an edit replaced is dropped
-            self.cache.write_derived(kind, {self.keys[r]: v for r, v in found.items() if self.keys[r] is not None})
+        # only this scorecard's files as they are now: what an edit replaced is dropped
+        kept = {self.keys[r]: value for r, value in found.items() if self.keys[r] is not None}
+        if self.cache is not None and kept.keys() != stored.keys():
+            self.cache.write_derived(kind, kept)
         return {relative: found[relative] for relative in self.keys if relative in found}
 
 
@@ -144,7 +149,8 @@ class Memo(NamedTuple):
     problems: list[tuple[str, Problem]]
 
 
-Progress = Callable[[int], Callable[[], None]]  # told how many files will be read, returns "one more done"
+Progress = Callable[[int], Callable[[], None]]
+Derive = Callable[[TeamFile, Settings], object]  # a view's part of one file (kpoctl.output.views.parts)  # told how many files will be read, returns "one more done"
 
 
 def stamp_of(info: os.stat_result) -> tuple:
@@ -161,10 +167,13 @@ def settled(stamp: tuple | None, run_started_ns: int) -> tuple | None:
 
 
 def read_scorecard(path: Path, *, use_cache: bool = True, need_model: bool = False, actuals: bool = True,
-                   jobs: int | None = None, progress: Progress | None = None, one_shot: bool = False) -> Reading:
+                   jobs: int | None = None, progress: Progress | None = None, one_shot: bool = False,
+                   derive: tuple[tuple[str, Derive], ...] = ()) -> Reading:
     """Read the scorecard at PATH (a folder, or one file of a scorecard) and run every rule.
 
-    `need_model`: keep the team files (the views need them; lint needs only problems).
+    `need_model`: keep the team files (else the main process never holds more of a file
+    than its links, kpoctl.model.links.links_only). `derive`: (kind, compute) of the
+    parts a view will ask Reading.derived for, worked out where each file is read.
     `actuals=False`: files taken from the cache may come without their actuals (most of
     their bulk), for views that never read them. Raises UsageError (no such path, no team
     file) and SettingsError. `one_shot`: the caller exits soon after and keeps what was
@@ -175,7 +184,7 @@ def read_scorecard(path: Path, *, use_cache: bool = True, need_model: bool = Fal
     if cache is not None and not cache.enabled:
         cache = None
     with collector_paused(restore=not one_shot):
-        return _read(path, located, cache, jobs, need_model, actuals, progress)
+        return _read(path, located, cache, jobs, need_model, actuals, progress, derive)
 
 
 def _index_of(cache: Cache | None) -> tuple[dict[str, list], Memo | None]:
@@ -221,8 +230,34 @@ def _levels(result: TeamFile) -> tuple | None:
     return (result.team.team, *(levels.count(level) for level in LEVELS))
 
 
+@dataclass(frozen=True)
+class Prepare:
+    """What is done with each team file where it is read (a worker process, when there are
+    many), so that the main process receives only what it keeps: the team-scoped rules
+    run, the file's cache entry written, the views' parts worked out and, unless the
+    command needs the model, the model cut down to its links. Sending whole models back
+    cost a tenth of a cold lint in pickling and most of its memory."""
+
+    settings: Settings
+    cache: Cache | None
+    keys: dict[str, str | None]  # each file's content key, for its cache entry
+    derive: tuple[tuple[str, Derive], ...] = ()
+    keep_model: bool = True
+
+    def __call__(self, team_file: TeamFile, settings: Settings, today) -> TeamFile:
+        result = analyse_file(team_file, settings, today)
+        key = self.keys.get(result.file)
+        if self.cache is not None and key is not None:
+            self.cache.put(key, result)
+        if result.team is None:
+            return result
+        if self.derive:
+            result.parts = {kind: compute(result, settings) for kind, compute in self.derive}
+        return result if self.keep_model else links_only(result)
+
+
 def _read(path: Path, located: Located, cache: Cache | None, jobs: int, need_model: bool, actuals: bool,
-          progress: Progress | None) -> Reading:
+          progress: Progress | None, derive: tuple = ()) -> Reading:
     started = time.time_ns()
     stored, memo = _index_of(cache)
     settings = located.settings
@@ -259,12 +294,13 @@ def _read(path: Path, located: Located, cache: Cache | None, jobs: int, need_mod
             records[relative] = None  # type: ignore[assignment]  # keeps discovery order
             pending.append((candidate, relative, key, stamp))
     done = progress(len(pending)) if progress is not None and len(pending) >= PROGRESS_MIN_FILES else None
-    outcomes = read_many([(candidate, relative) for candidate, relative, _, _ in pending], settings, jobs, analyse_file)
+    # only team files get a cache entry (Prepare writes it): other YAML costs no disk
+    prepare = Prepare(settings, cache, {relative: key for _, relative, key, _ in pending}, derive, need_model)
+    outcomes = read_many([(candidate, relative) for candidate, relative, _, _ in pending], settings, jobs, prepare)
     for (_, relative, key, stamp), result in zip(pending, outcomes):
         fresh[relative] = result
         records[relative] = _record(key, result, stamp)
         if key is not None and result is not None and cache is not None:
-            cache.put(key, result)  # only team files get an entry: other YAML costs no disk
             cache.used.add(key)
         if done is not None:
             done()
@@ -276,8 +312,9 @@ def _read(path: Path, located: Located, cache: Cache | None, jobs: int, need_mod
     keys = {relative: record.key for relative, record in team_records}
     across = _reuse(memo, signature, keys, fresh) if memo is not None else None
     files: list[TeamFile] | None = None
-    if across is None or need_model:
-        files = list(_team_files(located, cache, team_records, fresh, jobs, actuals=need_model and actuals).values())
+    if across is None or need_model:  # the cross-team rules read links only: a links-only file serves them
+        files = list(_team_files(located, cache, team_records, fresh, jobs, actuals=need_model and actuals,
+                                 whole=need_model).values())
     if across is None:
         across = scorecard_problems(Scorecard(located.root, settings, files, located.settings_file))
     if memo is None or across is not memo.problems or pending:
@@ -306,9 +343,16 @@ def _read(path: Path, located: Located, cache: Cache | None, jobs: int, need_mod
         levels=[record.levels for _, record in team_records if record.levels is not None],
         keys={relative: record.key for relative, record in team_records if record.levels is not None},
         cache=cache,
-        load=lambda relatives, with_actuals: _team_files(
-            located, cache, [(r, records[r]) for r in relatives], fresh, jobs, actuals=with_actuals),
+        # a links-only file is read again for a whole model: the closure keeps none of them alive
+        load=functools.partial(_load_again, located, cache, records, jobs,
+                               {r: f for r, f in fresh.items() if f is None or not f.links_only}),
+        fresh_parts={relative: f.parts for relative, f in fresh.items() if f is not None and f.parts},
     )
+
+
+def _load_again(located: Located, cache: Cache | None, records: dict[str, FileRecord], jobs: int,
+                fresh: dict[str, TeamFile | None], relatives: list[str], actuals: bool) -> dict[str, TeamFile]:
+    return _team_files(located, cache, [(r, records[r]) for r in relatives], fresh, jobs, actuals=actuals, whole=True)
 
 
 def _known(stored: list | None, relative: str) -> FileRecord | None:
@@ -342,13 +386,14 @@ def _reuse(memo: Memo, signature: bytes, keys: dict[str, str | None],
 
 
 def _team_files(located: Located, cache: Cache | None, team_records: list[tuple[str, FileRecord]],
-                fresh: dict[str, TeamFile | None], jobs: int, *, actuals: bool) -> dict[str, TeamFile]:
-    """Every team file: fresh, from the per-file cache (with its actuals if asked), or read again."""
+                fresh: dict[str, TeamFile | None], jobs: int, *, actuals: bool, whole: bool) -> dict[str, TeamFile]:
+    """Every team file: fresh, from the per-file cache (with its actuals if asked), or read
+    again. `whole`: a file read this run only as its links is taken again too."""
     files: dict[str, TeamFile | None] = {}
     again: list[tuple[str, str]] = []
     paths = dict((relative, candidate) for candidate, relative in located.candidates)
     for relative, record in team_records:
-        if relative in fresh:
+        if relative in fresh and not (whole and fresh[relative] is not None and fresh[relative].links_only):
             files[relative] = fresh[relative]
             continue
         hit = cache.get(record.key, actuals=actuals) if cache is not None and record.key is not None else MISS
@@ -356,9 +401,8 @@ def _team_files(located: Located, cache: Cache | None, team_records: list[tuple[
             again.append((paths[relative], relative))
         else:
             files[relative] = hit
-    keys = dict(team_records)
-    for (_, relative), result in zip(again, read_many(again, located.settings, jobs, analyse_file)):
+    keys = {relative: record.key for relative, record in team_records}
+    prepare = Prepare(located.settings, cache, keys)
+    for (_, relative), result in zip(again, read_many(again, located.settings, jobs, prepare)):
         files[relative] = result
-        if cache is not None and result is not None and keys[relative].key is not None:
-            cache.put(keys[relative].key, result)
     return {relative: files[relative] for relative, _ in team_records if files[relative] is not None}
