@@ -12,8 +12,9 @@ indicator's `timing`, which cross-team rules read), yamllint, and the cold start
 `kpoctl --version` against `import typer`, run in turns so that a machine that slows
 down meanwhile slows both. Every command runs in its own process; times are medians
 of --runs (of --warm-runs for the runs after an edit, which take a fraction of a
-second); peak memory is the largest total RSS of the process and its workers,
-sampled from /proc. Writes benchmarks/RESULTS.md (the README quotes it).
+second); peak memory is the largest total PSS of the process and its workers,
+sampled from /proc (proportional set size: a page a forked worker still shares with
+the main process is counted once between them, where summing RSS counts it in each). Writes benchmarks/RESULTS.md (the README quotes it).
 """
 
 from __future__ import annotations
@@ -65,17 +66,15 @@ VIEWS = {
 
 
 def _tree_rss(pid: int) -> int:
-    """Total resident memory (bytes) of a process and its descendants."""
+    """Total proportional memory (bytes) of a process and its descendants: each one's Pss
+    (its private pages and its share of the pages it shares), VmRSS where the kernel
+    gives no smaps_rollup."""
     total = 0
     pending = [pid]
     while pending:
         current = pending.pop()
         try:
-            with open(f"/proc/{current}/status") as status:
-                for line in status:
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1]) * 1024
-                        break
+            total += _pss(current)
             with open(f"/proc/{current}/task/{current}/children") as children:
                 pending.extend(int(c) for c in children.read().split())
         except OSError:
@@ -83,11 +82,23 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
+def _pss(pid: int) -> int:
+    for name, field in ((f"/proc/{pid}/smaps_rollup", "Pss:"), (f"/proc/{pid}/status", "VmRSS:")):
+        try:
+            with open(name) as lines:
+                for line in lines:
+                    if line.startswith(field):
+                        return int(line.split()[1]) * 1024
+        except FileNotFoundError:
+            continue
+    return 0
+
+
 ENV: dict[str, str] = dict(os.environ)
 
 
 def measure(command: list[str], *, cwd: Path | None = None) -> tuple[float, int, int]:
-    """(seconds, peak total RSS in bytes, exit code) of one run."""
+    """(seconds, peak total PSS in bytes, exit code) of one run."""
     peak = 0
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
