@@ -84,8 +84,8 @@ class TeamFile:
     team_problems: tuple | None = None
     # Set by kpoctl.model.links.links_only: the model holds the link fields alone.
     links_only: bool = False
-    # What views work out from this file alone (kpoctl.output.views.parts), by kind, when
-    # the worker that read it was asked for them.
+    # What views work out from this file alone (kpoctl.output.views.parts), by kind, as
+    # compact JSON, when the worker that read it was asked for them.
     parts: dict | None = None
 
     def location(self, path: tuple = ()) -> Location:

@@ -189,7 +189,7 @@ class Cache:
         from kpoctl.read.serial import team_file_to_json
 
         meta, values, problems = team_file_to_json(value)
-        self._write_signed_bytes(key, b"\n".join((_compact(meta), _compact(values), _compact(problems))))
+        self._write_signed_bytes(key, b"\n".join((compact_json(meta), compact_json(values), compact_json(problems))))
 
     def read_index(self):
         """The scorecard's index as stored (plain JSON values), or None."""
@@ -234,7 +234,7 @@ class Cache:
             return _MISS
 
     def _write_signed(self, name: str, value) -> None:
-        self._write_signed_bytes(name, _compact(value))
+        self._write_signed_bytes(name, compact_json(value))
 
     def _write_signed_bytes(self, name: str, payload: bytes) -> None:
         if not self.writable:
@@ -269,7 +269,7 @@ def _derived_name(kind: str) -> str:
     return f"derived-{kind}"  # never a 40-hex name: prune leaves it alone
 
 
-def _compact(value) -> bytes:
+def compact_json(value) -> bytes:
     """Compact JSON; orjson (ten times the standard library's speed on the large derived
     data), the standard library where orjson refuses (an integer beyond 64 bits)."""
     try:
