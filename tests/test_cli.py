@@ -152,6 +152,7 @@ def test_tree_team_and_depth(run_cli):
     assert not [c for c in roots[0]["children"] if c["kind"] == "team"]
     text = run_cli("tree", EXAMPLES / "best-company", "--depth", "2").stdout
     assert "unit-1" in text and "order-management" not in text
+    assert "order-management" in run_cli("tree", EXAMPLES / "best-company", "--depth", "3").stdout  # a grandchild
     bad = run_cli("tree", EXAMPLES / "best-company", "--team", "unit1")
     assert bad.exit_code == 2 and "did you mean 'unit-1'" in bad.stderr
 

@@ -125,3 +125,96 @@ def test_damaged_parts_are_worked_out_again(run_cli, card, damage, computed):
     view = ("orphans", "--format", "json") if damage == "another kind's" else ("tree", "--format", "json")
     assert shown(run_cli, card, *view) == (expected if view[0] == "tree" else shown(run_cli, card, *view, "--no-cache"))
     assert len(set(computed)) > 3  # nothing damaged was used: every part worked out again
+
+
+EVERY_PLACE = {
+    "a-top.yaml": """
+team: top
+name: Top team
+objectives:
+  - {id: growth, level: KPO, title: Grow}
+  - {id: lone-po, level: PO, role: enabling, title: A PO that supports nothing}
+  - {id: cost, level: KPO, title: Cost}
+  - {id: sales-po, level: PO, role: enabling, supports: growth, title: Sell}
+indicators:
+  - {id: orphan, level: KPI, name: Orphan KPI}
+  - {id: revenue, level: KPI, measures: growth, name: Revenue}
+  - {id: calls, level: PI, measures: sales-po, name: Calls}
+  - {id: weather, level: context, name: Weather}
+  - {id: lone-pi, level: PI, measures: lone-po, name: Lone PI}
+""",
+    "b-child.yaml": "team: child\nname: Child team\nparent: top\n",
+    "c-again.yaml": "team: top\nname: Top team, declared again\nobjectives:\n  - {id: other, level: KPO, title: Other}\n",
+    "d-broken.yaml": "team: broken\nname: [unclosed\n",
+}
+
+
+def _shape(node: dict):
+    """(kind, id or team, [children]): what the tree says, without titles."""
+    return (node["kind"], node["id"] or node["team"], [_shape(child) for child in node["children"]])
+
+
+@pytest.mark.parametrize("no_cache", [[], ["--no-cache"]], ids=["cached", "no cache"])
+def test_the_tree_places_each_entry_once_under_what_it_measures_or_supports(run_cli, scorecard, no_cache):
+    folder = scorecard(EVERY_PLACE)
+    result = run_cli("tree", folder, "--format", "json", *no_cache)
+    assert result.exit_code == 1  # the broken file is said, and the answer is partial
+    assert [_shape(root) for root in result.json()] == [
+        ("team", "top", [
+            ("objective", "growth", [("indicator", "revenue", []), ("objective", "sales-po", [("indicator", "calls", [])])]),
+            ("objective", "cost", []),
+            ("objective", "lone-po", [("indicator", "lone-pi", [])]),  # supports no KPO: after the KPOs
+            ("indicator", "orphan", []),  # measures nothing
+            ("indicator", "weather", []),  # context
+            ("team", "child", []),
+        ]),
+    ]
+    assert result.json()[0]["title"] == "Top team"  # the first file of a team declared twice
+
+
+def test_orphans_are_those_of_the_first_file_of_each_team(run_cli, scorecard):
+    folder = scorecard({
+        **EVERY_PLACE,
+        # an orphan the first file has too, and one it has not: neither is this team's
+        "c-again.yaml": EVERY_PLACE["c-again.yaml"] + "indicators:\n  - {id: orphan, level: KPI, name: O}\n"
+                                                      "  - {id: stray, level: KPI, name: Stray}\n",
+        "e-other.yaml": "team: other\nname: Other\nparent: top\nindicators:\n  - {id: lost, level: PI, name: Lost}\n",
+    })
+    rows = run_cli("orphans", folder, "--format", "json").json()
+    assert [(r["team"], r["id"], r["file"]) for r in rows] == [("top", "orphan", "a-top.yaml"),
+                                                             ("other", "lost", "e-other.yaml")]
+
+
+STATUSES = """
+team: top
+name: Top team
+objectives:
+  - {id: growth, level: KPO, title: Grow}
+  - {id: sales-po, level: PO, role: enabling, supports: growth, title: Sell}
+indicators:
+  - {id: revenue, level: KPI, measures: growth, name: Revenue, target: {value: 10, direction: at_least},
+     actuals: [{period: 2026-10, value: 5}]}
+  - {id: calls, level: PI, measures: sales-po, name: Calls, target: {value: 10, direction: at_least},
+     actuals: [{period: 2026-10, value: 12}]}
+"""
+
+
+def test_an_objective_in_a_picture_takes_the_worst_status_of_its_own_indicators(run_cli, scorecard):
+    folder = scorecard({"top.yaml": STATUSES})
+    mermaid = run_cli("tree", folder, "--format", "mermaid").stdout
+    classes = dict(line.split()[1:3] for line in mermaid.splitlines() if line.strip().startswith("class "))
+    assert classes[next(n for n in classes if "_growth_" in n)] == "off_track"  # its KPI, not its PO's PI
+    assert classes[next(n for n in classes if "_sales_po_" in n)] == "on_track"
+    assert '[["Top team"]]' in mermaid  # a team is a box with its name
+    dot = run_cli("tree", folder, "--format", "dot").stdout
+    assert 'label="top: Top team", shape=box' in dot
+
+
+def test_orphans_text_counts_kpis_and_pis(run_cli, scorecard):
+    folder = scorecard({
+        "top.yaml": "team: top\nname: Top\nindicators:\n  - {id: a, level: KPI, name: A}\n"
+                    "  - {id: b, level: PI, name: B}\n  - {id: c, level: PI, name: C}\n",
+    })
+    assert run_cli("orphans", folder).stdout.rstrip().endswith("1 orphan KPI, 2 orphan PIs.")
+    folder = scorecard({"top.yaml": "team: top\nname: Top\nindicators:\n  - {id: b, level: PI, name: B}\n"})
+    assert run_cli("orphans", folder).stdout.rstrip().endswith("0 orphan KPIs, 1 orphan PI.")
