@@ -33,7 +33,8 @@ def links_of(team_file: TeamFile) -> tuple:
     first_line: dict[str, int] = {}
     repeated: list[tuple[str, int]] = []
     for entry, path in team_file.entries():
-        values = tuple(_plain(getattr(entry, name, None)) for name in ENTRY_LINK_FIELDS)
+        present = _PRESENT.get(type(entry)) or _present(type(entry))
+        values = tuple(_plain(getattr(entry, name)) if there else None for name, there in present)
         entries.append((path, type(entry).__name__, values))
         if entry.id in first_line:
             # KP003 names the line of the first use of a repeated id in its message
@@ -48,6 +49,16 @@ def links_of(team_file: TeamFile) -> tuple:
         tuple(entries),
         tuple(repeated),
     )
+
+
+_PRESENT: dict[type, tuple] = {}
+
+
+def _present(kind: type) -> tuple:
+    """(field, whether `kind` has it) for each link field: a field an Objective has not
+    (`measures`) is None without asking pydantic, whose miss raises and catches an error."""
+    _PRESENT[kind] = tuple((name, name in kind.model_fields) for name in ENTRY_LINK_FIELDS)
+    return _PRESENT[kind]
 
 
 def links_digest(team_file: TeamFile) -> bytes:
