@@ -151,8 +151,8 @@ class Memo(NamedTuple):
     problems: list[tuple[str, Problem]]
 
 
-Progress = Callable[[int], Callable[[], None]]
-Derive = Callable[[TeamFile, Settings], object]  # a view's part of one file (kpoctl.output.views.parts)  # told how many files will be read, returns "one more done"
+Progress = Callable[[int], Callable[[], None]]  # told how many files will be read, returns "one more done"
+Derive = Callable[[TeamFile, Settings], object]  # a view's part of one file (kpoctl.output.views.parts)
 
 
 def stamp_of(info: os.stat_result) -> tuple:
@@ -240,7 +240,6 @@ class Prepare:
     command needs the model, the model cut down to its links. Sending whole models back
     cost a tenth of a cold lint in pickling and most of its memory."""
 
-    settings: Settings
     cache: Cache | None
     keys: dict[str, str | None]  # each file's content key, for its cache entry
     derive: tuple[tuple[str, Derive], ...] = ()
@@ -297,7 +296,7 @@ def _read(path: Path, located: Located, cache: Cache | None, jobs: int, need_mod
             pending.append((candidate, relative, key, stamp))
     done = progress(len(pending)) if progress is not None and len(pending) >= PROGRESS_MIN_FILES else None
     # only team files get a cache entry (Prepare writes it): other YAML costs no disk
-    prepare = Prepare(settings, cache, {relative: key for _, relative, key, _ in pending}, derive, need_model)
+    prepare = Prepare(cache, {relative: key for _, relative, key, _ in pending}, derive, need_model)
     outcomes = read_many([(candidate, relative) for candidate, relative, _, _ in pending], settings, jobs, prepare)
     for (_, relative, key, stamp), result in zip(pending, outcomes):
         fresh[relative] = result
@@ -404,7 +403,7 @@ def _team_files(located: Located, cache: Cache | None, team_records: list[tuple[
         else:
             files[relative] = hit
     keys = {relative: record.key for relative, record in team_records}
-    prepare = Prepare(located.settings, cache, keys)
+    prepare = Prepare(cache, keys)
     for (_, relative), result in zip(again, read_many(again, located.settings, jobs, prepare)):
         files[relative] = result
     return {relative: files[relative] for relative, _ in team_records if files[relative] is not None}
