@@ -208,6 +208,16 @@ def test_an_objective_in_a_picture_takes_the_worst_status_of_its_own_indicators(
     assert '[["Top team"]]' in mermaid  # a team is a box with its name
     dot = run_cli("tree", folder, "--format", "dot").stdout
     assert 'label="top: Top team", shape=box' in dot
+    assert 'label="KPO growth\\nGrow", shape=ellipse' in dot and 'label="KPI revenue\\nRevenue", shape=note' in dot
+
+
+def test_a_context_indicator_under_an_objective_leaves_its_colour_to_the_others(run_cli, scorecard):
+    context = "  - {id: weather, level: context, measures: growth, name: Weather}\n"
+    folder = scorecard({"top.yaml": STATUSES.rstrip("\n") + "\n" + context})
+    mermaid = run_cli("tree", folder, "--format", "mermaid").stdout
+    classes = dict(line.split()[1:3] for line in mermaid.splitlines() if line.strip().startswith("class "))
+    assert classes[next(n for n in classes if "_growth_" in n)] == "off_track"
+    assert not any("_weather_" in n for n in classes)  # a context indicator has no status
 
 
 def test_orphans_text_counts_kpis_and_pis(run_cli, scorecard):
