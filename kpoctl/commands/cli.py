@@ -391,10 +391,10 @@ def orphans(
     """The orphan KPIs (KP101) and PIs (KP102), with where they are. Exit 1 when there are any."""
     from kpoctl.output.reporters.base import RunInfo
     from kpoctl.output.views.orphans import orphan_rows, orphans_part, render_orphans
-    from kpoctl.output.views.parts import Teams, parts_of
+    from kpoctl.output.views.parts import Teams
 
     reading = _read(path, use_cache=not no_cache, need_model=False, derive=(("orphans", orphans_part),))
-    rows = orphan_rows(Teams(parts_of(reading, "orphans", orphans_part, actuals=False)), reading.problems, reading.sites)
+    rows = orphan_rows(Teams(reading.derived("orphans", actuals=False)), reading.problems, reading.sites)
     if output_format is DataFormat.json:
         _print_json(rows)
     else:
@@ -430,7 +430,7 @@ def tree(
     no_cache: NoCache = False,
 ) -> None:
     """The cascade tree: each team's KPOs with their KPIs, POs with their PIs, then the teams below."""
-    from kpoctl.output.views.parts import Teams, parts_of
+    from kpoctl.output.views.parts import Teams
     from kpoctl.output.views.tree import render_tree, tree_part, tree_roots
 
     pictures = output_format in (TreeFormat.mermaid, TreeFormat.dot)  # coloured by status
@@ -440,7 +440,7 @@ def tree(
 
     derive = (("tree", tree_part), ("report", report_part)) if pictures else (("tree", tree_part),)
     reading = _read(path, use_cache=not no_cache, need_model=False, derive=derive)
-    teams = _kept(Teams(parts_of(reading, "tree", tree_part, actuals=False)))
+    teams = _kept(Teams(reading.derived("tree", actuals=False)))
     _check_team(teams.parts, team, path)
     roots = tree_roots(teams, team, depth)
     if output_format is TreeFormat.json:
@@ -448,7 +448,7 @@ def tree(
     elif pictures:
         from kpoctl.output.views.tree import node_statuses, render_dot, render_mermaid
 
-        reports = build_report(Teams(parts_of(reading, "report", report_part)), [], [], notes=False)
+        reports = build_report(Teams(reading.derived("report")), [], [], notes=False)
         render = render_mermaid if output_format is TreeFormat.mermaid else render_dot
         picture = render(roots, node_statuses(teams, {(r.team, r.id): r.status for t in reports for r in t.rows}))
         sys.stdout.write(f"```{output_format.value}\n{picture}```\n" if fence else picture)
@@ -486,7 +486,7 @@ def report(
     as HTML, a briefing book with a chart of each indicator's history."""
     from kpoctl.graph import CascadeGraph
     from kpoctl.output.views import report as view
-    from kpoctl.output.views.parts import Teams, parts_of
+    from kpoctl.output.views.parts import Teams
 
     # A site goes into a folder: one that exists, or a new name without an extension
     # given with --format html. Anything else is a file, as before.
@@ -505,7 +505,7 @@ def report(
     kind, part = ("reporttext", view.report_text_part) if as_text else ("report", view.report_part)
     reading = _read(path, use_cache=not no_cache, need_model=not now, derive=((kind, part),) if now else ())
     if now:
-        parts = parts_of(reading, kind, part)
+        parts = reading.derived(kind)
     else:  # a past period's rows, or every actual for the charts: worked out for this run
         parts = {f.file: view.report_part(f, reading.settings, as_of=until, history=html, text=as_text)
                  for f in reading.scorecard().files if f.team is not None}

@@ -78,6 +78,7 @@ class Reading:
     keys: dict[str, str | None] = field(default_factory=dict)  # each readable team file's content key
     cache: Cache | None = None
     load: Callable[[list[str], bool], dict[str, TeamFile]] | None = None  # relative paths -> their team files
+    derive: dict[str, Derive] = field(default_factory=dict)  # the parts asked for at read time, by kind
     fresh_parts: dict[str, dict] = field(default_factory=dict)  # parts worked out where files were read, as JSON
 
     def scorecard(self) -> Scorecard:
@@ -85,14 +86,15 @@ class Reading:
             raise ValueError("read_scorecard(..., need_model=True) keeps the team files")
         return Scorecard(self.root, self.settings, self.team_files, self.settings_file)
 
-    def derived(self, kind: str, compute: Callable[[TeamFile], object], *, actuals: bool = True) -> dict[str, object]:
-        """compute(team_file) for each readable team file, by relative path in path order.
+    def derived(self, kind: str, *, actuals: bool = True) -> dict[str, object]:
+        """Each readable team file's part of `kind` (its `derive` function, given to
+        read_scorecard), by relative path in path order.
 
         What a file gives depends on its content alone, so the cache keeps it by the file's
         content key (which holds kpoctl's code, the settings and the date): a warm run
-        computes it only for the files that changed and loads no other model. `compute`
-        returns plain JSON values (lists, not tuples), as they come back from the cache.
-        `actuals=False`: `compute` never reads them."""
+        computes it only for the files that changed and loads no other model. The function
+        returns plain JSON values. `actuals=False`: it never reads them."""
+        compute = self.derive[kind]
         stored = self.cache.read_derived(kind) if self.cache is not None else {}
         found: dict[str, object] = {}
         missing = []
@@ -106,7 +108,7 @@ class Reading:
         if missing:
             assert self.load is not None
             for relative, team_file in self.load(missing, actuals).items():
-                found[relative] = compute(team_file)
+                found[relative] = compute(team_file, self.settings) if team_file.team is not None else None
         # only this scorecard's files as they are now: what an edit replaced is dropped
         kept = {self.keys[r]: value for r, value in found.items() if self.keys[r] is not None}
         if self.cache is not None and kept.keys() != stored.keys():
@@ -347,6 +349,7 @@ def _read(path: Path, located: Located, cache: Cache | None, jobs: int, need_mod
         # a links-only file is read again for a whole model: the closure keeps none of them alive
         load=functools.partial(_load_again, located, cache, records, jobs,
                                {r: f for r, f in fresh.items() if f is None or not f.links_only}),
+        derive=dict(derive),
         fresh_parts={relative: f.parts for relative, f in fresh.items() if f is not None and f.parts},
     )
 

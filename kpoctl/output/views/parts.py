@@ -13,7 +13,6 @@ view reads the parts and builds no model and no graph; a cold one computes them.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable
 
 from kpoctl.graph import CascadeGraph, cascade_order
 from kpoctl.model import Settings
@@ -64,11 +63,3 @@ class Teams:
     def cascade_order(self) -> list[str]:
         """Every team down the cascade, as CascadeGraph.cascade_order gives it."""
         return cascade_order(self.roots(), sorted(self.parts), self.children)
-
-
-def parts_of(reading, kind: str, compute: Callable[[TeamFile, Settings], dict | None], *,
-             actuals: bool = True) -> dict[str, dict | None]:
-    """Each readable team file's part of `kind`, through the read path's memo of derived data."""
-    settings = reading.settings
-    return reading.derived(kind, lambda team_file: compute(team_file, settings) if team_file.team else None,
-                           actuals=actuals)
