@@ -127,7 +127,7 @@ def sparkline(values: list[float]) -> str:
     return "".join([SPARKS[round((v - low) / span * 7)] for v in values])  # 7: len(SPARKS) - 1
 
 
-def _row(ref: EntryRef, notes: list[str], as_of: dt.date | None, history: bool, due: dt.date | None) -> ReportRow:
+def _row(ref: EntryRef, as_of: dt.date | None, history: bool, due: dt.date | None) -> ReportRow:
     entry = ref.entry
     if as_of is None:
         shown = entry.actuals if history else entry.actuals[-8:]  # a large cached scorecard builds actuals when read
@@ -141,7 +141,7 @@ def _row(ref: EntryRef, notes: list[str], as_of: dt.date | None, history: bool, 
         target=target.value if target else None, direction=target.direction if target else None,
         latest=latest.value if latest else None, period=latest.period if latest else None,
         status=status_of(entry, latest, due) or NO_DATA, owner=entry.owner,
-        trend=[a.value for a in recent], notes=notes, actions=list(entry.actions),
+        trend=[a.value for a in recent], actions=list(entry.actions),
         tolerance=target.tolerance if target else None, measures=entry.measures,
         history=[(a.period, a.value, _value(target_in_force(entry, a.period, due))) for a in shown] if history else [],
     )
@@ -169,14 +169,13 @@ def report_part(team_file: TeamFile, settings: Settings, *, as_of: dt.date | Non
     profile = profile_of(settings.profile)
     refs = [r for r in graph.entries_by_team.get(name, [])
             if isinstance(r.entry, Indicator) and r.entry.level in ("KPI", "PI")]
-    rows = [_row(r, [], as_of, history, graph.due_of(r)) for r in refs]
+    rows = [_row(r, as_of, history, graph.due_of(r)) for r in refs]
     for row, ref in zip(rows, refs):
         row.label = profile.word(row.level)
         if profile.name == "okr":  # the profile scores key results
             row.scored, row.score = True, okr_score(ref.entry) if row.level == "KPI" and as_of is None else None
         target = graph.resolve(name, row.measures) if row.measures else None
         row.measures = target.entry.id if target is not None and target.is_objective else None  # else KP004's
-        row.history = [list(point) for point in row.history]  # as JSON gives it back
         if text:
             row.cells = row_cells(row)
     rows.sort(key=lambda r: (r.level != "KPI", STATUSES.index(r.status)))
@@ -203,7 +202,7 @@ def build_report(teams: Teams, problems, sites, team: str | None = None, *, note
         rows = []
         for values in part["rows"]:
             row = ReportRow(name, *values, notes=noted.get((name, values[0]), []))
-            row.history = [tuple(point) for point in row.history]
+            row.history = [tuple(point) for point in row.history]  # a part from the cache has JSON's lists
             rows.append(row)
         report = TeamReport(name, part["name"], part["meeting"], rows, owner=part["owner"],
                             parent=part["parent"] if part["parent"] in teams else None, children=teams.children(name))
