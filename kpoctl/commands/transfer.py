@@ -152,10 +152,10 @@ def template_rows() -> list[dict]:
     return [
         sheet_row("team", "company", title="Company executive team", owner="CEO", meeting="monthly"),
         sheet_row("objective", "company", id="otif", level="KPO", title="Deliver 95% of orders on time and in full",
-             perspective="customer", due="2026-12-31", owner="COO"),
+                  perspective="customer", due="2026-12-31", owner="COO"),
         sheet_row("indicator", "company", id="otif-rate", level="KPI", title="OTIF rate", measures="otif", unit="%",
-             timing="lagging", frequency="monthly", owner="COO", target=">= 95%", tolerance=1,
-             actions="Weekly review of late orders (COO)"),
+                  timing="lagging", frequency="monthly", owner="COO", target=">= 95%", tolerance=1,
+                  actions="Weekly review of late orders (COO)"),
         sheet_row("actual", "company", id="otif-rate", period="2026-10", value=94.1),
     ]
 

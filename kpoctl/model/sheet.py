@@ -79,7 +79,7 @@ def to_rows(teams: list[Team], statuses: dict[tuple[str, str], str] | None = Non
     rows: list[dict[str, Any]] = []
     for team in teams:
         rows.append(sheet_row("team", team.team, title=team.name, parent=team.parent, owner=team.owner,
-                         meeting=team.meeting, description=team.description))
+                              meeting=team.meeting, description=team.description))
         for objective in team.objectives:
             rows.append(sheet_row("objective", team.team, id=objective.id, **_objective_cells(objective)))
         for indicator in team.indicators:
