@@ -88,3 +88,30 @@ def test_diff_when_every_team_file_was_deleted(run_cli, repo, monkeypatch):
         (repo / name).unlink()
     changes = run_cli("diff", "HEAD", "-f", "json").json()
     assert sorted((c["kind"], c["team"]) for c in changes) == [("removed", "other"), ("removed", "top"), ("removed", "unit")]
+
+
+def test_a_revision_is_read_through_the_cache_and_answers_as_without_it(run_cli, repo, monkeypatch):
+    """A revision's file whose bytes the cache has seen (in the working tree or an earlier
+    diff) is not parsed again, an edited one is, and the answer is the one without a cache."""
+    from kpoctl.read import load
+
+    monkeypatch.chdir(repo)
+    uncached = run_cli("diff", "HEAD~1", "-f", "json", env={"KPOCTL_CACHE_DIR": "relative/so/none"}).json()
+    assert len(uncached) == 7
+    assert run_cli("diff", "HEAD~1", "-f", "json").json() == uncached  # fills the cache
+    parsed: list[str] = []
+    real = load.read_team_bytes
+    monkeypatch.setattr(load, "read_team_bytes", lambda raw, relative, settings: parsed.append(relative)
+                        or real(raw, relative, settings))
+    assert run_cli("diff", "HEAD~1", "-f", "json").json() == uncached
+    assert parsed == []
+    (repo / "other.yaml").write_text("team: other\nname: Other\nparent: top\nowner: Someone\n")
+    changes = run_cli("diff", "HEAD~1", "-f", "json").json()
+    # the working tree's edit, and HEAD~1's copy: the working tree's parts are only its own now
+    assert parsed == ["other.yaml", "other.yaml"]
+    parsed.clear()
+    assert run_cli("diff", "HEAD~1", "-f", "json").json() == changes
+    assert parsed == []
+    assert [c for c in changes if c not in uncached] == [
+        {"kind": "owner", "team": "other", "id": None, "before": None, "after": "Someone",
+         "message": "team other: owner None -> Someone"}]

@@ -782,13 +782,14 @@ def diff(
         raise UsageError(f"path does not exist: {path}")
     settings = load_settings(find_settings(path))
     old_rev = revisions[0]
-    old_side = differ.teams_at(old_rev, path, settings)
+    read_old = differ.at_revision(old_rev, path, settings)
     if len(revisions) == 2:
         new_rev = revisions[1]
-        new_side = differ.teams_at(new_rev, path, settings)
+        new_side = differ.at_revision(new_rev, path, settings)()
     else:
         new_rev = "working tree"
         new_side = differ.teams_now(path)
+    old_side = read_old(known=new_side.known)  # after the working tree: what it had serves the files left as they were
     _keep_collector_out()
     old, new = differ.comparable(old_side, new_side)
     changes = differ.compare(old, new)

@@ -1,22 +1,26 @@
 """`kpoctl diff REV [REV2]`: what changed in the scorecard between two git revisions.
 
 Files are taken from git's objects through libgit2 (kpoctl.read.gitrevs, as the
-history check reads them) and read with the same loader as lint, so a revision is compared as kpoctl sees it. Changes are
+history check reads them) and read with the same reader and cache as lint, so a
+revision is compared as kpoctl sees it. Changes are
 about the model, not the text: entries added and removed, targets changed (a
 lowered ambition flagged), cascades re-parented, owners changed, levels demoted.
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from kpoctl.common.textsafe import markdown_cell
-from kpoctl.model import Indicator, Objective, Settings, Team
+from kpoctl.model import Objective, Settings
 from kpoctl.model.direction import ASCII_SIGN, easier
 from kpoctl.model.rollup import fmt
+from kpoctl.model.scorecard import TeamFile
 from kpoctl.read.gitrevs import History
-from kpoctl.read.load import UNREADABLE, NoTeamFiles, read_team_bytes
+from kpoctl.read.load import UNREADABLE, NoTeamFiles
 
 DEMOTIONS = {("KPO", "PO"), ("KPI", "PI"), ("KPI", "context"), ("PI", "context")}
 
@@ -36,37 +40,73 @@ class Change:
 
 @dataclass
 class Side:
-    """One side of a diff: the teams read, the file each came from, the team files not read."""
+    """One side of a diff: each team as diff_part gives it, the file each came from, the
+    team files not read."""
 
-    teams: dict[str, Team] = field(default_factory=dict)
+    teams: dict[str, dict] = field(default_factory=dict)  # team id -> its diff_part
     files: dict[str, str] = field(default_factory=dict)  # team id -> file relative to PATH
     unread: dict[str, str] = field(default_factory=dict)  # file -> why (KP001 line N: ...)
+    known: dict[str, object] = field(default_factory=dict)  # content key -> diff_part, for a revision read next
 
-    def add(self, team_file) -> None:
-        if team_file.team is not None:
-            self.teams.setdefault(team_file.team.team, team_file.team)
-            self.files.setdefault(team_file.team.team, team_file.file)
-        else:
-            first = next((p for code, p in team_file.problems if code == UNREADABLE), None)
-            if first is not None:
-                self.unread[team_file.file] = f"{UNREADABLE} line {first.location.line}: {first.message}"
+    def add(self, relative: str, part: dict) -> None:
+        self.teams.setdefault(part["team"], part)  # a team declared twice: its first file, as the graph keeps
+        self.files.setdefault(part["team"], relative)
+
+    def add_unread(self, unread) -> None:
+        self.unread.setdefault(unread.file, f"{UNREADABLE} line {unread.line}: {unread.message}")
 
 
-def teams_at(revision: str, path: Path, settings: Settings) -> Side:
-    """The teams of the scorecard at PATH as they were at `revision`, read from git's
-    objects (libgit2, as the history check reads them) with the same per-file reader as
-    every command (kpoctl.read.load)."""
-    history = History(path)
-    commit = history.commit(revision)
-    side = Side()
-    for relative, blob in history.files_at(commit):
-        size = history.blob_size(blob)
-        if size > settings.max_file_mb * 1_000_000:
-            side.unread[relative] = f"KP001 line 1: file is {size / 1_000_000:.1f} MB, over max_file_mb"
+def diff_part(team_file: TeamFile, settings: Settings) -> dict:
+    """What diff compares of a team, as plain JSON values. The cache keeps it per file
+    content, so the files a revision shares with the working tree (most of them) are
+    neither parsed again nor held as models."""
+    team = team_file.team
+    entries: dict[str, dict] = {}
+    for entry in [*team.objectives, *team.indicators]:
+        if entry.id in entries:  # a repeated id: the first, as the graph keeps
             continue
-        result = read_team_bytes(history.blob(blob), relative, settings)
-        if result is not None:
-            side.add(result)
+        objective = isinstance(entry, Objective)
+        target = None if objective or entry.target is None else entry.target
+        entries[entry.id] = {
+            "level": entry.level,
+            "owner": entry.owner,
+            "objective": objective,
+            "cascades_from": entry.cascades_from if objective else None,
+            "target": None if target is None else [target.value, target.direction, target.tolerance],
+            "target_text": None if target is None else f"{ASCII_SIGN[target.direction]} {fmt(target.value, entry.unit)}",
+        }
+    return {"team": team.team, "name": team.name, "parent": team.parent, "owner": team.owner, "entries": entries}
+
+
+def at_revision(revision: str, path: Path, settings: Settings) -> Callable[..., Side]:
+    """The teams of the scorecard at PATH as they were at `revision`, to be read when called.
+    The revision is resolved now, so that an unknown one fails before anything is read;
+    read it after the working tree, whose cache entries then serve every file the
+    revision has unchanged (pass them as `known`: Side.known of the working tree)."""
+    history = History(path)
+    return functools.partial(_teams_at, history, history.commit(revision), path, settings)
+
+
+def _teams_at(history: History, commit, path: Path, settings: Settings, known: dict | None = None) -> Side:
+    """Files taken from git's objects (libgit2, as the history check reads them) and read
+    as every command reads a file, through the same cache (kpoctl.pipeline.reading.read_blobs)."""
+    from kpoctl.pipeline.reading import read_blobs
+
+    side = Side()
+
+    def within_limit():  # one object lookup per file: libgit2 inflates a blob to tell its size
+        for relative, blob in history.files_at(commit):
+            raw = history.blob(blob)
+            if len(raw) > settings.max_file_mb * 1_000_000:
+                side.unread[relative] = f"KP001 line 1: file is {len(raw) / 1_000_000:.1f} MB, over max_file_mb"
+            else:
+                yield relative, raw
+
+    parts, unread = read_blobs(path, settings, within_limit(), "diff", diff_part, known=known)
+    for relative, part in parts.items():
+        side.add(relative, part)
+    for file in unread:
+        side.add_unread(file)
     return side
 
 
@@ -77,17 +117,20 @@ def teams_now(path: Path) -> Side:
 
     side = Side()
     try:
-        reading = read_scorecard(path, need_model=True)
+        reading = read_scorecard(path, actuals=False, derive=(("diff", diff_part),))
     except NoTeamFiles:
         return side
-    for team_file in reading.scorecard().files:
-        side.add(team_file)
+    for relative, part in reading.derived("diff", actuals=False).items():
+        if part is not None:
+            side.add(relative, part)
+            if reading.keys.get(relative) is not None:
+                side.known[reading.keys[relative]] = part
     for unread in reading.unread:
-        side.unread.setdefault(unread.file, f"KP001 line {unread.line}: {unread.message}")
+        side.add_unread(unread)
     return side
 
 
-def comparable(old: Side, new: Side) -> tuple[dict[str, Team], dict[str, Team]]:
+def comparable(old: Side, new: Side) -> tuple[dict[str, dict], dict[str, dict]]:
     """The teams both sides can speak for: a team whose file could not be read on one
     side is left out of both, rather than called added or removed."""
     unknown = {team for team, file in old.files.items() if file in new.unread}
@@ -96,77 +139,67 @@ def comparable(old: Side, new: Side) -> tuple[dict[str, Team], dict[str, Team]]:
     return keep(old), keep(new)
 
 
-def _entries(team: Team) -> dict[str, Objective | Indicator]:
-    found: dict[str, Objective | Indicator] = {}
-    for entry in [*team.objectives, *team.indicators]:
-        found.setdefault(entry.id, entry)
-    return found
-
-
-def _target_text(entry: Indicator) -> str | None:
-    t = entry.target
-    if t is None:
-        return None
-    return f"{ASCII_SIGN[t.direction]} {fmt(t.value, entry.unit)}"
-
-
-def _lowered(before: Indicator, after: Indicator) -> bool:
+def _lowered(before: dict, after: dict) -> bool:
     """Less ambitious: a lower floor, a higher ceiling, or a wider tolerance on the same target."""
-    b, a = before.target, after.target
-    if b is None or a is None or a.direction != b.direction:
+    b, a = before["target"], after["target"]
+    if b is None or a is None or a[1] != b[1]:
         return False
-    if easier(b.value, a.value, a.direction):
+    (b_value, direction, b_tolerance), (a_value, _, a_tolerance) = b, a
+    if easier(b_value, a_value, direction):
         return True
-    return a.value == b.value and (a.tolerance or 0) > (b.tolerance or 0)
+    return a_value == b_value and (a_tolerance or 0) > (b_tolerance or 0)
 
 
-def compare(old: dict[str, Team], new: dict[str, Team]) -> list[Change]:
+def compare(old: dict[str, dict], new: dict[str, dict]) -> list[Change]:
+    """The changes from `old` to `new` (team id -> diff_part), team by team, id by id."""
     changes: list[Change] = []
     for name in sorted(set(old) | set(new)):
         if name not in old:
-            changes.append(Change("added", name, None, None, new[name].name, f"team {name} added"))
+            changes.append(Change("added", name, None, None, new[name]["name"], f"team {name} added"))
             continue
         if name not in new:
-            changes.append(Change("removed", name, None, old[name].name, None, f"team {name} removed"))
+            changes.append(Change("removed", name, None, old[name]["name"], None, f"team {name} removed"))
             continue
-        before_team, after_team = old[name], new[name]
-        if before_team.parent != after_team.parent:
-            changes.append(Change("re-parented", name, None, before_team.parent, after_team.parent,
-                                  f"team {name} moved from parent {before_team.parent} to {after_team.parent}"))
-        if before_team.owner != after_team.owner:
-            changes.append(Change("owner", name, None, before_team.owner, after_team.owner,
-                                  f"team {name}: owner {before_team.owner} -> {after_team.owner}"))
-        changes += _compare_entries(name, _entries(before_team), _entries(after_team))
+        before, after = old[name], new[name]
+        if before["parent"] != after["parent"]:
+            changes.append(Change("re-parented", name, None, before["parent"], after["parent"],
+                                  f"team {name} moved from parent {before['parent']} to {after['parent']}"))
+        if before["owner"] != after["owner"]:
+            changes.append(Change("owner", name, None, before["owner"], after["owner"],
+                                  f"team {name}: owner {before['owner']} -> {after['owner']}"))
+        changes += _compare_entries(name, before["entries"], after["entries"])
     return changes
 
 
-def _compare_entries(team: str, old: dict, new: dict) -> list[Change]:
+def _compare_entries(team: str, old: dict[str, dict], new: dict[str, dict]) -> list[Change]:
     changes = []
     for key in sorted(set(old) | set(new)):
         ref = f"{team}/{key}"
         if key not in old:
-            e = new[key]
-            changes.append(Change("added", team, key, None, e.level, f"{e.level} {ref} added"))
+            level = new[key]["level"]
+            changes.append(Change("added", team, key, None, level, f"{level} {ref} added"))
             continue
         if key not in new:
-            e = old[key]
-            changes.append(Change("removed", team, key, e.level, None, f"{e.level} {ref} removed"))
+            level = old[key]["level"]
+            changes.append(Change("removed", team, key, level, None, f"{level} {ref} removed"))
             continue
         b, a = old[key], new[key]
-        if b.level != a.level:
-            kind = "demoted" if (b.level, a.level) in DEMOTIONS else "promoted" if (a.level, b.level) in DEMOTIONS else "level"
-            changes.append(Change(kind, team, key, b.level, a.level, f"{ref} {kind}: {b.level} -> {a.level}"))
-        if isinstance(b, Objective) and isinstance(a, Objective) and b.cascades_from != a.cascades_from:
-            changes.append(Change("re-parented", team, key, b.cascades_from, a.cascades_from,
-                                  f"{ref} now cascades from {a.cascades_from} (was {b.cascades_from})"))
-        if isinstance(b, Indicator) and isinstance(a, Indicator) and b.target != a.target:
+        if b["level"] != a["level"]:
+            levels = (b["level"], a["level"])
+            kind = "demoted" if levels in DEMOTIONS else "promoted" if levels[::-1] in DEMOTIONS else "level"
+            changes.append(Change(kind, team, key, *levels, f"{ref} {kind}: {levels[0]} -> {levels[1]}"))
+        both_objectives = b["objective"] and a["objective"]
+        if both_objectives and b["cascades_from"] != a["cascades_from"]:
+            changes.append(Change("re-parented", team, key, b["cascades_from"], a["cascades_from"],
+                                  f"{ref} now cascades from {a['cascades_from']} (was {b['cascades_from']})"))
+        if not b["objective"] and not a["objective"] and b["target"] != a["target"]:
             lowered = _lowered(b, a)
             kind = "lowered-target" if lowered else "target"
             note = " (lower ambition)" if lowered else ""
-            changes.append(Change(kind, team, key, _target_text(b), _target_text(a),
-                                  f"{ref} target {_target_text(b)} -> {_target_text(a)}{note}"))
-        if b.owner != a.owner:
-            changes.append(Change("owner", team, key, b.owner, a.owner, f"{ref} owner {b.owner} -> {a.owner}"))
+            changes.append(Change(kind, team, key, b["target_text"], a["target_text"],
+                                  f"{ref} target {b['target_text']} -> {a['target_text']}{note}"))
+        if b["owner"] != a["owner"]:
+            changes.append(Change("owner", team, key, b["owner"], a["owner"], f"{ref} owner {b['owner']} -> {a['owner']}"))
     return changes
 
 

@@ -25,7 +25,7 @@ import os
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, NamedTuple
+from typing import Callable, Iterable, NamedTuple
 
 import orjson
 
@@ -34,7 +34,16 @@ from kpoctl.model import Settings
 from kpoctl.model.links import links_digest, links_only
 from kpoctl.model.scorecard import Scorecard, SuppressionSite, TeamFile
 from kpoctl.read.cache import MISS, Cache, compact_json
-from kpoctl.read.load import UNREADABLE, Located, collector_paused, locate, no_team_files, read_many, read_regular
+from kpoctl.read.load import (
+    UNREADABLE,
+    Located,
+    collector_paused,
+    locate,
+    no_team_files,
+    read_many,
+    read_many_bytes,
+    read_regular,
+)
 from kpoctl.read.serial import problems_from_json, problems_to_json, site_from_json, site_to_json
 from kpoctl.rules.engine import analyse_file, scorecard_problems
 
@@ -210,13 +219,16 @@ def _index_of(cache: Cache | None) -> tuple[dict[str, list], Memo | None]:
 def _record(key: str | None, result: TeamFile | None, stamp: tuple | None) -> FileRecord:
     if result is None:
         return FileRecord(key, False, (), None, b"", stamp)
-    unread = None
-    if result.team is None:
-        first = next((p for code, p in result.problems if code == UNREADABLE), None)
-        if first is not None:
-            unread = Unread(result.file, first.location.line, first.location.column, first.message)
-    return FileRecord(key, True, result.team_problems, result.suppression_site(), links_digest(result), stamp, unread,
-                      _levels(result))
+    return FileRecord(key, True, result.team_problems, result.suppression_site(), links_digest(result), stamp,
+                      _first_unread(result), _levels(result))
+
+
+def _first_unread(result: TeamFile) -> Unread | None:
+    """A team file that could not be read, as its first KP001 tells it."""
+    if result.team is not None:
+        return None
+    first = next((p for code, p in result.problems if code == UNREADABLE), None)
+    return None if first is None else Unread(result.file, first.location.line, first.location.column, first.message)
 
 
 LEVELS = ("KPO", "PO", "KPI", "PI", "context")
@@ -410,3 +422,53 @@ def _team_files(located: Located, cache: Cache | None, team_records: list[tuple[
     for (_, relative), result in zip(again, read_many(again, located.settings, jobs, prepare)):
         files[relative] = result
     return {relative: files[relative] for relative, _ in team_records if files[relative] is not None}
+
+
+def read_blobs(root: Path, settings: Settings, blobs: Iterable[tuple[str, bytes]], kind: str,
+               compute: Derive, *, known: dict[str, object] | None = None,
+               jobs: int | None = None) -> tuple[dict[str, object], list[Unread]]:
+    """Each team file's part of `kind` among `blobs` ((path relative to the scorecard at
+    `root`, bytes): files that are not on disk, such as a git revision's, for diff), and
+    the team files that could not be read.
+
+    Read as the read path reads a file on disk, through the same cache and under the
+    same content keys: a blob whose bytes a file of the working tree had when a view last
+    asked for `kind`, or that an earlier call read, costs its hash and no parse. What is
+    read here is kept beside the working tree's parts (`<kind>revisions`), which keeps
+    only the files of the working tree; so that one is kept from growing past a few
+    revisions' worth. `known`: the working tree's parts by content key when the caller has
+    them (else read from the cache). Blobs are taken one at a time and only the ones read
+    are kept."""
+    jobs = jobs if jobs is not None else (os.cpu_count() or 1)
+    cache = Cache(root, settings)
+    cache = cache if cache.enabled else None
+    current = known if known is not None else cache.read_derived(kind) if cache is not None else {}
+    earlier = cache.read_derived(kind + "revisions") if cache is not None else {}
+    keys: dict[str, str | None] = {}
+    found: dict[str, object] = {}
+    used: dict[str, object] = {}
+    pending: list[tuple[bytes, str]] = []
+    for relative, raw in blobs:
+        key = keys[relative] = cache.key(relative, raw) if cache is not None else None
+        if key is not None and current.get(key) is not None:
+            found[relative] = current[key]
+        elif key is not None and earlier.get(key) is not None:
+            found[relative] = used[key] = earlier[key]
+        else:
+            found[relative] = None  # keeps the blobs' order
+            pending.append((raw, relative))
+    unread: list[Unread] = []
+    fresh: dict[str, object] = {}
+    with collector_paused():
+        prepare = Prepare(cache, keys, ((kind, compute),), keep_model=False)
+        for (_, relative), result in zip(pending, read_many_bytes(pending, settings, jobs, prepare)):
+            if result is not None and result.team is not None:
+                found[relative] = orjson.loads(result.parts[kind])
+                if keys[relative] is not None:
+                    fresh[keys[relative]] = found[relative]
+            elif result is not None and (first := _first_unread(result)) is not None:
+                unread.append(first)
+    if cache is not None and fresh:
+        kept = {**earlier, **fresh}
+        cache.write_derived(kind + "revisions", kept if len(kept) <= 2 * len(keys) + 100 else {**used, **fresh})
+    return {relative: part for relative, part in found.items() if part is not None}, unread

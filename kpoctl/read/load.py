@@ -254,7 +254,15 @@ def collector_paused(restore: bool = True):
 def read_many(jobs_list: list[tuple[str | Path, str]], settings: Settings, jobs: int, analyse: Analyse | None):
     """read_team_file over many files, in worker processes when there are enough."""
     yield from in_workers(_worker_read, jobs_list, jobs,
-                          serial=lambda job: _read_guarded(job[0], job[1], settings, analyse),
+                          serial=lambda job: _read_guarded(read_team_file, job[0], job[1], settings, analyse),
+                          initializer=_init_worker, initargs=(settings, analyse))
+
+
+def read_many_bytes(jobs_list: list[tuple[bytes, str]], settings: Settings, jobs: int, analyse: Analyse | None):
+    """read_team_bytes over many (bytes, relative path): files that are not on disk, such as
+    a git revision's, read as read_many reads files."""
+    yield from in_workers(_worker_read_bytes, jobs_list, jobs,
+                          serial=lambda job: _read_guarded(read_team_bytes, job[0], job[1], settings, analyse),
                           initializer=_init_worker, initargs=(settings, analyse))
 
 
@@ -289,14 +297,20 @@ def _init_worker(settings: Settings, analyse: Analyse | None) -> None:
 
 def _worker_read(job: tuple[str | Path, str]):
     candidate, relative = job
-    return _read_guarded(candidate, relative, _worker_settings, _worker_analyse)
+    return _read_guarded(read_team_file, candidate, relative, _worker_settings, _worker_analyse)
 
 
-def _read_guarded(candidate: str | Path, relative: str, settings: Settings, analyse: Analyse | None) -> TeamFile | None:
-    """One file's result, whatever happens in it: a bug met while reading or analysing a
-    file is a KP001 finding on that file, naming the exception, and the others go on."""
+def _worker_read_bytes(job: tuple[bytes, str]):
+    raw, relative = job
+    return _read_guarded(read_team_bytes, raw, relative, _worker_settings, _worker_analyse)
+
+
+def _read_guarded(read: Callable, source, relative: str, settings: Settings, analyse: Analyse | None) -> TeamFile | None:
+    """One file's result (`read` of a path or of bytes), whatever happens in it: a bug met
+    while reading or analysing a file is a KP001 finding on that file, naming the
+    exception, and the others go on."""
     try:
-        result = read_team_file(candidate, relative, settings)
+        result = read(source, relative, settings)
         if result is not None and analyse is not None:
             result = analyse(result, settings, settings.run_date())
         return result
