@@ -3,6 +3,7 @@ real headless browser."""
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import subprocess
@@ -315,3 +316,31 @@ def test_report_text_in_colour_paints_the_status_and_the_id(run_cli, scorecard):
     painted = re.findall(r"\x1b\[([0-9;]*)m([^\x1b]+)\x1b\[0m", text)
     assert any(code == "1;31" and body == "✖ off track" for code, body in painted), painted  # bold red
     assert any(code == "2" and body == "(sales)" for code, body in painted), painted  # the id dim
+
+
+def test_piped_text_report_goes_out_team_by_team():
+    """Without colour the report is written as each team is laid out, never held whole
+    (10,000 teams' pieces were hundreds of MB): one write per team, in report order."""
+    from rich.console import Console
+
+    from kpoctl.output.views.parts import Teams
+    from kpoctl.output.views.report import build_report, report_text_part
+    from kpoctl.output.views.report_text import render_text
+    from kpoctl.pipeline.reading import read_scorecard
+
+    reading = read_scorecard(EXAMPLES / "best-company", use_cache=False, derive=(("reporttext", report_text_part),))
+    reports = build_report(Teams(reading.derived("reporttext")), reading.problems, reading.sites)
+
+    class Writes(io.StringIO):
+        def __init__(self) -> None:
+            super().__init__()
+            self.calls: list[str] = []
+
+        def write(self, text: str) -> int:
+            self.calls.append(text)
+            return super().write(text)
+
+    stream = Writes()
+    render_text(reports, Console(file=stream, color_system=None, width=120))
+    assert len(reports) > 2 and [call.split(":", 1)[0] for call in stream.calls] == [r.team for r in reports]
+    assert all(call.endswith("\n\n") for call in stream.calls)

@@ -248,9 +248,9 @@ def _console():
 
 
 def _print_json(data) -> None:
-    from kpoctl.common.jsonout import dumps
+    from kpoctl.common.jsonout import write_json
 
-    sys.stdout.write(dumps(data))
+    write_json(sys.stdout, data)
 
 
 @app.command()

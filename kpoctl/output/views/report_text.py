@@ -43,9 +43,10 @@ def render_text(reports, console) -> None:
             _grid(out, rows, width, STATUS_STYLE)
         out.append(plain(f"{report.team}: {report.summary}"), style="bold")
         out.append("\n\n")
-    if not out.styled:  # piped, or NO_COLOR: rich would print these very characters
-        console.file.write("".join(out.parts))
-    else:
+        if not out.styled:  # piped, or NO_COLOR: rich would print these very characters, so
+            console.file.write("".join(out.parts))  # team by team: 10,000 teams' pieces are 100s of MB
+            out.parts.clear()
+    if out.styled:
         console.print(out.text(), end="", soft_wrap=True, highlight=False)
 
 
