@@ -228,3 +228,40 @@ def test_orphans_text_counts_kpis_and_pis(run_cli, scorecard):
     assert run_cli("orphans", folder).stdout.rstrip().endswith("1 orphan KPI, 2 orphan PIs.")
     folder = scorecard({"top.yaml": "team: top\nname: Top\nindicators:\n  - {id: b, level: PI, name: B}\n"})
     assert run_cli("orphans", folder).stdout.rstrip().endswith("0 orphan KPIs, 1 orphan PI.")
+
+
+def test_a_warm_text_report_lays_out_only_the_teams_whose_block_changed(run_cli, card, monkeypatch):
+    from kpoctl.output.views import report_text
+
+    laid_out = []
+    real = report_text._block
+    monkeypatch.setattr(report_text, "_block", lambda out, report, *args: laid_out.append(report.team)
+                        or real(out, report, *args))
+    first = shown(run_cli, card, "report", "--format", "text")
+    teams = set(laid_out)
+    assert "sales" in teams and len(teams) > 3
+    laid_out.clear()
+    assert shown(run_cli, card, "report", "--format", "text") == first and laid_out == []
+    EDITS["a unit changed"](card)
+    edited = shown(run_cli, card, "report", "--format", "text")
+    assert laid_out == ["sales"]
+    assert edited == shown(run_cli, card, "report", "--format", "text", "--no-cache")
+    laid_out.clear()
+    monkeypatch.setenv("COLUMNS", "60")  # another width: every block again, narrower
+    narrow = shown(run_cli, card, "report", "--format", "text")
+    assert set(laid_out) == teams and narrow != edited
+    laid_out.clear()
+    assert shown(run_cli, card, "report", "--format", "text", "--team", "east") != narrow
+    assert laid_out == []  # one team's run uses the blocks kept, and keeps the others
+    assert shown(run_cli, card, "report", "--format", "text") == narrow and laid_out == []
+
+
+def test_a_note_silenced_in_the_file_leaves_the_warm_text_report_too(run_cli, card):
+    """A suppression comment changes no row, only the notes under one: the block is laid out again."""
+    before = shown(run_cli, card, "report", "--format", "text")[1]
+    assert "KP409: KPI 'revenue-east' is off track" in before
+    east = card / "east.yaml"
+    east.write_text(east.read_text().replace("  - id: revenue-east\n", "  - id: revenue-east  # kpoctl: ignore[KP409]\n"))
+    after = shown(run_cli, card, "report", "--format", "text")[1]
+    assert "KP409: KPI 'revenue-east'" not in after and "KP403: 'revenue-east' is stale" in after
+    assert after == shown(run_cli, card, "report", "--format", "text", "--no-cache")[1]

@@ -537,7 +537,7 @@ def report(
             raise UsageError("--output takes json, markdown or html; text goes to the terminal")
         text = None
     if text is None:
-        view.render_text(reports, _console())
+        _render_text_report(view, reports, reading.cache, whole=team is None)
     elif output is None:
         sys.stdout.write(text)
     else:
@@ -549,6 +549,18 @@ def report(
             raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
         sys.stderr.write(f"kpoctl: wrote {output}\n")
     raise typer.Exit(1 if _say_unread(reading) else 0)
+
+
+def _render_text_report(view, reports, cache, *, whole: bool) -> None:
+    """The text report, each team's block laid out again only when what it shows changed
+    (the blocks are kept in the cache beside the parts: only those of this run, or, for
+    one --team, added to the others)."""
+    from kpoctl.output.views.report_text import Blocks
+
+    blocks = Blocks(cache.read_derived("reportblocks") if cache is not None else {})
+    view.render_text(reports, _console(), blocks)
+    if cache is not None and blocks.used and blocks.used.keys() != blocks.stored.keys():
+        cache.write_derived("reportblocks", blocks.used if whole else {**blocks.stored, **blocks.used})
 
 
 def _as_of_end(as_of: str | None):

@@ -238,11 +238,12 @@ STATUS_STYLE = {ON_TRACK: "bold green", AT_RISK: "bold yellow", OFF_TRACK: "bold
 STATUS_MARK = {ON_TRACK: "●", AT_RISK: "▲", OFF_TRACK: "✖", NO_TARGET: "◇", NO_DATA: "○"}
 
 
-def render_text(reports: list[TeamReport], console) -> None:
-    """The report in a terminal (kpoctl.output.views.report_text lays it out)."""
+def render_text(reports: list[TeamReport], console, blocks=None) -> None:
+    """The report in a terminal (kpoctl.output.views.report_text lays it out; `blocks`:
+    its Blocks, the teams it laid out on an earlier run)."""
     from kpoctl.output.views.report_text import render_text as render
 
-    render(reports, console)
+    render(reports, console, blocks)
 
 
 # --- markdown ---------------------------------------------------------------------------

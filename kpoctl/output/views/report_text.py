@@ -1,4 +1,6 @@
-"""The meeting report in a terminal: one rich Text, laid out here and printed once.
+"""The meeting report in a terminal: laid out here, in colour as one rich Text printed
+once, without colour (piped, NO_COLOR) written team by team, each team's block kept
+(Blocks) so that a warm run lays out only the teams whose report changed.
 
 rich's Table measures and renders every cell through its segment machinery, about
 0.1 ms a cell: twelve seconds for a thousand teams, where the JSON of the same report
@@ -29,25 +31,62 @@ def _wrap(text: str, width: int) -> list[str]:
     return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False) or [""]
 
 
-def render_text(reports, console) -> None:
+class Blocks:
+    """Each team's laid-out block of the uncoloured report, by a digest of all it shows
+    (title, rows, notes, actions, summary) and the width: a warm run lays out only the
+    teams whose report changed. `stored` is what an earlier run kept; `used` is what this
+    one showed, to keep for the next."""
+
+    def __init__(self, stored: dict[str, str] | None = None) -> None:
+        self.stored = stored if stored is not None else {}
+        self.used: dict[str, str] = {}
+
+
+def render_text(reports, console, blocks: Blocks | None = None) -> None:
     from kpoctl.output.views.report import STATUS_STYLE
 
     out = _Builder(styled=console.color_system is not None)
     width = console.width
     for report in reports:
         title = f"{report.team}: {report.name}" + (f" ({report.meeting} meeting)" if report.meeting else "")
-        out.append(plain(title), style="bold")
-        out.append("\n")
-        rows = [(r, _columns(r.cells)) for r in report.rows]
-        if rows:
-            _grid(out, rows, width, STATUS_STYLE)
-        out.append(plain(f"{report.team}: {report.summary}"), style="bold")
-        out.append("\n\n")
         if not out.styled:  # piped, or NO_COLOR: rich would print these very characters, so
-            console.file.write("".join(out.parts))  # team by team: 10,000 teams' pieces are 100s of MB
-            out.parts.clear()
+            # team by team (10,000 teams' pieces are 100s of MB), each laid out once
+            key = _block_key(report, title, width) if blocks is not None else None
+            block = blocks.stored.get(key) if blocks is not None else None
+            if block is None:
+                _block(out, report, title, width, STATUS_STYLE)
+                block = "".join(out.parts)
+                out.parts.clear()
+            if blocks is not None:
+                blocks.used[key] = block
+            console.file.write(block)
+        else:
+            _block(out, report, title, width, STATUS_STYLE)
     if out.styled:
         console.print(out.text(), end="", soft_wrap=True, highlight=False)
+
+
+def _block(out: _Builder, report, title: str, width: int, status_style: dict) -> None:
+    """One team: its title, the grid of its rows, its summary."""
+    out.append(plain(title), style="bold")
+    out.append("\n")
+    rows = [(r, _columns(r.cells)) for r in report.rows]
+    if rows:
+        _grid(out, rows, width, status_style)
+    out.append(plain(f"{report.team}: {report.summary}"), style="bold")
+    out.append("\n\n")
+
+
+def _block_key(report, title: str, width: int) -> str:
+    """What an uncoloured block is made of: the width, the title, each row's cells, notes
+    and actions, the summary (fields joined by characters none of them holds: plain()
+    escapes control characters)."""
+    import hashlib
+
+    fields = [str(width), title, report.summary]
+    for row in report.rows:
+        fields += [row.cells, "\x01".join(row.notes), "\x01".join(row.actions)]
+    return hashlib.blake2b("\x00".join(fields).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def row_cells(row) -> str:
