@@ -344,3 +344,34 @@ def test_piped_text_report_goes_out_team_by_team():
     render_text(reports, Console(file=stream, color_system=None, width=120))
     assert len(reports) > 2 and [call.split(":", 1)[0] for call in stream.calls] == [r.team for r in reports]
     assert all(call.endswith("\n\n") for call in stream.calls)
+
+
+OFF_TRACK_TEAM = """team: lumen
+name: Lumen
+objectives:
+  - {id: revenue, level: KPO, title: Prove customers pay 40 EUR a month}
+indicators:
+  - id: paying
+    level: KPI
+    measures: revenue
+    name: Paying customers
+    frequency: monthly
+    target: {value: 500, direction: at_least}
+    actuals:
+      - {period: 2026-07, value: 120}
+"""
+
+
+@pytest.mark.parametrize("settings", ["profile: okr\n", "profile: okr\nrules: {ignore: [KP409]}\n"])
+def test_report_notes_read_as_lint_under_the_scorecards_settings(run_cli, scorecard, settings):
+    """A note is the finding lint shows: in the profile's words, and gone when the settings ignore its rule."""
+    folder = scorecard({"lumen.yaml": OFF_TRACK_TEAM}, "today: 2026-11-21\n" + settings)
+    linted = run_cli("lint", folder, "--format", "json", "--no-cache").json()
+    said = sorted(f"{f['code']}: {f['message']}" for f in linted if f["code"] in ("KP403", "KP409"))
+    assert ("KP409" in settings) != any(note.startswith("KP409") for note in said)
+    for output_format in ("text", "markdown"):
+        shown = run_cli("report", folder, "--format", output_format).stdout
+        assert sorted(note for note in said if note in " ".join(shown.split())) == said
+        assert ("KP409" in shown) == ("KP409" not in settings)
+    assert said and "KPI" not in " ".join(said)
+    assert ("KP409" in settings) != any("key result 'paying' is off track" in note for note in said)

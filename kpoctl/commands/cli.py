@@ -511,7 +511,8 @@ def report(
                  for f in reading.scorecard().files if f.team is not None}
     teams = _kept(Teams(parts))
     _check_team(teams.parts, team, path)
-    reports = view.build_report(teams, reading.problems, reading.sites, team, notes=until is None)
+    reports = view.build_report(teams, reading.problems, reading.sites, team, notes=until is None,
+                                settings=reading.settings)
     if output_format is ReportFormat.json:
         from kpoctl.common.jsonout import dumps
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from kpoctl.graph import CascadeGraph, EntryRef
 from kpoctl.model import Indicator, Settings
@@ -18,7 +18,7 @@ from kpoctl.model.scorecard import TeamFile
 from kpoctl.model.scoring import okr_score, zone
 from kpoctl.model.status import AT_RISK, NO_DATA, NO_TARGET, OFF_TRACK, ON_TRACK, STATUSES, status_of, target_in_force
 from kpoctl.output.views.parts import Teams, alone, header
-from kpoctl.rules.engine import Selection, finish
+from kpoctl.rules.engine import Selection, finish, selection_from
 
 SPARKS = "▁▂▃▄▅▆▇█"
 NOTE_CODES = ("KP403", "KP409")
@@ -187,13 +187,16 @@ def report_text_part(team_file: TeamFile, settings: Settings) -> dict:
     return report_part(team_file, settings, text=True)
 
 
-def build_report(teams: Teams, problems, sites, team: str | None = None, *, notes: bool = True) -> list[TeamReport]:
+def build_report(teams: Teams, problems, sites, team: str | None = None, *, notes: bool = True,
+                 settings: Settings | None = None) -> list[TeamReport]:
     """Team reports down the cascade, each after its parent (or just `team`), from the teams'
-    report parts; the findings of NOTE_CODES among `problems` (suppressions applied) become
-    notes, unless `notes` is False (a report as of a past period: they describe today)."""
+    report parts; the findings of NOTE_CODES among `problems` become notes as lint would
+    show them under `settings` (its rules selected, suppressions applied, in its profile's
+    words), unless `notes` is False (a report as of a past period: they describe today)."""
     noted: dict[tuple, list[str]] = {}
     if notes:
-        selection = Selection.build(list(NOTE_CODES), [])
+        selection = selection_from(settings, None, None) if settings is not None else Selection.build(list(NOTE_CODES), [])
+        selection = replace(selection, codes=selection.codes & frozenset(NOTE_CODES))
         for f in finish(((c, p) for c, p in problems if c in NOTE_CODES), sites, selection):
             noted.setdefault((f.team, f.id), []).append(f"{f.code}: {f.message}")
     reports = []
