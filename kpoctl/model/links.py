@@ -30,16 +30,17 @@ def links_of(team_file: TeamFile) -> tuple:
     if team is None:
         return (team_file.file, None)
     entries = []
-    first_line: dict[str, int] = {}
+    first_path: dict[str, tuple] = {}
     repeated: list[tuple[str, int]] = []
     for entry, path in team_file.entries():
-        values = tuple(_plain(getattr(entry, name)) if there else None for name, there in _present(entry.__class__))
+        fields = entry.__dict__  # the validated values (getattr on a model costs several times more)
+        values = tuple(_plain(fields[name]) if there else None for name, there in _present(entry.__class__))
         entries.append((path, type(entry).__name__, values))
-        if entry.id in first_line:
+        if entry.id in first_path:
             # KP003 names the line of the first use of a repeated id in its message
-            repeated.append((entry.id, first_line[entry.id]))
+            repeated.append((entry.id, team_file.location(first_path[entry.id]).line))
         else:
-            first_line[entry.id] = team_file.location(path).line
+            first_path[entry.id] = path
     return (
         team_file.file,
         team.team,
@@ -66,6 +67,8 @@ def links_digest(team_file: TeamFile) -> bytes:
 
 
 def _plain(value):
+    if value is None or type(value) is str:  # nearly every link value
+        return value
     if isinstance(value, (list, tuple)):
         return tuple(_plain(v) for v in value)
     if hasattr(value, "value") and not isinstance(value, (str, int, float)):
