@@ -160,3 +160,51 @@ def test_a_settings_error_quotes_what_is_in_the_file(run_cli, tmp_path, text, sa
     (tmp_path / "kpoctl.yaml").write_text(text)
     result = run_cli("lint", tmp_path)
     assert result.exit_code == 2 and result.stderr.endswith(says)
+
+
+ACTUALS = TOP.rstrip("\n") + """
+    actuals:
+      - {period: 2026-09, value: 93.1}
+      - {period: 2026-10, value: 94.2}
+"""
+
+
+def test_an_error_deep_in_an_actual_is_placed_on_its_value(tmp_path):
+    """The reader records where nodes down to an actual are (what findings point at); a
+    schema error deeper is placed on the very value all the same."""
+    write_files(tmp_path, {"top.yaml": ACTUALS.replace("value: 94.2}", "value: lots}")})
+    (problem,) = [p for f in load(tmp_path).files for code, p in f.problems if code == "KP002"]
+    lines = (tmp_path / "top.yaml").read_text().splitlines()
+    line = lines.index("      - {period: 2026-10, value: lots}")
+    assert (problem.location.line, problem.location.column) == (line + 1, lines[line].index("lots") + 1)
+
+
+def test_a_key_repeated_deep_in_an_actual_names_the_line_of_the_first(tmp_path):
+    write_files(tmp_path, {"top.yaml": ACTUALS.replace(
+        "      - {period: 2026-10, value: 94.2}", "      - period: 2026-10\n        value: 94.2\n        value: 95")})
+    (found,) = kp001(load(tmp_path)).items()
+    lines = (tmp_path / "top.yaml").read_text().splitlines()
+    first = lines.index("        value: 94.2") + 1
+    assert found[0][1:] == (first + 1, 9) and f"(first at line {first})" in found[1]
+
+
+@pytest.mark.parametrize("folder", ["examples", "realworld"])
+def test_positions_down_to_an_actual_are_those_of_a_full_read(folder):
+    """What the reader keeps when told to stop at POSITION_DEPTH is exactly what a read of
+    every position has at that depth, for every file of the examples and the real world."""
+    from conftest import EXAMPLES, REALWORLD
+
+    from kpoctl.model.scorecard import POSITION_DEPTH
+    from kpoctl.read.yamlread import YamlError, decode, parse
+
+    files = sorted((EXAMPLES if folder == "examples" else REALWORLD).rglob("*.yaml"))
+    assert len(files) > 10
+    for path in files:
+        try:
+            full = parse(decode(path.read_bytes()))
+        except YamlError:
+            continue
+        shallow = parse(decode(path.read_bytes()), positions=POSITION_DEPTH)
+        assert shallow.data == full.data
+        assert shallow.values == {p: v for p, v in full.values.items() if len(p) <= POSITION_DEPTH}, path
+        assert shallow.keys == {p: v for p, v in full.keys.items() if len(p) <= POSITION_DEPTH}, path

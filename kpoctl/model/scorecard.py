@@ -122,21 +122,28 @@ class TeamFile:
         return zip([*self.team.objectives, *self.team.indicators], self.entry_paths)
 
 
+# The deepest node compact_positions keeps the position of: an actual of an entry
+# (indicators, 3, actuals, 11); the reader records no deeper one.
+POSITION_DEPTH = 4
+
+
 def compact_positions(values: dict, keys: dict) -> tuple[dict[str, int], dict[tuple, array]]:
-    """From a parsed document's positions, keep what findings point at (see FIELD_SLOTS)."""
+    """From a parsed document's positions, keep what findings point at (see FIELD_SLOTS):
+    nodes at most POSITION_DEPTH deep."""
     header = {path[0]: pack(*pos) for path, pos in keys.items() if len(path) == 1 and isinstance(path[0], str)}
     entries: dict[tuple, array] = {}
-    for path, pos in values.items():
-        if len(path) == 2 and path[0] in SECTION_NAMES and isinstance(path[1], int):
-            slots = array("q", bytes(8 * ENTRY_SLOTS))
+    empty = bytes(8 * ENTRY_SLOTS)
+    for path, pos in values.items():  # in document order: an entry comes before its actuals
+        size = len(path)
+        if size == 2 and path[0] in SECTION_NAMES and isinstance(path[1], int):
+            slots = entries[path] = array("q", empty)
             slots[0] = pack(*pos)
-            entries[path] = slots
+        elif size == 4 and path[2] == "actuals" and (slots := entries.get(path[:2])) is not None:
+            slots[1] = pack(*pos)  # the last actual of the indicator stays (stale data, KP403)
     for path, pos in keys.items():
-        if len(path) == 3 and path[:2] in entries and path[2] in FIELD_SLOTS:
-            entries[path[:2]][FIELD_SLOTS[path[2]]] = pack(*pos)
-    for path, pos in values.items():  # the last actual of each indicator (stale data, KP403)
-        if len(path) == 4 and path[2] == "actuals" and path[:2] in entries:
-            entries[path[:2]][1] = pack(*pos)  # items come in order: the last one stays
+        if len(path) == 3 and (slot := FIELD_SLOTS.get(path[2])) is not None:
+            if (slots := entries.get(path[:2])) is not None:
+                slots[slot] = pack(*pos)
     return header, entries
 
 

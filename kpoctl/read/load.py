@@ -23,7 +23,7 @@ from kpoctl.common.errors import UsageError
 from kpoctl.common.findings import Location, Problem
 from kpoctl.common.textsafe import plain
 from kpoctl.model import Settings
-from kpoctl.model.scorecard import Scorecard, TeamFile, compact_positions, find_suppressions
+from kpoctl.model.scorecard import POSITION_DEPTH, Scorecard, TeamFile, compact_positions, find_suppressions
 from kpoctl.read.settings import SETTINGS_FILE, find_settings, load_settings
 from kpoctl.read.validate import validate_team
 from kpoctl.read.yamlread import YamlError, decode, looks_like_team_file, parse
@@ -140,13 +140,17 @@ def read_team_bytes(raw: bytes, relative: str, settings: Settings) -> TeamFile |
         text = raw.decode(encoding, errors="replace").lstrip("\ufeff")
         return _failed(relative, exc.message, exc.line, exc.column) if looks_like_team_file(text) else None
     try:
-        doc = parse(text, max_nodes=settings.max_nodes)
+        # the positions findings point at (compact_positions keeps no deeper one)
+        doc = parse(text, max_nodes=settings.max_nodes, positions=POSITION_DEPTH)
     except YamlError as exc:
         return _failed(relative, exc.message, exc.line, exc.column) if looks_like_team_file(text) else None
     data = doc.data
     if not isinstance(data, dict) or "team" not in data:
         return None
     team, entry_paths, schema_problems, invalid = validate_team(doc, relative)
+    if schema_problems:  # a KP002 may point anywhere: read again with every position
+        doc = parse(text, max_nodes=settings.max_nodes)
+        team, entry_paths, schema_problems, invalid = validate_team(doc, relative)
     problems = [(SCHEMA, problem) for problem in schema_problems]
     header, entry_positions = compact_positions(doc.values, doc.keys)
     return TeamFile(

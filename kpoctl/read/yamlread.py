@@ -273,8 +273,23 @@ def _pos(mark) -> Position:
     return (mark.line + 1, mark.column + 1)
 
 
-def parse(text: str, *, max_nodes: int = DEFAULT_MAX_NODES, max_depth: int = DEFAULT_MAX_DEPTH) -> Document:
-    """Parse one YAML document. Raises YamlError with a 1-based position."""
+def parse(text: str, *, max_nodes: int = DEFAULT_MAX_NODES, max_depth: int = DEFAULT_MAX_DEPTH,
+          positions: int | None = None) -> Document:
+    """Parse one YAML document. Raises YamlError with a 1-based position.
+
+    `positions`: record where the nodes at most this many levels deep are (None: every
+    node). Recording the rest (each actual's keys and values: most of a team file) was
+    a fifth of the parse for positions no finding points at. A document that fails is
+    parsed again with every position, so that its error is said exactly as ever."""
+    if positions is not None:
+        try:
+            return _parse(text, max_nodes, max_depth, positions)
+        except YamlError:
+            pass
+    return _parse(text, max_nodes, max_depth, None)
+
+
+def _parse(text: str, max_nodes: int, max_depth: int, positions: int | None) -> Document:
     parser = CParser(text)
     get = parser.get_event
     relocate = _yaml12_marks(text)
@@ -284,7 +299,7 @@ def parse(text: str, *, max_nodes: int = DEFAULT_MAX_NODES, max_depth: int = DEF
             event.start_mark = relocate(event.start_mark)
             return event
     try:
-        return _build(get, max_nodes, max_depth)
+        return _build(get, max_nodes, max_depth, positions if positions is not None else max_depth + 1)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         if relocate is not None and mark is not None:
@@ -342,8 +357,9 @@ def _unreadable(text: str, exc: Exception) -> YamlError:
     return YamlError(f"character U+{ord(found.group()):04X} is not allowed in YAML: remove it", line, column)
 
 
-def _build(get, max_nodes: int, max_depth: int) -> Document:
-    """The document of libyaml's events, with the position of every value and key.
+def _build(get, max_nodes: int, max_depth: int, deepest: int) -> Document:
+    """The document of libyaml's events, with the position of every value and key at most
+    `deepest` levels down.
 
     One pass over the events; each kind of event has its own small helper below."""
     values: dict[Path, Position] = {}
@@ -404,7 +420,7 @@ def _build(get, max_nodes: int, max_depth: int) -> Document:
                 f"document expands to more than {max_nodes} nodes (through aliases?): raise max_nodes if this is real",
                 *_pos(ev.start_mark),
             )
-        path = _attach(value, _pos(ev.start_mark), top, keys, values)
+        path = _attach(value, ev, top, keys, values, deepest, is_collection)
         if top is None:
             root = value
         if is_collection:
@@ -434,7 +450,7 @@ def _take_key(ev, kind, top: _Frame, anchors: dict, keys: dict) -> None:
         where = f" (first at line {first[0]})" if first else ""
         raise YamlError(f"duplicate key {key!r}{where}", *_pos(ev.start_mark))
     top.key = key
-    top.key_pos = _pos(ev.start_mark)
+    top.key_pos = ev.start_mark  # made a position only if the key's is recorded
 
 
 def _scalar_value(ev) -> Any:
@@ -479,26 +495,40 @@ def _alias_target(ev, anchors: dict) -> tuple[Any, int]:
     return target
 
 
-def _attach(value: Any, position: Position, top: _Frame | None, keys: dict, values: dict) -> Path:
-    """Put a node in its parent (a merge key's value aside for later) and record where it is."""
+def _attach(value: Any, ev, top: _Frame | None, keys: dict, values: dict, deepest: int,
+            is_collection: bool) -> Path | None:
+    """Put a node in its parent (a merge key's value aside for later) and record where it
+    is (and where its key is), when it is at most `deepest` levels down. The node's path,
+    or None for a scalar too deep to record (nothing needs it)."""
     if top is None:
-        path: Path = ()
-    elif top.is_map:
+        values[()] = _pos(ev.start_mark)
+        return ()
+    record = len(top.path) < deepest
+    if top.is_map:
         key = top.key
         top.key = None
         if key is _MERGE:
             path = top.path + ("<<",)
+            position = _pos(ev.start_mark)
             if top.merges is None:
                 top.merges = []
             top.merges.append((value, position))
-        else:
-            path = top.path + (key,)
-            keys[path] = top.key_pos
-            top.container[key] = value
+            values[path] = position
+            return path
+        top.container[key] = value
+        if not (record or is_collection):
+            return None
+        path = top.path + (key,)
+        if record:
+            keys[path] = _pos(top.key_pos)
     else:
+        if not (record or is_collection):
+            top.container.append(value)
+            return None
         path = top.path + (len(top.container),)
         top.container.append(value)
-    values[path] = position
+    if record:
+        values[path] = _pos(ev.start_mark)
     return path
 
 
