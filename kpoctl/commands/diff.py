@@ -81,8 +81,8 @@ def diff_part(team_file: TeamFile, settings: Settings) -> dict:
 def at_revision(revision: str, path: Path, settings: Settings) -> Callable[..., Side]:
     """The teams of the scorecard at PATH as they were at `revision`, to be read when called.
     The revision is resolved now, so that an unknown one fails before anything is read;
-    read it after the working tree, whose cache entries then serve every file the
-    revision has unchanged (pass them as `known`: Side.known of the working tree)."""
+    read it after the working tree, whose parts then serve every file the revision has
+    unchanged (pass them as `known`: Side.known of the working tree)."""
     history = History(path)
     return functools.partial(_teams_at, history, history.commit(revision), path, settings)
 

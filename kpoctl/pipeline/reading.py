@@ -433,10 +433,10 @@ def read_blobs(root: Path, settings: Settings, blobs: Iterable[tuple[str, bytes]
 
     Read as the read path reads a file on disk, through the same cache and under the
     same content keys: a blob whose bytes a file of the working tree had when a view last
-    asked for `kind`, or that an earlier call read, costs its hash and no parse. What is
-    read here is kept beside the working tree's parts (`<kind>revisions`), which keeps
-    only the files of the working tree; so that one is kept from growing past a few
-    revisions' worth. `known`: the working tree's parts by content key when the caller has
+    asked for `kind`, or that an earlier call read, costs its hash and no parse. The part
+    of a blob read here is kept beside the working tree's parts (`<kind>revisions`, which
+    is kept from growing past a few revisions' worth); no per-file entry is written for
+    it, as nothing would read one. `known`: the working tree's parts by content key when the caller has
     them (else read from the cache). Blobs are taken one at a time and only the ones read
     are kept."""
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
@@ -460,7 +460,7 @@ def read_blobs(root: Path, settings: Settings, blobs: Iterable[tuple[str, bytes]
     unread: list[Unread] = []
     fresh: dict[str, object] = {}
     with collector_paused():
-        prepare = Prepare(cache, keys, ((kind, compute),), keep_model=False)
+        prepare = Prepare(None, keys, ((kind, compute),), keep_model=False)
         for (_, relative), result in zip(pending, read_many_bytes(pending, settings, jobs, prepare)):
             if result is not None and result.team is not None:
                 found[relative] = orjson.loads(result.parts[kind])
