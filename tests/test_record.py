@@ -198,3 +198,19 @@ def test_a_bulk_record_over_many_files_adds_one_line_to_each_and_changes_nothing
     for path in files:
         value = 90 + int(path.stem.split("-")[-1] if "-" in path.stem else 0) / 10
         assert changed_lines(before[path.name], path.read_text()) == [f"+       - {{period: 2027-01, value: {value:g}}}"]
+
+
+def test_record_takes_no_model_of_the_other_teams(run_cli, card, monkeypatch):
+    """Which file declares the team comes from what the read path keeps of each file; on a
+    warm cache no team's model is loaded (record reads the file it writes itself)."""
+    from kpoctl.read.cache import Cache
+
+    write_files(card, {f"team-{n}.yaml": f"team: t{n}\nname: Team {n}\nparent: top\n" for n in range(5)})
+    assert run_cli("lint", card).exit_code in (0, 1)  # the cache, warm
+    taken = []
+    real = Cache.get
+    monkeypatch.setattr(Cache, "get", lambda self, key, **kw: taken.append(key) or real(self, key, **kw))
+    result = run_cli("record", "unit-1/otif-rate", "95.2", card)
+    assert result.exit_code == 0, result.stderr
+    assert taken == []
+    assert "value: 95.2" in (card / "unit-1.yaml").read_text()

@@ -710,9 +710,8 @@ def record(
 ) -> None:
     """Append an actual to an indicator in its file, leaving every other byte as it was
     (or, with --from, every actual of a CSV file)."""
-    from kpoctl.commands.record import declared_teams, only_declaration, parse_value
+    from kpoctl.commands.record import parse_value, refuse_ambiguous
     from kpoctl.commands.record import record as write_actual
-    from kpoctl.graph import CascadeGraph
 
     if from_csv is not None:
         if value is not None or period is not None:
@@ -725,16 +724,17 @@ def record(
     if indicator.count("/") != 1:
         raise UsageError(f"name the indicator as TEAM/INDICATOR; got {indicator!r}")
     team_id, indicator_id = indicator.split("/")
-    reading = _read(path, actuals=False)
-    scorecard = reading.scorecard()
-    graph = CascadeGraph(scorecard)
-    only_declaration(declared_teams(scorecard.files), team_id)
-    if team_id not in graph.teams:
+    # which file declares the team, from the read path's record of each file: no model is
+    # needed of any file but the one written, which record reads itself, under its lock
+    reading = _read(path, need_model=False, actuals=False)
+    declared = reading.declared()
+    refuse_ambiguous(team_id, declared.get(team_id, []))
+    if team_id not in declared:
         _say_unread(reading)
-    _check_team(graph.teams, team_id, path)
-    team_file = scorecard.root / graph.teams[team_id].file.file
+    _check_team(declared, team_id, path)
+    team_file = reading.root / declared[team_id][0]
     done = write_actual(team_file, team_id, indicator_id, number, period=period, replace=replace,
-                        today=scorecard.today, settings=scorecard.settings)
+                        today=reading.settings.run_date(), settings=reading.settings)
     verb = "replaced" if done.replaced else "recorded"
     sys.stderr.write(f"kpoctl: {verb} {indicator} = {value} for {done.period} in {team_file}\n")
 

@@ -66,10 +66,15 @@ def only_declaration(teams: dict[str, list], team_id: str):
     """The one team file declaring `team_id`, or None when none does; between several,
     record will not guess."""
     declared = teams.get(team_id, [])
-    if len(declared) > 1:
-        raise UsageError(f"team {team_id!r} is declared in {len(declared)} files "
-                         f"({', '.join(f.file for f in declared)}): record will not guess which one; keep one (KP003)")
+    refuse_ambiguous(team_id, [f.file for f in declared])
     return declared[0] if declared else None
+
+
+def refuse_ambiguous(team_id: str, files: list[str]) -> None:
+    """Between several files declaring `team_id`, record will not guess."""
+    if len(files) > 1:
+        raise UsageError(f"team {team_id!r} is declared in {len(files)} files "
+                         f"({', '.join(files)}): record will not guess which one; keep one (KP003)")
 
 
 @contextmanager

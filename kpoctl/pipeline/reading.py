@@ -95,6 +95,14 @@ class Reading:
             raise ValueError("read_scorecard(..., need_model=True) keeps the team files")
         return Scorecard(self.root, self.settings, self.team_files, self.settings_file)
 
+    def declared(self) -> dict[str, list[str]]:
+        """Each team id with the readable files that declare it, in path order (from each
+        file's levels, as `count` reads them: no model)."""
+        teams: dict[str, list[str]] = {}
+        for relative, levels in zip(self.keys, self.levels):  # one per readable team file, both in path order
+            teams.setdefault(levels[0], []).append(relative)
+        return teams
+
     def derived(self, kind: str, *, actuals: bool = True) -> dict[str, object]:
         """Each readable team file's part of `kind` (its `derive` function, given to
         read_scorecard), by relative path in path order.
