@@ -41,7 +41,7 @@ def test_benchmark_smoke_run_on_100_teams(tmp_path):
     first, edited, _, as_text, links, _, _ = [float(c) for c in cache.strip("|").split("|")[1:]]
     assert first > 0 and edited > 0 and as_text > 0 and links > 0
     commands = [c.strip() for c in views.strip("|").split("|")[1:]]
-    assert len(commands) == 14  # count, tree, orphans, report, report text, record, diff: cold and warm
+    assert len(commands) == 16  # count, tree, orphans, report, report text, export, record, diff: cold and warm
     assert all(float(c.split()[0]) > 0 for c in commands)
     assert "Cold start against `python -c 'import typer'`" in text and "`kpoctl lint examples/best-company`" in text
 
