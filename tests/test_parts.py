@@ -1,4 +1,4 @@
-"""`tree`, `orphans` and `report` from each team's part (kpoctl.output.views.parts): after any
+"""`tree`, `orphans`, `report` and `export` from each team's part (kpoctl.output.views.parts): after any
 edit a warm run prints what a fresh `--no-cache` run prints, computes only the edited file's
 part, and loads no other team's model."""
 
@@ -13,6 +13,7 @@ from conftest import EXAMPLES
 from test_reading import EDITS
 
 import kpoctl.output.views.parts
+from kpoctl.commands import transfer
 from kpoctl.output.views import orphans, report, tree
 from kpoctl.read.cache import CACHE_ENV, Cache, scorecard_folder_name
 
@@ -23,6 +24,7 @@ VIEWS = {
     "report": ("report", "--format", "json"),
     "report markdown": ("report", "--format", "markdown"),  # notes, words of the profile
     "report text": ("report", "--format", "text"),  # the cells each row's part keeps
+    "export": ("export",),  # the CSV sheet: each team's rows with their statuses
 }
 
 
@@ -62,7 +64,7 @@ def computed(monkeypatch):
         files.append(team_file.file)
         return real(team_file, settings)
 
-    for module in (tree, report, orphans):  # each view module's part starts from the file alone
+    for module in (tree, report, orphans, transfer):  # each view module's part starts from the file alone
         monkeypatch.setattr(module, "alone", counted)
     return files
 

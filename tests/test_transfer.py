@@ -227,3 +227,29 @@ def test_into_a_path_that_is_a_file_is_one_line_and_exit_2(run_cli, tmp_path):
     (tmp_path / "taken").write_text("a file\n")
     result = run_cli("import", tmp_path / "card.csv", "--into", tmp_path / "taken")
     assert result.exit_code == 2 and "cannot write into" in result.stderr and "internal error" not in result.stderr
+
+
+@pytest.mark.parametrize("folder", sorted(p.parent for p in EXAMPLES.glob("*/kpoctl.yaml") if any(
+    "team:" in f.read_text() for f in p.parent.glob("*.yaml"))) + [REALWORLD], ids=lambda p: p.name)
+def test_the_csv_sheet_from_each_files_rows_is_the_sheet_of_the_whole_model(run_cli, folder):
+    """`export` to CSV puts together each team file's rows (its statuses from its own file):
+    the same sheet, byte for byte, as the rows of the whole model and graph."""
+    from kpoctl.commands.transfer import csv_text, export_rows
+
+    scorecard = load(folder)
+    expected = csv_text(export_rows(scorecard, CascadeGraph(scorecard)))
+    result = run_cli("export", folder)
+    assert result.exit_code in (0, 1), result.stderr
+    assert result.stdout == expected
+    assert run_cli("export", folder).stdout == expected  # and from what the first run kept
+
+
+def test_a_team_declared_twice_exports_its_first_file_as_the_graph_keeps(run_cli, scorecard):
+    from kpoctl.commands.transfer import csv_text, export_rows
+
+    folder = scorecard({"a.yaml": "team: sales\nname: Sales (first)\n", "b.yaml": "team: sales\nname: Sales (second)\n",
+                        "c.yaml": "team: acme\nname: Acme\n"})
+    model = load(folder)
+    result = run_cli("export", folder)
+    assert result.stdout == csv_text(export_rows(model, CascadeGraph(model)))
+    assert "Sales (first)" in result.stdout and "Sales (second)" not in result.stdout

@@ -953,14 +953,26 @@ def export(
             transfer.write_export(rows, output, output_format.value)
             sys.stderr.write(f"kpoctl: wrote a template of {len(rows)} rows to {output}\n")
         return
-    reading = _read(path, use_cache=not no_cache, need_model=True, actuals=True)
-    scorecard = reading.scorecard()
-    rows = transfer.export_rows(scorecard, CascadeGraph(scorecard))
-    if output is None:
-        sys.stdout.write(transfer.csv_text(rows))
+    if output_format is SheetFormat.csv:  # each team's rows from its own file: no model held, as the views
+        reading = _read(path, use_cache=not no_cache, need_model=False, derive=(("exportcsv", transfer.export_csv_part),))
+        parts = reading.derived("exportcsv")
+        declared = reading.declared()
+        chunks = [parts[declared[name][0]] for name in sorted(declared)]  # a team's first file, as the graph keeps
+        count = sum(rows for rows, _ in chunks)
+        if output is None:
+            sys.stdout.write(transfer.csv_header())
+            for _, lines in chunks:
+                sys.stdout.write(lines)
+        else:
+            transfer.write_csv(output, transfer.csv_header() + "".join(lines for _, lines in chunks))
     else:
+        reading = _read(path, use_cache=not no_cache, need_model=True, actuals=True)
+        scorecard = reading.scorecard()
+        rows = transfer.export_rows(scorecard, CascadeGraph(scorecard))
+        count = len(rows)
         transfer.write_export(rows, output, output_format.value)
-        sys.stderr.write(f"kpoctl: wrote {len(rows)} rows to {output}\n")
+    if output is not None:
+        sys.stderr.write(f"kpoctl: wrote {count} rows to {output}\n")
     raise typer.Exit(1 if _say_unread(reading) else 0)
 
 

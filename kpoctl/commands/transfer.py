@@ -23,6 +23,7 @@ from kpoctl.model import Team
 from kpoctl.model.sheet import COLUMNS, FORMULA_STARTS, Parsed, RowProblem, from_rows, sheet_row, to_rows
 from kpoctl.output import schemas
 from kpoctl.output.team_yaml import render_team
+from kpoctl.output.views.parts import alone
 from kpoctl.read.sheets import Table, read_table
 from kpoctl.read.validate import message_for
 
@@ -134,6 +135,11 @@ def _team_rows(parsed: Parsed, table: Table) -> dict[str, set[int]]:
 
 def export_rows(scorecard, graph) -> list[dict]:
     """The scorecard as the import table, with each indicator's status as the report gives it."""
+    teams = [graph.teams[name].team for name in sorted(graph.teams)]
+    return to_rows(teams, _statuses(graph))
+
+
+def _statuses(graph) -> dict[tuple[str, str], str]:
     from kpoctl.model.status import status
 
     statuses = {}
@@ -143,8 +149,16 @@ def export_rows(scorecard, graph) -> list[dict]:
                 state = status(ref.entry, graph.due_of(ref))
                 if state is not None:
                     statuses[(team, ref.entry.id)] = state
-    teams = [graph.teams[name].team for name in sorted(graph.teams)]
-    return to_rows(teams, statuses)
+    return statuses
+
+
+def export_csv_part(team_file, settings) -> list:
+    """A team's rows of the CSV sheet, as [how many rows, their CSV lines]: what an
+    indicator's status needs is in its own file (the objective it measures, for its due
+    date), so each file's rows are worked out where it is read and kept by the cache, as
+    the views' parts are; the sheet is these put in the order of the teams' ids."""
+    rows = to_rows([team_file.team], _statuses(alone(team_file, settings)))
+    return [len(rows), _csv_lines(rows, header=False)]
 
 
 def template_rows() -> list[dict]:
@@ -161,17 +175,28 @@ def template_rows() -> list[dict]:
 
 
 def csv_text(rows: list[dict]) -> str:
+    return _csv_lines(rows, header=True)
+
+
+def csv_header() -> str:
+    return _csv_lines([], header=True)
+
+
+def _csv_lines(rows: list[dict], *, header: bool) -> str:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(COLUMNS), lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: _csv_cell(v) for k, v in row.items()})
+    writer = csv.writer(out, lineterminator="\n")  # DictWriter checks every row's keys: a third of an export
+    if header:
+        writer.writerow(COLUMNS)
+    columns = list(COLUMNS)
+    writer.writerows([_csv_cell(row[column]) for column in columns] for row in rows)
     return out.getvalue()
 
 
 def _csv_cell(value) -> str:
     if value is None:
         return ""
+    if type(value) is str and value[:1] not in FORMULA_STARTS:
+        return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return number_text(value)
     if isinstance(value, str) and value[:1] in FORMULA_STARTS:
@@ -204,6 +229,13 @@ def xlsx_bytes(rows: list[dict]) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def write_csv(output: Path, text: str) -> None:
+    try:
+        write_text_atomic(output, text)
+    except OSError as exc:
+        raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
 
 
 def write_export(rows: list[dict], output: Path, kind: str) -> None:
