@@ -187,8 +187,7 @@ def _csv_lines(rows: list[dict], *, header: bool) -> str:
     writer = csv.writer(out, lineterminator="\n")  # DictWriter checks every row's keys: a third of an export
     if header:
         writer.writerow(COLUMNS)
-    columns = list(COLUMNS)
-    writer.writerows([_csv_cell(row[column]) for column in columns] for row in rows)
+    writer.writerows([_csv_cell(row[column]) for column in COLUMNS] for row in rows)
     return out.getvalue()
 
 
@@ -232,17 +231,18 @@ def xlsx_bytes(rows: list[dict]) -> bytes:
 
 
 def write_csv(output: Path, text: str) -> None:
-    try:
-        write_text_atomic(output, text)
-    except OSError as exc:
-        raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None
+    _write(write_text_atomic, output, text)
 
 
 def write_export(rows: list[dict], output: Path, kind: str) -> None:
+    if kind == "xlsx":
+        _write(write_bytes_atomic, output, xlsx_bytes(rows))
+    else:
+        write_csv(output, csv_text(rows))
+
+
+def _write(write, output: Path, content) -> None:
     try:
-        if kind == "xlsx":
-            write_bytes_atomic(output, xlsx_bytes(rows))
-        else:
-            write_text_atomic(output, csv_text(rows))
+        write(output, content)
     except OSError as exc:
         raise UsageError(f"cannot write {output}: {exc.strerror or exc}") from None

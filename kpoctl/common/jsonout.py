@@ -17,16 +17,20 @@ def _fallback(value):
     return str(value)
 
 
+def _encoded(data) -> bytes:
+    return orjson.dumps(data, default=_fallback, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
+
+
 def dumps(data) -> str:
     """`data` as indented JSON text ending in a newline."""
-    return orjson.dumps(data, default=_fallback, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE).decode()
+    return _encoded(data).decode()
 
 
 def write_json(stream, data) -> None:
     """`data` as dumps gives it, written to `stream` as UTF-8 bytes where it has a binary
     buffer (JSON is UTF-8): the cascade tree of 10,000 teams is 80 MB of JSON, which was
     held again as text and again as the text encoded."""
-    payload = orjson.dumps(data, default=_fallback, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
+    payload = _encoded(data)
     buffer = getattr(stream, "buffer", None)
     if buffer is None:
         stream.write(payload.decode())
