@@ -444,9 +444,9 @@ def read_blobs(root: Path, settings: Settings, blobs: Iterable[tuple[str, bytes]
     asked for `kind`, or that an earlier call read, costs its hash and no parse. The part
     of a blob read here is kept beside the working tree's parts (`<kind>revisions`, which
     is kept from growing past a few revisions' worth); no per-file entry is written for
-    it, as nothing would read one. `known`: the working tree's parts by content key when the caller has
-    them (else read from the cache). Blobs are taken one at a time and only the ones read
-    are kept."""
+    it, as nothing would read one. `known`: the working tree's parts by content key when
+    the caller has them (else read from the cache). Blobs are taken one at a time and
+    only the ones read are kept."""
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
     cache = Cache(root, settings)
     cache = cache if cache.enabled else None

@@ -522,11 +522,11 @@ def _attach(value: Any, ev, top: _Frame | None, keys: dict, values: dict, deepes
         if record:
             keys[path] = _pos(top.key_pos)
     else:
-        if not (record or is_collection):
-            top.container.append(value)
-            return None
-        path = top.path + (len(top.container),)
+        index = len(top.container)
         top.container.append(value)
+        if not (record or is_collection):
+            return None
+        path = top.path + (index,)
     if record:
         values[path] = _pos(ev.start_mark)
     return path
