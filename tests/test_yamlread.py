@@ -79,6 +79,57 @@ def test_positions_of_keys_values_and_items_are_one_based():
     assert doc.locate(("objectives", 1, "missing")) == (5, 5)
 
 
+_rt = YAML()  # round trip: keeps where every key, value and item starts
+_key = st.text(alphabet="abcdefghijklmnopqrstuvwxyz_", min_size=1, max_size=8)
+_leaf = st.one_of(
+    st.none(), st.booleans(), st.integers(-10**6, 10**6),
+    st.floats(allow_nan=False, allow_infinity=False, width=32),
+    st.text(alphabet="abcXYZ 019-.%", max_size=10), st.sampled_from(["2026-01", "2026-12-31", "~", "<<", "="]),
+)
+_tree = st.recursive(_leaf, lambda children: st.one_of(st.lists(children, max_size=4),
+                                                       st.dictionaries(_key, children, max_size=4)), max_leaves=25)
+
+
+def _dumped(data, flow: bool) -> str:
+    import copy
+    import io
+
+    dumper = YAML(typ="safe", pure=True)
+    dumper.default_flow_style = flow
+    out = io.StringIO()
+    dumper.dump({"team": "t", "body": data, "again": copy.deepcopy(data)}, out)  # `again`: every scalar read twice
+    return out.getvalue()
+
+
+def _positions(node, path=()):
+    """(path, (line, column) of the value, of the key) for every node below `node`, 1-based."""
+    if isinstance(node, dict):
+        for key in node:
+            line, column = node.lc.value(key)
+            key_line, key_column = node.lc.key(key)
+            yield path + (key,), (line + 1, column + 1), (key_line + 1, key_column + 1)
+            yield from _positions(node[key], path + (key,))
+    elif isinstance(node, list):
+        for index in range(len(node)):
+            line, column = node.lc.item(index)
+            yield path + (index,), (line + 1, column + 1), None
+            yield from _positions(node[index], path + (index,))
+
+
+@settings(max_examples=300, deadline=None)
+@given(_tree, st.booleans())
+def test_documents_match_ruamel_value_for_value_and_position_for_position(data, flow):
+    """Differential over whole documents, block and flow: the same values as ruamel.yaml
+    and every key, value and item where ruamel.yaml's round-trip loader places it."""
+    source = _dumped(data, flow)
+    doc = parse(source)
+    assert doc.data == _yaml.load(source)
+    for path, value_at, key_at in _positions(_rt.load(source)):
+        assert doc.values.get(path) == value_at, (path, source)
+        if key_at is not None:
+            assert doc.keys[path] == key_at, (path, source)
+
+
 @pytest.mark.parametrize(
     "source, line, column, words",
     [

@@ -256,9 +256,9 @@ def decode(raw: bytes) -> str:
 # --- the builder --------------------------------------------------------------------------
 
 class _Frame:
-    __slots__ = ("container", "path", "is_map", "key", "key_pos", "merges", "anchor", "start_count")
+    __slots__ = ("container", "path", "is_map", "key", "key_pos", "merges", "anchor", "start_count", "record")
 
-    def __init__(self, container, path, is_map, anchor, start_count):
+    def __init__(self, container, path, is_map, anchor, start_count, record):
         self.container = container
         self.path = path
         self.is_map = is_map
@@ -267,6 +267,7 @@ class _Frame:
         self.merges = None
         self.anchor = anchor
         self.start_count = start_count
+        self.record = record  # whether its children's positions are recorded
 
 
 def _pos(mark) -> Position:
@@ -361,13 +362,18 @@ def _build(get, max_nodes: int, max_depth: int, deepest: int) -> Document:
     """The document of libyaml's events, with the position of every value and key at most
     `deepest` levels down.
 
-    One pass over the events; each kind of event has its own small helper below."""
+    One pass over the events. Most of a team file is plain scalars, keys and values, in
+    mappings and lists: those are handled inline (this loop is most of a cold lint's
+    time above libyaml's own); everything else goes to the small helpers below."""
     values: dict[Path, Position] = {}
     keys: dict[Path, Position] = {}
     anchors: dict[str, tuple[Any, int]] = {}
     stack: list[_Frame] = []
+    top: _Frame | None = None
     count = 0
     root: Any = None
+    memo_get = _PLAIN_MEMO.get
+    resolvable = _RESOLVABLE_FIRST
 
     ev = get()
     assert type(ev) is StreamStartEvent
@@ -380,25 +386,64 @@ def _build(get, max_nodes: int, max_depth: int, deepest: int) -> Document:
     while True:
         ev = get()
         kind = type(ev)
-        top = stack[-1] if stack else None
 
-        if top is not None and top.is_map and top.key is None and kind in (ScalarEvent, AliasEvent):
+        if kind is ScalarEvent:
+            count += 1
+            if top is not None and top.is_map and top.key is None:  # a key: text only, never twice
+                key = ev.value
+                if ev.tag is not None or key == "<<" or ev.anchor is not None or key in top.container:
+                    _take_key(ev, kind, top, anchors, keys)
+                else:
+                    top.key = key
+                    top.key_pos = ev.start_mark  # made a position only if the key's is recorded
+                continue
+            if ev.tag is None and ev.anchor is None and ev.implicit[0]:  # a plain scalar
+                value = ev.value
+                if not value:
+                    value = None
+                elif value[0] in resolvable:
+                    value = memo_get(value, _UNSEEN)
+                    if value is _UNSEEN:
+                        value = _plain_value(ev)
+            else:
+                value = _scalar_value(ev)
+                if ev.anchor is not None:
+                    anchors[ev.anchor] = (value, 1)
+            if count > max_nodes:
+                _too_many(ev, max_nodes)
+            if top is None or (top.is_map and top.key is _MERGE):
+                path = _attach(value, ev, top, keys, values, deepest, False)
+                if top is None:
+                    root = value
+            elif top.is_map:
+                key = top.key
+                top.key = None
+                top.container[key] = value
+                if top.record:
+                    path = top.path + (key,)
+                    mark = top.key_pos
+                    keys[path] = (mark.line + 1, mark.column + 1)
+                    mark = ev.start_mark
+                    values[path] = (mark.line + 1, mark.column + 1)
+            else:
+                if top.record:
+                    mark = ev.start_mark
+                    values[top.path + (len(top.container),)] = (mark.line + 1, mark.column + 1)
+                top.container.append(value)
+            continue
+
+        if top is not None and top.is_map and top.key is None and kind is AliasEvent:
             _take_key(ev, kind, top, anchors, keys)
             count += 1
             continue
-        if kind is ScalarEvent:
-            count += 1
-            value = _scalar_value(ev)
-            if ev.anchor is not None:
-                anchors[ev.anchor] = (value, 1)
-            is_collection = False
-        elif kind is MappingStartEvent or kind is SequenceStartEvent:
+        if kind is MappingStartEvent or kind is SequenceStartEvent:
             count += 1
             _check_collection_start(ev, kind, top, len(stack), max_depth)
             value = {} if kind is MappingStartEvent else []
             is_collection = True
         elif kind is MappingEndEvent or kind is SequenceEndEvent:
             frame = stack.pop()
+            top = stack[-1] if stack else None
             if frame.merges:
                 _merge(frame, ev)
             if frame.anchor is not None:
@@ -416,20 +461,42 @@ def _build(get, max_nodes: int, max_depth: int, deepest: int) -> Document:
             raise YamlError(f"unexpected YAML event {kind.__name__}", *_pos(ev.start_mark))
 
         if count > max_nodes:
-            raise YamlError(
-                f"document expands to more than {max_nodes} nodes (through aliases?): raise max_nodes if this is real",
-                *_pos(ev.start_mark),
-            )
+            _too_many(ev, max_nodes)
         path = _attach(value, ev, top, keys, values, deepest, is_collection)
         if top is None:
             root = value
         if is_collection:
-            stack.append(_Frame(value, path, kind is MappingStartEvent, ev.anchor, count))
+            top = _Frame(value, path, kind is MappingStartEvent, ev.anchor, count, len(path) < deepest)
+            stack.append(top)
 
     ev = get()
     if type(ev) is not StreamEndEvent:
         raise YamlError("several YAML documents in one file: keep one document (one team) per file", *_pos(ev.start_mark))
     return Document(root, values, keys)
+
+
+def _too_many(ev, max_nodes: int):
+    raise YamlError(
+        f"document expands to more than {max_nodes} nodes (through aliases?): raise max_nodes if this is real",
+        *_pos(ev.start_mark),
+    )
+
+
+# A plain scalar that may be more than text (a number, a date, a boolean) is resolved once
+# per process: a scorecard says the same periods, numbers and words again and again.
+# Only values that cannot be changed are kept (text, numbers, dates, None, booleans).
+_UNSEEN = object()
+_PLAIN_MEMO: dict[str, Any] = {}
+_PLAIN_MEMO_MAX = 1 << 16
+
+
+def _plain_value(ev) -> Any:
+    """A plain scalar's value the first time its text is met (YamlError when refused)."""
+    value = _scalar_value(ev)
+    if len(_PLAIN_MEMO) >= _PLAIN_MEMO_MAX:
+        _PLAIN_MEMO.clear()
+    _PLAIN_MEMO[ev.value] = value
+    return value
 
 
 def _take_key(ev, kind, top: _Frame, anchors: dict, keys: dict) -> None:
