@@ -9,6 +9,7 @@ problems surface where the user wrote them.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from typing import Annotated, Any, Literal, Optional, Union
 
@@ -102,10 +103,12 @@ def _period(value: Any) -> str:
     raise PydanticCustomError("period", "period")
 
 
+@functools.lru_cache(maxsize=4096)
 def period_in_calendar(text: str) -> bool:
     """`text` is written as a period (PERIOD_RE) and names one that exists: there is no
     year 0, week 53 exists in some years only (2026 has one, 2027 none), a day must exist.
-    The validator and `record` both ask this."""
+    The validator and `record` both ask this; a scorecard names the same few periods
+    thousands of times, so each is judged once."""
     match = PERIOD_RE.match(text)
     if match is None or text[:4] == "0000":
         return False
