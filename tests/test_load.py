@@ -189,12 +189,14 @@ def test_a_key_repeated_deep_in_an_actual_names_the_line_of_the_first(tmp_path):
 
 
 @pytest.mark.parametrize("folder", ["examples", "realworld"])
-def test_positions_down_to_an_actual_are_those_of_a_full_read(folder):
-    """What the reader keeps when told to stop at POSITION_DEPTH is exactly what a read of
-    every position has at that depth, for every file of the examples and the real world."""
+def test_positions_at_the_levels_findings_use_are_those_of_a_full_read(folder):
+    """What the reader keeps when told to record only the levels findings point at is
+    exactly what a read of every position has at those levels, and the positions kept of
+    each file are those a full read gives, for every file of the examples and the real world."""
     from conftest import EXAMPLES, REALWORLD
 
-    from kpoctl.model.scorecard import POSITION_DEPTH
+    from kpoctl.model.scorecard import KEY_LEVELS, VALUE_LEVELS, compact_positions
+    from kpoctl.read.load import FINDING_POSITIONS
     from kpoctl.read.yamlread import YamlError, decode, parse
 
     files = sorted((EXAMPLES if folder == "examples" else REALWORLD).rglob("*.yaml"))
@@ -204,7 +206,10 @@ def test_positions_down_to_an_actual_are_those_of_a_full_read(folder):
             full = parse(decode(path.read_bytes()))
         except YamlError:
             continue
-        shallow = parse(decode(path.read_bytes()), positions=POSITION_DEPTH)
+        shallow = parse(decode(path.read_bytes()), positions=FINDING_POSITIONS)
         assert shallow.data == full.data
-        assert shallow.values == {p: v for p, v in full.values.items() if len(p) <= POSITION_DEPTH}, path
-        assert shallow.keys == {p: v for p, v in full.keys.items() if len(p) <= POSITION_DEPTH}, path
+        assert shallow.values == {p: v for p, v in full.values.items() if len(p) in VALUE_LEVELS or not p}, path
+        assert shallow.keys == {p: v for p, v in full.keys.items() if len(p) in KEY_LEVELS}, path
+        kept, everything = (compact_positions(d.data, d.values, d.keys) for d in (shallow, full))
+        assert kept[0] == everything[0] and {p: list(s) for p, s in kept[1].items()} == {
+            p: list(s) for p, s in everything[1].items()}, path

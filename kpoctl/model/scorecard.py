@@ -12,7 +12,7 @@ import re
 from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 from kpoctl.common.findings import Location, Problem
 from kpoctl.model import Indicator, Objective, Settings, Team
@@ -122,28 +122,46 @@ class TeamFile:
         return zip([*self.team.objectives, *self.team.indicators], self.entry_paths)
 
 
-# The deepest node compact_positions keeps the position of: an actual of an entry
-# (indicators, 3, actuals, 11); the reader records no deeper one.
-POSITION_DEPTH = 4
+# The levels of a team document whose positions compact_positions keeps, which is all
+# the reader records of a valid file: as values, the entries (objectives, 3) and their
+# actuals (indicators, 3, actuals, 11); as keys, the team's own and each entry's.
+VALUE_LEVELS, KEY_LEVELS = frozenset({2, 4}), frozenset({1, 3})
 
 
-def compact_positions(values: dict, keys: dict) -> tuple[dict[str, int], dict[tuple, array]]:
+def compact_positions(data: Any, values: dict, keys: dict) -> tuple[dict[str, int], dict[tuple, array]]:
     """From a parsed document's positions, keep what findings point at (see FIELD_SLOTS):
-    nodes at most POSITION_DEPTH deep."""
-    header = {path[0]: pack(*pos) for path, pos in keys.items() if len(path) == 1 and isinstance(path[0], str)}
+    the nodes at VALUE_LEVELS and KEY_LEVELS. Walks the document's own keys and entries (in
+    document order) and looks each position up, rather than scanning every recorded one."""
+    header: dict[str, int] = {}
     entries: dict[tuple, array] = {}
+    if not isinstance(data, dict):
+        return header, entries
+    for name in data:
+        if (at := keys.get((name,))) is not None:
+            header[name] = pack(*at)
     empty = bytes(8 * ENTRY_SLOTS)
-    for path, pos in values.items():  # in document order: an entry comes before its actuals
-        size = len(path)
-        if size == 2 and path[0] in SECTION_NAMES and isinstance(path[1], int):
+    for section in [name for name in data if name in SECTION_NAMES]:
+        items = data[section]
+        if not isinstance(items, list):
+            continue
+        for index, item in enumerate(items):
+            path = (section, index)
+            if (at := values.get(path)) is None:
+                continue
             slots = entries[path] = array("q", empty)
-            slots[0] = pack(*pos)
-        elif size == 4 and path[2] == "actuals" and (slots := entries.get(path[:2])) is not None:
-            slots[1] = pack(*pos)  # the last actual of the indicator stays (stale data, KP403)
-    for path, pos in keys.items():
-        if len(path) == 3 and (slot := FIELD_SLOTS.get(path[2])) is not None:
-            if (slots := entries.get(path[:2])) is not None:
-                slots[slot] = pack(*pos)
+            slots[0] = pack(*at)
+            if not isinstance(item, dict):
+                continue
+            for name in item:
+                if (slot := FIELD_SLOTS.get(name)) is not None and (at := keys.get((section, index, name))) is not None:
+                    slots[slot] = pack(*at)
+            actuals = item.get("actuals")
+            if isinstance(actuals, (list, dict)):  # the last actual written stays (stale data, KP403)
+                members = reversed(range(len(actuals))) if isinstance(actuals, list) else reversed(list(actuals))
+                for member in members:
+                    if (at := values.get((section, index, "actuals", member))) is not None:
+                        slots[1] = pack(*at)
+                        break
     return header, entries
 
 

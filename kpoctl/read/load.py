@@ -23,10 +23,10 @@ from kpoctl.common.errors import UsageError
 from kpoctl.common.findings import Location, Problem
 from kpoctl.common.textsafe import plain
 from kpoctl.model import Settings
-from kpoctl.model.scorecard import POSITION_DEPTH, Scorecard, TeamFile, compact_positions, find_suppressions
+from kpoctl.model.scorecard import KEY_LEVELS, VALUE_LEVELS, Scorecard, TeamFile, compact_positions, find_suppressions
 from kpoctl.read.settings import SETTINGS_FILE, find_settings, load_settings
 from kpoctl.read.validate import validate_team
-from kpoctl.read.yamlread import YamlError, decode, looks_like_team_file, parse
+from kpoctl.read.yamlread import Depths, YamlError, decode, looks_like_team_file, parse
 
 YAML_SUFFIXES = (".yaml", ".yml")
 UNREADABLE, SCHEMA = "KP001", "KP002"  # what reading finds itself; the rules of these codes pass it on
@@ -140,8 +140,8 @@ def read_team_bytes(raw: bytes, relative: str, settings: Settings) -> TeamFile |
         text = raw.decode(encoding, errors="replace").lstrip("\ufeff")
         return _failed(relative, exc.message, exc.line, exc.column) if looks_like_team_file(text) else None
     try:
-        # the positions findings point at (compact_positions keeps no deeper one)
-        doc = parse(text, max_nodes=settings.max_nodes, positions=POSITION_DEPTH)
+        # only the positions findings point at (compact_positions keeps no other)
+        doc = parse(text, max_nodes=settings.max_nodes, positions=FINDING_POSITIONS)
     except YamlError as exc:
         return _failed(relative, exc.message, exc.line, exc.column) if looks_like_team_file(text) else None
     data = doc.data
@@ -152,7 +152,7 @@ def read_team_bytes(raw: bytes, relative: str, settings: Settings) -> TeamFile |
         doc = parse(text, max_nodes=settings.max_nodes)
         team, entry_paths, schema_problems, invalid = validate_team(doc, relative)
     problems = [(SCHEMA, problem) for problem in schema_problems]
-    header, entry_positions = compact_positions(doc.values, doc.keys)
+    header, entry_positions = compact_positions(doc.data, doc.values, doc.keys)
     return TeamFile(
         file=relative,
         team=team,
@@ -169,6 +169,7 @@ def _failed(relative: str, message: str, line: int, column: int) -> TeamFile:
     return TeamFile(file=relative, problems=[(UNREADABLE, Problem(message, Location(relative, line, column)))])
 
 
+FINDING_POSITIONS = Depths(VALUE_LEVELS, KEY_LEVELS)
 PARALLEL_MIN_FILES = 48  # below this, starting worker processes costs more than it saves
 
 

@@ -255,10 +255,19 @@ def decode(raw: bytes) -> str:
 
 # --- the builder --------------------------------------------------------------------------
 
-class _Frame:
-    __slots__ = ("container", "path", "is_map", "key", "key_pos", "merges", "anchor", "start_count", "record")
+class Depths(NamedTuple):
+    """The levels of a document whose positions a read records (the root's keys are at 1;
+    the root's own position is always kept): of values and items, and of keys."""
 
-    def __init__(self, container, path, is_map, anchor, start_count, record):
+    values: frozenset[int]
+    keys: frozenset[int]
+
+
+class _Frame:
+    __slots__ = ("container", "path", "is_map", "key", "key_pos", "merges", "anchor", "start_count",
+                 "keep_values", "keep_keys")
+
+    def __init__(self, container, path, is_map, anchor, start_count, depths: Depths | None):
         self.container = container
         self.path = path
         self.is_map = is_map
@@ -267,7 +276,10 @@ class _Frame:
         self.merges = None
         self.anchor = anchor
         self.start_count = start_count
-        self.record = record  # whether its children's positions are recorded
+        # whether the positions of its children (one level down) are recorded
+        below = len(path) + 1
+        self.keep_values = depths is None or below in depths.values
+        self.keep_keys = depths is None or below in depths.keys
 
 
 def _pos(mark) -> Position:
@@ -275,13 +287,13 @@ def _pos(mark) -> Position:
 
 
 def parse(text: str, *, max_nodes: int = DEFAULT_MAX_NODES, max_depth: int = DEFAULT_MAX_DEPTH,
-          positions: int | None = None) -> Document:
+          positions: Depths | None = None) -> Document:
     """Parse one YAML document. Raises YamlError with a 1-based position.
 
-    `positions`: record where the nodes at most this many levels deep are (None: every
-    node). Recording the rest (each actual's keys and values: most of a team file) was
-    a fifth of the parse for positions no finding points at. A document that fails is
-    parsed again with every position, so that its error is said exactly as ever."""
+    `positions`: record where the nodes at these levels are (None: every node).
+    Recording the rest (each actual's keys and values: most of a team file) was a fifth
+    of the parse for positions no finding points at. A document that fails is parsed
+    again with every position, so that its error is said exactly as ever."""
     if positions is not None:
         try:
             return _parse(text, max_nodes, max_depth, positions)
@@ -290,7 +302,7 @@ def parse(text: str, *, max_nodes: int = DEFAULT_MAX_NODES, max_depth: int = DEF
     return _parse(text, max_nodes, max_depth, None)
 
 
-def _parse(text: str, max_nodes: int, max_depth: int, positions: int | None) -> Document:
+def _parse(text: str, max_nodes: int, max_depth: int, positions: Depths | None) -> Document:
     parser = CParser(text)
     get = parser.get_event
     relocate = _yaml12_marks(text)
@@ -300,7 +312,7 @@ def _parse(text: str, max_nodes: int, max_depth: int, positions: int | None) -> 
             event.start_mark = relocate(event.start_mark)
             return event
     try:
-        return _build(get, max_nodes, max_depth, positions if positions is not None else max_depth + 1)
+        return _build(get, max_nodes, max_depth, positions)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         if relocate is not None and mark is not None:
@@ -358,9 +370,9 @@ def _unreadable(text: str, exc: Exception) -> YamlError:
     return YamlError(f"character U+{ord(found.group()):04X} is not allowed in YAML: remove it", line, column)
 
 
-def _build(get, max_nodes: int, max_depth: int, deepest: int) -> Document:
-    """The document of libyaml's events, with the position of every value and key at most
-    `deepest` levels down.
+def _build(get, max_nodes: int, max_depth: int, depths: Depths | None) -> Document:
+    """The document of libyaml's events, with the position of every value and key at the
+    levels `depths` names (None: all).
 
     One pass over the events. Most of a team file is plain scalars, keys and values, in
     mappings and lists: those are handled inline (this loop is most of a cold lint's
@@ -412,21 +424,21 @@ def _build(get, max_nodes: int, max_depth: int, deepest: int) -> Document:
             if count > max_nodes:
                 _too_many(ev, max_nodes)
             if top is None or (top.is_map and top.key is _MERGE):
-                path = _attach(value, ev, top, keys, values, deepest, False)
+                path = _attach(value, ev, top, keys, values, False)
                 if top is None:
                     root = value
             elif top.is_map:
                 key = top.key
                 top.key = None
                 top.container[key] = value
-                if top.record:
-                    path = top.path + (key,)
+                if top.keep_keys:
                     mark = top.key_pos
-                    keys[path] = (mark.line + 1, mark.column + 1)
+                    keys[top.path + (key,)] = (mark.line + 1, mark.column + 1)
+                if top.keep_values:
                     mark = ev.start_mark
-                    values[path] = (mark.line + 1, mark.column + 1)
+                    values[top.path + (key,)] = (mark.line + 1, mark.column + 1)
             else:
-                if top.record:
+                if top.keep_values:
                     mark = ev.start_mark
                     values[top.path + (len(top.container),)] = (mark.line + 1, mark.column + 1)
                 top.container.append(value)
@@ -462,11 +474,11 @@ def _build(get, max_nodes: int, max_depth: int, deepest: int) -> Document:
 
         if count > max_nodes:
             _too_many(ev, max_nodes)
-        path = _attach(value, ev, top, keys, values, deepest, is_collection)
+        path = _attach(value, ev, top, keys, values, is_collection)
         if top is None:
             root = value
         if is_collection:
-            top = _Frame(value, path, kind is MappingStartEvent, ev.anchor, count, len(path) < deepest)
+            top = _Frame(value, path, kind is MappingStartEvent, ev.anchor, count, depths)
             stack.append(top)
 
     ev = get()
@@ -562,15 +574,13 @@ def _alias_target(ev, anchors: dict) -> tuple[Any, int]:
     return target
 
 
-def _attach(value: Any, ev, top: _Frame | None, keys: dict, values: dict, deepest: int,
-            is_collection: bool) -> Path | None:
+def _attach(value: Any, ev, top: _Frame | None, keys: dict, values: dict, is_collection: bool) -> Path | None:
     """Put a node in its parent (a merge key's value aside for later) and record where it
-    is (and where its key is), when it is at most `deepest` levels down. The node's path,
-    or None for a scalar too deep to record (nothing needs it)."""
+    is (and where its key is), at the levels recorded. The node's path, or None for a
+    scalar whose position is not recorded (nothing needs it)."""
     if top is None:
         values[()] = _pos(ev.start_mark)
         return ()
-    record = len(top.path) < deepest
     if top.is_map:
         key = top.key
         top.key = None
@@ -580,21 +590,22 @@ def _attach(value: Any, ev, top: _Frame | None, keys: dict, values: dict, deepes
             if top.merges is None:
                 top.merges = []
             top.merges.append((value, position))
-            values[path] = position
+            if top.keep_values:
+                values[path] = position
             return path
         top.container[key] = value
-        if not (record or is_collection):
+        if not (top.keep_values or top.keep_keys or is_collection):
             return None
         path = top.path + (key,)
-        if record:
+        if top.keep_keys:
             keys[path] = _pos(top.key_pos)
     else:
         index = len(top.container)
         top.container.append(value)
-        if not (record or is_collection):
+        if not (top.keep_values or is_collection):
             return None
         path = top.path + (index,)
-    if record:
+    if top.keep_values:
         values[path] = _pos(ev.start_mark)
     return path
 
