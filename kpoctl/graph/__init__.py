@@ -28,6 +28,12 @@ SUPPORTS = "supports"
 MEASURES = "measures"
 
 
+def load_graph_library() -> None:
+    """Import networkx now. Its import takes about a fifth of a second: a command that
+    reads in worker processes spends it while they read, not after them."""
+    import networkx  # noqa: F401
+
+
 def cascade_order(roots: list[str], names: list[str], children) -> list[str]:
     """Teams depth first from each root, each after its parent and siblings in the order
     `children` gives; then, from `names` in turn, the teams only a cycle of parents reaches."""

@@ -30,11 +30,13 @@ from typing import Callable, Iterable, NamedTuple
 import orjson
 
 from kpoctl.common.findings import Location, Problem
+from kpoctl.graph import load_graph_library
 from kpoctl.model import Settings
 from kpoctl.model.links import links_digest, links_only
 from kpoctl.model.scorecard import Scorecard, SuppressionSite, TeamFile
 from kpoctl.read.cache import MISS, Cache, compact_json
 from kpoctl.read.load import (
+    PARALLEL_MIN_FILES,
     UNREADABLE,
     Located,
     collector_paused,
@@ -320,7 +322,13 @@ def _read(path: Path, located: Located, cache: Cache | None, jobs: int, need_mod
     # only team files get a cache entry (Prepare writes it): other YAML costs no disk
     prepare = Prepare(cache, {relative: key for _, relative, key, _ in pending}, derive, need_model)
     outcomes = read_many([(candidate, relative) for candidate, relative, _, _ in pending], settings, jobs, prepare)
+    # with nothing remembered the cross-team rules will run: load their graph library
+    # while the workers read the first files, rather than after the last
+    overlap = memo is None and jobs > 1 and len(pending) >= PARALLEL_MIN_FILES
     for (_, relative, key, stamp), result in zip(pending, outcomes):
+        if overlap:
+            load_graph_library()
+            overlap = False
         fresh[relative] = result
         records[relative] = _record(key, result, stamp)
         if key is not None and result is not None and cache is not None:
