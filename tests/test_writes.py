@@ -226,3 +226,24 @@ def test_record_refuses_a_period_the_model_would_refuse(run_cli, card, period, s
     result = run_cli("record", "unit/a", "5", card, "--period", period)
     assert result.exit_code == 2 and says in result.stderr
     assert (card / "unit.yaml").read_bytes() == before
+
+
+def test_a_write_in_pieces_that_fails_midway_leaves_the_old_file_and_no_temporary(tmp_path):
+    """export -o writes its sheet team by team, never holding it whole: a failure while the
+    pieces come (a bug, a full disk) must still leave the old file as it was, and nothing
+    beside it."""
+    from kpoctl.common.atomic import write_text_atomic
+
+    target = tmp_path / "sheet.csv"
+    target.write_text("old\n")
+
+    def pieces():
+        yield "kind,team\n"
+        yield "team,a\n"
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError):
+        write_text_atomic(target, pieces())
+    assert target.read_text() == "old\n" and sorted(p.name for p in tmp_path.iterdir()) == ["sheet.csv"]
+    write_text_atomic(target, iter(["kind,team\n", "team,a\n"]))
+    assert target.read_text() == "kind,team\nteam,a\n"

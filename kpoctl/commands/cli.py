@@ -955,16 +955,11 @@ def export(
         return
     if output_format is SheetFormat.csv:  # each team's rows from its own file: no model held, as the views
         reading = _read(path, use_cache=not no_cache, need_model=False, derive=(("exportcsv", transfer.export_csv_part),))
-        parts = reading.derived("exportcsv")
-        declared = reading.declared()
-        chunks = [parts[declared[name][0]] for name in sorted(declared)]  # a team's first file, as the graph keeps
-        count = sum(rows for rows, _ in chunks)
+        count, sheet = transfer.csv_sheet(reading.derived("exportcsv"), reading.declared())
         if output is None:
-            sys.stdout.write(transfer.csv_header())
-            for _, lines in chunks:
-                sys.stdout.write(lines)
+            sys.stdout.writelines(sheet)
         else:
-            transfer.write_csv(output, transfer.csv_header() + "".join(lines for _, lines in chunks))
+            transfer.write_csv(output, sheet)
     else:
         reading = _read(path, use_cache=not no_cache, need_model=True, actuals=True)
         scorecard = reading.scorecard()

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable, Iterator
 
 from pydantic import ValidationError
 
@@ -20,7 +22,7 @@ from kpoctl.common.atomic import write_bytes_atomic, write_text_atomic
 from kpoctl.common.errors import UsageError
 from kpoctl.common.numbers import number_text
 from kpoctl.model import Team
-from kpoctl.model.sheet import COLUMNS, FORMULA_STARTS, Parsed, RowProblem, from_rows, sheet_row, to_rows
+from kpoctl.model.sheet import COLUMNS, FORMULA_STARTS, Parsed, RowProblem, from_rows, row_cells, sheet_row, to_rows
 from kpoctl.output import schemas
 from kpoctl.output.team_yaml import render_team
 from kpoctl.output.views.parts import alone
@@ -157,8 +159,33 @@ def export_csv_part(team_file, settings) -> list:
     indicator's status needs is in its own file (the objective it measures, for its due
     date), so each file's rows are worked out where it is read and kept by the cache, as
     the views' parts are; the sheet is these put in the order of the teams' ids."""
-    rows = to_rows([team_file.team], _statuses(alone(team_file, settings)))
-    return [len(rows), _csv_lines(rows, header=False)]
+    rows = list(row_cells([team_file.team], _statuses(alone(team_file, settings))))
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(_csv_records(rows))
+    return [len(rows), out.getvalue()]
+
+
+def csv_sheet(parts: dict[str, list], declared: dict[str, list[str]]) -> tuple[int, Iterator[str]]:
+    """The CSV sheet put together from each file's part (export_csv_part, by file): how
+    many rows, and its text in pieces (the header, then each team's rows in the order of
+    the teams' ids; a team declared in two files from its first, as the graph keeps it)."""
+    chunks = [parts[files[0]] for _, files in sorted(declared.items())]
+    return sum(rows for rows, _ in chunks), itertools.chain([csv_header()], (lines for _, lines in chunks))
+
+
+_COLUMN_INDEX = {column: index for index, column in enumerate(COLUMNS)}
+
+
+def _csv_records(rows) -> Iterator[list[str]]:
+    """row_cells' rows as CSV records, the same cells _csv_lines writes of to_rows' dicts."""
+    width = len(COLUMNS)
+    for kind, team, cells in rows:
+        record = [""] * width
+        for column, value in cells.items():
+            if value is not None:
+                record[_COLUMN_INDEX[column]] = _csv_cell(value)
+        record[0], record[1] = _csv_cell(kind), _csv_cell(team)
+        yield record
 
 
 def template_rows() -> list[dict]:
@@ -230,7 +257,7 @@ def xlsx_bytes(rows: list[dict]) -> bytes:
     return buffer.getvalue()
 
 
-def write_csv(output: Path, text: str) -> None:
+def write_csv(output: Path, text: str | Iterable[str]) -> None:
     _write(write_text_atomic, output, text)
 
 

@@ -14,6 +14,7 @@ import os
 import stat
 import tempfile
 from pathlib import Path
+from typing import Iterable
 
 
 class NotRegularFile(OSError):
@@ -56,9 +57,10 @@ def _umask() -> int:
     return mask
 
 
-def write_bytes_atomic(path: Path, data: bytes, *, mode: int | None = None, durable: bool = True,
+def write_bytes_atomic(path: Path, data: bytes | Iterable[bytes], *, mode: int | None = None, durable: bool = True,
                        own_folder: bool = False) -> None:
-    """Replace `path` with `data` atomically; on any error the old file stays as it was.
+    """Replace `path` with `data` (bytes, or pieces of them written in turn, so a large
+    file is never held whole) atomically; on any error the old file stays as it was.
 
     `durable=False` skips the fsync: the rename still makes the write all or nothing
     for readers, but a power cut may lose it. Right for a cache, whose entries are
@@ -70,7 +72,10 @@ def write_bytes_atomic(path: Path, data: bytes, *, mode: int | None = None, dura
     handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(handle, "wb") as out:
-            out.write(data)
+            if isinstance(data, (bytes, bytearray, memoryview)):
+                out.write(data)
+            else:
+                out.writelines(data)
             if durable:
                 out.flush()
                 os.fsync(out.fileno())
@@ -91,5 +96,5 @@ def write_bytes_atomic(path: Path, data: bytes, *, mode: int | None = None, dura
         raise
 
 
-def write_text_atomic(path: Path, text: str) -> None:
-    write_bytes_atomic(path, text.encode("utf-8"))
+def write_text_atomic(path: Path, text: str | Iterable[str]) -> None:
+    write_bytes_atomic(path, text.encode("utf-8") if isinstance(text, str) else (piece.encode("utf-8") for piece in text))

@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Iterator
 
 from kpoctl.common.numbers import number_text
 from kpoctl.model import Indicator, Objective, Team
@@ -76,20 +76,26 @@ class Parsed:
 def to_rows(teams: list[Team], statuses: dict[tuple[str, str], str] | None = None) -> list[dict[str, Any]]:
     """Every team, its objectives, indicators and actuals as rows (values as in the model;
     None for an empty cell). `statuses`: the report's status per (team, indicator id)."""
-    rows: list[dict[str, Any]] = []
+    return [sheet_row(kind, team, **cells) for kind, team, cells in row_cells(teams, statuses)]
+
+
+def row_cells(teams: list[Team], statuses: dict[tuple[str, str], str] | None = None
+              ) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """The rows of to_rows as (kind, team, the cells it fills): a cell not named is empty.
+    Most rows are actuals, which fill five cells of thirty-four; the CSV writer fills
+    only these."""
     for team in teams:
-        rows.append(sheet_row("team", team.team, title=team.name, parent=team.parent, owner=team.owner,
-                              meeting=team.meeting, description=team.description))
+        yield "team", team.team, {"title": team.name, "parent": team.parent, "owner": team.owner,
+                                  "meeting": team.meeting, "description": team.description}
         for objective in team.objectives:
-            rows.append(sheet_row("objective", team.team, id=objective.id, **_objective_cells(objective)))
+            yield "objective", team.team, {"id": objective.id, **_objective_cells(objective)}
         for indicator in team.indicators:
-            cells = _indicator_cells(indicator)
+            cells = {"id": indicator.id, **_indicator_cells(indicator)}
             cells["status"] = (statuses or {}).get((team.team, indicator.id))
-            rows.append(sheet_row("indicator", team.team, id=indicator.id, **cells))
+            yield "indicator", team.team, cells
         for indicator in team.indicators:
-            rows += [sheet_row("actual", team.team, id=indicator.id, period=a.period, value=a.value, note=a.note)
-                     for a in indicator.actuals]
-    return rows
+            for a in indicator.actuals:
+                yield "actual", team.team, {"id": indicator.id, "period": a.period, "value": a.value, "note": a.note}
 
 
 def sheet_row(kind: str, team: str, **cells: Any) -> dict[str, Any]:
