@@ -98,3 +98,21 @@ def test_the_schema_and_the_model_agree_on_each_shape_of_a_field(change, accepte
 def test_an_empty_section_is_valid_for_both(section):
     data = {"team": "unit", "name": "Unit", section: None}
     assert _model_accepts(data) and _schema_validator().is_valid(data)
+
+
+@pytest.mark.parametrize("before", [None, "logfire"])
+def test_the_models_are_built_without_plugins_and_the_environment_is_left_as_it_was(before):
+    """Building the models looks for no pydantic plugin (a scan of every installed
+    package), and leaves PYDANTIC_DISABLE_PLUGINS as the user had it."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    if before is not None:
+        env["PYDANTIC_DISABLE_PLUGINS"] = before
+    script = ("import os, pydantic.plugin._loader as loader, kpoctl.model\n"
+              "print(loader._plugins is None, os.environ.get('PYDANTIC_DISABLE_PLUGINS'))")
+    out = subprocess.run([sys.executable, "-c", script], env={**env, "PYTHONPATH": str(ROOT)}, capture_output=True,
+                         text=True, check=True).stdout.split()
+    assert out == ["True", str(before)]
