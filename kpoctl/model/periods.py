@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 
 CADENCE_DAYS = {"daily": 1, "weekly": 7, "biweekly": 14}
 CADENCE_MONTHS = {"monthly": 1, "quarterly": 3, "yearly": 12}
 
 
+@functools.lru_cache(maxsize=4096)
 def period_bounds(period: str) -> tuple[dt.date, dt.date]:
-    """First and last day of a period written as the model stores it."""
+    """First and last day of a period written as the model stores it (worked out once per
+    period: the rules ask it of every actual)."""
     year = int(period[:4])
     rest = period[5:]
     if not rest:
@@ -40,6 +43,7 @@ def _month_end(year: int, month: int) -> dt.date:
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
+@functools.lru_cache(maxsize=4096)
 def add_periods(day: dt.date, cadence: str, count: int) -> dt.date:
     """`day` moved forward by `count` periods of `cadence`; the last day there is
     (9999-12-31) when that is past the calendar's end."""
