@@ -44,6 +44,7 @@ def test_benchmark_smoke_run_on_100_teams(tmp_path):
     assert len(commands) == 16  # count, tree, orphans, report, report text, export, record, diff: cold and warm
     assert all(float(c.split()[0]) > 0 for c in commands)
     assert "Cold start against `python -c 'import typer'`" in text and "`kpoctl lint examples/best-company`" in text
+    assert "`a typer command with lint's options doing nothing` " in text  # the floor of any typer CLI, same run
 
 
 def test_readme_quotes_the_last_history_benchmark_run():
