@@ -240,11 +240,14 @@ def _index_of(cache: Cache | None) -> tuple[dict[str, list], Memo | None]:
     return {}, None
 
 
-def _record(key: str | None, result: TeamFile | None, stamp: tuple | None) -> FileRecord:
+def _record(key: str | None, result: TeamFile | None, stamp: tuple | None, remembered: bool) -> FileRecord:
+    """What the index keeps of a file just read. `remembered`: there is a cache to keep it
+    in; without one the links' digest (which only tells a later run what it may reuse)
+    is not worked out."""
     if result is None:
         return FileRecord(key, False, (), None, b"", stamp)
-    return FileRecord(key, True, result.team_problems, result.suppression_site(), links_digest(result), stamp,
-                      _first_unread(result), _levels(result))
+    return FileRecord(key, True, result.team_problems, result.suppression_site(),
+                      links_digest(result) if remembered else b"", stamp, _first_unread(result), _levels(result))
 
 
 def _first_unread(result: TeamFile) -> Unread | None:
@@ -344,7 +347,7 @@ def _read(path: Path, located: Located, cache: Cache | None, jobs: int, need_mod
             load_graph_library()
             overlap = False
         fresh[relative] = result
-        records[relative] = _record(key, result, stamp)
+        records[relative] = _record(key, result, stamp, cache is not None)
         if key is not None and result is not None and cache is not None:
             cache.used.add(key)
         if done is not None:
