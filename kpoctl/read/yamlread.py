@@ -370,121 +370,140 @@ def _unreadable(text: str, exc: Exception) -> YamlError:
     return YamlError(f"character U+{ord(found.group()):04X} is not allowed in YAML: remove it", line, column)
 
 
+class _Tree:
+    """What the builder keeps besides the locals of its loop."""
+
+    __slots__ = ("values", "keys", "anchors", "stack", "root", "max_nodes", "max_depth", "depths")
+
+    def __init__(self, max_nodes: int, max_depth: int, depths: Depths | None) -> None:
+        self.values: dict[Path, Position] = {}
+        self.keys: dict[Path, Position] = {}
+        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.stack: list[_Frame] = []
+        self.root: Any = None
+        self.max_nodes, self.max_depth, self.depths = max_nodes, max_depth, depths
+
+
+_END = object()  # the document's end, as _structure tells it
+
+
 def _build(get, max_nodes: int, max_depth: int, depths: Depths | None) -> Document:
     """The document of libyaml's events, with the position of every value and key at the
     levels `depths` names (None: all).
 
     One pass over the events. Most of a team file is plain scalars, keys and values, in
     mappings and lists: those are handled inline (this loop is most of a cold lint's
-    time above libyaml's own); everything else goes to the small helpers below."""
-    values: dict[Path, Position] = {}
-    keys: dict[Path, Position] = {}
-    anchors: dict[str, tuple[Any, int]] = {}
-    stack: list[_Frame] = []
+    time above libyaml's own); every other event goes to _structure."""
+    tree = _Tree(max_nodes, max_depth, depths)
+    values, keys = tree.values, tree.keys
     top: _Frame | None = None
     count = 0
-    root: Any = None
     memo_get = _PLAIN_MEMO.get
     resolvable = _RESOLVABLE_FIRST
+    if not _document_starts(get):
+        return Document(None, values, keys)
+    while True:
+        ev = get()
+        if type(ev) is not ScalarEvent:
+            top, count = _structure(ev, top, count, tree)
+            if top is _END:
+                break
+            continue
+        count += 1
+        if top is not None and top.is_map and top.key is None:  # a key: text only, never twice
+            key = ev.value
+            if ev.tag is not None or key == "<<" or ev.anchor is not None or key in top.container:
+                _take_key(ev, ScalarEvent, top, tree.anchors, keys)
+            else:
+                top.key = key
+                top.key_pos = ev.start_mark  # made a position only if the key's is recorded
+            continue
+        if ev.tag is None and ev.anchor is None and ev.implicit[0]:  # a plain scalar
+            value = ev.value or None
+            if value is not None and value[0] in resolvable:
+                value = memo_get(value, _UNSEEN)
+                value = _plain_value(ev) if value is _UNSEEN else value
+        else:
+            value = _tagged_or_anchored(ev, tree.anchors)
+        if count > max_nodes:
+            _too_many(ev, max_nodes)
+        if top is None or (top.is_map and top.key is _MERGE):
+            _attach(value, ev, top, tree, False)
+        elif top.is_map:
+            key = top.key
+            top.key = None
+            top.container[key] = value
+            if top.keep_keys:
+                mark = top.key_pos
+                keys[top.path + (key,)] = (mark.line + 1, mark.column + 1)
+            if top.keep_values:
+                mark = ev.start_mark
+                values[top.path + (key,)] = (mark.line + 1, mark.column + 1)
+        else:
+            if top.keep_values:
+                mark = ev.start_mark
+                values[top.path + (len(top.container),)] = (mark.line + 1, mark.column + 1)
+            top.container.append(value)
+    ev = get()
+    if type(ev) is not StreamEndEvent:
+        raise YamlError("several YAML documents in one file: keep one document (one team) per file", *_pos(ev.start_mark))
+    return Document(tree.root, values, keys)
 
+
+def _document_starts(get) -> bool:
+    """Past the stream's start: True when a document follows, False for an empty stream."""
     ev = get()
     assert type(ev) is StreamStartEvent
     ev = get()
     if type(ev) is StreamEndEvent:
-        return Document(None, values, keys)
+        return False
     if type(ev) is not DocumentStartEvent:  # pragma: no cover - libyaml guarantees it
         raise YamlError("expected a YAML document")
+    return True
 
-    while True:
-        ev = get()
-        kind = type(ev)
 
-        if kind is ScalarEvent:
-            count += 1
-            if top is not None and top.is_map and top.key is None:  # a key: text only, never twice
-                key = ev.value
-                if ev.tag is not None or key == "<<" or ev.anchor is not None or key in top.container:
-                    _take_key(ev, kind, top, anchors, keys)
-                else:
-                    top.key = key
-                    top.key_pos = ev.start_mark  # made a position only if the key's is recorded
-                continue
-            if ev.tag is None and ev.anchor is None and ev.implicit[0]:  # a plain scalar
-                value = ev.value
-                if not value:
-                    value = None
-                elif value[0] in resolvable:
-                    value = memo_get(value, _UNSEEN)
-                    if value is _UNSEEN:
-                        value = _plain_value(ev)
-            else:
-                value = _scalar_value(ev)
-                if ev.anchor is not None:
-                    anchors[ev.anchor] = (value, 1)
-            if count > max_nodes:
-                _too_many(ev, max_nodes)
-            if top is None or (top.is_map and top.key is _MERGE):
-                path = _attach(value, ev, top, keys, values, False)
-                if top is None:
-                    root = value
-            elif top.is_map:
-                key = top.key
-                top.key = None
-                top.container[key] = value
-                if top.keep_keys:
-                    mark = top.key_pos
-                    keys[top.path + (key,)] = (mark.line + 1, mark.column + 1)
-                if top.keep_values:
-                    mark = ev.start_mark
-                    values[top.path + (key,)] = (mark.line + 1, mark.column + 1)
-            else:
-                if top.keep_values:
-                    mark = ev.start_mark
-                    values[top.path + (len(top.container),)] = (mark.line + 1, mark.column + 1)
-                top.container.append(value)
-            continue
+def _tagged_or_anchored(ev, anchors: dict) -> Any:
+    """A scalar that is not plain, or that has an anchor (which is then remembered)."""
+    value = _scalar_value(ev)
+    if ev.anchor is not None:
+        anchors[ev.anchor] = (value, 1)
+    return value
 
-        if top is not None and top.is_map and top.key is None and kind is AliasEvent:
-            _take_key(ev, kind, top, anchors, keys)
-            count += 1
-            continue
-        if kind is MappingStartEvent or kind is SequenceStartEvent:
-            count += 1
-            _check_collection_start(ev, kind, top, len(stack), max_depth)
-            value = {} if kind is MappingStartEvent else []
-            is_collection = True
-        elif kind is MappingEndEvent or kind is SequenceEndEvent:
-            frame = stack.pop()
-            top = stack[-1] if stack else None
-            if frame.merges:
-                _merge(frame, ev)
-            if frame.anchor is not None:
-                anchors[frame.anchor] = (frame.container, count - frame.start_count)
-            if not stack:
-                root = frame.container
-            continue
-        elif kind is AliasEvent:
-            value, size = _alias_target(ev, anchors)
-            count += size
-            is_collection = False
-        elif kind is DocumentEndEvent:
-            break
-        else:  # pragma: no cover
-            raise YamlError(f"unexpected YAML event {kind.__name__}", *_pos(ev.start_mark))
 
-        if count > max_nodes:
-            _too_many(ev, max_nodes)
-        path = _attach(value, ev, top, keys, values, is_collection)
-        if top is None:
-            root = value
-        if is_collection:
-            top = _Frame(value, path, kind is MappingStartEvent, ev.anchor, count, depths)
-            stack.append(top)
-
-    ev = get()
-    if type(ev) is not StreamEndEvent:
-        raise YamlError("several YAML documents in one file: keep one document (one team) per file", *_pos(ev.start_mark))
-    return Document(root, values, keys)
+def _structure(ev, top: _Frame | None, count: int, tree: _Tree) -> tuple[Any, int]:
+    """Any event but a scalar: a collection starts or ends, an alias, the document's end.
+    The innermost open collection and the node count after it (_END at the end)."""
+    kind = type(ev)
+    stack = tree.stack
+    if top is not None and top.is_map and top.key is None and kind is AliasEvent:
+        _take_key(ev, kind, top, tree.anchors, tree.keys)
+        return top, count + 1
+    if kind is MappingEndEvent or kind is SequenceEndEvent:
+        frame = stack.pop()
+        if frame.merges:
+            _merge(frame, ev)
+        if frame.anchor is not None:
+            tree.anchors[frame.anchor] = (frame.container, count - frame.start_count)
+        return (stack[-1] if stack else None), count
+    if kind is DocumentEndEvent:
+        return _END, count
+    if kind is AliasEvent:
+        value, size = _alias_target(ev, tree.anchors)
+        count += size
+    elif kind is MappingStartEvent or kind is SequenceStartEvent:
+        count += 1
+        _check_collection_start(ev, kind, top, len(stack), tree.max_depth)
+        value = {} if kind is MappingStartEvent else []
+    else:  # pragma: no cover
+        raise YamlError(f"unexpected YAML event {kind.__name__}", *_pos(ev.start_mark))
+    if count > tree.max_nodes:
+        _too_many(ev, tree.max_nodes)
+    path = _attach(value, ev, top, tree, kind is not AliasEvent)
+    if kind is AliasEvent:
+        return top, count
+    top = _Frame(value, path, kind is MappingStartEvent, ev.anchor, count, tree.depths)
+    stack.append(top)
+    return top, count
 
 
 def _too_many(ev, max_nodes: int):
@@ -574,11 +593,13 @@ def _alias_target(ev, anchors: dict) -> tuple[Any, int]:
     return target
 
 
-def _attach(value: Any, ev, top: _Frame | None, keys: dict, values: dict, is_collection: bool) -> Path | None:
+def _attach(value: Any, ev, top: _Frame | None, tree: _Tree, is_collection: bool) -> Path | None:
     """Put a node in its parent (a merge key's value aside for later) and record where it
     is (and where its key is), at the levels recorded. The node's path, or None for a
     scalar whose position is not recorded (nothing needs it)."""
-    if top is None:
+    keys, values = tree.keys, tree.values
+    if top is None:  # the document's root
+        tree.root = value
         values[()] = _pos(ev.start_mark)
         return ()
     if top.is_map:
