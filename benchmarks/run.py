@@ -4,13 +4,14 @@
     python benchmarks/run.py --sizes 100 --runs 1  # the smoke run CI does
 
 For each size, on the same files in the same run: the bare libyaml load (PyYAML's
-CSafeLoader, one process: the floor), `kpoctl lint --no-cache` (cold), `kpoctl lint`
+CSafeLoader, one process), libyaml's bare event stream (the floor) and `kpoctl lint
+--no-cache` (cold) in turns, `kpoctl lint`
 on an empty cache (the first run, which fills it), `kpoctl lint` after one file was
 edited without touching its links (a comment, a title, an actual), in JSON and in
 text as a terminal user sees it, and after one file's links changed (here an
 indicator's `timing`, which cross-team rules read), every other command that reads
-the scorecard (count, tree, orphans, report, export, record, diff) cold and after one edit,
-yamllint, and the start-up a pre-commit hook pays (`kpoctl --version`, `kpoctl lint
+the scorecard (count, tree, orphans, report, export, record, diff) cold, in turns with a
+cold lint, and after one edit, yamllint, and the start-up a pre-commit hook pays (`kpoctl --version`, `kpoctl lint
 examples/best-company` warm and with --no-cache) against `import typer`, run in turns
 so that a machine that slows down meanwhile slows both. Every command runs in its own process; times are medians
 of --runs (of --warm-runs for the runs after an edit, which take a fraction of a
@@ -137,6 +138,21 @@ def median_of(runs: int, command: list[str], prepare=None) -> tuple[float, int]:
     return statistics.median(times), max(peaks)
 
 
+def paired(runs: int, first: list[str], second: list[str], prepare_first=None,
+           prepare_second=None) -> tuple[float, int, float, int]:
+    """`first` and `second` run in turns, `runs` times each: median seconds and largest
+    peak of each. A ratio of the two is then measured in the same minutes: this machine's
+    speed drifts by a third over a long run, which ratios of runs made far apart took in."""
+    times: tuple[list, list] = ([], [])
+    peaks: tuple[list, list] = ([], [])
+    for _ in range(runs):
+        for index, (command, prepare) in enumerate(((first, prepare_first), (second, prepare_second))):
+            seconds, peak = median_of(1, command, prepare)
+            times[index].append(seconds)
+            peaks[index].append(peak)
+    return statistics.median(times[0]), max(peaks[0]), statistics.median(times[1]), max(peaks[1])
+
+
 def folder_size(folder: Path) -> int:
     return sum(p.stat().st_size for p in folder.rglob("*.yaml"))
 
@@ -155,10 +171,9 @@ def bench_size(count: int, runs: int, warm_runs: int, out: Path, yamllint_max: i
     result: dict = {"teams": count, "mb": size / 1e6}
     print(f"{count} teams ({size / 1e6:.1f} MB): libyaml", flush=True)
     result["libyaml"], result["libyaml_mem"] = median_of(runs, [sys.executable, "-c", LIBYAML, str(folder / "teams")])
-    print(f"{count} teams: libyaml events", flush=True)
-    result["events"], _ = median_of(runs, [sys.executable, "-c", LIBYAML_EVENTS, str(folder / "teams")])
-    print(f"{count} teams: kpoctl lint, cold", flush=True)
-    result["cold"], result["cold_mem"] = median_of(runs, [*kpoctl, "--no-cache"])
+    print(f"{count} teams: libyaml events and kpoctl lint, cold, in turns", flush=True)
+    events = [sys.executable, "-c", LIBYAML_EVENTS, str(folder / "teams")]
+    result["events"], _, result["cold"], result["cold_mem"] = paired(runs, events, [*kpoctl, "--no-cache"])
     print(f"{count} teams: kpoctl lint, first run on an empty cache", flush=True)
     result["first"], _ = median_of(runs, kpoctl, lambda: shutil.rmtree(cache, ignore_errors=True))
     victim = sorted((folder / "teams").glob("*.yaml"))[count // 2]
@@ -182,18 +197,19 @@ def bench_size(count: int, runs: int, warm_runs: int, out: Path, yamllint_max: i
     result["views"] = {}
     for name, args in VIEWS.items():
         command = [sys.executable, "-m", "kpoctl", *args, str(folder)]
-        print(f"{count} teams: kpoctl {' '.join(args)}, cold and after one edit", flush=True)
-        cold, cold_mem = median_of(runs, [*command, "--no-cache"])
+        print(f"{count} teams: kpoctl {' '.join(args)}, cold (in turns with lint) and after one edit", flush=True)
+        lint, _, cold, cold_mem = paired(runs, [*kpoctl, "--no-cache"], [*command, "--no-cache"])
         median_of(1, command)  # fill the cache
         warm, warm_mem = median_of(warm_runs, command, edit_one_file)
-        result["views"][name] = (cold, cold_mem, warm, warm_mem)
+        result["views"][name] = (cold, cold_mem, warm, warm_mem, lint)
     for name, (command, restore) in writing_commands(folder, victim, original).items():
-        # neither has --no-cache: cold is a run on an empty cache
-        print(f"{count} teams: kpoctl {name}, on an empty cache and after one edit", flush=True)
-        cold, cold_mem = median_of(runs, command, lambda: (restore(), shutil.rmtree(cache, ignore_errors=True)))
+        # neither has --no-cache: cold is a run on an empty cache, beside lint's run on an empty cache
+        print(f"{count} teams: kpoctl {name}, on an empty cache (in turns with lint) and after one edit", flush=True)
+        empty = lambda: (restore(), shutil.rmtree(cache, ignore_errors=True))  # noqa: E731
+        lint, _, cold, cold_mem = paired(runs, kpoctl, command, empty, empty)
         median_of(1, command, restore)  # fill the cache
         warm, warm_mem = median_of(warm_runs, command, lambda: (restore(), edit_one_file()))
-        result["views"][name] = (cold, cold_mem, warm, warm_mem)
+        result["views"][name] = (cold, cold_mem, warm, warm_mem, lint)
     victim.write_text(original)
     if count <= yamllint_max and shutil.which("yamllint"):
         print(f"{count} teams: yamllint", flush=True)
@@ -316,13 +332,14 @@ def table(results: list[dict], typer: float, starts: dict[str, float], runs: int
     lines += [
         "",
         "Every command through the one read path: cold (`--no-cache`; `record` and `diff HEAD`, which have no such "
-        "option: on an empty cache) and after one file was edited (warm cache):",
+        "option: on an empty cache) and after one file was edited (warm cache). Each cold run takes turns with a "
+        "cold lint (for record and diff, lint on an empty cache), and is given against that lint's median:",
         "",
         "| teams | " + " | ".join(f"{name} cold s | {name} warm s" for name in results[0]["views"]) + " |",
         "|---:|" + "---:|---:|" * len(results[0]["views"]),
     ]
     for r in results:
-        cells = [f"{v[0]:.2f} ({v[0] / r['cold']:.2f}x lint) | {v[2]:.2f} ({v[2] / v[0]:.0%})" for v in r["views"].values()]
+        cells = [f"{v[0]:.2f} ({v[0] / v[4]:.2f}x lint) | {v[2]:.2f} ({v[2] / v[0]:.0%})" for v in r["views"].values()]
         lines.append(f"| {r['teams']:,} | " + " | ".join(cells) + " |")
     lines += ["", "Peak memory, cold / warm, MB: " + "; ".join(
         f"{r['teams']:,} teams: " + ", ".join(f"{name} {v[1] / 1e6:.0f}/{v[3] / 1e6:.0f}" for name, v in r["views"].items())
