@@ -288,7 +288,7 @@ def test_count_from_the_records_equals_count_from_the_graph(folder):
 
     for use_cache in (False, True, True):  # fresh, then filling the cache, then from it
         reading = read_scorecard(folder, use_cache=use_cache, need_model=True)
-        assert rows_from_levels(reading.levels) == count_rows(CascadeGraph(reading.scorecard()))
+        assert rows_from_levels(reading.levels.values()) == count_rows(CascadeGraph(reading.scorecard()))
 
 
 def test_count_counts_the_first_file_of_a_team_and_a_repeated_id_once(scorecard):
@@ -299,7 +299,7 @@ def test_count_counts_the_first_file_of_a_team_and_a_repeated_id_once(scorecard)
         "a.yaml": "team: top\nname: Top\nindicators:\n  - {id: k, level: KPI, name: K}\n  - {id: k, level: PI, name: K}\n",
         "b.yaml": "team: top\nname: Top again\nindicators:\n  - {id: x, level: PI, name: X}\n",
     })
-    assert rows_from_levels(read_scorecard(folder).levels) == [
+    assert rows_from_levels(read_scorecard(folder).levels.values()) == [
         {"team": "top", "kpo": 0, "po": 0, "kpi": 1, "pi": 0, "context": 0}]
 
 

@@ -371,7 +371,7 @@ def count(
 
     # the counts each file's record holds: no model built, no graph (a warm count reads the index only)
     reading = _read(path, use_cache=not no_cache, need_model=False, actuals=False)
-    rows = rows_from_levels(reading.levels)
+    rows = rows_from_levels(reading.levels.values())
     if output_format is DataFormat.json:
         _print_json(rows)
     else:

@@ -86,7 +86,8 @@ class Reading:
     unread: list[Unread] = field(default_factory=list)
     only: str | None = None  # PATH named this one file of the scorecard
     team_files: list[TeamFile] | None = None
-    levels: list[tuple] = field(default_factory=list)  # each team file's (team, KPOs, POs, KPIs, PIs, context)
+    # each readable team file's (team, KPOs, POs, KPIs, PIs, context), by relative path in path order
+    levels: dict[str, tuple] = field(default_factory=dict)
     keys: dict[str, str | None] = field(default_factory=dict)  # each readable team file's content key
     cache: Cache | None = None
     load: Callable[[list[str], bool], dict[str, TeamFile]] | None = None  # relative paths -> their team files
@@ -102,7 +103,7 @@ class Reading:
         """Each team id with the readable files that declare it, in path order (from each
         file's levels, as `count` reads them: no model)."""
         teams: dict[str, list[str]] = {}
-        for relative, levels in zip(self.keys, self.levels):  # one per readable team file, both in path order
+        for relative, levels in self.levels.items():
             teams.setdefault(levels[0], []).append(relative)
         return teams
 
@@ -388,7 +389,7 @@ def _read(path: Path, located: Located, cache: Cache | None, jobs: int, need_mod
         + [Unread(name, 1, 1, problem.message, folder=is_folder) for name, is_folder, problem in folders],
         only=located.only,
         team_files=files if need_model else None,
-        levels=[record.levels for _, record in team_records if record.levels is not None],
+        levels={relative: record.levels for relative, record in team_records if record.levels is not None},
         keys={relative: record.key for relative, record in team_records if record.levels is not None},
         cache=cache,
         # a links-only file is read again for a whole model: the closure keeps none of them alive

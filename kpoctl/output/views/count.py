@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import Iterable
 
 from rich.console import Console
 from rich.table import Table
@@ -14,7 +15,7 @@ from kpoctl.model.profiles import PROFILES, Profile
 LEVELS = (("kpo", "KPO"), ("po", "PO"), ("kpi", "KPI"), ("pi", "PI"), ("context", "context"))
 
 
-def rows_from_levels(levels: list[tuple]) -> list[dict]:
+def rows_from_levels(levels: Iterable[tuple]) -> list[dict]:
     """`count_rows` from each team file's counts as the reader recorded them: the first file
     of a team id counts, as in the graph."""
     first: dict[str, tuple] = {}
