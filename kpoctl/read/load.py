@@ -147,10 +147,9 @@ def read_team_bytes(raw: bytes, relative: str, settings: Settings) -> TeamFile |
     data = doc.data
     if not isinstance(data, dict) or "team" not in data:
         return None
-    team, entry_paths, schema_problems, invalid = validate_team(doc, relative)
-    if schema_problems:  # a KP002 may point anywhere: read again with every position
-        doc = parse(text, max_nodes=settings.max_nodes)
-        team, entry_paths, schema_problems, invalid = validate_team(doc, relative)
+    # a KP002 may point anywhere: a file with one is read again with every position to locate it
+    team, entry_paths, schema_problems, invalid = validate_team(
+        doc, relative, full=lambda: parse(text, max_nodes=settings.max_nodes))
     problems = [(SCHEMA, problem) for problem in schema_problems]
     header, entry_positions = compact_positions(doc.data, doc.values, doc.keys)
     return TeamFile(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from typing import Any, get_args
+from typing import Any, Callable, get_args
 
 from pydantic import BaseModel, ValidationError
 
@@ -241,19 +241,21 @@ def _entry_id(data: Any, entry: tuple | None) -> str | None:
 Validated = tuple[Team | None, list[tuple], list[Problem], frozenset[str]]
 
 
-def validate_team(doc: Document, file: str = "") -> Validated:
+def validate_team(doc: Document, file: str = "", *, full: Callable[[], Document] | None = None) -> Validated:
     """Validate a team document.
 
     Returns the team (None when not even its header can be read), the document
     path of each kept entry in the order of `team.objectives + team.indicators`,
     the problems found (located in `file`), and the header fields dropped because they were invalid
-    (so rules do not report them a second time as missing).
+    (so rules do not report them a second time as missing). `full`: the same document
+    read with every position, asked for only to locate problems when `doc` was read
+    with some (a problem may point anywhere; validating again would find the same).
     """
     data = doc.data
     try:
         team = Team.model_validate(data)
     except ValidationError as exc:
-        issues = _issues(exc, doc, (), Team, file)
+        issues = _issues(exc, full() if full is not None else doc, (), Team, file)
     else:
         paths = [("objectives", i) for i in range(len(team.objectives))]
         paths += [("indicators", i) for i in range(len(team.indicators))]
