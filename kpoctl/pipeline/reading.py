@@ -37,10 +37,10 @@ from kpoctl.model.links import links_digest, links_only
 from kpoctl.model.scorecard import Scorecard, SuppressionSite, TeamFile
 from kpoctl.read.cache import MISS, Cache, compact_json
 from kpoctl.read.load import (
-    PARALLEL_MIN_FILES,
     UNREADABLE,
     Located,
     collector_paused,
+    in_parallel,
     locate,
     no_team_files,
     read_many,
@@ -342,7 +342,7 @@ def _read(path: Path, located: Located, cache: Cache | None, jobs: int, need_mod
     outcomes = read_many([(candidate, relative) for candidate, relative, _, _ in pending], settings, jobs, prepare)
     # with nothing remembered the cross-team rules will run: load their graph library
     # while the workers read the first files, rather than after the last
-    overlap = memo is None and jobs > 1 and len(pending) >= PARALLEL_MIN_FILES
+    overlap = memo is None and in_parallel(len(pending), jobs)
     for (_, relative, key, stamp), result in zip(pending, outcomes):
         if overlap:
             load_graph_library()

@@ -172,6 +172,11 @@ FINDING_POSITIONS = Depths(VALUE_LEVELS, KEY_LEVELS)
 PARALLEL_MIN_FILES = 48  # below this, starting worker processes costs more than it saves
 
 
+def in_parallel(count: int, jobs: int) -> bool:
+    """Whether in_workers takes `count` items to worker processes (else it works here)."""
+    return jobs > 1 and count >= PARALLEL_MIN_FILES
+
+
 Analyse = Callable[[TeamFile, Settings, dt.date], TeamFile]
 
 
@@ -274,7 +279,7 @@ def in_workers(work: Callable, items: list, jobs: int, *, serial: Callable | Non
                initializer: Callable | None = None, initargs: tuple = ()) -> Iterator:
     """`work` over `items`, in order, in up to 8 worker processes (forked where the system can)
     when there are enough items to pay for starting them; else `serial` (or `work`) here."""
-    if jobs <= 1 or len(items) < PARALLEL_MIN_FILES:
+    if not in_parallel(len(items), jobs):
         yield from map(serial or work, items)
         return
     import multiprocessing
