@@ -11,9 +11,11 @@ edited without touching its links (a comment, a title, an actual), in JSON and i
 text as a terminal user sees it, and after one file's links changed (here an
 indicator's `timing`, which cross-team rules read), every other command that reads
 the scorecard (count, tree, orphans, report, export, record, diff) cold, in turns with a
-cold lint, and after one edit, yamllint, and the start-up a pre-commit hook pays (`kpoctl --version`, `kpoctl lint
-examples/best-company` warm and with --no-cache) against `import typer`, run in turns
-so that a machine that slows down meanwhile slows both. Every command runs in its own process; times are medians
+cold lint, and after one edit, yamllint, and the start-up a pre-commit hook pays
+(`kpoctl --version`, `kpoctl lint examples/best-company` warm and with --no-cache, and
+a typer command with lint's options doing nothing) against `import typer`, run in turns
+so that a machine that slows down meanwhile slows both. Every command runs in its own
+process; times are medians
 of --runs (of --warm-runs for the runs after an edit, which take a fraction of a
 second); peak memory is the largest total PSS of the process and its workers,
 sampled from /proc (proportional set size: a page a forked worker still shares with
