@@ -177,14 +177,22 @@ _COLUMN_INDEX = {column: index for index, column in enumerate(COLUMNS)}
 
 
 def _csv_records(rows) -> Iterator[list[str]]:
-    """row_cells' rows as CSV records, the same cells _csv_lines writes of to_rows' dicts."""
-    width = len(COLUMNS)
+    """row_cells' rows as CSV records, the same cells _csv_lines writes of to_rows' dicts.
+    Most cells are plain text, taken as they are without a call (10,000 teams fill
+    millions of cells); a team's cell is worked out once for all its rows."""
+    blank = [""] * len(COLUMNS)
+    index = _COLUMN_INDEX
+    team_of, team_cell = None, ""
     for kind, team, cells in rows:
-        record = [""] * width
+        if team is not team_of:
+            team_of, team_cell = team, _csv_cell(team)
+        record = blank.copy()
         for column, value in cells.items():
-            if value is not None:
-                record[_COLUMN_INDEX[column]] = _csv_cell(value)
-        record[0], record[1] = _csv_cell(kind), _csv_cell(team)
+            if type(value) is str and value[:1] not in FORMULA_STARTS:
+                record[index[column]] = value
+            elif value is not None:
+                record[index[column]] = _csv_cell(value)
+        record[0], record[1] = _csv_cell(kind), team_cell
         yield record
 
 
