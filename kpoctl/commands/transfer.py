@@ -190,9 +190,11 @@ def _csv_records(rows) -> Iterator[list[str]]:
         for column, value in cells.items():
             if type(value) is str and value[:1] not in FORMULA_STARTS:
                 record[index[column]] = value
+            elif type(value) is float:
+                record[index[column]] = number_text(value)
             elif value is not None:
                 record[index[column]] = _csv_cell(value)
-        record[0], record[1] = _csv_cell(kind), team_cell
+        record[0], record[1] = kind, team_cell  # a row's kind is one of sheet.KINDS' words
         yield record
 
 
