@@ -47,18 +47,18 @@ def render_text(reports, console, blocks: Blocks | None = None) -> None:
 
     out = _Builder(styled=console.color_system is not None)
     width = console.width
-    blocks = blocks if blocks is not None else Blocks()
     for report in reports:
         title = f"{report.team}: {report.name}" + (f" ({report.meeting} meeting)" if report.meeting else "")
         if not out.styled:  # piped, or NO_COLOR: rich would print these very characters, so
             # team by team (10,000 teams' pieces are 100s of MB), each laid out once
-            key = _block_key(report, title, width)
-            block = blocks.stored.get(key)
+            key = _block_key(report, title, width) if blocks is not None else None  # None: nothing is kept
+            block = blocks.stored.get(key) if blocks is not None else None
             if block is None:
                 _block(out, report, title, width, STATUS_STYLE)
                 block = "".join(out.parts)
                 out.parts.clear()
-            blocks.used[key] = block
+            if blocks is not None:
+                blocks.used[key] = block
             console.file.write(block)
         else:
             _block(out, report, title, width, STATUS_STYLE)
