@@ -174,9 +174,11 @@ def _grid(out: _Builder, rows: list, width: int, status_style: dict) -> None:
             trend = TREND_STYLE[row.movement[1]]
             styles = [status_style[row.status] if i == STATUS else trend if i == TREND else None for i in shown]
         height = max(len(lines) for lines in columns)
+        # one look at the whole row: its lines are all narrow (nearly always), or each is asked
+        narrow = styles is None and _NARROW.fullmatch("".join("".join(lines) for lines in columns))
         for number in range(height):
             texts = [lines[number] if number < len(lines) else "" for lines in columns]
-            if styles is None and _NARROW.fullmatch("".join(texts)):
+            if styles is None and (narrow or _NARROW.fullmatch("".join(texts))):
                 line = padded.format(*texts).rstrip(" ") + "\n"
                 out.parts.append(line)
                 out.length += len(line)
