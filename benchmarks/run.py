@@ -19,7 +19,10 @@ process; times are medians
 of --runs (of --warm-runs for the runs after an edit, which take a fraction of a
 second); peak memory is the largest total PSS of the process and its workers,
 sampled from /proc (proportional set size: a page a forked worker still shares with
-the main process is counted once between them, where summing RSS counts it in each). Writes benchmarks/RESULTS.md (the README quotes it).
+the main process is counted once between them, where summing RSS counts it in each).
+Cold lint against the floor is given in wall-clock time and in CPU time (the
+command's and its workers'): the floor uses one core, lint every core there is.
+Writes benchmarks/RESULTS.md (the README quotes it).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -34,6 +38,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
@@ -103,9 +108,23 @@ def _pss(pid: int) -> int:
 ENV: dict[str, str] = dict(os.environ)
 
 
-def measure(command: list[str], *, cwd: Path | None = None) -> tuple[float, int, int]:
-    """(seconds, peak total PSS in bytes, exit code) of one run."""
+class Run(NamedTuple):
+    seconds: float  # wall clock
+    peak: int  # peak total PSS in bytes
+    code: int  # exit code
+    cpu: float  # CPU seconds (user and system) of the process and its workers
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def measure(command: list[str], *, cwd: Path | None = None) -> Run:
+    """One run. Its CPU time is what the children this process reaped used meanwhile:
+    the command, and its workers, which it reaps before it ends."""
     peak = 0
+    cpu = _children_cpu()
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
     done = threading.Event()
@@ -122,37 +141,41 @@ def measure(command: list[str], *, cwd: Path | None = None) -> tuple[float, int,
     elapsed = time.perf_counter() - start
     done.set()
     sampler.join()
-    return elapsed, peak, code
+    return Run(elapsed, peak, code, _children_cpu() - cpu)
 
 
-def median_of(runs: int, command: list[str], prepare=None) -> tuple[float, int]:
-    """Median seconds and largest peak of `runs` runs; a run that fails (exit 2 and up: an
+class Timing(NamedTuple):
+    seconds: float  # median wall clock
+    peak: int  # largest peak PSS in bytes
+    cpu: float  # median CPU seconds
+
+
+def median_of(runs: int, command: list[str], prepare=None) -> Timing:
+    """Medians of `runs` runs, and their largest peak; a run that fails (exit 2 and up: an
     error, not findings) stops the benchmark rather than timing an error message."""
-    times, peaks = [], []
+    done = []
     for _ in range(runs):
         if prepare:
             prepare()
-        seconds, peak, code = measure(command)
-        if code not in (0, 1):
-            raise SystemExit(f"benchmark: {' '.join(command)} exited {code}")
-        times.append(seconds)
-        peaks.append(peak)
-    return statistics.median(times), max(peaks)
+        run = measure(command)
+        if run.code not in (0, 1):
+            raise SystemExit(f"benchmark: {' '.join(command)} exited {run.code}")
+        done.append(run)
+    return Timing(statistics.median(r.seconds for r in done), max(r.peak for r in done),
+                  statistics.median(r.cpu for r in done))
 
 
 def paired(runs: int, first: list[str], second: list[str], prepare_first=None,
-           prepare_second=None) -> tuple[float, int, float, int]:
-    """`first` and `second` run in turns, `runs` times each: median seconds and largest
-    peak of each. A ratio of the two is then measured in the same minutes: this machine's
-    speed drifts by a third over a long run, which ratios of runs made far apart took in."""
-    times: tuple[list, list] = ([], [])
-    peaks: tuple[list, list] = ([], [])
+           prepare_second=None) -> tuple[Timing, Timing]:
+    """`first` and `second` run in turns, `runs` times each: the Timing of each. A ratio of
+    the two is then measured in the same minutes: this machine's speed drifts by a third
+    over a long run, which ratios of runs made far apart took in."""
+    done: tuple[list, list] = ([], [])
     for _ in range(runs):
         for index, (command, prepare) in enumerate(((first, prepare_first), (second, prepare_second))):
-            seconds, peak = median_of(1, command, prepare)
-            times[index].append(seconds)
-            peaks[index].append(peak)
-    return statistics.median(times[0]), max(peaks[0]), statistics.median(times[1]), max(peaks[1])
+            done[index].append(median_of(1, command, prepare))
+    return tuple(Timing(statistics.median(t.seconds for t in timings), max(t.peak for t in timings),
+                        statistics.median(t.cpu for t in timings)) for timings in done)
 
 
 def folder_size(folder: Path) -> int:
@@ -172,12 +195,14 @@ def bench_size(count: int, runs: int, warm_runs: int, out: Path, yamllint_max: i
     kpoctl = [sys.executable, "-m", "kpoctl", "lint", str(folder), "--format", "json"]
     result: dict = {"teams": count, "mb": size / 1e6}
     print(f"{count} teams ({size / 1e6:.1f} MB): libyaml", flush=True)
-    result["libyaml"], result["libyaml_mem"] = median_of(runs, [sys.executable, "-c", LIBYAML, str(folder / "teams")])
+    result["libyaml"], result["libyaml_mem"], _ = median_of(runs, [sys.executable, "-c", LIBYAML, str(folder / "teams")])
     print(f"{count} teams: libyaml events and kpoctl lint, cold, in turns", flush=True)
     events = [sys.executable, "-c", LIBYAML_EVENTS, str(folder / "teams")]
-    result["events"], _, result["cold"], result["cold_mem"] = paired(runs, events, [*kpoctl, "--no-cache"])
+    floor, cold = paired(runs, events, [*kpoctl, "--no-cache"])
+    result["events"], result["events_cpu"] = floor.seconds, floor.cpu
+    result["cold"], result["cold_mem"], result["cold_cpu"] = cold
     print(f"{count} teams: kpoctl lint, first run on an empty cache", flush=True)
-    result["first"], _ = median_of(runs, kpoctl, lambda: shutil.rmtree(cache, ignore_errors=True))
+    result["first"] = median_of(runs, kpoctl, lambda: shutil.rmtree(cache, ignore_errors=True)).seconds
     victim = sorted((folder / "teams").glob("*.yaml"))[count // 2]
     original = victim.read_text()
 
@@ -190,32 +215,32 @@ def bench_size(count: int, runs: int, warm_runs: int, out: Path, yamllint_max: i
         victim.write_text(flipped.replace("timing: @", "timing: leading", 1))
 
     print(f"{count} teams: kpoctl lint, warm cache, one file edited", flush=True)
-    result["warm"], result["warm_mem"] = median_of(warm_runs, kpoctl, edit_one_file)
+    result["warm"], result["warm_mem"], _ = median_of(warm_runs, kpoctl, edit_one_file)
     print(f"{count} teams: kpoctl lint --format text, warm cache, one file edited", flush=True)
     as_text = [*kpoctl[:-1], "text"]
-    result["warm_text"], _ = median_of(warm_runs, as_text, edit_one_file)
+    result["warm_text"] = median_of(warm_runs, as_text, edit_one_file).seconds
     print(f"{count} teams: kpoctl lint, warm cache, one file's links changed", flush=True)
-    result["links"], _ = median_of(warm_runs, kpoctl, change_one_files_links)
+    result["links"] = median_of(warm_runs, kpoctl, change_one_files_links).seconds
     result["views"] = {}
     for name, args in VIEWS.items():
         command = [sys.executable, "-m", "kpoctl", *args, str(folder)]
         print(f"{count} teams: kpoctl {' '.join(args)}, cold (in turns with lint) and after one edit", flush=True)
-        lint, _, cold, cold_mem = paired(runs, [*kpoctl, "--no-cache"], [*command, "--no-cache"])
+        lint, cold = paired(runs, [*kpoctl, "--no-cache"], [*command, "--no-cache"])
         median_of(1, command)  # fill the cache
-        warm, warm_mem = median_of(warm_runs, command, edit_one_file)
-        result["views"][name] = (cold, cold_mem, warm, warm_mem, lint)
+        warm = median_of(warm_runs, command, edit_one_file)
+        result["views"][name] = (cold.seconds, cold.peak, warm.seconds, warm.peak, lint.seconds)
     for name, (command, restore) in writing_commands(folder, victim, original).items():
         # neither has --no-cache: cold is a run on an empty cache, beside lint's run on an empty cache
         print(f"{count} teams: kpoctl {name}, on an empty cache (in turns with lint) and after one edit", flush=True)
         empty = lambda: (restore(), shutil.rmtree(cache, ignore_errors=True))  # noqa: E731
-        lint, _, cold, cold_mem = paired(runs, kpoctl, command, empty, empty)
+        lint, cold = paired(runs, kpoctl, command, empty, empty)
         median_of(1, command, restore)  # fill the cache
-        warm, warm_mem = median_of(warm_runs, command, lambda: (restore(), edit_one_file()))
-        result["views"][name] = (cold, cold_mem, warm, warm_mem, lint)
+        warm = median_of(warm_runs, command, lambda: (restore(), edit_one_file()))
+        result["views"][name] = (cold.seconds, cold.peak, warm.seconds, warm.peak, lint.seconds)
     victim.write_text(original)
     if count <= yamllint_max and shutil.which("yamllint"):
         print(f"{count} teams: yamllint", flush=True)
-        result["yamllint"], _ = median_of(1 if count >= 10_000 else runs, ["yamllint", "-f", "parsable", str(folder / "teams")])
+        result["yamllint"] = median_of(1 if count >= 10_000 else runs, ["yamllint", "-f", "parsable", str(folder / "teams")]).seconds
     else:
         result["yamllint"] = None
     return result
@@ -289,10 +314,10 @@ def cold_start(runs: int) -> tuple[float, dict[str, float]]:
     typer: list[float] = []
     starts: dict[str, list[float]] = {name: [] for name in [TYPER_FLOOR, *STARTS]}
     for _ in range(runs):
-        typer.append(measure([sys.executable, "-c", "import typer"])[0])
-        starts[TYPER_FLOOR].append(measure([sys.executable, "-c", TYPER_COMMAND, "lint", str(EXAMPLE)])[0])
+        typer.append(measure([sys.executable, "-c", "import typer"]).seconds)
+        starts[TYPER_FLOOR].append(measure([sys.executable, "-c", TYPER_COMMAND, "lint", str(EXAMPLE)]).seconds)
         for name, args in STARTS.items():
-            starts[name].append(measure([sys.executable, "-m", "kpoctl", *args])[0])
+            starts[name].append(measure([sys.executable, "-m", "kpoctl", *args]).seconds)
     return statistics.median(typer), {name: statistics.median(times) for name, times in starts.items()}
 
 
@@ -307,15 +332,16 @@ def table(results: list[dict], typer: float, starts: dict[str, float], runs: int
         "cold start; yamllint at 10,000 teams: one run).",
         "",
         "| teams | MB | libyaml events s | libyaml load s | kpoctl lint cold s | MB/s | yamllint s "
-        "| lint / events | lint / load | yamllint / lint | peak MB (lint cold) |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| lint / events | lint / events, CPU | lint / load | yamllint / lint | peak MB (lint cold) |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         yl = f"{r['yamllint']:.1f}" if r["yamllint"] else "not run"
         ratio_yl = f"{r['yamllint'] / r['cold']:.1f}x" if r["yamllint"] else "-"
         lines.append(
             f"| {r['teams']:,} | {r['mb']:.1f} | {r['events']:.2f} | {r['libyaml']:.2f} | {r['cold']:.2f} "
-            f"| {r['mb'] / r['cold']:.1f} | {yl} | {r['cold'] / r['events']:.2f} | {r['cold'] / r['libyaml']:.2f} "
+            f"| {r['mb'] / r['cold']:.1f} | {yl} | {r['cold'] / r['events']:.2f} | {r['cold_cpu'] / r['events_cpu']:.2f} "
+            f"| {r['cold'] / r['libyaml']:.2f} "
             f"| {ratio_yl} | {r['cold_mem'] / 1e6:.0f} |"
         )
     lines += [

@@ -38,6 +38,7 @@ def test_benchmark_smoke_run_on_100_teams(tmp_path):
     cells = [c.strip() for c in speed.strip("|").split("|")]
     assert float(cells[2]) > 0 and float(cells[3]) > 0 and float(cells[4]) > 0  # events, load and lint timed
     assert cells[6] == "not run"
+    assert "| lint / events | lint / events, CPU |" in text and float(cells[8]) > 0  # the CPU ratio beside the wall's
     first, edited, _, as_text, links, _, _ = [float(c) for c in cache.strip("|").split("|")[1:]]
     assert first > 0 and edited > 0 and as_text > 0 and links > 0
     commands = [c.strip() for c in views.strip("|").split("|")[1:]]
@@ -45,6 +46,22 @@ def test_benchmark_smoke_run_on_100_teams(tmp_path):
     assert all(float(c.split()[0]) > 0 for c in commands)
     assert "Cold start against `python -c 'import typer'`" in text and "`kpoctl lint examples/best-company`" in text
     assert "`a typer command with lint's options doing nothing` " in text  # the floor of any typer CLI, same run
+
+
+def test_a_runs_cpu_time_counts_its_workers():
+    """The CPU column would flatter a command that works in processes it starts if only its
+    own process were counted: a parent that waits while its child burns CPU is measured
+    with the child's time."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_run", ROOT / "benchmarks" / "run.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    burn = "import time\nend = time.process_time() + 0.4\nwhile time.process_time() < end: pass"
+    parent = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {burn!r}], check=True)"
+    run = bench.measure([sys.executable, "-c", parent])
+    assert run.code == 0
+    assert run.cpu >= 0.4  # the child's 0.4 s, with the two interpreters' start
 
 
 def test_readme_quotes_the_last_history_benchmark_run():
