@@ -558,9 +558,9 @@ def _render_text_report(view, reports, cache, *, whole: bool) -> None:
     one --team, added to the others)."""
     from kpoctl.output.views.report_text import Blocks
 
-    blocks = Blocks(cache.read_derived("reportblocks")) if cache is not None else None  # no cache: none kept
+    blocks = Blocks(cache.read_derived("reportblocks")) if cache is not None else Blocks(kept=False)
     view.render_text(reports, _console(), blocks)
-    if blocks is not None and blocks.used and blocks.used.keys() != blocks.stored.keys():
+    if cache is not None and blocks.used and blocks.used.keys() != blocks.stored.keys():
         cache.write_derived("reportblocks", blocks.used if whole else {**blocks.stored, **blocks.used})
 
 

@@ -243,7 +243,7 @@ STATUS_MARK = {ON_TRACK: "●", AT_RISK: "▲", OFF_TRACK: "✖", NO_TARGET: "�
 
 def render_text(reports: list[TeamReport], console, blocks=None) -> None:
     """The report in a terminal (kpoctl.output.views.report_text lays it out; `blocks`:
-    its Blocks, the teams it laid out on an earlier run; None when nothing is kept)."""
+    its Blocks, the teams it laid out on an earlier run)."""
     from kpoctl.output.views.report_text import render_text as render
 
     render(reports, console, blocks)

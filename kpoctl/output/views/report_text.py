@@ -35,11 +35,22 @@ class Blocks:
     """Each team's laid-out block of the uncoloured report, by a digest of all it shows
     (title, rows, notes, actions, summary) and the width: a warm run lays out only the
     teams whose report changed. `stored` is what an earlier run kept; `used` is what this
-    one showed, to keep for the next."""
+    one showed, to keep for the next. `kept=False`: nothing is kept (no cache), so no
+    digest is worked out."""
 
-    def __init__(self, stored: dict[str, str] | None = None) -> None:
+    def __init__(self, stored: dict[str, str] | None = None, *, kept: bool = True) -> None:
         self.stored = stored if stored is not None else {}
         self.used: dict[str, str] = {}
+        self.kept = kept
+
+    def block(self, out: _Builder, report, title: str, width: int) -> str:
+        """The team's uncoloured block: as stored, or laid out now."""
+        if not self.kept:
+            return _laid_out(out, report, title, width)
+        key = _block_key(report, title, width)
+        block = self.stored.get(key)
+        self.used[key] = block = block if block is not None else _laid_out(out, report, title, width)
+        return block
 
 
 def render_text(reports, console, blocks: Blocks | None = None) -> None:
@@ -47,23 +58,26 @@ def render_text(reports, console, blocks: Blocks | None = None) -> None:
 
     out = _Builder(styled=console.color_system is not None)
     width = console.width
+    blocks = blocks if blocks is not None else Blocks(kept=False)
     for report in reports:
         title = f"{report.team}: {report.name}" + (f" ({report.meeting} meeting)" if report.meeting else "")
         if not out.styled:  # piped, or NO_COLOR: rich would print these very characters, so
             # team by team (10,000 teams' pieces are 100s of MB), each laid out once
-            key = _block_key(report, title, width) if blocks is not None else None  # None: nothing is kept
-            block = blocks.stored.get(key) if blocks is not None else None
-            if block is None:
-                _block(out, report, title, width, STATUS_STYLE)
-                block = "".join(out.parts)
-                out.parts.clear()
-            if blocks is not None:
-                blocks.used[key] = block
-            console.file.write(block)
+            console.file.write(blocks.block(out, report, title, width))
         else:
             _block(out, report, title, width, STATUS_STYLE)
     if out.styled:
         console.print(out.text(), end="", soft_wrap=True, highlight=False)
+
+
+def _laid_out(out: _Builder, report, title: str, width: int) -> str:
+    """One team's uncoloured block, as text (`out` holds no colour and is left empty)."""
+    from kpoctl.output.views.report import STATUS_STYLE
+
+    _block(out, report, title, width, STATUS_STYLE)
+    block = "".join(out.parts)
+    out.parts.clear()
+    return block
 
 
 def _block(out: _Builder, report, title: str, width: int, status_style: dict) -> None:
