@@ -34,7 +34,8 @@ def links_of(team_file: TeamFile) -> tuple:
     repeated: list[tuple[str, int]] = []
     for entry, path in team_file.entries():
         fields = entry.__dict__  # the validated values (getattr on a model costs several times more)
-        values = tuple(_plain(fields[name]) if there else None for name, there in _present(entry.__class__))
+        # ids, levels and words, and lists of ids (`supports`, `shared_with`): plain already
+        values = tuple(fields[name] if there else None for name, there in _present(entry.__class__))
         entries.append((path, type(entry).__name__, values))
         if entry.id in first_path:
             # KP003 names the line of the first use of a repeated id in its message
@@ -64,16 +65,6 @@ def _present(kind: type) -> tuple:
 
 def links_digest(team_file: TeamFile) -> bytes:
     return hashlib.blake2b(repr(links_of(team_file)).encode(), digest_size=16).digest()
-
-
-def _plain(value):
-    if value is None or type(value) is str:  # nearly every link value
-        return value
-    if isinstance(value, (list, tuple)):
-        return tuple(_plain(v) for v in value)
-    if hasattr(value, "value") and not isinstance(value, (str, int, float)):
-        return value.value  # an Enum
-    return value
 
 
 def links_only(team_file: TeamFile) -> TeamFile:
