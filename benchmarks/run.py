@@ -161,8 +161,13 @@ def median_of(runs: int, command: list[str], prepare=None) -> Timing:
         if run.code not in (0, 1):
             raise SystemExit(f"benchmark: {' '.join(command)} exited {run.code}")
         done.append(run)
-    return Timing(statistics.median(r.seconds for r in done), max(r.peak for r in done),
-                  statistics.median(r.cpu for r in done))
+    return _timing(done)
+
+
+def _timing(runs: list) -> Timing:
+    """Runs (or Timings) as one: median wall clock and CPU, largest peak."""
+    return Timing(statistics.median(r.seconds for r in runs), max(r.peak for r in runs),
+                  statistics.median(r.cpu for r in runs))
 
 
 def paired(runs: int, first: list[str], second: list[str], prepare_first=None,
@@ -174,8 +179,7 @@ def paired(runs: int, first: list[str], second: list[str], prepare_first=None,
     for _ in range(runs):
         for index, (command, prepare) in enumerate(((first, prepare_first), (second, prepare_second))):
             done[index].append(median_of(1, command, prepare))
-    return tuple(Timing(statistics.median(t.seconds for t in timings), max(t.peak for t in timings),
-                        statistics.median(t.cpu for t in timings)) for timings in done)
+    return _timing(done[0]), _timing(done[1])
 
 
 def folder_size(folder: Path) -> int:
