@@ -37,6 +37,19 @@ def test_a_team_file_that_does_not_parse_is_named_and_the_answer_exits_1(run_cli
         json.loads(result.stdout)  # the data stays alone on stdout, and whole
 
 
+NO_TEAM = "team: Sales Team!\nname: Sales\nparent: top\n"  # parses, but its team id is not one
+
+
+@pytest.mark.parametrize("command", VIEWS + [["export"]], ids=" ".join)
+@pytest.mark.parametrize("no_cache", [[], ["--no-cache"]], ids=["cached", "no cache"])
+def test_a_team_file_whose_team_is_invalid_is_named_and_the_answer_exits_1(run_cli, partial, command, no_cache):
+    (partial / "sales.yaml").write_text(NO_TEAM)
+    for _ in range(2):  # the second run from the cache says it too
+        result = run_cli(command[0], partial, *command[1:], *no_cache)
+        assert result.exit_code == 1
+        assert "1 team file not read" in result.stderr and "sales.yaml (KP002 line 1:" in result.stderr
+
+
 @pytest.mark.parametrize("command", [["count"], ["tree"], ["report", "--format", "json"]], ids=" ".join)
 def test_a_complete_answer_says_nothing_and_exits_0(run_cli, partial, command):
     (partial / "sales.yaml").unlink()

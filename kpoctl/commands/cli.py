@@ -213,7 +213,7 @@ def _say_unread(reading) -> bool:
     unread = reading.unread
     if not unread:
         return False
-    shown = _named([(u.file, f"KP001 line {u.line}: {u.message}") for u in unread])
+    shown = _named([(u.file, u.why) for u in unread])
     folders = sum(u.folder for u in unread)
     counted = [f"{n} team file{'s' if n != 1 else ''}" for n in [len(unread) - folders] if n]
     counted += [f"{n} folder{'s' if n != 1 else ''}" for n in [folders] if n]

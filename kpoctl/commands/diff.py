@@ -20,7 +20,7 @@ from kpoctl.model.direction import ASCII_SIGN, easier
 from kpoctl.model.rollup import fmt
 from kpoctl.model.scorecard import TeamFile
 from kpoctl.read.gitrevs import History
-from kpoctl.read.load import UNREADABLE, NoTeamFiles
+from kpoctl.read.load import NoTeamFiles
 
 DEMOTIONS = {("KPO", "PO"), ("KPI", "PI"), ("KPI", "context"), ("PI", "context")}
 
@@ -45,7 +45,7 @@ class Side:
 
     teams: dict[str, dict] = field(default_factory=dict)  # team id -> its diff_part
     files: dict[str, str] = field(default_factory=dict)  # team id -> file relative to PATH
-    unread: dict[str, str] = field(default_factory=dict)  # file -> why (KP001 line N: ...)
+    unread: dict[str, str] = field(default_factory=dict)  # file -> why (KP001 or KP002 line N: ...)
     known: dict[str, object] = field(default_factory=dict)  # content key -> diff_part, for a revision read next
 
     def add(self, relative: str, part: dict) -> None:
@@ -53,7 +53,7 @@ class Side:
         self.files.setdefault(part["team"], relative)
 
     def add_unread(self, unread) -> None:
-        self.unread.setdefault(unread.file, f"{UNREADABLE} line {unread.line}: {unread.message}")
+        self.unread.setdefault(unread.file, unread.why)
 
 
 def diff_part(team_file: TeamFile, settings: Settings) -> dict:

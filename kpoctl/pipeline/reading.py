@@ -37,6 +37,7 @@ from kpoctl.model.links import links_digest, links_only
 from kpoctl.model.scorecard import Scorecard, SuppressionSite, TeamFile
 from kpoctl.read.cache import MISS, Cache, compact_json
 from kpoctl.read.load import (
+    SCHEMA,
     UNREADABLE,
     Located,
     collector_paused,
@@ -62,13 +63,19 @@ PROGRESS_MIN_FILES = 300
 
 @dataclass(frozen=True, slots=True)
 class Unread:
-    """A team file (or a folder) that could not be read: its first KP001."""
+    """A team file (or a folder) that could not be read: its first KP001, or the KP002
+    that left it without a team (an invalid `team` id): every view leaves it out."""
 
     file: str
     line: int
     column: int
     message: str
     folder: bool = False
+    code: str = UNREADABLE
+
+    @property
+    def why(self) -> str:
+        return f"{self.code} line {self.line}: {self.message}"
 
 
 @dataclass(slots=True)
@@ -152,7 +159,7 @@ class FileRecord(NamedTuple):
     levels: tuple | None = None  # (team, KPOs, POs, KPIs, PIs, context indicators): what `count` shows of it
 
     def to_json(self) -> list:
-        unread = [self.unread.line, self.unread.column, self.unread.message] if self.unread else None
+        unread = [self.unread.line, self.unread.column, self.unread.message, self.unread.code] if self.unread else None
         return [self.key, self.is_team_file, problems_to_json(self.problems), site_to_json(self.site),
                 self.links.hex(), list(self.stamp) if self.stamp else None, unread,
                 list(self.levels) if self.levels else None]
@@ -164,8 +171,13 @@ class FileRecord(NamedTuple):
                                        and all(type(n) is int for n in levels[1:])):
             raise ValueError("levels")
         return cls(key, bool(is_team), problems_from_json(problems), site_from_json(site), bytes.fromhex(links),
-                   tuple(stamp) if stamp else None, Unread(relative, *unread) if unread else None,
+                   tuple(stamp) if stamp else None, _unread_from_json(relative, unread) if unread else None,
                    tuple(levels) if levels else None)
+
+
+def _unread_from_json(relative: str, value: list) -> Unread:
+    line, column, message, code = value
+    return Unread(relative, line, column, message, code=code)
 
 
 class Memo(NamedTuple):
@@ -252,11 +264,15 @@ def _record(key: str | None, result: TeamFile | None, stamp: tuple | None, remem
 
 
 def _first_unread(result: TeamFile) -> Unread | None:
-    """A team file that could not be read, as its first KP001 tells it."""
-    if result.team is not None:
-        return None
-    first = next((p for code, p in result.problems if code == UNREADABLE), None)
-    return None if first is None else Unread(result.file, first.location.line, first.location.column, first.message)
+    """A team file read without a team, as its first KP001 tells it (it does not parse), or
+    else its first KP002 (it parses, but its `team` is not a valid id)."""
+    if result.team is None:
+        for wanted in (UNREADABLE, SCHEMA):
+            for code, problem in result.problems:
+                if code == wanted:
+                    where = problem.location
+                    return Unread(result.file, where.line, where.column, problem.message, code=code)
+    return None
 
 
 LEVELS = ("KPO", "PO", "KPI", "PI", "context")
