@@ -232,6 +232,17 @@ def test_orphans_text_counts_kpis_and_pis(run_cli, scorecard):
     assert run_cli("orphans", folder).stdout.rstrip().endswith("0 orphan KPIs, 1 orphan PI.")
 
 
+def test_orphans_text_shows_what_each_measures_or_a_dash(run_cli, scorecard):
+    folder = scorecard({
+        "top.yaml": "team: top\nname: Top\nobjectives:\n  - {id: enabler, level: PO, title: Enable}\n"
+                    "indicators:\n  - {id: wrong, level: KPI, name: Wrong, measures: enabler}\n"
+                    "  - {id: loose, level: PI, name: Loose}\n",
+    })
+    rows = {line.split("│")[3].strip(): line.split("│")[5].strip()
+            for line in run_cli("orphans", folder).stdout.splitlines() if line.startswith("│")}
+    assert rows == {"wrong": "enabler", "loose": "-"}
+
+
 def test_a_warm_text_report_lays_out_only_the_teams_whose_block_changed(run_cli, card, monkeypatch):
     from kpoctl.output.views import report_text
 

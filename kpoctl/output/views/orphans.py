@@ -7,7 +7,7 @@ from rich.table import Table
 from rich.text import Text
 
 from kpoctl.common.textsafe import plain
-from kpoctl.model import Indicator, Settings
+from kpoctl.model import Settings
 from kpoctl.model.scorecard import TeamFile
 from kpoctl.output.views.parts import Teams, alone, header
 from kpoctl.rules.cascade import ORPHAN_WANTS, orphan_reason
@@ -21,7 +21,7 @@ def orphans_part(team_file: TeamFile, settings: Settings) -> dict:
     graph = alone(team_file, settings)
     found = {}
     for ref in graph.entries_by_team.get(team_file.team.team, []):
-        if isinstance(ref.entry, Indicator) and ref.entry.level in ORPHAN_WANTS:
+        if ref.entry.level in ORPHAN_WANTS:  # KPI or PI: only indicators have these levels
             reason = orphan_reason(graph, ref)
             if reason is not None:
                 found[ref.entry.id] = [ref.entry.level, ref.entry.measures, reason]
@@ -35,10 +35,10 @@ def orphan_rows(teams: Teams, problems, sites) -> list[dict]:
     findings = finish(((c, p) for c, p in problems if c in ORPHAN_CODES), sites, selection)
     rows = []
     for f in findings:
-        orphan = teams.parts[f.team]["orphans"].get(f.id) if f.team in teams else None
-        if orphan is None or teams.files[f.team] != f.file:
-            continue  # a repeated id or team (KP003): the graph keeps the first; lint shows the rest
-        level, measures, reason = orphan
+        if teams.files.get(f.team) != f.file:
+            continue  # a repeated team (KP003): the graph keeps its first file; lint shows the rest
+        # the rules and the part read the same entries of that file (a repeated id: the first)
+        level, measures, reason = teams.parts[f.team]["orphans"][f.id]
         rows.append({"team": f.team, "id": f.id, "level": level, "measures": measures, "file": f.file,
                      "line": f.line, "reason": reason})
     return rows

@@ -9,7 +9,7 @@ from rich.tree import Tree
 
 from kpoctl.common.textsafe import plain
 from kpoctl.graph import EntryRef
-from kpoctl.model import Indicator, Objective, Settings
+from kpoctl.model import Objective, Settings
 from kpoctl.model.scorecard import TeamFile
 from kpoctl.output.views.parts import Teams, alone, header
 
@@ -43,18 +43,19 @@ def tree_part(team_file: TeamFile, settings: Settings) -> dict:
         placed.add(po.key)
         return _node(po, indicators_of(po.key))
 
+    objectives = [ref for ref in refs if isinstance(ref.entry, Objective)]
     nodes: list[dict] = []
-    for ref in refs:
-        if isinstance(ref.entry, Objective) and ref.entry.level == "KPO":
+    for ref in objectives:
+        if ref.entry.level == "KPO":
             placed.add(ref.key)
             kids = indicators_of(ref.key)
             kids += [po_node(po) for po in graph.supported_by(ref.key) if po.key not in placed]
             nodes.append(_node(ref, kids))
-    for ref in refs:  # POs that support no KPO of the team
-        if isinstance(ref.entry, Objective) and ref.key not in placed:
+    for ref in objectives:  # POs that support no KPO of the team
+        if ref.key not in placed:
             nodes.append(po_node(ref))
-    for ref in refs:  # orphans and context indicators
-        if isinstance(ref.entry, Indicator) and ref.key not in placed:
+    for ref in refs:  # orphans and context indicators: every objective is placed by now
+        if ref.key not in placed:
             nodes.append(_node(ref, []))
     return {**header(team_file), "nodes": nodes}
 
@@ -118,8 +119,8 @@ def node_statuses(teams: Teams, indicators: dict[tuple, str]) -> dict[tuple, str
         while stack:
             node = stack.pop()
             if node["kind"] == "objective":
-                states = [found[(name, kid["id"])] for kid in node["children"]
-                          if kid["kind"] == "indicator" and (name, kid["id"]) in found]
+                measured = [(name, kid["id"]) for kid in node["children"] if kid["kind"] == "indicator"]
+                states = [found[key] for key in measured if key in found]
                 if states:
                     found[(name, node["id"])] = worst(states)
                 stack.extend(node["children"])
