@@ -37,7 +37,7 @@ PACKAGE = ROOT / "kpoctl"
 RULE_TESTS = ["tests/test_rules_files.py", "tests/test_rules_cascade.py", "tests/test_rules_focus.py",
               "tests/test_rules_smart.py", "tests/test_rules_practice.py"]
 HELPER_TESTS = ["tests/test_status_periods.py", "tests/test_report.py", *RULE_TESTS]
-VIEW_TESTS = ["tests/test_parts.py", "tests/test_report.py", "tests/test_cli.py"]
+VIEW_TESTS = ["tests/test_parts.py", "tests/test_report.py", "tests/test_cli.py", "tests/test_partial.py"]
 
 # group -> {module relative to the package: tests that cover it}
 GROUPS: dict[str, dict[str, list[str]]] = {
