@@ -50,6 +50,25 @@ def test_a_team_file_whose_team_is_invalid_is_named_and_the_answer_exits_1(run_c
         assert "1 team file not read" in result.stderr and "sales.yaml (KP002 line 1:" in result.stderr
 
 
+# an indicator whose target is not a number: KP002, and the model leaves the indicator out
+ONE_INVALID = CHILD.replace("value: 95", "value: ninety-five", 1)
+
+
+@pytest.mark.parametrize("command", VIEWS + [["export"]], ids=" ".join)
+@pytest.mark.parametrize("no_cache", [[], ["--no-cache"]], ids=["cached", "no cache"])
+def test_a_team_file_read_in_part_is_named_and_the_answer_exits_1(run_cli, partial, command, no_cache):
+    (partial / "sales.yaml").unlink()
+    (partial / "child.yaml").write_text(ONE_INVALID)
+    line = 1 + ONE_INVALID.splitlines().index(next(t for t in ONE_INVALID.splitlines() if "ninety-five" in t))
+    for _ in range(2):  # the second run from the cache says it too
+        result = run_cli(command[0], partial, *command[1:], *no_cache)
+        assert result.exit_code == 1
+        assert "1 team file read in part" in result.stderr and f"child.yaml (KP002 line {line}:" in result.stderr
+        assert "not read" not in result.stderr
+    if command == ["count", "--format", "json"]:  # the rest of the team is still counted
+        assert {row["team"] for row in result.json()} == {"top", "child"}
+
+
 @pytest.mark.parametrize("command", [["count"], ["tree"], ["report", "--format", "json"]], ids=" ".join)
 def test_a_complete_answer_says_nothing_and_exits_0(run_cli, partial, command):
     (partial / "sales.yaml").unlink()
@@ -154,6 +173,23 @@ def test_diff_does_not_call_a_file_it_cannot_read_removed(run_cli, partial, monk
     assert result.exit_code == 1
     assert result.json() == []  # not "team child removed"
     assert "child.yaml (KP001 line" in result.stderr and "not compared" in result.stderr
+
+
+def test_diff_does_not_call_an_entry_that_no_longer_validates_removed(run_cli, partial, monkeypatch):
+    (partial / "sales.yaml").unlink()
+    git("init", "-q", cwd=partial)
+    git("add", ".", cwd=partial)
+    git("commit", "-qm", "one", cwd=partial)
+    (partial / "child.yaml").write_text(ONE_INVALID)
+    monkeypatch.chdir(partial)
+    result = run_cli("diff", "HEAD", "--format", "json")
+    assert result.exit_code == 1
+    assert result.json() == []  # not "otif-rate removed"
+    assert "child.yaml (KP002 line" in result.stderr and "not compared" in result.stderr
+    git("commit", "-qam", "two", cwd=partial)
+    (partial / "child.yaml").write_text(CHILD)
+    back = run_cli("diff", "HEAD", "--format", "json")  # nor added when it validates again
+    assert back.exit_code == 1 and back.json() == []
 
 
 def test_diff_names_a_revision_that_is_not_one(run_cli, partial, monkeypatch):

@@ -209,18 +209,23 @@ UNREAD_SHOWN = 3
 
 
 def _say_unread(reading) -> bool:
-    """One line on stderr naming what could not be read; True when the answer is partial."""
-    unread = reading.unread
-    if not unread:
-        return False
-    shown = _named([(u.file, u.why) for u in unread])
-    folders = sum(u.folder for u in unread)
-    counted = [f"{n} team file{'s' if n != 1 else ''}" for n in [len(unread) - folders] if n]
-    counted += [f"{n} folder{'s' if n != 1 else ''}" for n in [folders] if n]
-    them = "it" if len(unread) == 1 else "them"
-    sys.stderr.write(f"kpoctl: {' and '.join(counted)} not read, so this answer leaves {them} out: "
-                     f"{shown}; `kpoctl lint` shows every problem\n")
-    return True
+    """A line on stderr naming what could not be read, and one naming the team files read
+    in part (an entry or a field that does not validate is left out); True when the
+    answer is partial."""
+    unread, in_part = reading.unread, reading.read_in_part()
+    if unread:
+        shown = _named([(u.file, u.why) for u in unread])
+        folders = sum(u.folder for u in unread)
+        counted = [f"{n} team file{'s' if n != 1 else ''}" for n in [len(unread) - folders] if n]
+        counted += [f"{n} folder{'s' if n != 1 else ''}" for n in [folders] if n]
+        them = "it" if len(unread) == 1 else "them"
+        sys.stderr.write(f"kpoctl: {' and '.join(counted)} not read, so this answer leaves {them} out: "
+                         f"{shown}; `kpoctl lint` shows every problem\n")
+    if in_part:
+        files = f"{len(in_part)} team file{'s' if len(in_part) != 1 else ''}"
+        sys.stderr.write(f"kpoctl: {files} read in part, so this answer leaves out what does not validate: "
+                         f"{_named([(u.file, u.why) for u in in_part])}; `kpoctl lint` shows every problem\n")
+    return bool(unread or in_part)
 
 
 def _named(items: list[tuple[str, str]]) -> str:
@@ -818,7 +823,7 @@ def diff(
             from kpoctl.common.textsafe import plain
 
             sys.stderr.write(f"kpoctl: at {plain(rev)}, {len(side.unread)} team file"
-                             f"{'s' if len(side.unread) != 1 else ''} not read, their teams not compared: "
+                             f"{'s' if len(side.unread) != 1 else ''} not read whole, their teams not compared: "
                              f"{_named(list(side.unread.items()))}\n")
             partial = True
     raise typer.Exit(1 if partial else 0)

@@ -45,10 +45,13 @@ class Side:
 
     teams: dict[str, dict] = field(default_factory=dict)  # team id -> its diff_part
     files: dict[str, str] = field(default_factory=dict)  # team id -> file relative to PATH
-    unread: dict[str, str] = field(default_factory=dict)  # file -> why (KP001 or KP002 line N: ...)
+    unread: dict[str, str] = field(default_factory=dict)  # file not read whole -> why (KP001 or KP002 line N: ...)
     known: dict[str, object] = field(default_factory=dict)  # content key -> diff_part, for a revision read next
 
     def add(self, relative: str, part: dict) -> None:
+        if part["invalid"] is not None:  # read in part: what does not validate would look removed
+            self.unread.setdefault(relative, part["invalid"])
+            return
         self.teams.setdefault(part["team"], part)  # a team declared twice: its first file, as the graph keeps
         self.files.setdefault(part["team"], relative)
 
@@ -59,7 +62,8 @@ class Side:
 def diff_part(team_file: TeamFile, settings: Settings) -> dict:
     """What diff compares of a team, as plain JSON values. The cache keeps it per file
     content, so the files a revision shares with the working tree (most of them) are
-    neither parsed again nor held as models."""
+    neither parsed again nor held as models. `invalid`: why the file was read in part
+    (its first KP002), as its team is then not compared."""
     team = team_file.team
     entries: dict[str, dict] = {}
     for entry in [*team.objectives, *team.indicators]:
@@ -75,7 +79,11 @@ def diff_part(team_file: TeamFile, settings: Settings) -> dict:
             "target": None if target is None else [target.value, target.direction, target.tolerance],
             "target_text": None if target is None else f"{ASCII_SIGN[target.direction]} {fmt(target.value, entry.unit)}",
         }
-    return {"team": team.team, "name": team.name, "parent": team.parent, "owner": team.owner, "entries": entries}
+    from kpoctl.pipeline.reading import first_invalid
+
+    invalid = first_invalid(team_file.problems).get(team_file.file)
+    return {"team": team.team, "name": team.name, "parent": team.parent, "owner": team.owner, "entries": entries,
+            "invalid": invalid.why if invalid is not None else None}
 
 
 def at_revision(revision: str, path: Path, settings: Settings) -> Callable[..., Side]:

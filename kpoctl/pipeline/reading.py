@@ -77,6 +77,22 @@ class Unread:
     def why(self) -> str:
         return f"{self.code} line {self.line}: {self.message}"
 
+    @classmethod
+    def of(cls, code: str, problem: Problem) -> "Unread":
+        where = problem.location
+        return cls(where.file, where.line, where.column, problem.message, code=code)
+
+
+def first_invalid(problems: Iterable[tuple[str, Problem]], files: set[str] | None = None) -> dict[str, Unread]:
+    """Each file's first KP002 among `problems` (only those of `files`, when given): a team
+    file read in part, as what does not validate (an entry, a field) is left out of its model."""
+    first: dict[str, Unread] = {}
+    for code, problem in problems:
+        file = problem.location.file
+        if code == SCHEMA and file not in first and (files is None or file in files):
+            first[file] = Unread.of(code, problem)
+    return first
+
 
 @dataclass(slots=True)
 class Reading:
@@ -105,6 +121,12 @@ class Reading:
         if self.team_files is None:
             raise ValueError("read_scorecard(..., need_model=True) keeps the team files")
         return Scorecard(self.root, self.settings, self.team_files, self.settings_file)
+
+    def read_in_part(self) -> list[Unread]:
+        """The team files read with their team but without what in them does not validate,
+        each as its first KP002: every view's answer leaves that out."""
+        unread = {u.file for u in self.unread}
+        return list(first_invalid(self.problems, set(self.files) - unread).values())
 
     def declared(self) -> dict[str, list[str]]:
         """Each team id with the readable files that declare it, in path order (from each
@@ -270,8 +292,7 @@ def _first_unread(result: TeamFile) -> Unread | None:
         for wanted in (UNREADABLE, SCHEMA):
             for code, problem in result.problems:
                 if code == wanted:
-                    where = problem.location
-                    return Unread(result.file, where.line, where.column, problem.message, code=code)
+                    return Unread.of(code, problem)
     return None
 
 
