@@ -69,6 +69,19 @@ def test_a_team_file_read_in_part_is_named_and_the_answer_exits_1(run_cli, parti
         assert {row["team"] for row in result.json()} == {"top", "child"}
 
 
+@pytest.mark.parametrize("command", VIEWS + [["export"]], ids=" ".join)
+@pytest.mark.parametrize("no_cache", [[], ["--no-cache"]], ids=["cached", "no cache"])
+def test_a_second_file_of_a_team_is_named_as_left_out_and_the_answer_exits_1(run_cli, partial, command, no_cache):
+    (partial / "sales.yaml").unlink()
+    write_files(partial, {"more/child.yaml": CHILD.replace("otif-rate", "fill-rate")})
+    for _ in range(2):  # the second run from the cache says it too
+        result = run_cli(command[0], partial, *command[1:], *no_cache)
+        assert result.exit_code == 1
+        assert "1 team file left out" in result.stderr
+        assert "more/child.yaml (KP003: team 'child' is already declared in child.yaml)" in result.stderr
+        assert "fill-rate" not in result.stdout  # the views keep the team's first file, as the graph does
+
+
 @pytest.mark.parametrize("command", [["count"], ["tree"], ["report", "--format", "json"]], ids=" ".join)
 def test_a_complete_answer_says_nothing_and_exits_0(run_cli, partial, command):
     (partial / "sales.yaml").unlink()
@@ -190,6 +203,22 @@ def test_diff_does_not_call_an_entry_that_no_longer_validates_removed(run_cli, p
     (partial / "child.yaml").write_text(CHILD)
     back = run_cli("diff", "HEAD", "--format", "json")  # nor added when it validates again
     assert back.exit_code == 1 and back.json() == []
+
+
+def test_diff_compares_the_first_file_of_a_team_declared_twice_and_names_the_other(run_cli, partial, monkeypatch):
+    """The folder child/ comes before child.yaml in path order, as lint reads them; git's
+    own order puts child.yaml first: a revision is read in path order too."""
+    (partial / "sales.yaml").unlink()
+    write_files(partial, {"child/more.yaml": CHILD.replace("otif-rate", "fill-rate")})
+    git("init", "-q", cwd=partial)
+    git("add", ".", cwd=partial)
+    git("commit", "-qm", "one", cwd=partial)
+    monkeypatch.chdir(partial)
+    result = run_cli("diff", "HEAD", "--format", "json")
+    assert result.json() == []  # nothing changed
+    assert result.exit_code == 1
+    assert "child.yaml (KP003: team 'child' is already declared in child/more.yaml)" in result.stderr
+    assert "1 team file not compared" in result.stderr
 
 
 def test_diff_names_a_revision_that_is_not_one(run_cli, partial, monkeypatch):

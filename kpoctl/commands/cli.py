@@ -209,10 +209,10 @@ UNREAD_SHOWN = 3
 
 
 def _say_unread(reading) -> bool:
-    """A line on stderr naming what could not be read, and one naming the team files read
-    in part (an entry or a field that does not validate is left out); True when the
-    answer is partial."""
-    unread, in_part = reading.unread, reading.read_in_part()
+    """A line on stderr naming what could not be read, one naming the second files of a
+    team (the graph keeps the first), one naming the team files read in part (an entry or
+    a field that does not validate is left out); True when the answer is partial."""
+    unread, repeated, in_part = reading.unread, reading.repeated(), reading.read_in_part()
     if unread:
         shown = _named([(u.file, u.why) for u in unread])
         folders = sum(u.folder for u in unread)
@@ -221,11 +221,17 @@ def _say_unread(reading) -> bool:
         them = "it" if len(unread) == 1 else "them"
         sys.stderr.write(f"kpoctl: {' and '.join(counted)} not read, so this answer leaves {them} out: "
                          f"{shown}; `kpoctl lint` shows every problem\n")
+    if repeated:
+        files = f"{len(repeated)} team file{'s' if len(repeated) != 1 else ''}"
+        named = _named([(file, f"KP003: team '{reading.levels[file][0]}' is already declared in {first}")
+                        for file, first in repeated.items()])
+        sys.stderr.write(f"kpoctl: {files} left out, as an earlier file declares the same team: {named}; "
+                         "`kpoctl lint` shows every problem\n")
     if in_part:
         files = f"{len(in_part)} team file{'s' if len(in_part) != 1 else ''}"
         sys.stderr.write(f"kpoctl: {files} read in part, so this answer leaves out what does not validate: "
                          f"{_named([(u.file, u.why) for u in in_part])}; `kpoctl lint` shows every problem\n")
-    return bool(unread or in_part)
+    return bool(unread or repeated or in_part)
 
 
 def _named(items: list[tuple[str, str]]) -> str:
@@ -817,15 +823,16 @@ def diff(
         sys.stdout.write(differ.render_markdown(changes, old_rev, new_rev))
     else:
         differ.render_text(changes, _console(), old_rev, new_rev)
+    from kpoctl.common.textsafe import plain
+
     partial = False
     for rev, side in ((old_rev, old_side), (new_rev, new_side)):
-        if side.unread:
-            from kpoctl.common.textsafe import plain
-
-            sys.stderr.write(f"kpoctl: at {plain(rev)}, {len(side.unread)} team file"
-                             f"{'s' if len(side.unread) != 1 else ''} not read whole, their teams not compared: "
-                             f"{_named(list(side.unread.items()))}\n")
-            partial = True
+        for left_out, how in ((side.unread, "not read whole, their teams not compared"),
+                              (side.repeated, "not compared, as an earlier file declares the same team")):
+            if left_out:
+                sys.stderr.write(f"kpoctl: at {plain(rev)}, {len(left_out)} team file{'s' if len(left_out) != 1 else ''} "
+                                 f"{how}: {_named(list(left_out.items()))}\n")
+                partial = True
     raise typer.Exit(1 if partial else 0)
 
 

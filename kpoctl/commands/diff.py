@@ -41,19 +41,22 @@ class Change:
 @dataclass
 class Side:
     """One side of a diff: each team as diff_part gives it, the file each came from, the
-    team files not read."""
+    team files not read whole, the second files of a team. Parts are added in path order."""
 
     teams: dict[str, dict] = field(default_factory=dict)  # team id -> its diff_part
-    files: dict[str, str] = field(default_factory=dict)  # team id -> file relative to PATH
+    files: dict[str, str] = field(default_factory=dict)  # team id -> its first file, relative to PATH
     unread: dict[str, str] = field(default_factory=dict)  # file not read whole -> why (KP001 or KP002 line N: ...)
+    repeated: dict[str, str] = field(default_factory=dict)  # a team's second file -> why (KP003: ...)
     known: dict[str, object] = field(default_factory=dict)  # content key -> diff_part, for a revision read next
 
     def add(self, relative: str, part: dict) -> None:
-        if part["invalid"] is not None:  # read in part: what does not validate would look removed
-            self.unread.setdefault(relative, part["invalid"])
-            return
-        self.teams.setdefault(part["team"], part)  # a team declared twice: its first file, as the graph keeps
-        self.files.setdefault(part["team"], relative)
+        first = self.files.setdefault(part["team"], relative)  # the file the graph keeps
+        if first != relative:
+            self.repeated[relative] = f"KP003: team '{part['team']}' is already declared in {first}"
+        elif part["invalid"] is not None:  # read in part: what does not validate would look removed
+            self.unread[relative] = part["invalid"]
+        else:
+            self.teams[part["team"]] = part
 
     def add_unread(self, unread) -> None:
         self.unread.setdefault(unread.file, unread.why)
@@ -141,8 +144,7 @@ def teams_now(path: Path) -> Side:
 def comparable(old: Side, new: Side) -> tuple[dict[str, dict], dict[str, dict]]:
     """The teams both sides can speak for: a team whose file could not be read on one
     side is left out of both, rather than called added or removed."""
-    unknown = {team for team, file in old.files.items() if file in new.unread}
-    unknown |= {team for team, file in new.files.items() if file in old.unread}
+    unknown = {team for side in (old, new) for team, file in side.files.items() if file in old.unread or file in new.unread}
     keep = lambda side: {name: team for name, team in side.teams.items() if name not in unknown}  # noqa: E731
     return keep(old), keep(new)
 

@@ -124,9 +124,15 @@ class Reading:
 
     def read_in_part(self) -> list[Unread]:
         """The team files read with their team but without what in them does not validate,
-        each as its first KP002: every view's answer leaves that out."""
-        unread = {u.file for u in self.unread}
-        return list(first_invalid(self.problems, set(self.files) - unread).values())
+        each as its first KP002: every view's answer leaves that out (a file left out whole,
+        unread or repeated, is not named again)."""
+        left_out = {u.file for u in self.unread} | set(self.repeated())
+        return list(first_invalid(self.problems, set(self.files) - left_out).values())
+
+    def repeated(self) -> dict[str, str]:
+        """Each team file whose team an earlier file declares (KP003) -> that first file: the
+        graph, and so every view, keeps only a team's first file."""
+        return {file: files[0] for files in self.declared().values() for file in files[1:]}
 
     def declared(self) -> dict[str, list[str]]:
         """Each team id with the readable files that declare it, in path order (from each

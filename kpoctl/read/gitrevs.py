@@ -156,7 +156,10 @@ class History:
         return entry if isinstance(entry, self.pygit2.Tree) else None
 
     def _files(self, tree: pygit2.Tree, prefix: str = "") -> Iterator[tuple[str, str]]:
-        for entry in tree:
+        """In path order, as kpoctl.read.load.discover walks a folder: each folder's entries
+        by name (git's own order puts `a.yaml` before the folder `a`), so that the first
+        file of a team declared twice is the same one in a revision as on disk."""
+        for entry in sorted(tree, key=lambda entry: entry.name):
             relative = prefix + entry.name
             if entry.name.startswith("."):
                 continue
