@@ -151,6 +151,16 @@ def test_suppression_comments_are_collected(tmp_path):
     assert sc.files[0].suppressions == {6: frozenset({"KP303", "KP301"})}
 
 
+@pytest.mark.parametrize("comment", ["ignore KP303", "ignored", "ignore[KP303", "ignore[]", "ignore all"])
+def test_a_suppression_comment_kpoctl_cannot_read_silences_nothing(run_cli, tmp_path, comment):
+    """Each of these once silenced every rule on its line, the errors with them."""
+    write_files(tmp_path, {"top.yaml": TOP.replace("  - id: otif-rate\n", f"  - id: otif-rate   # kpoctl: {comment}\n")
+                                          .replace("    measures: otif\n", "")})
+    found = [(f["code"], f["line"]) for f in run_cli("lint", tmp_path, "--format", "json", "--no-cache").json()]
+    line = 1 + (tmp_path / "top.yaml").read_text().splitlines().index(f"  - id: otif-rate   # kpoctl: {comment}")
+    assert ("KP101", line) in found and ("KP007", line) in found
+
+
 @pytest.mark.parametrize("text, says", [
     ("limits: {kpi: five}\n", "got the text 'five'\n"),  # unquoted in the file: no quotes to remove
     ('limits: {kpi: "5"}\n', "got the text '5' (remove the quotes)\n"),

@@ -29,20 +29,29 @@ def unpack(value: int) -> tuple[int, int]:
     return divmod(value, _SHIFT)
 
 
-_SUPPRESS = re.compile(r"#\s*kpoctl:\s*ignore(?:\[([A-Za-z0-9,\s]*)\])?")
+_DIRECTIVE = re.compile(r"#\s*kpoctl:(.*)")  # what follows, to the end of the line
+# `ignore` alone (then the end of the line or another comment), or `ignore[codes]` (then
+# anything: a reason); codes split on commas or blanks
+_IGNORE = re.compile(r"\s*ignore(?:\s*(?:#.*)?|\[([A-Za-z0-9,\s]*)\].*)")
+MALFORMED = "?"  # a comment's one "code" when kpoctl cannot read it: it silences nothing, KP007 names it
 
 
 def find_suppressions(text: str) -> dict[int, frozenset[str]]:
-    """Line -> codes silenced by `# kpoctl: ignore[...]` (an empty set silences all)."""
+    """Line -> codes silenced by `# kpoctl: ignore[...]` (an empty set silences all). A
+    `# kpoctl:` comment that is not one of the two forms (`ignore KP101`, `ignored`, an
+    unclosed or empty `[`) silences nothing rather than everything: its set holds its
+    text after MALFORMED, for KP007 to quote."""
     if "kpoctl:" not in text:
         return {}
     found: dict[int, frozenset[str]] = {}
     for number, line in enumerate(text.splitlines(), start=1):
-        if "kpoctl:" in line:
-            match = _SUPPRESS.search(line)
-            if match:
-                codes = match.group(1)
-                found[number] = frozenset(c.strip().upper() for c in codes.split(",") if c.strip()) if codes else frozenset()
+        if "kpoctl:" in line and (directive := _DIRECTIVE.search(line)):
+            ignore = _IGNORE.fullmatch(directive.group(1))
+            codes = ignore.group(1) if ignore is not None else None
+            if ignore is None or (codes is not None and not codes.strip()):
+                found[number] = frozenset({MALFORMED + directive.group(1).strip()})
+            else:
+                found[number] = frozenset(c.upper() for c in re.split(r"[,\s]+", codes) if c) if codes else frozenset()
     return found
 
 

@@ -192,7 +192,10 @@ engine_rule(
     A suppression that silences nothing hides the next real problem of that entry
     and misleads readers; remove it (as ruff's RUF100 asks). It must sit on the line
     where an entry starts (or on the `team:` line for team-level findings). The engine
-    reports it after applying every suppression, since only then is it known.""",
+    reports it after applying every suppression, since only then is it known. A
+    `# kpoctl:` comment in neither form, `ignore` or `ignore[KP101, KP102]` (say
+    `ignore KP101`, or an unclosed `[`), silences nothing and is named here: read as a
+    bare `ignore` it would silence every rule on its line, errors too.""",
     bad="""
     - id: otif     # kpoctl: ignore[KP303]   (the objective has a due date)
       due: 2026-12-31

@@ -12,7 +12,7 @@ import bisect
 from typing import Iterable
 
 from kpoctl.common.findings import Finding, Location
-from kpoctl.model.scorecard import SuppressionSite
+from kpoctl.model.scorecard import MALFORMED, SuppressionSite
 
 READ_CODES = ("KP001", "KP002")  # problems found while reading sit where they are, even with no id
 
@@ -48,6 +48,12 @@ class Suppressor:
             anchors = set(site.entry_lines) | {site.team_line}
             for line, codes in sorted(site.comments.items()):
                 where = Location(file, line, 1)
+                unread = next((c[len(MALFORMED):] for c in codes if c.startswith(MALFORMED)), None)
+                if unread is not None:
+                    found.append((where, f"'# kpoctl: {unread}' is not a suppression kpoctl reads: write "
+                                         "`# kpoctl: ignore[KP101, KP102]`, or `# kpoctl: ignore` for every rule; "
+                                         "it silences nothing"))
+                    continue
                 if line not in anchors:
                     found.append((where, "suppression comment is not on the first line of an entry or on the "
                                          "`team:` line: it silences nothing"))
