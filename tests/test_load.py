@@ -161,6 +161,18 @@ def test_a_suppression_comment_kpoctl_cannot_read_silences_nothing(run_cli, tmp_
     assert ("KP101", line) in found and ("KP007", line) in found
 
 
+def test_a_kpoctl_yaml_below_the_root_is_named_as_not_read(run_cli, tmp_path):
+    second = "  - {id: fill-rate, level: KPI, measures: otif, name: Fill rate}\n"
+    write_files(tmp_path, {"top.yaml": TOP, "unit/more/team.yaml": TOP.replace("team: top", "team: unit\nparent: top") + second})
+    (tmp_path / "kpoctl.yaml").write_text("today: 2026-11-21\nlimits: {kpi: 5}\n")
+    (tmp_path / "unit" / "kpoctl.yaml").write_text("today: 2026-11-21\nlimits: {kpi: 1}\n")
+    whole = run_cli("lint", tmp_path, "--format", "json")
+    assert "unit/kpoctl.yaml not read" in whole.stderr and f"(here {tmp_path / 'kpoctl.yaml'})" in whole.stderr
+    assert "KP201" not in {f["code"] for f in whole.json()}  # its limit of one KPI does not apply
+    alone = run_cli("lint", tmp_path / "unit", "--format", "json")  # the folder on its own settings
+    assert alone.stderr == "" and "KP201" in {f["code"] for f in alone.json()}
+
+
 @pytest.mark.parametrize("text, says", [
     ("limits: {kpi: five}\n", "got the text 'five'\n"),  # unquoted in the file: no quotes to remove
     ('limits: {kpi: "5"}\n', "got the text '5' (remove the quotes)\n"),

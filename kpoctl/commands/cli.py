@@ -167,7 +167,22 @@ def _read(path: Path, *, use_cache: bool = True, need_model: bool = True, actual
     reading = read_scorecard(path, use_cache=use_cache, need_model=need_model, actuals=actuals,
                              progress=_progress_bar(), one_shot=True, derive=derive)
     _keep_collector_out()
+    if reading.settings_below:
+        _say_settings_below(reading)
     return _kept(reading)
+
+
+def _say_settings_below(reading) -> None:
+    """One line on stderr: a kpoctl.yaml in a folder below the scorecard's root is not read,
+    so its settings do not apply here (a scorecard is one model, with one set of settings)."""
+    from kpoctl.common.textsafe import plain
+
+    below = reading.settings_below
+    shown = ", ".join(plain(name) for name in below[:UNREAD_SHOWN])
+    shown += f" and {len(below) - UNREAD_SHOWN} more" if len(below) > UNREAD_SHOWN else ""
+    using = plain(str(reading.settings_file)) if reading.settings_file is not None else "none: the defaults"
+    sys.stderr.write(f"kpoctl: {shown} not read: a scorecard takes its settings from the kpoctl.yaml at its root "
+                     f"(here {using}); give a folder as PATH to check it with its own kpoctl.yaml\n")
 
 
 _KEPT: list | None = None  # in a real process (main): what a command built, freed by the process's end

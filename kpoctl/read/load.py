@@ -36,7 +36,8 @@ class NoTeamFiles(UsageError):
     """PATH holds no team file at all (exit 2 by CLI.md)."""
 
 
-def discover(root: Path, unreadable: list[tuple[str, str, bool]] | None = None) -> list[tuple[str, str]]:
+def discover(root: Path, unreadable: list[tuple[str, str, bool]] | None = None,
+             settings_below: list[str] | None = None) -> list[tuple[str, str]]:
     """Candidate YAML files below `root` as (path, path relative to root with forward
     slashes), without following links or entering hidden folders.
 
@@ -45,7 +46,8 @@ def discover(root: Path, unreadable: list[tuple[str, str, bool]] | None = None) 
     cannot be checked is added to `unreadable` as (relative name, why, is a folder): a
     folder that cannot be listed, and a file or folder whose name is not UTF-8 (no report
     could name it; the name is given with its bytes escaped). The caller must say so
-    rather than answer as if they were not there."""
+    rather than answer as if they were not there. A kpoctl.yaml below root, which is not
+    read, is added to `settings_below`."""
     found: list[tuple[str, str]] = []
     walking = [(_entries_by_name(str(root), "", unreadable), "")]  # a stack: folders may nest deeply
     while walking:
@@ -61,6 +63,8 @@ def discover(root: Path, unreadable: list[tuple[str, str, bool]] | None = None) 
                 continue
             is_dir = entry.is_dir(follow_symlinks=False)
             if not is_dir and not (entry.name.endswith(YAML_SUFFIXES) and entry.name != SETTINGS_FILE):
+                if entry.name == SETTINGS_FILE and prefix and settings_below is not None:
+                    settings_below.append(f"{prefix}{entry.name}")
                 continue
             relative = f"{prefix}{entry.name}"
             if not _utf8(entry.name):
@@ -192,6 +196,7 @@ class Located:
     candidates: list[tuple[str, str]]
     unreadable: list[tuple[str, str, bool]]  # (relative name, why, is a folder)
     only: str | None = None
+    settings_below: tuple[str, ...] = ()  # a kpoctl.yaml in a folder below root: not read (one per scorecard)
 
 
 def scorecard_root(file: Path) -> Path:
@@ -215,15 +220,17 @@ def locate(path: Path, settings: Settings | None = None) -> Located:
     if settings is None:
         settings = load_settings(settings_file)
     unreadable: list[tuple[str, str, bool]] = []
+    below: list[str] = []
     if path.is_dir():
-        return Located(path, settings, settings_file, discover(path, unreadable), unreadable)
+        return Located(path, settings, settings_file, discover(path, unreadable, below), unreadable,
+                       settings_below=tuple(below))
     root = scorecard_root(path)
     only = path.absolute().relative_to(root).as_posix()
     shown_root = Path(os.path.relpath(root)) if not path.is_absolute() else root
-    candidates = discover(shown_root, unreadable)
+    candidates = discover(shown_root, unreadable, below)
     if only not in {relative for _, relative in candidates}:
         candidates.append((str(path), only))  # a hidden folder, a .txt: the file named is read all the same
-    return Located(shown_root, settings, settings_file, candidates, unreadable, only)
+    return Located(shown_root, settings, settings_file, candidates, unreadable, only, tuple(below))
 
 
 def no_team_files(path: Path) -> NoTeamFiles:
