@@ -154,6 +154,16 @@ def test_one_file_is_checked_within_its_scorecard(run_cli):
     assert cached.json() == one.json()
 
 
+@pytest.mark.parametrize("command", [["lint"], ["count"], ["report"]], ids=" ".join)
+@pytest.mark.parametrize("name, text", [("typo.yaml", TOP.replace("team: top", "taem: top")), ("notes.txt", "hello\n")])
+def test_one_file_named_that_is_not_a_team_file_is_one_line_and_exit_2(run_cli, partial, command, name, text):
+    """Not "all checks passed" on a file no check ran on (a misspelt `team:` key)."""
+    (partial / name).write_text(text)
+    result = run_cli(command[0], partial / name)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and f"{name} is not a team file" in result.stderr
+
+
 def test_one_file_in_a_folder_of_its_own_is_its_own_scorecard(run_cli, tmp_path):
     write_files(tmp_path, {"alone/child.yaml": CHILD})
     result = run_cli("lint", tmp_path / "alone" / "child.yaml", "--format", "json", "--select", "KP006")

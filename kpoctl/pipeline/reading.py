@@ -40,6 +40,7 @@ from kpoctl.read.load import (
     SCHEMA,
     UNREADABLE,
     Located,
+    NoTeamFiles,
     collector_paused,
     in_parallel,
     locate,
@@ -400,6 +401,8 @@ def _read(path: Path, located: Located, cache: Cache | None, jobs: int, need_mod
     team_records = [(relative, record) for relative, record in records.items() if record.is_team_file]
     if not team_records:
         raise no_team_files(path)
+    if located.only is not None and not records[located.only].is_team_file:  # else "all checks passed" on nothing
+        raise NoTeamFiles(f"{path} is not a team file (a team file is YAML with a top-level 'team:' key)")
 
     signature = hashlib.blake2b(b"".join(record.links for _, record in team_records), digest_size=20).digest()
     keys = {relative: record.key for relative, record in team_records}
