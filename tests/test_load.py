@@ -161,6 +161,18 @@ def test_a_suppression_comment_kpoctl_cannot_read_silences_nothing(run_cli, tmp_
     assert ("KP101", line) in found and ("KP007", line) in found
 
 
+@pytest.mark.parametrize("text, code", [
+    ("taem: unit\nname: Unit\nindicators:\n  - {id: x, level: KPI, name: X}\n", "KP002"),  # 'taem'
+    ("name: Unit\nobjectives: []\n", "KP002"),  # no team at all
+    ("taem: unit\nindicators:\n  - {id: x, level: KPI\n", "KP001"),  # and it does not parse
+])
+def test_a_file_with_a_team_files_sections_but_no_team_is_a_finding_not_ignored(run_cli, tmp_path, text, code):
+    write_files(tmp_path, {"top.yaml": TOP, "unit.yaml": text, "ci.yaml": "jobs: {test: {run: pytest}}\n"})
+    result = run_cli("lint", tmp_path, "--format", "json", "--no-cache")
+    assert (code, "unit.yaml") in {(f["code"], f["file"]) for f in result.json()}
+    assert "ci.yaml" not in {f["file"] for f in result.json()}  # other YAML stays ignored
+
+
 def test_a_kpoctl_yaml_below_the_root_is_named_as_not_read(run_cli, tmp_path):
     second = "  - {id: fill-rate, level: KPI, measures: otif, name: Fill rate}\n"
     write_files(tmp_path, {"top.yaml": TOP, "unit/more/team.yaml": TOP.replace("team: top", "team: unit\nparent: top") + second})

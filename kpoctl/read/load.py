@@ -100,7 +100,7 @@ def _entries_by_name(folder: str, relative: str, unreadable: list | None) -> Ite
         return iter(())
 
 
-_TEAM_LINE_BYTES = re.compile(rb"^team\s*:", re.M)
+_TEAM_LINE_BYTES = re.compile(rb"^(?:team|objectives|indicators)\s*:", re.M)  # as looks_like_team_file
 
 
 OVERSIZED = object()
@@ -149,8 +149,8 @@ def read_team_bytes(raw: bytes, relative: str, settings: Settings) -> TeamFile |
     except YamlError as exc:
         return _failed(relative, exc.message, exc.line, exc.column) if looks_like_team_file(text) else None
     data = doc.data
-    if not isinstance(data, dict) or "team" not in data:
-        return None
+    if not isinstance(data, dict) or not ("team" in data or "objectives" in data or "indicators" in data):
+        return None  # not a team file; one with objectives or indicators lacks its `team` (KP002)
     # a KP002 may point anywhere: a file with one is read again with every position to locate it
     team, entry_paths, schema_problems, invalid = validate_team(
         doc, relative, full=lambda: parse(text, max_nodes=settings.max_nodes))

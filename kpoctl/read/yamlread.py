@@ -647,9 +647,10 @@ def _merge(frame: _Frame, ev) -> None:
                 target[key] = value
 
 
-_TEAM_LINE = re.compile(r"^team\s*:", re.M)
+_TEAM_LINE = re.compile(r"^(?:team|objectives|indicators)\s*:", re.M)
 
 
 def looks_like_team_file(text: str) -> bool:
-    """For a file that does not parse: does one of its lines begin with `team:`?"""
+    """For a file that does not parse: does one of its lines begin with `team:` (or with
+    `objectives:` or `indicators:`, a team file's sections, as when `team` is misspelt)?"""
     return _TEAM_LINE.search(text) is not None
