@@ -12,7 +12,7 @@ import re
 from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, NamedTuple
 
 from kpoctl.common.findings import Location, Problem
 from kpoctl.model import Indicator, Objective, Settings, Team
@@ -36,22 +36,31 @@ _IGNORE = re.compile(r"\s*ignore(?:\s*(?:#.*)?|\[([A-Za-z0-9,\s]*)\].*)")
 MALFORMED = "?"  # a comment's one "code" when kpoctl cannot read it: it silences nothing, KP007 names it
 
 
-def find_suppressions(text: str) -> dict[int, frozenset[str]]:
+class Suppression(NamedTuple):
+    """One `# kpoctl:` comment: where its `#` is on its line (what KP007 points at), and the
+    codes it silences (none: every rule)."""
+
+    column: int
+    codes: frozenset[str]
+
+
+def find_suppressions(text: str) -> dict[int, Suppression]:
     """Line -> codes silenced by `# kpoctl: ignore[...]` (an empty set silences all). A
     `# kpoctl:` comment that is not one of the two forms (`ignore KP101`, `ignored`, an
     unclosed or empty `[`) silences nothing rather than everything: its set holds its
     text after MALFORMED, for KP007 to quote."""
     if "kpoctl:" not in text:
         return {}
-    found: dict[int, frozenset[str]] = {}
+    found: dict[int, Suppression] = {}
     for number, line in enumerate(text.splitlines(), start=1):
         if "kpoctl:" in line and (directive := _DIRECTIVE.search(line)):
             ignore = _IGNORE.fullmatch(directive.group(1))
             codes = ignore.group(1) if ignore is not None else None
             if ignore is None or (codes is not None and not codes.strip()):
-                found[number] = frozenset({MALFORMED + directive.group(1).strip()})
+                silenced = frozenset({MALFORMED + directive.group(1).strip()})
             else:
-                found[number] = frozenset(c.upper() for c in re.split(r"[,\s]+", codes) if c) if codes else frozenset()
+                silenced = frozenset(c.upper() for c in re.split(r"[,\s]+", codes) if c) if codes else frozenset()
+            found[number] = Suppression(directive.start() + 1, silenced)
     return found
 
 
@@ -61,7 +70,7 @@ class SuppressionSite:
     where an entry starts, and the `team:` line."""
 
     file: str
-    comments: dict[int, frozenset[str]]
+    comments: dict[int, Suppression]  # by line
     entry_lines: tuple[int, ...]  # sorted
     team_line: int | None
 
@@ -86,7 +95,7 @@ class TeamFile:
     header: dict[str, int] = field(default_factory=dict)  # packed positions of the team's own keys
     entry_positions: dict[tuple, array] = field(default_factory=dict)  # every entry in the file, valid or not
     problems: list[tuple[str, Problem]] = field(default_factory=list)  # what reading found: (KP001 or KP002, problem)
-    suppressions: dict[int, frozenset[str]] = field(default_factory=dict)
+    suppressions: dict[int, Suppression] = field(default_factory=dict)  # by line
     invalid_fields: frozenset[str] = frozenset()  # header fields dropped as invalid (already KP002)
     # Problems of the team-scoped rules, as (code, Problem), once the file has been analysed
     # on its own (engine.analyse_file): computed in worker processes and cached with the file.

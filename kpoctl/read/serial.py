@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from kpoctl.common.findings import Location, Problem
 from kpoctl.model import Team, _rebuild_actual
-from kpoctl.model.scorecard import SuppressionSite, TeamFile
+from kpoctl.model.scorecard import Suppression, SuppressionSite, TeamFile
 
 
 class Malformed(ValueError):
@@ -53,8 +53,12 @@ def problems_from_json(value) -> tuple:
 def site_to_json(site: SuppressionSite | None):
     if site is None:
         return None
-    comments = [[line, sorted(codes)] for line, codes in site.comments.items()]
+    comments = [[line, column, sorted(codes)] for line, (column, codes) in site.comments.items()]
     return [site.file, comments, list(site.entry_lines), site.team_line]
+
+
+def _suppressions(value: list) -> dict[int, Suppression]:
+    return {int(line): Suppression(int(column), frozenset(codes)) for line, column, codes in value}
 
 
 def site_from_json(value) -> SuppressionSite | None:
@@ -63,7 +67,7 @@ def site_from_json(value) -> SuppressionSite | None:
     _check(isinstance(value, list) and len(value) == 4)
     file, comments, entry_lines, team_line = value
     _check(isinstance(file, str) and isinstance(comments, list) and isinstance(entry_lines, list))
-    return SuppressionSite(file, {int(line): frozenset(codes) for line, codes in comments}, tuple(entry_lines),
+    return SuppressionSite(file, _suppressions(comments), tuple(entry_lines),
                            team_line)
 
 
@@ -85,7 +89,7 @@ def team_file_to_json(team_file: TeamFile) -> tuple[dict, list, list | None]:
         "header": team_file.header,
         "entry_positions": [[list(path), list(slots)] for path, slots in team_file.entry_positions.items()],
         "problems": problems_to_json(team_file.problems),
-        "suppressions": [[line, sorted(codes)] for line, codes in team_file.suppressions.items()],
+        "suppressions": [[line, column, sorted(codes)] for line, (column, codes) in team_file.suppressions.items()],
         "invalid_fields": sorted(team_file.invalid_fields),
     }
     return meta, actuals, problems_to_json(team_file.team_problems) if team_file.team_problems is not None else None
@@ -146,7 +150,7 @@ def team_file_from_json(value, actuals: list | None = None, team_problems: list 
         header={str(name): int(packed) for name, packed in value["header"].items()},
         entry_positions={tuple(path): array("q", slots) for path, slots in value["entry_positions"]},
         problems=list(problems_from_json(value["problems"])),
-        suppressions={int(line): frozenset(codes) for line, codes in value["suppressions"]},
+        suppressions=_suppressions(value["suppressions"]),
         invalid_fields=frozenset(value["invalid_fields"]),
         team_problems=problems_from_json(team_problems) if team_problems is not None else None,
     )

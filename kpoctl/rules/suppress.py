@@ -35,9 +35,10 @@ class Suppressor:
         else:
             index = bisect.bisect_right(site.entry_lines, finding.line) - 1
             line = site.entry_lines[index] if index >= 0 else None
-        codes = site.comments.get(line) if line is not None else None
-        if codes is None or (codes and finding.code not in codes):
+        comment = site.comments.get(line) if line is not None else None
+        if comment is None or (comment.codes and finding.code not in comment.codes):
             return False
+        codes = comment.codes
         self.used.add((finding.file, line, finding.code if codes else "*"))
         return True
 
@@ -46,8 +47,8 @@ class Suppressor:
         found = []
         for file, site in sorted(self.by_file.items()):
             anchors = set(site.entry_lines) | {site.team_line}
-            for line, codes in sorted(site.comments.items()):
-                where = Location(file, line, 1)
+            for line, (column, codes) in sorted(site.comments.items()):
+                where = Location(file, line, column)
                 unread = next((c[len(MALFORMED):] for c in codes if c.startswith(MALFORMED)), None)
                 if unread is not None:
                     found.append((where, f"'# kpoctl: {unread}' is not a suppression kpoctl reads: write "
