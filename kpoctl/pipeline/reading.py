@@ -398,11 +398,7 @@ def _read(path: Path, located: Located, cache: Cache | None, jobs: int, need_mod
             cache.used.add(key)
         if done is not None:
             done()
-    team_records = [(relative, record) for relative, record in records.items() if record.is_team_file]
-    if not team_records:
-        raise no_team_files(path)
-    if located.only is not None and not records[located.only].is_team_file:  # else "all checks passed" on nothing
-        raise NoTeamFiles(f"{path} is not a team file (a team file is YAML with a top-level 'team:' key)")
+    team_records = _team_records(records, located, path)
 
     signature = hashlib.blake2b(b"".join(record.links for _, record in team_records), digest_size=20).digest()
     keys = {relative: record.key for relative, record in team_records}
@@ -446,6 +442,17 @@ def _read(path: Path, located: Located, cache: Cache | None, jobs: int, need_mod
         derive=dict(derive),
         fresh_parts={relative: f.parts for relative, f in fresh.items() if f is not None and f.parts},
     )
+
+
+def _team_records(records: dict[str, FileRecord], located: Located, path: Path) -> list[tuple[str, FileRecord]]:
+    """The team files among the files read. None at all, or one file named as PATH that is
+    not one, is a usage error: else lint says "all checks passed" of a file no check ran on."""
+    team_records = [(relative, record) for relative, record in records.items() if record.is_team_file]
+    if not team_records:
+        raise no_team_files(path)
+    if located.only is not None and not records[located.only].is_team_file:
+        raise NoTeamFiles(f"{path} is not a team file (a team file is YAML with a top-level 'team:' key)")
+    return team_records
 
 
 def _load_again(located: Located, cache: Cache | None, records: dict[str, FileRecord], jobs: int,
