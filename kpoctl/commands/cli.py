@@ -229,24 +229,27 @@ def _say_unread(reading) -> bool:
     a field that does not validate is left out); True when the answer is partial."""
     unread, repeated, in_part = reading.unread, reading.repeated(), reading.read_in_part()
     if unread:
-        shown = _named([(u.file, u.why) for u in unread])
         folders = sum(u.folder for u in unread)
-        counted = [f"{n} team file{'s' if n != 1 else ''}" for n in [len(unread) - folders] if n]
-        counted += [f"{n} folder{'s' if n != 1 else ''}" for n in [folders] if n]
-        them = "it" if len(unread) == 1 else "them"
-        sys.stderr.write(f"kpoctl: {' and '.join(counted)} not read, so this answer leaves {them} out: "
-                         f"{shown}; `kpoctl lint` shows every problem\n")
+        counted = [_counted(n, "team file") for n in [len(unread) - folders] if n]
+        counted += [_counted(n, "folder") for n in [folders] if n]
+        _say_left_out(f"{' and '.join(counted)} not read, so this answer leaves {'it' if len(unread) == 1 else 'them'} out",
+                      [(u.file, u.why) for u in unread])
     if repeated:
-        files = f"{len(repeated)} team file{'s' if len(repeated) != 1 else ''}"
-        named = _named([(file, f"KP003: team '{reading.levels[file][0]}' is already declared in {first}")
-                        for file, first in repeated.items()])
-        sys.stderr.write(f"kpoctl: {files} left out, as an earlier file declares the same team: {named}; "
-                         "`kpoctl lint` shows every problem\n")
+        _say_left_out(f"{_counted(len(repeated), 'team file')} left out, as an earlier file declares the same team",
+                      [(file, f"KP003: team '{reading.levels[file][0]}' is already declared in {first}")
+                       for file, first in repeated.items()])
     if in_part:
-        files = f"{len(in_part)} team file{'s' if len(in_part) != 1 else ''}"
-        sys.stderr.write(f"kpoctl: {files} read in part, so this answer leaves out what does not validate: "
-                         f"{_named([(u.file, u.why) for u in in_part])}; `kpoctl lint` shows every problem\n")
+        _say_left_out(f"{_counted(len(in_part), 'team file')} read in part, so this answer leaves out what does not "
+                      "validate", [(u.file, u.why) for u in in_part])
     return bool(unread or repeated or in_part)
+
+
+def _say_left_out(what: str, files: list[tuple[str, str]]) -> None:
+    sys.stderr.write(f"kpoctl: {what}: {_named(files)}; `kpoctl lint` shows every problem\n")
+
+
+def _counted(number: int, noun: str) -> str:
+    return f"{number} {noun}{'s' if number != 1 else ''}"
 
 
 def _named(items: list[tuple[str, str]]) -> str:
@@ -845,8 +848,8 @@ def diff(
         for left_out, how in ((side.unread, "not read whole, their teams not compared"),
                               (side.repeated, "not compared, as an earlier file declares the same team")):
             if left_out:
-                sys.stderr.write(f"kpoctl: at {plain(rev)}, {len(left_out)} team file{'s' if len(left_out) != 1 else ''} "
-                                 f"{how}: {_named(list(left_out.items()))}\n")
+                sys.stderr.write(f"kpoctl: at {plain(rev)}, {_counted(len(left_out), 'team file')} {how}: "
+                                 f"{_named(list(left_out.items()))}\n")
                 partial = True
     raise typer.Exit(1 if partial else 0)
 

@@ -142,8 +142,9 @@ def teams_now(path: Path) -> Side:
 
 
 def comparable(old: Side, new: Side) -> tuple[dict[str, dict], dict[str, dict]]:
-    """The teams both sides can speak for: a team whose file could not be read on one
-    side is left out of both, rather than called added or removed."""
+    """The teams both sides can speak for: a team whose file could not be read whole on
+    one side (or was read in part) is left out of both, rather than called added or
+    removed, or its entries that do not validate called removed."""
     unknown = {team for side in (old, new) for team, file in side.files.items() if file in old.unread or file in new.unread}
     keep = lambda side: {name: team for name, team in side.teams.items() if name not in unknown}  # noqa: E731
     return keep(old), keep(new)
