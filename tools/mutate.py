@@ -49,6 +49,7 @@ GROUPS: dict[str, dict[str, list[str]]] = {
         "rules/practice.py": ["tests/test_rules_practice.py"],
         "rules/history.py": ["tests/test_rules_history.py", "tests/test_history.py"],
         "rules/frameworks.py": ["tests/test_rules_frameworks.py"],
+        "rules/suppress.py": ["tests/test_suppress.py", "tests/test_rules_files.py"],  # what comments silence; KP007
     },
     "helpers": {  # the domain logic the rules and reports share
         "model/status.py": HELPER_TESTS,
