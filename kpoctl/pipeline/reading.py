@@ -65,7 +65,8 @@ PROGRESS_MIN_FILES = 300
 @dataclass(frozen=True, slots=True)
 class Unread:
     """A team file (or a folder) that could not be read: its first KP001, or the KP002
-    that left it without a team (an invalid `team` id): every view leaves it out."""
+    that left it without a team (an invalid `team` id): every view leaves it out. A file
+    read in part is told the same way, by its first KP002 (Reading.read_in_part)."""
 
     file: str
     line: int
