@@ -167,20 +167,22 @@ def _read(path: Path, *, use_cache: bool = True, need_model: bool = True, actual
     reading = read_scorecard(path, use_cache=use_cache, need_model=need_model, actuals=actuals,
                              progress=_progress_bar(), one_shot=True, derive=derive)
     _keep_collector_out()
-    if reading.settings_below:
-        _say_settings_below(reading)
+    _say_settings_below(reading)
     return _kept(reading)
 
 
-def _say_settings_below(reading) -> None:
-    """One line on stderr: a kpoctl.yaml in a folder below the scorecard's root is not read,
-    so its settings do not apply here (a scorecard is one model, with one set of settings)."""
+def _say_settings_below(read) -> None:
+    """One line on stderr when a kpoctl.yaml in a folder below the scorecard's root is not
+    read, so its settings do not apply here (a scorecard is one model, with one set of
+    settings). `read`: a Reading, or the Located of a command that reads no model."""
     from kpoctl.common.textsafe import plain
 
-    below = reading.settings_below
+    below = read.settings_below
+    if not below:
+        return
     shown = ", ".join(plain(name) for name in below[:UNREAD_SHOWN])
     shown += f" and {len(below) - UNREAD_SHOWN} more" if len(below) > UNREAD_SHOWN else ""
-    using = plain(str(reading.settings_file)) if reading.settings_file is not None else "none: the defaults"
+    using = plain(str(read.settings_file)) if read.settings_file is not None else "none: the defaults"
     sys.stderr.write(f"kpoctl: {shown} not read: a scorecard takes its settings from the kpoctl.yaml at its root "
                      f"(here {using}); give a folder as PATH to check it with its own kpoctl.yaml\n")
 
@@ -831,6 +833,7 @@ def diff(
     else:
         new_rev = "working tree"
         new_side = differ.teams_now(path)
+        _say_settings_below(new_side)
     old_side = read_old(known=new_side.known)  # after the working tree: what it had serves the files left as they were
     _keep_collector_out()
     old, new = differ.comparable(old_side, new_side)
@@ -881,6 +884,7 @@ def history(
         return
     checked = _kept(past.check(path, window))
     _keep_collector_out()
+    _say_settings_below(checked.located)
     selection = selection_from(checked.located.settings, ["KP5"], [])
     findings = finish(checked.problems, checked.sites, selection)
     only = checked.located.only
@@ -906,6 +910,7 @@ def _timeline(path: Path, indicator: tuple[str, str], window, output_format: "Li
         raise UsageError(f"a TEAM/ID's timeline prints text or json, not {output_format.value}")
     team, indicator_id = indicator
     located = locate(path)
+    _say_settings_below(located)
     steps, walked, team_file = git_read(indicator_timeline, located.root, located.settings, team, indicator_id,
                                         window)
     scorecard = today(located, {team_file} if team_file else set())

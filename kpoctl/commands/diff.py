@@ -48,6 +48,8 @@ class Side:
     unread: dict[str, str] = field(default_factory=dict)  # file not read whole -> why (KP001 or KP002 line N: ...)
     repeated: dict[str, str] = field(default_factory=dict)  # a team's second file -> why (KP003: ...)
     known: dict[str, object] = field(default_factory=dict)  # content key -> diff_part, for a revision read next
+    settings_file: Path | None = None  # the working tree's: the settings every side is read with
+    settings_below: tuple[str, ...] = ()  # the working tree's kpoctl.yaml files below the root, not read
 
     def add(self, relative: str, part: dict) -> None:
         first = self.files.setdefault(part["team"], relative)  # the file the graph keeps
@@ -138,6 +140,7 @@ def teams_now(path: Path) -> Side:
                 side.known[reading.keys[relative]] = part
     for unread in reading.unread:
         side.add_unread(unread)
+    side.settings_file, side.settings_below = reading.settings_file, reading.settings_below
     return side
 
 
