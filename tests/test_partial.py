@@ -185,11 +185,16 @@ def git(*args, cwd):
                    capture_output=True)
 
 
+def commit_all(folder):
+    """The folder as a git repository of one commit holding every file."""
+    git("init", "-q", cwd=folder)
+    git("add", ".", cwd=folder)
+    git("commit", "-qm", "one", cwd=folder)
+
+
 def test_diff_does_not_call_a_file_it_cannot_read_removed(run_cli, partial, monkeypatch):
     (partial / "sales.yaml").unlink()
-    git("init", "-q", cwd=partial)
-    git("add", ".", cwd=partial)
-    git("commit", "-qm", "one", cwd=partial)
+    commit_all(partial)
     (partial / "child.yaml").write_text(CHILD.replace("owner: Head", "owner: Head\nowner: twice"))
     monkeypatch.chdir(partial)
     result = run_cli("diff", "HEAD", "--format", "json")
@@ -200,9 +205,7 @@ def test_diff_does_not_call_a_file_it_cannot_read_removed(run_cli, partial, monk
 
 def test_diff_does_not_call_an_entry_that_no_longer_validates_removed(run_cli, partial, monkeypatch):
     (partial / "sales.yaml").unlink()
-    git("init", "-q", cwd=partial)
-    git("add", ".", cwd=partial)
-    git("commit", "-qm", "one", cwd=partial)
+    commit_all(partial)
     (partial / "child.yaml").write_text(ONE_INVALID)
     monkeypatch.chdir(partial)
     result = run_cli("diff", "HEAD", "--format", "json")
@@ -220,9 +223,7 @@ def test_diff_compares_the_first_file_of_a_team_declared_twice_and_names_the_oth
     own order puts child.yaml first: a revision is read in path order too."""
     (partial / "sales.yaml").unlink()
     write_files(partial, {"child/more.yaml": CHILD.replace("otif-rate", "fill-rate")})
-    git("init", "-q", cwd=partial)
-    git("add", ".", cwd=partial)
-    git("commit", "-qm", "one", cwd=partial)
+    commit_all(partial)
     monkeypatch.chdir(partial)
     result = run_cli("diff", "HEAD", "--format", "json")
     assert result.json() == []  # nothing changed
@@ -232,9 +233,7 @@ def test_diff_compares_the_first_file_of_a_team_declared_twice_and_names_the_oth
 
 
 def test_diff_names_a_revision_that_is_not_one(run_cli, partial, monkeypatch):
-    git("init", "-q", cwd=partial)
-    git("add", ".", cwd=partial)
-    git("commit", "-qm", "one", cwd=partial)
+    commit_all(partial)
     monkeypatch.chdir(partial)
     result = run_cli("diff", "nosuchrev")
     assert result.exit_code == 2 and "'nosuchrev'" in result.stderr
@@ -274,9 +273,7 @@ def test_an_impossible_or_last_period_is_a_finding_never_an_internal_error(run_c
 def test_diff_leaves_a_file_over_max_file_mb_unread_at_the_revision(run_cli, partial, monkeypatch):
     (partial / "sales.yaml").unlink()
     (partial / "child.yaml").write_text(CHILD + "description: " + "x" * 2_000 + "\n")
-    git("init", "-q", cwd=partial)
-    git("add", ".", cwd=partial)
-    git("commit", "-qm", "one", cwd=partial)
+    commit_all(partial)
     (partial / "kpoctl.yaml").write_text("today: 2026-11-21\nmax_file_mb: 0.001\n")
     monkeypatch.chdir(partial)
     result = run_cli("diff", "HEAD", "--format", "json")
@@ -287,9 +284,7 @@ def test_diff_leaves_a_file_over_max_file_mb_unread_at_the_revision(run_cli, par
 def test_diff_and_history_name_a_kpoctl_yaml_below_the_root_too(run_cli, partial, monkeypatch):
     (partial / "sales.yaml").unlink()
     write_files(partial, {"unit/kpoctl.yaml": "today: 2026-11-21\nlimits: {kpi: 1}\n"})
-    git("init", "-q", cwd=partial)
-    git("add", ".", cwd=partial)
-    git("commit", "-qm", "one", cwd=partial)
+    commit_all(partial)
     monkeypatch.chdir(partial)
     for command in (["diff", "HEAD"], ["history", "."], ["history", "child/otif-rate", "."]):
         result = run_cli(*command)
