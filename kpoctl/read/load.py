@@ -26,7 +26,15 @@ from kpoctl.model import Settings
 from kpoctl.model.scorecard import KEY_LEVELS, VALUE_LEVELS, Scorecard, TeamFile, compact_positions, find_suppressions
 from kpoctl.read.settings import SETTINGS_FILE, find_settings, load_settings
 from kpoctl.read.validate import validate_team
-from kpoctl.read.yamlread import Depths, YamlError, decode, looks_like_team_file, parse
+from kpoctl.read.yamlread import (
+    TEAM_FILE_KEYS,
+    TEAM_LINE_PATTERN,
+    Depths,
+    YamlError,
+    decode,
+    looks_like_team_file,
+    parse,
+)
 
 YAML_SUFFIXES = (".yaml", ".yml")
 UNREADABLE, SCHEMA = "KP001", "KP002"  # what reading finds itself; the rules of these codes pass it on
@@ -100,7 +108,7 @@ def _entries_by_name(folder: str, relative: str, unreadable: list | None) -> Ite
         return iter(())
 
 
-_TEAM_LINE_BYTES = re.compile(rb"^(?:team|objectives|indicators)\s*:", re.M)  # as looks_like_team_file
+_TEAM_LINE_BYTES = re.compile(TEAM_LINE_PATTERN.encode(), re.M)  # looks_like_team_file's, on bytes
 
 
 OVERSIZED = object()
@@ -149,7 +157,7 @@ def read_team_bytes(raw: bytes, relative: str, settings: Settings) -> TeamFile |
     except YamlError as exc:
         return _failed(relative, exc.message, exc.line, exc.column) if looks_like_team_file(text) else None
     data = doc.data
-    if not isinstance(data, dict) or not ("team" in data or "objectives" in data or "indicators" in data):
+    if not isinstance(data, dict) or not any(key in data for key in TEAM_FILE_KEYS):
         return None  # not a team file; one with objectives or indicators lacks its `team` (KP002)
     # a KP002 may point anywhere: a file with one is read again with every position to locate it
     team, entry_paths, schema_problems, invalid = validate_team(

@@ -647,7 +647,11 @@ def _merge(frame: _Frame, ev) -> None:
                 target[key] = value
 
 
-_TEAM_LINE = re.compile(r"^(?:team|objectives|indicators)\s*:", re.M)
+# a team file's own top-level keys: a file holding any of them is taken for a team file
+# (one without `team` then gets KP002, as when the key is misspelt)
+TEAM_FILE_KEYS = ("team", "objectives", "indicators")
+TEAM_LINE_PATTERN = rf"^(?:{'|'.join(TEAM_FILE_KEYS)})\s*:"
+_TEAM_LINE = re.compile(TEAM_LINE_PATTERN, re.M)
 
 
 def looks_like_team_file(text: str) -> bool:
