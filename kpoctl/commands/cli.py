@@ -180,8 +180,7 @@ def _say_settings_below(read) -> None:
     below = read.settings_below
     if not below:
         return
-    shown = ", ".join(plain(name) for name in below[:UNREAD_SHOWN])
-    shown += f" and {len(below) - UNREAD_SHOWN} more" if len(below) > UNREAD_SHOWN else ""
+    shown = _first_few([plain(name) for name in below])
     using = plain(str(read.settings_file)) if read.settings_file is not None else "none: the defaults"
     sys.stderr.write(f"kpoctl: {shown} not read: a scorecard takes its settings from the kpoctl.yaml at its root "
                      f"(here {using}); give a folder as PATH to check it with its own kpoctl.yaml\n")
@@ -258,8 +257,13 @@ def _named(items: list[tuple[str, str]]) -> str:
     """'a.yaml (why), b.yaml (why) and 2 more': what was not read, inert for the terminal."""
     from kpoctl.common.textsafe import plain
 
-    shown = ", ".join(f"{plain(file)} ({plain(why)})" for file, why in items[:UNREAD_SHOWN])
-    return shown + (f" and {len(items) - UNREAD_SHOWN} more" if len(items) > UNREAD_SHOWN else "")
+    return _first_few([f"{plain(file)} ({plain(why)})" for file, why in items])
+
+
+def _first_few(shown: list[str]) -> str:
+    """'a, b, c and 2 more': the first UNREAD_SHOWN of a list a line on stderr names."""
+    listed = ", ".join(shown[:UNREAD_SHOWN])
+    return listed + (f" and {len(shown) - UNREAD_SHOWN} more" if len(shown) > UNREAD_SHOWN else "")
 
 
 def _keep_collector_out() -> None:

@@ -298,10 +298,8 @@ def _first_unread(result: TeamFile) -> Unread | None:
     """A team file read without a team, as its first KP001 tells it (it does not parse), or
     else its first KP002 (it parses, but its `team` is not a valid id)."""
     if result.team is None:
-        for wanted in (UNREADABLE, SCHEMA):
-            for code, problem in result.problems:
-                if code == wanted:
-                    return Unread.of(code, problem)
+        unread = next((Unread.of(code, problem) for code, problem in result.problems if code == UNREADABLE), None)
+        return unread if unread is not None else first_invalid(result.problems).get(result.file)
     return None
 
 
