@@ -148,7 +148,7 @@ def test_settings_are_found_in_a_parent_folder_and_validated(tmp_path):
 def test_suppression_comments_are_collected(tmp_path):
     write_files(tmp_path, {"top.yaml": TOP.replace("  - id: otif\n", "  - id: otif   # kpoctl: ignore[kp303, KP301]\n")})
     sc = load(tmp_path)
-    assert sc.files[0].suppressions == {6: (16, frozenset({"KP303", "KP301"}))}  # the column of its '#'
+    assert sc.files[0].suppressions == {6: (16, frozenset({"KP303", "KP301"}), None)}  # the column of its '#'; read
 
 
 @pytest.mark.parametrize("comment", ["ignore KP303", "ignored", "ignore[KP303", "ignore[]", "ignore all"])

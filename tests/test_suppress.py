@@ -106,3 +106,8 @@ def test_a_schema_error_with_no_id_is_silenced_on_its_entrys_line(run_cli, score
                      settings="today: 2026-11-21\nrules:\n  select: [KP002,KP007]\n")
     shown = run_cli("lint", loud, "--format", "json", "--no-cache").json()
     assert [(f["code"], f["id"]) for f in shown][:1] == [("KP002", None)]
+
+
+def test_a_comment_kpoctl_cannot_read_silences_nothing(run_cli, scorecard):
+    shown = codes_at(found(run_cli, scorecard, team="ignored", rate="ignore KP401"))
+    assert {("KP402", TEAM), ("KP401", RATE), ("KP402", RATE), ("KP007", TEAM), ("KP007", RATE)} <= shown

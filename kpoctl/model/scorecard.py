@@ -33,22 +33,22 @@ _DIRECTIVE = re.compile(r"#\s*kpoctl:(.*)")  # what follows, to the end of the l
 # `ignore` alone (then the end of the line or another comment), or `ignore[codes]` (then
 # anything: a reason); codes split on commas or blanks
 _IGNORE = re.compile(r"\s*ignore(?:\s*(?:#.*)?|\[([A-Za-z0-9,\s]*)\].*)")
-MALFORMED = "?"  # a comment's one "code" when kpoctl cannot read it: it silences nothing, KP007 names it
 
 
 class Suppression(NamedTuple):
-    """One `# kpoctl:` comment: where its `#` is on its line (what KP007 points at), and the
-    codes it silences (none: every rule)."""
+    """One `# kpoctl:` comment: where its `#` is on its line (what KP007 points at), the
+    codes it silences (none: every rule), and, when it is in neither form kpoctl reads,
+    its text: it then silences nothing, and KP007 quotes it."""
 
     column: int
     codes: frozenset[str]
+    unread: str | None = None
 
 
 def find_suppressions(text: str) -> dict[int, Suppression]:
     """Line -> codes silenced by `# kpoctl: ignore[...]` (an empty set silences all). A
     `# kpoctl:` comment that is not one of the two forms (`ignore KP101`, `ignored`, an
-    unclosed or empty `[`) silences nothing rather than everything: its set holds its
-    text after MALFORMED, for KP007 to quote."""
+    unclosed or empty `[`) silences nothing rather than everything (Suppression.unread)."""
     if "kpoctl:" not in text:
         return {}
     found: dict[int, Suppression] = {}
@@ -57,10 +57,10 @@ def find_suppressions(text: str) -> dict[int, Suppression]:
             ignore = _IGNORE.fullmatch(directive.group(1))
             codes = ignore.group(1) if ignore is not None else None
             if ignore is None or (codes is not None and not codes.strip()):
-                silenced = frozenset({MALFORMED + directive.group(1).strip()})
+                found[number] = Suppression(directive.start() + 1, frozenset(), directive.group(1).strip())
             else:
                 silenced = frozenset(c.upper() for c in re.split(r"[,\s]+", codes) if c) if codes else frozenset()
-            found[number] = Suppression(directive.start() + 1, silenced)
+                found[number] = Suppression(directive.start() + 1, silenced)
     return found
 
 

@@ -53,12 +53,12 @@ def problems_from_json(value) -> tuple:
 def site_to_json(site: SuppressionSite | None):
     if site is None:
         return None
-    comments = [[line, column, sorted(codes)] for line, (column, codes) in site.comments.items()]
+    comments = [[line, column, sorted(codes), unread] for line, (column, codes, unread) in site.comments.items()]
     return [site.file, comments, list(site.entry_lines), site.team_line]
 
 
 def _suppressions(value: list) -> dict[int, Suppression]:
-    return {int(line): Suppression(int(column), frozenset(codes)) for line, column, codes in value}
+    return {int(line): Suppression(int(column), frozenset(codes), unread) for line, column, codes, unread in value}
 
 
 def site_from_json(value) -> SuppressionSite | None:
@@ -89,7 +89,8 @@ def team_file_to_json(team_file: TeamFile) -> tuple[dict, list, list | None]:
         "header": team_file.header,
         "entry_positions": [[list(path), list(slots)] for path, slots in team_file.entry_positions.items()],
         "problems": problems_to_json(team_file.problems),
-        "suppressions": [[line, column, sorted(codes)] for line, (column, codes) in team_file.suppressions.items()],
+        "suppressions": [[line, column, sorted(codes), unread]
+                         for line, (column, codes, unread) in team_file.suppressions.items()],
         "invalid_fields": sorted(team_file.invalid_fields),
     }
     return meta, actuals, problems_to_json(team_file.team_problems) if team_file.team_problems is not None else None

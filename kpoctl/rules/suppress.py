@@ -12,7 +12,7 @@ import bisect
 from typing import Iterable
 
 from kpoctl.common.findings import Finding, Location
-from kpoctl.model.scorecard import MALFORMED, SuppressionSite
+from kpoctl.model.scorecard import SuppressionSite
 
 READ_CODES = ("KP001", "KP002")  # problems found while reading sit where they are, even with no id
 
@@ -36,7 +36,7 @@ class Suppressor:
             index = bisect.bisect_right(site.entry_lines, finding.line) - 1
             line = site.entry_lines[index] if index >= 0 else None
         comment = site.comments.get(line) if line is not None else None
-        if comment is None or (comment.codes and finding.code not in comment.codes):
+        if comment is None or comment.unread is not None or (comment.codes and finding.code not in comment.codes):
             return False
         codes = comment.codes
         self.used.add((finding.file, line, finding.code if codes else "*"))
@@ -47,9 +47,8 @@ class Suppressor:
         found = []
         for file, site in sorted(self.by_file.items()):
             anchors = set(site.entry_lines) | {site.team_line}
-            for line, (column, codes) in sorted(site.comments.items()):
+            for line, (column, codes, unread) in sorted(site.comments.items()):
                 where = Location(file, line, column)
-                unread = next((c[len(MALFORMED):] for c in codes if c.startswith(MALFORMED)), None)
                 if unread is not None:
                     found.append((where, f"'# kpoctl: {unread}' is not a suppression kpoctl reads: write "
                                          "`# kpoctl: ignore[KP101, KP102]`, or `# kpoctl: ignore` for every rule; "
