@@ -6,6 +6,7 @@ codes, and what the walk says when it cannot see everything."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 
 import pygit2
@@ -212,6 +213,25 @@ def test_a_scorecard_folder_that_appears_later_in_the_repository(tmp_path, run_c
     assert "3 commits checked" in result.stderr
     assert "KP501" in result.stdout and "recorded in" in result.stdout and "before the commits checked" not in result.stdout
     assert result.stdout.strip().splitlines()[-1].endswith("in 1 of 2 team files.")  # teams/*, not .drafts
+
+
+def test_the_summary_and_junit_count_only_the_team_files_at_head(tmp_path, run_cli):
+    """Other YAML beside the team files (a CI file, raw data) is not a team file in history's
+    count any more than in lint's; a team file in flow style or one that does not parse is."""
+    make_history(tmp_path, [
+        {"files": {"kpoctl.yaml": SETTINGS, "top.yaml": team(actuals=MISSED), "ci.yml": "stages: [build, test]\n",
+                   "raw/teams.yml": "- name: Sales team\n  objectives: 3\n",
+                   "flow.yaml": "{team: flow, name: Flow team, owner: COO, objectives: []}\n",
+                   "broken.yaml": "team: broken\nname: [unclosed\n"}},
+        {"files": {"top.yaml": team(88, MISSED)}},
+    ])
+    text = run_cli("history", tmp_path)
+    assert text.stdout.strip().splitlines()[-1].endswith("in 1 of 3 team files.")
+    assert run_cli("lint", tmp_path).stdout.strip().splitlines()[-1].endswith("of 3 team files.")
+    junit = run_cli("history", tmp_path, "--format", "junit").stdout
+    suites = re.findall(r'<testsuite name="[^"]*?([^"/]+)"', junit)  # names are as PATH was given
+    assert suites == ["broken.yaml", "flow.yaml", "top.yaml"]
+    assert "ci.yml" not in junit and "raw/teams.yml" not in junit
 
 
 def test_a_commit_without_a_message_has_an_empty_summary(tmp_path, run_cli):

@@ -181,12 +181,11 @@ class History:
         tree = self._subtree(commit.tree)
         return list(self._files(tree)) if tree is not None else []
 
-    def head_files(self) -> list[str]:
-        """The candidate files under the scorecard folder at HEAD (paths relative to it)."""
+    def head_files(self) -> list[tuple[str, str]]:
+        """The candidate files under the scorecard folder at HEAD, as (relative path, blob id)."""
         if self.repo.head_is_unborn:
             return []
-        tree = self._subtree(self.repo.head.peel(self.pygit2.Commit).tree)
-        return [relative for relative, _ in self._files(tree)] if tree is not None else []
+        return self.files_at(self.repo.head.peel(self.pygit2.Commit))
 
     def blob(self, blob_id: str) -> bytes:
         return self.repo[blob_id].data

@@ -143,6 +143,19 @@ def read_team_file(path: str | Path, relative: str, settings: Settings) -> TeamF
     return None if raw is None else read_team_bytes(raw, relative, settings)
 
 
+def holds_team_file(raw: bytes, relative: str, settings: Settings) -> bool:
+    """Whether `read_team_bytes` would take these bytes for a team file, mostly without
+    parsing them: a line that begins with a team file's key makes one (parsed, such a file
+    is a mapping with that key; unparsed, that line is what counts it, as KP001's); bytes
+    that hold none of the keys cannot be one; only what is left (flow style, quoted keys,
+    the words elsewhere) is read to tell."""
+    if _TEAM_LINE_BYTES.search(raw):
+        return True
+    if not any(key.encode() in raw for key in TEAM_FILE_KEYS):
+        return False
+    return read_team_bytes(raw, relative, settings) is not None
+
+
 def read_team_bytes(raw: bytes, relative: str, settings: Settings) -> TeamFile | None:
     """Parse and validate the bytes of one candidate file."""
     try:
