@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 
 import openpyxl
 import pytest
 from conftest import EXAMPLES, REALWORLD
 
+from kpoctl.commands.transfer import csv_text, export_rows
 from kpoctl.graph import CascadeGraph
 from kpoctl.model.sheet import COLUMNS, parse_target
 from kpoctl.read.load import load
@@ -242,6 +244,31 @@ def test_the_csv_sheet_from_each_files_rows_is_the_sheet_of_the_whole_model(run_
     assert result.exit_code in (0, 1), result.stderr
     assert result.stdout == expected
     assert run_cli("export", folder).stdout == expected  # and from what the first run kept
+
+
+def test_actuals_with_notes_that_need_quoting_or_a_guard_export_as_the_csv_module_writes_them(run_cli, scorecard):
+    """Actual rows are most of a sheet and are written line by line where no cell needs care;
+    a note with a comma, a quote, a line break or a formula's first character is quoted or
+    guarded exactly as every other cell is, and the sheet reads back to the same notes."""
+    notes = ["plain words", "late, then early", 'the "new" count', "two\nlines", "=HYPERLINK(1)", "-3 on May",
+             "  spaced  ", "", None]
+    actuals = "".join(f"      - {{period: 2026-{month:02}, value: {-month * 1.5 if month % 2 else month}"
+                      + (f", note: {json.dumps(note)}" if note is not None else "") + "}\n"
+                      for month, note in enumerate(notes, start=1))
+    folder = scorecard({"ops.yaml": "team: ops\nname: Operations team\nobjectives:\n  - id: otif\n    level: KPO\n"
+                        "    title: Deliver 95% of orders on time and in full\nindicators:\n  - id: otif-rate\n"
+                        "    level: KPI\n    measures: otif\n    name: OTIF rate\n"
+                        "    target: {value: 95, direction: at_least}\n    actuals:\n" + actuals})
+    model = load(folder)
+    result = run_cli("export", folder)
+    assert result.stdout == csv_text(export_rows(model, CascadeGraph(model)))
+    read_back = [row for row in csv.DictReader(io.StringIO(result.stdout)) if row["kind"] == "actual"]
+    assert [row["note"] for row in read_back] == [note if note is None or not note.startswith(("=", "-")) else "'" + note
+                                                  for note in notes[:-1]] + [""]
+    assert [row["value"] for row in read_back][:3] == ["-1.5", "2", "-4.5"]
+    written = run_cli("export", folder, "-o", folder / "sheet.csv")
+    assert "wrote 12 rows" in written.stderr  # the team, its objective, its indicator and 9 actuals
+    assert (folder / "sheet.csv").read_text(encoding="utf-8") == result.stdout
 
 
 def test_a_team_declared_twice_exports_its_first_file_as_the_graph_keeps(run_cli, scorecard):

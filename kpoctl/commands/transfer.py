@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -159,10 +160,39 @@ def export_csv_part(team_file, settings) -> list:
     indicator's status needs is in its own file (the objective it measures, for its due
     date), so each file's rows are worked out where it is read and kept by the cache, as
     the views' parts are; the sheet is these put in the order of the teams' ids."""
-    rows = list(row_cells([team_file.team], _statuses(alone(team_file, settings))))
+    rows = list(row_cells([team_file.team], _statuses(alone(team_file, settings)), actuals=False))
     out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(_csv_records(rows))
-    return [len(rows), out.getvalue()]
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerows(_csv_records(rows))
+    return [len(rows) + _write_actuals(team_file.team, out, writer), out.getvalue()]
+
+
+_PERIOD = COLUMNS.index("period")
+assert COLUMNS[:3] == ("kind", "team", "id") and COLUMNS[_PERIOD:_PERIOD + 3] == ("period", "value", "note")
+_UP_TO_PERIOD, _AFTER_NOTE = "," * (_PERIOD - 2), "," * (len(COLUMNS) - _PERIOD - 3)
+_QUOTED = re.compile(r'[,"\r\n]')  # what makes the csv module quote a cell (with "\n" ending a line)
+
+
+def _write_actuals(team: Team, out: io.StringIO, writer) -> int:
+    """A team's actual rows, most of a sheet's rows, written as lines of their own when no
+    cell needs quoting or a formula's guard (the csv module writes such cells as they are);
+    a row that does goes through `writer`, as every other row does. The id and the period
+    are validated slugs and periods, a number's text is digits: only a note can need either.
+    How many rows."""
+    written = 0
+    team_cell = _csv_cell(team.team)
+    for indicator in team.indicators:
+        start = f"actual,{team_cell},{_csv_cell(indicator.id)}{_UP_TO_PERIOD}"
+        for actual in indicator.actuals:
+            note = actual.note
+            if note is not None and (note[:1] in FORMULA_STARTS or _QUOTED.search(note)):
+                record = ["actual", team_cell, indicator.id] + [""] * (_PERIOD - 3)
+                record += [actual.period, number_text(actual.value), _csv_cell(note)]
+                writer.writerow(record + [""] * (len(COLUMNS) - len(record)))
+            else:
+                out.write(f"{start}{actual.period},{number_text(actual.value)},{note or ''}{_AFTER_NOTE}\n")
+            written += 1
+    return written
 
 
 def csv_sheet(parts: dict[str, list], declared: dict[str, list[str]]) -> tuple[int, Iterator[str]]:

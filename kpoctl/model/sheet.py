@@ -79,11 +79,11 @@ def to_rows(teams: list[Team], statuses: dict[tuple[str, str], str] | None = Non
     return [sheet_row(kind, team, **cells) for kind, team, cells in row_cells(teams, statuses)]
 
 
-def row_cells(teams: list[Team], statuses: dict[tuple[str, str], str] | None = None
+def row_cells(teams: list[Team], statuses: dict[tuple[str, str], str] | None = None, *, actuals: bool = True
               ) -> Iterator[tuple[str, str, dict[str, Any]]]:
     """The rows of to_rows as (kind, team, the cells it fills): a cell not named is empty.
     Most rows are actuals, which fill five cells of thirty-four; the CSV writer fills
-    only these."""
+    only these (or, with `actuals=False`, writes them itself: they come last)."""
     for team in teams:
         yield "team", team.team, {"title": team.name, "parent": team.parent, "owner": team.owner,
                                   "meeting": team.meeting, "description": team.description}
@@ -93,7 +93,7 @@ def row_cells(teams: list[Team], statuses: dict[tuple[str, str], str] | None = N
             cells = {"id": indicator.id, **_indicator_cells(indicator)}
             cells["status"] = (statuses or {}).get((team.team, indicator.id))
             yield "indicator", team.team, cells
-        for indicator in team.indicators:
+        for indicator in team.indicators if actuals else ():
             for a in indicator.actuals:
                 yield "actual", team.team, {"id": indicator.id, "period": a.period, "value": a.value, "note": a.note}
 
