@@ -75,6 +75,23 @@ def test_invalid_settings_exit_2_with_the_place(run_cli, tmp_path):
     assert result.exit_code == 2 and "unknown rule code 'KP9'" in result.stderr
 
 
+@pytest.mark.parametrize("rules, place, message", [
+    ("  ignore: [KP303, KP99]\n", "3:19", "rules.ignore: unknown rule code 'KP99'"),
+    ("  select:\n    - KP1\n    - X1\n", "5:7", "rules.select: unknown rule code 'X1'"),
+    ("  severity: {KP303: info, kp3: error}\n", "3:27", "rules.severity: a severity is set per rule code, and 'kp3' "
+                                                         "is a prefix"),
+])
+@pytest.mark.parametrize("command", ["lint", "count", "report", "history"])
+def test_a_rule_code_in_the_settings_that_names_no_rule_is_said_where_it_is_written(run_cli, tmp_path, rules, place,
+                                                                                     message, command):
+    write_files(tmp_path, {"top.yaml": TOP, "kpoctl.yaml": "today: 2026-11-21\nrules:\n" + rules})
+    result = run_cli(command, tmp_path)
+    assert result.exit_code == 2
+    assert result.stderr == f"kpoctl: error: {tmp_path / 'kpoctl.yaml'}:{place}: invalid settings: {message}" + (
+        "; did you mean KP409?\n" if "KP99" in message else "; see `kpoctl explain --list`\n" if "X1" in message
+        else ": name each code\n")
+
+
 def test_settings_severity_and_ignore_apply(run_cli, tmp_path):
     write_files(tmp_path, {"top.yaml": TOP, "kpoctl.yaml": "today: 2026-11-21\nrules:\n  severity: {KP404: error}\n  ignore: [KP405]\n"})
     findings = run_cli("lint", tmp_path, "-f", "json").json()

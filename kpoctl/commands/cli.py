@@ -907,13 +907,13 @@ def _timeline(path: Path, indicator: tuple[str, str], window, output_format: "Li
     from kpoctl.graph import CascadeGraph
     from kpoctl.output.views.history import render_timeline, timeline_json
     from kpoctl.pipeline.history import indicator_timeline
-    from kpoctl.read.load import locate
+    from kpoctl.pipeline.reading import locate_checked
     from kpoctl.rules.engine import Selection, finish
 
     if output_format not in (LintFormat.text, LintFormat.json):
         raise UsageError(f"a TEAM/ID's timeline prints text or json, not {output_format.value}")
     team, indicator_id = indicator
-    located = locate(path)
+    located = locate_checked(path)
     _say_settings_below(located)
     steps, walked, team_file = git_read(indicator_timeline, located.root, located.settings, team, indicator_id,
                                         window)

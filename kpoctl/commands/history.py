@@ -21,8 +21,9 @@ from kpoctl.graph import CascadeGraph
 from kpoctl.model import REF_PATTERN
 from kpoctl.model.scorecard import Scorecard
 from kpoctl.pipeline.history import Walked, check_history, history_codes, place
+from kpoctl.pipeline.reading import locate_checked
 from kpoctl.read.gitrevs import History, HistoryError, Window
-from kpoctl.read.load import Located, holds_team_file, locate, read_team_file
+from kpoctl.read.load import Located, holds_team_file, read_team_file
 
 TEAM_SLASH_ID = re.compile(REF_PATTERN)  # what names an indicator: as the model spells a reference
 
@@ -101,7 +102,7 @@ def check(path: Path, window: Window) -> Checked:
     """The KP5xx check of PATH. Only the files that findings name are read from the work
     tree (to place them on today's lines and apply their suppression comments): at 10,000
     teams, reading every file would cost more than the whole walk."""
-    located = locate(path)
+    located = locate_checked(path)
     walked = git_read(check_history, located.root, located.settings, window)
     say_walked(walked)
     named = {walked.team_files[p.team] for _, p in walked.problems if p.team in walked.team_files}

@@ -50,7 +50,8 @@ from kpoctl.read.load import (
     read_regular,
 )
 from kpoctl.read.serial import problems_from_json, problems_to_json, site_from_json, site_to_json
-from kpoctl.rules.engine import analyse_file, scorecard_problems
+from kpoctl.read.settings import invalid_setting
+from kpoctl.rules.engine import SelectionError, analyse_file, check_selector, scorecard_problems
 
 # A stamp stands for content only once the file has settled. Two writes within one
 # timestamp tick (2 s on FAT, a few ms elsewhere) can leave every field of the stamp as
@@ -259,13 +260,31 @@ def read_scorecard(path: Path, *, use_cache: bool = True, need_model: bool = Fal
     their bulk), for views that never read them. Raises UsageError (no such path, no team
     file) and SettingsError. `one_shot`: the caller exits soon after and keeps what was
     read (the CLI): the garbage collector is left off."""
-    located = locate(path)
+    located = locate_checked(path)
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
     cache = Cache(located.root, located.settings) if use_cache else None
     if cache is not None and not cache.enabled:
         cache = None
     with collector_paused(restore=not one_shot):
         return _read(path, located, cache, jobs, need_model, actuals, progress, derive)
+
+
+def locate_checked(path: Path) -> Located:
+    """`locate`, and the rule codes kpoctl.yaml names checked: one that names no rule is an
+    invalid setting (exit 2), said at its line and column, as the other invalid settings are."""
+    located = locate(path)
+    rules = located.settings.rules
+    for section, selectors in (("select", rules.select), ("ignore", rules.ignore), ("severity", list(rules.severity))):
+        for index, selector in enumerate(selectors):
+            try:
+                check_selector(selector, exact=section == "severity")
+            except SelectionError as exc:
+                if located.settings_file is None:  # pragma: no cover - the defaults name real rules
+                    raise
+                where = ("rules", section, selector if section == "severity" else index)
+                raise invalid_setting(located.settings_file, where, f"rules.{section}: {exc}",
+                                      key=section == "severity") from None
+    return located
 
 
 def _index_of(cache: Cache | None) -> tuple[dict[str, list], Memo | None]:

@@ -52,3 +52,10 @@ def load_settings(path: Path | None) -> Settings:
         more = len(exc.errors()) - 1
         extra = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
         raise SettingsError(f"{path}:{line}:{column}: invalid settings: {message_for(error, Settings, dotted=True, data=doc.data)}{extra}") from None
+
+
+def invalid_setting(path: Path, where: tuple, message: str, *, key: bool = False) -> SettingsError:
+    """A setting that validated but cannot be used (a rule code that names no rule), said at
+    its line as a validation error is: the file is parsed again, only for this."""
+    line, column = parse(decode(path.read_bytes())).locate(where, key=key)
+    return SettingsError(f"{path}:{line}:{column}: invalid settings: {message}")

@@ -72,6 +72,8 @@ def check_selector(selector: str, *, exact: bool = False) -> None:
         return
     if upper in REGISTRY or (not exact and any(code.startswith(upper) for code in REGISTRY) and upper.startswith("KP")):
         return
+    if exact and upper.startswith("KP") and any(code.startswith(upper) for code in REGISTRY):
+        raise SelectionError(f"a severity is set per rule code, and {selector!r} is a prefix: name each code")
     close = closest_code(selector)
     hint = f"; did you mean {close}?" if close else "; see `kpoctl explain --list`"
     raise SelectionError(f"unknown rule code {selector!r}{hint}")
