@@ -71,6 +71,13 @@ def test_record_creates_actuals_when_there_are_none(run_cli, card):
     assert run_cli("lint", card, "--select", "KP002,KP001", "-f", "json").json() == []
 
 
+def test_record_says_the_value_it_wrote_not_the_text_it_was_given(run_cli, card):
+    result = run_cli("record", "unit-1/backlog", " 1.2e2 ", card, "--period", "2026-W47")
+    assert result.exit_code == 0, result.stderr
+    assert "value: 120}" in (card / "unit-1.yaml").read_text()
+    assert "recorded unit-1/backlog = 120 for 2026-W47 in " in result.stderr
+
+
 def test_record_flow_items_and_replace(run_cli, tmp_path):
     shutil.copytree(EXAMPLES / "best-company", tmp_path / "card", ignore=shutil.ignore_patterns(".kpoctl_cache"))
     path = tmp_path / "card" / "unit-1.yaml"

@@ -747,6 +747,7 @@ def record(
     (or, with --from, every actual of a CSV file)."""
     from kpoctl.commands.record import parse_value, refuse_ambiguous
     from kpoctl.commands.record import record as write_actual
+    from kpoctl.common.numbers import number_text
 
     if from_csv is not None:
         if value is not None or period is not None:
@@ -771,7 +772,7 @@ def record(
     done = write_actual(team_file, team_id, indicator_id, number, period=period, replace=replace,
                         today=reading.settings.run_date(), settings=reading.settings)
     verb = "replaced" if done.replaced else "recorded"
-    sys.stderr.write(f"kpoctl: {verb} {indicator} = {value} for {done.period} in {team_file}\n")
+    sys.stderr.write(f"kpoctl: {verb} {indicator} = {number_text(done.value)} for {done.period} in {team_file}\n")
 
 
 def _record_csv(csv_path: Path, path: Path, replace: bool) -> None:
