@@ -103,3 +103,15 @@ def scorecard(tmp_path):
         return tmp_path
 
     return make
+
+
+def no_schema_can_say(error) -> bool:
+    """What kpoctl refuses and a JSON Schema cannot: week 53 of a year that has none (no
+    pattern knows the calendar that far: kpoctl.model.DATE_PATTERN), and actuals out of
+    time order or a period given twice (a schema compares no item with another)."""
+    from kpoctl.model import PERIOD_RE
+
+    if error["type"] in ("period_order", "period_repeated"):
+        return True
+    period = error.get("input")
+    return error["type"] == "period" and isinstance(period, str) and period.endswith("-W53") and bool(PERIOD_RE.match(period))

@@ -71,6 +71,29 @@ def test_record_creates_actuals_when_there_are_none(run_cli, card):
     assert run_cli("lint", card, "--select", "KP002,KP001", "-f", "json").json() == []
 
 
+def test_an_older_period_recorded_late_goes_where_it_belongs_in_time(run_cli, card):
+    """Actuals are written oldest first (the latest is the last one): a value for a month
+    before the last one recorded goes between its neighbours, not at the end."""
+    path = card / "unit-1.yaml"
+    before = path.read_text()
+    assert run_cli("record", "unit-1/otif-rate", "92", card, "--period", "2026-07").exit_code == 0
+    middle = path.read_text()
+    assert changed_lines(before, middle) == ["+       - period: 2026-07", "+         value: 92"]
+    assert middle.index("value: 92") < middle.index("period: 2026-08   # block style item")
+    assert run_cli("record", "unit-1/otif-rate", "93.9", card, "--period", "2026-08-31").exit_code == 0
+    after = path.read_text()
+    assert after.index("period: 2026-08   #") < after.index("period: 2026-08-31") < after.index('period: "2026-09"')
+    assert after.index("value: 94.1       # trailing comment") < after.index("# a comment between entries")
+    assert run_cli("record", "unit-1/otif-rate", "91", card, "--period", "2026-06").exit_code == 0
+    first = path.read_text()
+    assert changed_lines(after, first) == ["+       - period: 2026-06", "+         value: 91"]
+    assert first.index("    actuals:\n      - period: 2026-06\n        value: 91\n      - period: 2026-07\n") > 0
+    report = run_cli("report", card, "--format", "json")
+    assert report.exit_code == 0, report.stderr
+    [row] = [r for r in report.json() if (r["team"], r["id"]) == ("unit-1", "otif-rate")]
+    assert (row["period"], row["latest"]) == ("2026-09", 94.1)
+
+
 def test_record_says_the_value_it_wrote_not_the_text_it_was_given(run_cli, card):
     result = run_cli("record", "unit-1/backlog", " 1.2e2 ", card, "--period", "2026-W47")
     assert result.exit_code == 0, result.stderr

@@ -224,6 +224,19 @@ def test_a_team_id_that_is_a_path_is_refused_before_anything_is_written(run_cli,
     assert not (tmp_path / "card").exists() and not (tmp_path.parent / "evil.yaml").exists()
 
 
+def test_actual_rows_out_of_time_order_are_refused_at_their_row(run_cli, tmp_path):
+    """A team file's actuals are oldest first, one per period, so that the latest is the last
+    one: rows that would break that are named, and nothing is written."""
+    actual = {"kind": "actual", "team": "ops", "id": "otif-rate"}
+    (tmp_path / "card.csv").write_text(sheet_text([
+        TEAM, KPO, indicator("otif-rate", ">= 95%"), {**actual, "period": "2026-09", "value": 94},
+        {**actual, "period": "2026-08", "value": 93}, {**actual, "period": "2026-10", "value": 95}]))
+    result = run_cli("import", tmp_path / "card.csv", "--into", tmp_path / "card")
+    assert result.exit_code == 2
+    assert "row 6, column period: actuals are written oldest first: 2026-08 comes after 2026-09" in result.stderr
+    assert not (tmp_path / "card").exists()
+
+
 def test_into_a_path_that_is_a_file_is_one_line_and_exit_2(run_cli, tmp_path):
     (tmp_path / "card.csv").write_text(sheet_text([TEAM, KPO]))
     (tmp_path / "taken").write_text("a file\n")

@@ -743,8 +743,8 @@ def record(
     replace: Annotated[bool, typer.Option("--replace", help="Change the value of a period already recorded.")] = False,
     from_csv: Annotated[Optional[Path], typer.Option("--from", metavar="CSV", help="Record every row of this CSV (columns: indicator as TEAM/ID, or team and indicator; period; value; note): all checked first, nothing written if one is refused.")] = None,
 ) -> None:
-    """Append an actual to an indicator in its file, leaving every other byte as it was
-    (or, with --from, every actual of a CSV file)."""
+    """Add an actual to an indicator in its file, in time order, leaving every other byte as
+    it was (or, with --from, every actual of a CSV file)."""
     from kpoctl.commands.record import parse_value, refuse_ambiguous
     from kpoctl.commands.record import record as write_actual
     from kpoctl.common.numbers import number_text

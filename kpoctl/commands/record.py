@@ -23,7 +23,7 @@ from kpoctl.common.atomic import write_bytes_atomic
 from kpoctl.common.errors import UsageError
 from kpoctl.common.numbers import number_text
 from kpoctl.model import PERIOD_RE, Settings, period_in_calendar
-from kpoctl.model.periods import current_period
+from kpoctl.model.periods import current_period, sort_key
 from kpoctl.read.load import read_team_bytes
 
 
@@ -209,7 +209,7 @@ def _splice(text: str, team_file: Path, entry: Entry, replace: bool, today: dt.d
     if existing:
         lines = _replace_value(lines, actuals, existing[-1], entry.value)
     elif actuals:
-        lines = _append_after_last(lines, actuals, period, entry.value, newline, entry.note)
+        lines = _insert_item(lines, actuals, _place_of(actuals, period), period, entry.value, newline, entry.note)
     else:
         lines = _add_actuals_key(lines, item, period, entry.value, newline, entry.note)
     return "".join(lines), period, bool(existing)
@@ -330,20 +330,36 @@ def _refuse_shared(item, actuals, team_id: str, indicator_id: str) -> None:
                          "anchor, alias or merge; write them out in this entry to use record")
 
 
-def _append_after_last(lines: list[str], actuals, period: str, value: float, newline: str,
-                       note: str | None = None) -> list[str]:
-    """A new item after the last one, in the same style and indentation."""
+def _place_of(actuals, period: str) -> int:
+    """Where a new period goes among the actuals, which are written oldest first: before the
+    first that ends later (an older period recorded late, say, goes where it belongs)."""
+    key = sort_key(period)
+    for index, actual in enumerate(actuals):
+        written = actual.get("period") if hasattr(actual, "get") else None
+        try:
+            later = sort_key(written.isoformat() if isinstance(written, dt.date) else str(written)) > key
+        except (ValueError, IndexError):  # not a period: the file's KP002, which _verify refuses
+            continue
+        if later:
+            return index
+    return len(actuals)
+
+
+def _insert_item(lines: list[str], actuals, place: int, period: str, value: float, newline: str,
+                 note: str | None = None) -> list[str]:
+    """A new item at `place` among the actuals: after the item before it (ahead of any
+    comment on the next one), or ahead of the first; in its neighbour's style and indentation."""
     if actuals.fa.flow_style():
         raise UsageError("actuals are written as one flow list ([...]); write them one per line to use record")
-    last = len(actuals) - 1
-    line, column = actuals.lc.item(last)
+    neighbour = max(place - 1, 0)
+    line, column = actuals.lc.item(neighbour)
     dash_line = lines[line]
     dash = dash_line[:column].rstrip()
     if not dash.endswith("-"):
-        raise UsageError("cannot find where the last actual starts; add the value by hand")
+        raise UsageError("cannot find where an actual starts; add the value by hand")
     indent = dash[:-1]
-    last_item = actuals[last]
-    flow = hasattr(last_item, "fa") and last_item.fa.flow_style()
+    item = actuals[neighbour]
+    flow = hasattr(item, "fa") and item.fa.flow_style()
     if flow:
         new = f"{indent}- {{period: {period}, value: {number_text(value)}{_note_text(note)}}}{newline}"
     else:
@@ -351,6 +367,8 @@ def _append_after_last(lines: list[str], actuals, period: str, value: float, new
         new = f"{indent}- period: {period}{newline}{inner}value: {number_text(value)}{newline}"
         if note is not None:
             new += f"{inner}note: {json.dumps(note, ensure_ascii=False)}{newline}"
+    if place == 0:
+        return lines[:line] + [new] + lines[line:]
     end = _end_of_item(lines, line, len(indent))
     if not lines[end - 1].endswith(("\n", "\r")):
         lines[end - 1] += newline

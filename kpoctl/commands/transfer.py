@@ -28,7 +28,7 @@ from kpoctl.output import schemas
 from kpoctl.output.team_yaml import render_team
 from kpoctl.output.views.parts import alone
 from kpoctl.read.sheets import Table, read_table
-from kpoctl.read.validate import message_for
+from kpoctl.read.validate import error_loc, message_for
 
 
 class ImportRefused(UsageError):
@@ -106,7 +106,7 @@ def _validated(parsed: Parsed) -> tuple[dict[str, dict], list[RowProblem]]:
             Team.model_validate(data)
         except ValidationError as exc:
             for error in exc.errors(include_url=False):
-                row, column = _row_of(parsed, name, data, tuple(error["loc"]))
+                row, column = _row_of(parsed, name, data, error_loc(error))
                 problems.append(RowProblem(row, column, message_for(error, Team, data=data)))
             continue
         teams[name] = data

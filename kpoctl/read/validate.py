@@ -120,9 +120,17 @@ def clean_loc(loc: tuple, data: Any) -> tuple:
     return tuple(kept)
 
 
+def error_loc(error: dict) -> tuple:
+    """Where a pydantic error is: its `loc`, and for a check over a whole list (actuals in
+    order, one value per period) the item it found wrong, which that check names in its
+    context, down to its period."""
+    item = (error.get("ctx") or {}).get("item")
+    return tuple(error["loc"]) + ((item, "period") if item is not None else ())
+
+
 def message_for(error: dict, model: type[BaseModel], *, dotted: bool = False, data: Any = None) -> str:
     """One clear sentence for one pydantic error; `dotted` names the field by its full path."""
-    loc = clean_loc(tuple(error["loc"]), data)
+    loc = clean_loc(error_loc(error), data)
     names = [p for p in loc if isinstance(p, str)]
     name = (".".join(str(p) for p in loc) if dotted else names[-1]) if names else "value"
     kind = error["type"]
@@ -156,6 +164,8 @@ def message_for(error: dict, model: type[BaseModel], *, dotted: bool = False, da
         if isinstance(value, str) and PERIOD_RE.match(value):
             return f"period {got} is not in the calendar (no such year, week or day)"
         return f"period must be YYYY, YYYY-MM, YYYY-Qn, YYYY-Www or an ISO date; got {got}"
+    if kind in ("period_order", "period_repeated"):
+        return error["msg"]  # said in full by the check (kpoctl.model)
     if kind in _BOUNDS:
         bound = next(iter(ctx.values()), "")
         bound = f"{bound:g}" if isinstance(bound, (int, float)) else bound
@@ -209,7 +219,7 @@ def _issues(exc: ValidationError, doc: Document, base: tuple, model: type[BaseMo
     for error in errors:
         if error["type"] == "missing" and tuple(error["loc"]) in misspelt:
             continue
-        loc = clean_loc(tuple(error["loc"]), data)
+        loc = clean_loc(error_loc(error), data)
         message = message_for(error, model, data=data)
         if (loc, message) in seen:
             continue  # a union reports once per member

@@ -49,7 +49,10 @@ def yaml_unreadable(ctx: Context):
 def schema(ctx: Context):
     """The model only means something when every field has the name and type FORMAT.md
     gives it: a misspelt `mesures` would silently orphan a KPI. Each problem is its own
-    finding at the key or value concerned, naming the field and what it accepts."""
+    finding at the key or value concerned, naming the field and what it accepts. Actuals
+    are written oldest first, one per period, and an interim target is given once per
+    period: otherwise which value is the latest, or which target is in force, would be a
+    guess (the first item out of order or repeated is named)."""
     return _read_problems(ctx, "KP002")
 
 
