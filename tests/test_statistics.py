@@ -30,6 +30,13 @@ def test_statistics_in_text_name_the_top_codes(run_cli):
     assert f"kpoctl explain {rows[0]['code']}" in text
 
 
+def test_statistics_in_text_give_each_summary_as_explain_does(run_cli):
+    """A summary keeps its field names in backticks: without them KP106's read 'does not
+    supports a KPO'."""
+    text = run_cli("lint", EXAMPLES / "broken", "--statistics", "--select", "KP106", env={"COLUMNS": "200"}).stdout
+    assert REGISTRY["KP106"].summary in text and "`supports`" in REGISTRY["KP106"].summary
+
+
 def test_statistics_follow_select_and_a_clean_run(run_cli):
     rows = run_cli("lint", EXAMPLES / "broken", "--statistics", "-f", "json", "--select", "KP1").json()
     assert rows and all(r["code"].startswith("KP1") for r in rows)

@@ -64,7 +64,7 @@ def write_text(findings: list[Finding], stream: TextIO, files: int) -> None:
     for row in rows:
         style = STYLE[Severity(row["severity"])]
         table.add_row(f"{row['count']:,}", Text(row["code"], style=style), Text(row["severity"], style=style),
-                      f"{row['teams']:,}", Text(row["summary"].replace("`", "")))
+                      f"{row['teams']:,}", Text(row["summary"]))
     console.print(table)
     top = rows[: min(3, len(rows))]
     share = sum(r["count"] for r in top) / len(findings)
