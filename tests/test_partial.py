@@ -69,6 +69,28 @@ def test_a_team_file_read_in_part_is_named_and_the_answer_exits_1(run_cli, parti
         assert {row["team"] for row in result.json()} == {"top", "child"}
 
 
+# actuals written out of time order: KP002, and the indicator is kept without its actuals
+OUT_OF_ORDER = CHILD + "    actuals:\n      - {period: 2026-10, value: 96}\n      - {period: 2026-07, value: 80}\n"
+
+
+@pytest.mark.parametrize("no_cache", [[], ["--no-cache"]], ids=["cached", "no cache"])
+def test_an_indicator_whose_actuals_do_not_validate_is_shown_with_no_data_and_said(run_cli, partial, no_cache):
+    """Neither the July value (the last written) nor October's (the latest) is the status:
+    the report says no data for the indicator, still counted, and names the file on stderr."""
+    (partial / "sales.yaml").unlink()
+    (partial / "child.yaml").write_text(OUT_OF_ORDER)
+    line = len(OUT_OF_ORDER.splitlines())
+    for _ in range(2):  # the second run from the cache says it too
+        report = run_cli("report", partial, "--format", "json", *no_cache)
+        assert report.exit_code == 1 and f"child.yaml (KP002 line {line}:" in report.stderr
+        [row] = [r for r in report.json() if r["team"] == "child"]
+        assert (row["id"], row["status"], row["latest"]) == ("otif-rate", "no data", None)
+        count = run_cli("count", partial, "--format", "json", *no_cache).json()
+        assert [row["kpi"] for row in count if row["team"] == "child"] == [1]
+    codes = {f["code"] for f in run_cli("lint", partial, "--format", "json").json() if f["file"] == "child.yaml"}
+    assert "KP002" in codes and not codes & {"KP203", "KP108", "KP302"}  # no team without a KPI, no KPO unmeasured
+
+
 @pytest.mark.parametrize("command", VIEWS + [["export"]], ids=" ".join)
 @pytest.mark.parametrize("no_cache", [[], ["--no-cache"]], ids=["cached", "no cache"])
 def test_a_second_file_of_a_team_is_named_as_left_out_and_the_answer_exits_1(run_cli, partial, command, no_cache):

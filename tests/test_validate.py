@@ -85,6 +85,27 @@ def test_a_broken_entry_does_not_hide_the_rest_of_the_team():
     assert paths == [("objectives", 0), ("indicators", 0)]
 
 
+@pytest.mark.parametrize("actuals", [
+    "      - {period: 2026-09, value: 94}\n      - {period: 2026-10, value: ninety}\n",
+    "      - {period: 2026-10, value: 94}\n      - {period: 2026-09, value: 95}\n",
+    "      - {period: 2026-10, value: 94}\n      - {period: 2026-10, value: 95}\n",
+])
+def test_an_indicator_whose_only_problems_are_in_its_actuals_is_kept_without_any(actuals):
+    """The rules still see the KPI (leaving it out made its team look as if it had none), and
+    with no actual its status is no data, never judged from the actuals that validated."""
+    team, paths, found, _ = validate_team(parse(TEAM + "    actuals:\n" + actuals))
+    assert len(found) == 1 and found[0].location.line == 15  # the second actual
+    [indicator] = team.indicators
+    assert indicator.id == "otif-rate" and indicator.actuals == []
+    assert paths == [("objectives", 0), ("indicators", 0)]
+
+
+def test_an_indicator_with_a_problem_beside_its_actuals_is_left_out():
+    source = TEAM.replace("level: KPI", "level: kpi") + "    actuals:\n      - {period: 2026-10, value: ninety}\n"
+    team, paths, found, _ = validate_team(parse(source))
+    assert len(found) == 2 and team.indicators == [] and paths == [("objectives", 0)]
+
+
 def test_an_invalid_header_field_is_dropped_and_remembered():
     team, paths, found, invalid = validate_team(parse(TEAM.replace("parent: top", "parent: Top")))
     assert team is not None and team.parent is None

@@ -300,9 +300,25 @@ def _recover(data: Any, doc: Document, issues: list[Problem]) -> Validated:
         for index, item in enumerate(items):
             try:
                 kept_entries[section].append(model.model_validate(item))
-            except ValidationError:
-                continue
+            except ValidationError as exc:
+                entry = _without_actuals(item, exc) if model is Indicator else None
+                if entry is None:
+                    continue
+                kept_entries[section].append(entry)
             paths.append((section, index))
     ordered = [p for p in paths if p[0] == "objectives"] + [p for p in paths if p[0] == "indicators"]
     team = team.model_copy(update=kept_entries)
     return team, ordered, issues, frozenset(str(f) for f in failed)
+
+
+def _without_actuals(item: Any, exc: ValidationError) -> Indicator | None:
+    """An indicator whose only problems are in its actuals (a value that is no number, a
+    period out of order), kept without any: the rules still see it, where leaving it out
+    made them say its team had no KPI and its KPO no indicator. With no actual its status
+    is "no data", never one judged from the actuals left, which might not hold the latest."""
+    if not isinstance(item, dict) or not all(error["loc"][:1] == ("actuals",) for error in exc.errors()):
+        return None
+    try:
+        return Indicator.model_validate({key: value for key, value in item.items() if key != "actuals"})
+    except ValidationError:  # pragma: no cover - every error was in the actuals
+        return None
