@@ -94,6 +94,18 @@ def test_an_older_period_recorded_late_goes_where_it_belongs_in_time(run_cli, ca
     assert (row["period"], row["latest"]) == ("2026-09", 94.1)
 
 
+def test_record_into_a_file_that_does_not_validate_names_its_problem_and_writes_nothing(run_cli, card):
+    """Actuals written out of time order (by hand, or by an older record) are the file's
+    KP002: record would leave it invalid, so it refuses and says what is wrong, and where."""
+    path = card / "unit-1.yaml"
+    path.write_text(path.read_text().replace('period: "2026-09"', 'period: "2026-07"'))
+    before = path.read_text()
+    result = run_cli("record", "unit-1/otif-rate", "95", card, "--period", "2026-11")
+    assert result.exit_code == 2 and path.read_text() == before
+    assert ("would not give a valid file: KP002 line 22: actuals are written oldest first: 2026-07 comes after "
+            "2026-08; nothing was written") in result.stderr
+
+
 def test_record_says_the_value_it_wrote_not_the_text_it_was_given(run_cli, card):
     result = run_cli("record", "unit-1/backlog", " 1.2e2 ", card, "--period", "2026-W47")
     assert result.exit_code == 0, result.stderr
