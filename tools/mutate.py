@@ -69,9 +69,8 @@ GROUPS: dict[str, dict[str, list[str]]] = {
         "output/views/orphans.py": VIEW_TESTS,
         "model/links.py": ["tests/test_reading.py"],
     },
-    "model": {  # what a file must be (the validators) and what is kept of one that is not
-        "model/__init__.py": ["tests/test_validate.py", "tests/test_rules_files.py", "tests/test_status_periods.py"],
-        "read/validate.py": ["tests/test_validate.py", "tests/test_rules_files.py", "tests/test_partial.py"],
+    "model": {  # a series of periods that can be read: actuals oldest first, one per period
+        "model/series.py": ["tests/test_rules_files.py", "tests/test_validate.py", "tests/test_status_periods.py"],
     },
     "writes": {  # what record writes into a team file
         "commands/record.py": ["tests/test_record.py"],

@@ -30,6 +30,7 @@ from pydantic.dataclasses import dataclass
 from pydantic_core import PydanticCustomError
 
 from kpoctl.model.profiles import PROFILES
+from kpoctl.model.series import oldest_first, one_per_period
 
 # These models are a file format, not a service to observe: pydantic's plugins are not
 # looked for while they are built (finding them scans every installed package's entry
@@ -217,53 +218,6 @@ class Objective(_Strict):
 Rollup = RollupMethod | dict[Text, RollupMethod]
 
 
-def _period_order(periods: list[str]) -> list:
-    """What orders periods in time: the text itself when every period is written the same
-    way (zero-padded, so text order is time order), else when each ends, then when it starts."""
-    shape = _period_shape(periods[0])
-    if all(_period_shape(period) == shape for period in periods):
-        return periods
-    from kpoctl.model.periods import sort_key
-
-    return [sort_key(period) for period in periods]
-
-
-def _period_shape(period: str) -> tuple[int, str]:
-    return len(period), period[5:6] if period[5:6] in ("Q", "W") else ""
-
-
-def _oldest_first(actuals: list[Actual]) -> list[Actual]:
-    """Actuals are written oldest first, one per period (FORMAT.md): the latest is then the
-    last one written, for the status, the trend and staleness alike. Out of order, or one
-    period twice, the latest value would be a guess, so it is a KP002 at the item found."""
-    if len(actuals) < 2:
-        return actuals
-    periods = [actual.period for actual in actuals]
-    order = _period_order(periods)
-    for item in range(1, len(order)):
-        if order[item] <= order[item - 1]:
-            if periods[item] in periods[:item]:
-                raise PydanticCustomError(
-                    "period_repeated", "period {period} is recorded twice in actuals: keep one value per period",
-                    {"item": item, "period": periods[item]})
-            raise PydanticCustomError(
-                "period_order", "actuals are written oldest first: {period} comes after {before}",
-                {"item": item, "period": periods[item], "before": periods[item - 1]})
-    return actuals
-
-
-def _one_per_period(targets: list[PeriodValue]) -> list[PeriodValue]:
-    """Two interim targets for one period would leave it to chance which is in force."""
-    seen: set[str] = set()
-    for item, target in enumerate(targets):
-        if target.period in seen:
-            raise PydanticCustomError(
-                "period_repeated", "period {period} has two interim targets: keep one per period",
-                {"item": item, "period": target.period})
-        seen.add(target.period)
-    return targets
-
-
 class PeriodValue(_Strict):
     """A value for a period: where an indicator started (baseline), or an interim target."""
 
@@ -292,7 +246,7 @@ class Indicator(_Strict):
     )
     targets: Annotated[list[PeriodValue], BeforeValidator(_none_to_empty,
                                                           json_schema_input_type=Optional[list[PeriodValue]]),
-                       AfterValidator(_one_per_period)] = Field(
+                       AfterValidator(one_per_period)] = Field(
         default_factory=list, description="Interim targets, {period, value}: each is in force from its period on "
         "(direction and tolerance from `target`).",
     )
@@ -303,7 +257,7 @@ class Indicator(_Strict):
         default_factory=list, description="Key performance actions when off track."
     )
     actuals: Annotated[list[Actual], BeforeValidator(_none_to_empty, json_schema_input_type=Optional[list[Actual]]),
-                       AfterValidator(_oldest_first)] = Field(
+                       AfterValidator(oldest_first)] = Field(
         default_factory=list, description="Measured values, oldest first, one per period."
     )
     description: Str | None = Field(default=None, description="Free text.")
