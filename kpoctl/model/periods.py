@@ -75,7 +75,9 @@ def current_period(cadence: str | None, today: dt.date) -> str:
     return str(today.year)
 
 
+@functools.lru_cache(maxsize=4096)
 def sort_key(period: str) -> tuple[dt.date, dt.date]:
-    """Order periods by when they end, then when they start."""
+    """Order periods by when they end, then when they start (kpoctl.model.series asks it of
+    every actual a file holds: a scorecard names the same few periods)."""
     first, last = period_bounds(period)
     return (last, first)

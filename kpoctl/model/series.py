@@ -54,15 +54,6 @@ def one_per_period(targets: list[Dated]) -> list[Dated]:
 
 
 def time_order(periods: list[str]) -> list:
-    """Keys that order the periods in time: the text itself when every period is written the
-    same way (zero-padded, so text order is time order: the common case, and no date is
-    worked out), else when each ends, then when it starts (kpoctl.model.periods.sort_key)."""
-    shape = _shape(periods[0])
-    if all(_shape(period) == shape for period in periods):
-        return periods
+    """Keys that order the periods in time: when each ends, then when it starts
+    (kpoctl.model.periods.sort_key), so that periods written differently compare too."""
     return [sort_key(period) for period in periods]
-
-
-def _shape(period: str) -> tuple[int, str]:
-    """How a period is written: its length, and Q or W where a month's digits would be."""
-    return len(period), period[5:6] if period[5:6] in ("Q", "W") else ""
