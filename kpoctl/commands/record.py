@@ -335,9 +335,9 @@ def _place_of(actuals, period: str) -> int:
     first that ends later (an older period recorded late, say, goes where it belongs)."""
     key = sort_key(period)
     for index, actual in enumerate(actuals):
-        written = actual.get("period") if hasattr(actual, "get") else None
+        written = str(actual.get("period")) if hasattr(actual, "get") else ""  # as `existing` reads it: a date's str is ISO
         try:
-            later = sort_key(written.isoformat() if isinstance(written, dt.date) else str(written)) > key
+            later = sort_key(written) > key
         except (ValueError, IndexError):  # not a period: the file's KP002, which _verify refuses
             continue
         if later:
