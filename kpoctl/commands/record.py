@@ -429,7 +429,9 @@ def _verify(text: str, path: Path, recorded: list[tuple[str, str, str, float]], 
         ok = all(indicator in by_id and any(a.period == period and a.value == value for a in by_id[indicator].actuals)
                  for _, indicator, period, value in recorded)
     if not ok:
+        from kpoctl.pipeline.reading import Unread  # says a problem as every "not read" line does
+
         first = min(result.problems, key=lambda found: found[1].location.line, default=None) if result else None
-        why = (f": {first[0]} line {first[1].location.line}: {first[1].message}" if first is not None else "")
+        why = f": {Unread.of(*first).why}" if first is not None else ""
         raise UsageError(f"recording into {path} would not give a valid file{why}; nothing was written "
                          "(run kpoctl lint on it)")

@@ -186,9 +186,8 @@ def _write_actuals(team: Team, out: io.StringIO, writer) -> int:
         for actual in indicator.actuals:
             note = actual.note
             if note is not None and (note[:1] in FORMULA_STARTS or _QUOTED.search(note)):
-                record = ["actual", team_cell, indicator.id] + [""] * (_PERIOD - 3)
-                record += [actual.period, number_text(actual.value), _csv_cell(note)]
-                writer.writerow(record + [""] * (len(COLUMNS) - len(record)))
+                cells = {"id": indicator.id, "period": actual.period, "value": actual.value, "note": note}
+                writer.writerows(_csv_records([("actual", team.team, cells)]))
             else:
                 out.write(f"{start}{actual.period},{number_text(actual.value)},{note or ''}{_AFTER_NOTE}\n")
             written += 1

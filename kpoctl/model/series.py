@@ -27,7 +27,7 @@ def oldest_first(actuals: list[Dated]) -> list[Dated]:
     if len(actuals) < 2:
         return actuals
     periods = [actual.period for actual in actuals]
-    order = time_order(periods)
+    order = [sort_key(period) for period in periods]  # when each ends, then starts: any two periods compare
     for item in range(1, len(order)):
         if order[item] <= order[item - 1]:
             if periods[item] in periods[:item]:
@@ -52,8 +52,3 @@ def one_per_period(targets: list[Dated]) -> list[Dated]:
         seen.add(target.period)
     return targets
 
-
-def time_order(periods: list[str]) -> list:
-    """Keys that order the periods in time: when each ends, then when it starts
-    (kpoctl.model.periods.sort_key), so that periods written differently compare too."""
-    return [sort_key(period) for period in periods]
