@@ -60,7 +60,9 @@ def test_record_appends_exactly_one_item_in_the_same_style(run_cli, card):
     assert result.exit_code == 0, result.stderr
     after = (card / "unit-1.yaml").read_text()
     assert changed_lines(before, after) == ["+       - period: 2026-11", "+         value: 95.2"]
-    assert after.index("value: 95.2") < after.index("# a comment between entries")
+    # after the last item, ahead of the blank line and the comment that belong to the next entry
+    assert ("        value: 94.1       # trailing comment\n      - period: 2026-11\n        value: 95.2\n"
+            "\n    # a comment between entries\n") in after
 
 
 def test_record_creates_actuals_when_there_are_none(run_cli, card):
@@ -68,6 +70,7 @@ def test_record_creates_actuals_when_there_are_none(run_cli, card):
     assert run_cli("record", "unit-1/backlog", "120", card, "--period", "2026-W47").exit_code == 0
     after = (card / "unit-1.yaml").read_text()
     assert changed_lines(before, after) == ["+     actuals:", "+       - {period: 2026-W47, value: 120}"]
+    assert after.endswith("    frequency: weekly\n    actuals:\n      - {period: 2026-W47, value: 120}\n")
     assert run_cli("lint", card, "--select", "KP002,KP001", "-f", "json").json() == []
 
 
@@ -242,6 +245,20 @@ def test_a_bulk_record_over_many_files_adds_one_line_to_each_and_changes_nothing
         assert changed_lines(before[path.name], path.read_text()) == [f"+       - {{period: 2027-01, value: {value:g}}}"]
 
 
+def test_a_plain_file_is_recorded_without_the_round_trip_loader(run_cli, card, monkeypatch):
+    """ruamel.yaml's round-trip loader (5 ms a file, paid by every file of a bulk record) reads
+    only a file whose indicator holds an anchor, an alias or a merge; this one has none."""
+    import ruamel.yaml
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the round-trip loader was used")
+
+    monkeypatch.setattr(ruamel.yaml, "YAML", refuse)
+    result = run_cli("record", "unit-1/otif-rate", "95.2", card)
+    assert result.exit_code == 0, result.stderr
+    assert "value: 95.2" in (card / "unit-1.yaml").read_text()
+
+
 def test_record_takes_no_model_of_the_other_teams(run_cli, card, monkeypatch):
     """Which file declares the team comes from what the read path keeps of each file; on a
     warm cache no team's model is loaded (record reads the file it writes itself)."""
@@ -256,3 +273,79 @@ def test_record_takes_no_model_of_the_other_teams(run_cli, card, monkeypatch):
     assert result.exit_code == 0, result.stderr
     assert taken == []
     assert "value: 95.2" in (card / "unit-1.yaml").read_text()
+
+
+# --- what record writes reads back as meant, and what it cannot tell it refuses ----------
+
+@pytest.mark.parametrize("note", ["next\x85line", "line\u2028separator", "para\u2029graph", "del\x7fete",
+                                  "c1\x9fcontrol", "bell\x07", 'a "quote" and a \\ backslash', "café 😀"])
+def test_a_note_reads_back_exactly_as_given(run_cli, card, tmp_path, note):
+    """A note is written as a double-quoted scalar: characters YAML would fold (NEL, LS, PS)
+    or refuse (DEL, C1 controls) are escaped, in a block item and in a flow one alike."""
+    import csv as csv_module
+
+    from ruamel.yaml import YAML
+
+    path = tmp_path / "actuals.csv"
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv_module.writer(out)
+        writer.writerows([["indicator", "period", "value", "note"], ["unit-1/otif-rate", "2026-10", "95", note],
+                          ["unit-1/backlog", "2026-W47", "120", note]])
+    result = run_cli("record", "--from", path, card)
+    assert result.exit_code == 0, result.stderr
+    team = next(team for team, _ in load(card).teams() if team.team == "unit-1")
+    assert [i.actuals[-1].note for i in team.indicators] == [note, note]
+    data = YAML(typ="rt").load((card / "unit-1.yaml").read_text(encoding="utf-8"))
+    assert [i["actuals"][-1]["note"] for i in data["indicators"]] == [note, note]
+
+
+def test_a_team_declared_in_two_files_is_not_guessed(run_cli, card):
+    write_files(card, {"unit-1-copy.yaml": COMMENTED})
+    before = {p.name: p.read_bytes() for p in card.glob("*.yaml")}
+    result = run_cli("record", "unit-1/otif-rate", "95", card)
+    assert result.exit_code == 2
+    assert "declared in 2 files (unit-1-copy.yaml, unit-1.yaml): record will not guess" in result.stderr
+    assert {p.name: p.read_bytes() for p in card.glob("*.yaml")} == before
+
+
+@pytest.mark.parametrize("team_file", [
+    "team: unit-1\nname: Unit 1\nparent: top\n",  # no indicators at all
+    "team: unit-1\nname: Unit 1\nparent: top\nindicators:\n  - not an entry\n  - [a, list]\n",
+])
+def test_an_indicator_missing_among_odd_entries_is_one_line(run_cli, card, team_file):
+    write_files(card, {"unit-1.yaml": team_file})
+    result = run_cli("record", "unit-1/otif-rate", "95", card, "--period", "2026-10")
+    assert result.exit_code == 2 and "team 'unit-1' has no indicator 'otif-rate'" in result.stderr
+    assert (card / "unit-1.yaml").read_text() == team_file
+
+
+@pytest.mark.parametrize("item", ["- 93.4", "- [period, 93.4]"])
+def test_an_actual_that_is_not_a_mapping_is_the_files_problem(run_cli, card, item):
+    """record writes beside the items already there; one that is not a mapping is a KP002
+    that it names, not a crash."""
+    path = card / "unit-1.yaml"
+    path.write_text(COMMENTED.replace("      - period: \"2026-09\"\n        value: 94.1       # trailing comment\n",
+                                      f"      {item}\n"))
+    before = path.read_text()
+    for args in (["--period", "2026-10"], ["--period", "2026-08", "--replace"]):
+        result = run_cli("record", "unit-1/otif-rate", "95", card, *args)
+        assert result.exit_code == 2 and "would not give a valid file: KP002 line 22" in result.stderr, result.stderr
+        assert path.read_text() == before
+
+
+ENDS_IN_AN_ACTUAL = ("team: unit-1\nname: Unit 1\nparent: top\nindicators:\n  - id: otif-rate\n    level: KPI\n"
+                     "    name: OTIF\n    actuals:\n      - {period: 2026-01, value: 1}")
+
+
+@pytest.mark.parametrize("text, added", [
+    (ENDS_IN_AN_ACTUAL, ["+       - {period: 2026-02, value: 5}"]),
+    (ENDS_IN_AN_ACTUAL.split("\n    actuals:")[0], ["+     actuals:", "+       - {period: 2026-02, value: 5}"]),
+], ids=["after the last actual", "a new actuals key"])
+def test_a_file_without_a_final_newline_gets_whole_lines(run_cli, card, text, added):
+    path = card / "unit-1.yaml"
+    path.write_text(text)
+    result = run_cli("record", "unit-1/otif-rate", "5", card, "--period", "2026-02")
+    assert result.exit_code == 0, result.stderr
+    after = path.read_text()
+    assert changed_lines(text, after) == added
+    assert after == text + "\n" + "".join(line[2:] + "\n" for line in added)

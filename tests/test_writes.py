@@ -64,6 +64,52 @@ def test_line_endings_are_kept(run_cli, card, newline):
         assert b"\n" not in data
 
 
+def test_a_stray_carriage_return_does_not_change_the_files_line_endings(run_cli, card):
+    """A file written with LF and one lone CR (an edit from another system) keeps LF for the new lines."""
+    path = card / "unit.yaml"
+    path.write_bytes(UNIT.replace("name: Unit team\n", "name: Unit team  # from the old sheet\r\n", 1)
+                     .replace("\r\n", "\r").encode())
+    assert run_cli("record", "unit/a", "5", card, "--period", "2026-02").exit_code == 0
+    data = path.read_bytes()
+    assert data.count(b"\r") == 1 and b"      - {period: 2026-02, value: 5}\n  - id: b" in data
+
+
+def test_a_file_removed_while_record_waits_for_its_lock_is_one_line(run_cli, card, monkeypatch):
+    """Another program replaced or removed the file while record waited: record takes the
+    lock again on the file that is there now, and says so when there is none."""
+    import fcntl
+
+    import kpoctl.commands.record
+
+    real = fcntl.flock
+
+    def removed_meanwhile(descriptor, operation):
+        (card / "unit.yaml").unlink(missing_ok=True)
+        return real(descriptor, operation)
+
+    monkeypatch.setattr(kpoctl.commands.record.fcntl, "flock", removed_meanwhile)
+    result = run_cli("record", "unit/a", "5", card, "--period", "2026-02")
+    assert result.exit_code == 2 and len(result.stderr.splitlines()) == 1
+    assert "cannot open" in result.stderr and "unit.yaml" in result.stderr
+
+
+def test_a_write_prepared_before_the_file_changed_is_prepared_again(card):
+    """`record --from` prepares each file's text first, then writes it under the lock: if
+    another record landed in between, the text is made again from the file as it is now."""
+    import datetime as dt
+
+    from kpoctl.commands.record import Entry, prepare_many, record, record_many
+    from kpoctl.model import Settings
+
+    path, today, settings = card / "unit.yaml", dt.date(2026, 11, 21), Settings()
+    entries = [Entry("unit", "a", "2026-02", 5.0)]
+    prepared = prepare_many(path, entries, replace=False, today=today, settings=settings)
+    record(path, "unit", "b", 7.0, period="2026-02", replace=False, today=today, settings=settings)
+    record_many(path, entries, replace=False, today=today, settings=settings, prepared=prepared)
+    text = path.read_text()
+    assert "{period: 2026-02, value: 5}" in text and "{period: 2026-02, value: 7}" in text
+
+
 def test_mode_is_kept_and_a_new_file_follows_the_umask(run_cli, card, tmp_path):
     path = card / "unit.yaml"
     path.chmod(0o640)
@@ -89,25 +135,67 @@ def test_a_record_after_a_quoted_line_separator_lands_in_its_list(run_cli, card)
     assert lines[at - 1] == "      - {period: 2026-01, value: 1}"
 
 
-@pytest.mark.parametrize("shape", ["anchor", "alias", "merge", "merged elsewhere"])
-def test_shared_actuals_are_refused(run_cli, card, shape):
-    text = {
-        "anchor": UNIT.replace("actuals:\n      - {period: 2026-01, value: 1}\n  - id: b",
-                               "actuals: &shared\n      - {period: 2026-01, value: 1}\n  - id: b", 1),
-        "alias": UNIT.replace("actuals:\n      - {period: 2026-01, value: 1}\n  - id: b",
-                              "actuals: &shared\n      - {period: 2026-01, value: 1}\n  - id: b", 1)
-        .replace("name: B\n    actuals:\n      - {period: 2026-01, value: 1}\n", "name: B\n    actuals: *shared\n"),
-        "merge": UNIT.replace("  - id: a\n", "  - &base\n    id: a\n").replace(
-            "  - id: b\n    level: KPI\n    name: B\n    actuals:\n      - {period: 2026-01, value: 1}\n",
-            "  - <<: *base\n    id: b\n    name: B\n"),
-    }
-    text["merged elsewhere"] = text["merge"]
-    (card / "unit.yaml").write_text(text[shape])
+SHARED_LIST = UNIT.replace("actuals:\n      - {period: 2026-01, value: 1}\n  - id: b",
+                           "actuals: &shared\n      - {period: 2026-01, value: 1}\n  - id: b", 1)
+ALIASED_LIST = SHARED_LIST.replace("name: B\n    actuals:\n      - {period: 2026-01, value: 1}\n",
+                                   "name: B\n    actuals: *shared\n")
+MERGED = UNIT.replace("  - id: a\n", "  - &base\n    id: a\n").replace(
+    "  - id: b\n    level: KPI\n    name: B\n    actuals:\n      - {period: 2026-01, value: 1}\n",
+    "  - <<: *base\n    id: b\n    name: B\n")
+SHARED_ACTUAL = UNIT.replace("      - {period: 2026-01, value: 1}\n  - id: b", "      - &jan {period: 2026-01, value: 1}\n  - id: b", 1)
+ALIASED_ACTUAL = SHARED_ACTUAL.replace("name: B\n    actuals:\n      - {period: 2026-01, value: 1}\n",
+                                       "name: B\n    actuals:\n      - *jan\n")
+SHARED_VALUE = UNIT.replace("value: 1}\n  - id: b", "value: &one 1}\n  - id: b", 1).replace(
+    "name: B\n    actuals:\n      - {period: 2026-01, value: 1}\n",
+    "name: B\n    actuals:\n      - {period: 2026-01, value: *one}\n")
+MERGED_ACTUAL = SHARED_ACTUAL.replace("name: B\n    actuals:\n      - {period: 2026-01, value: 1}\n",
+                                      "name: B\n    actuals:\n      - {<<: *jan, period: 2026-02}\n")
+HEADER = "parent: top\nowner: Head of unit\nmeeting: monthly\n"  # the entries start further down
+C = "  - id: c\n    level: KPI\n    name: C\n"
+
+
+@pytest.mark.parametrize("text, target, args", [
+    (SHARED_LIST, "unit/a", []),
+    (ALIASED_LIST, "unit/b", []),
+    (MERGED, "unit/b", []),
+    (MERGED, "unit/a", []),  # merged elsewhere
+    # an actual another entry shares: replacing it, or writing beside its alias, would write
+    # on the anchor's line, in the other entry
+    (ALIASED_ACTUAL, "unit/a", ["--replace", "--period", "2026-01"]),
+    (ALIASED_ACTUAL, "unit/b", ["--replace", "--period", "2026-01"]),
+    (ALIASED_ACTUAL, "unit/b", []),
+    (SHARED_VALUE, "unit/b", ["--replace", "--period", "2026-01"]),
+    (MERGED_ACTUAL, "unit/b", ["--replace", "--period", "2026-02"]),
+    # the alias on the entry's last line, the entries further down, another entry or key after it
+    (ALIASED_LIST.replace("parent: top\n", HEADER), "unit/b", []),
+    (ALIASED_LIST + C, "unit/b", []),
+    (ALIASED_LIST + "objectives: []\n", "unit/b", []),
+], ids=["anchored list", "aliased list", "merge", "merged elsewhere", "anchored actual", "aliased actual",
+        "beside an alias", "aliased value", "merged actual", "after a longer header", "before an entry",
+        "before a key"])
+def test_shared_actuals_are_refused(run_cli, card, text, target, args):
+    (card / "unit.yaml").write_text(text)
     before = (card / "unit.yaml").read_bytes()
-    target = {"anchor": "unit/a", "alias": "unit/b", "merge": "unit/b", "merged elsewhere": "unit/a"}[shape]
-    result = run_cli("record", target, "5", card, "--period", "2026-02")
-    assert result.exit_code == 2 and "shared with another entry" in result.stderr
+    result = run_cli("record", target, "5", card, "--period", "2026-02", *args)
+    assert result.exit_code == 2 and "shared with another entry" in result.stderr, result.stderr
     assert (card / "unit.yaml").read_bytes() == before
+
+
+@pytest.mark.parametrize("target, args, says", [
+    ("unit/a", ["--replace", "--period", "2026-01"], "would change unit/b besides the values recorded"),
+    ("unit/b", [], "would change unit/a besides the values recorded"),
+])
+def test_a_write_that_would_change_another_entry_is_refused_even_unforeseen(run_cli, card, monkeypatch, target,
+                                                                           args, says):
+    """The last check compares the whole model before and after: with the refusal of shared
+    actuals taken out, a replace through an alias still changes nothing."""
+    import kpoctl.commands.record
+
+    monkeypatch.setattr(kpoctl.commands.record, "_refuse_shared", lambda *args: None)
+    (card / "unit.yaml").write_text(ALIASED_ACTUAL)
+    result = run_cli("record", target, "5", card, "--period", "2026-02", *args)
+    assert result.exit_code == 2 and says in result.stderr and "nothing was written" in result.stderr
+    assert (card / "unit.yaml").read_text() == ALIASED_ACTUAL
 
 
 def test_a_failed_write_names_the_file_and_leaves_it(run_cli, card, monkeypatch):

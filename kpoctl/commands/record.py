@@ -3,7 +3,8 @@
 ruamel.yaml's round-trip loader finds where the indicator and its actuals are
 (line and column of every node); the change itself is spliced into the text, so
 every other byte of the file (comments, order, quoting, flow style) stays as it
-was. The result is parsed again and checked to hold exactly the new value before
+was. The result is parsed again and its model checked to be the old one with
+exactly the new values (nothing else moved, not even through a YAML alias) before
 it atomically replaces the file; on any doubt the file is left untouched.
 """
 
@@ -22,7 +23,7 @@ from pathlib import Path
 from kpoctl.common.atomic import write_bytes_atomic
 from kpoctl.common.errors import UsageError
 from kpoctl.common.numbers import number_text
-from kpoctl.model import PERIOD_RE, Settings, period_in_calendar
+from kpoctl.model import PERIOD_RE, Actual, Settings, Team, period_in_calendar
 from kpoctl.model.periods import current_period, sort_key
 from kpoctl.read.load import read_team_bytes
 
@@ -139,12 +140,12 @@ def prepare_many(team_file: Path, entries: list[Entry], *, replace: bool, today:
     """Several actuals applied one after the other to a file's text and checked together;
     nothing written (UsageError when one cannot be)."""
     raw = team_file.read_bytes() if raw is None else raw
-    text = _decode(raw, team_file)
+    text = before = _decode(raw, team_file)
     done = []
     for entry in entries:
         text, period, replaced = _splice(text, team_file, entry, replace, today)
         done.append(Recorded(team_file, period, entry.value, replaced))
-    _verify(text, team_file, [(e.team, e.indicator, d.period, e.value) for e, d in zip(entries, done)], settings)
+    _verify(before, text, team_file, list(zip(entries, done)), settings)
     return Prepared(raw, text, done)
 
 
@@ -256,7 +257,7 @@ class _Parsed:
             node = node[part]
         self.node = node
         self.lc, self.fa = _Where(self), _Style(self)
-        self._ok = set(node) if isinstance(node, dict) else set()
+        self._ok = set(node) if isinstance(node, dict) else None  # as ruamel.yaml: a mapping's own keys
 
     def _child(self, key):
         value = self.node[key]
@@ -315,34 +316,63 @@ def check_period(period: str) -> None:
 
 
 def _note_text(note: str | None) -> str:
-    """`, note: "..."` for a flow item (JSON's string is a YAML double-quoted scalar), or nothing."""
-    return "" if note is None else f", note: {json.dumps(note, ensure_ascii=False)}"
+    """`, note: "..."` for a flow item, or nothing."""
+    return "" if note is None else f", note: {_quoted(note)}"
+
+
+# What a double-quoted scalar must not hold as it is: DEL and the C1 controls (not printable in YAML)
+# and the breaks YAML 1.1 parsers such as libyaml fold (NEL, LS, PS).
+_ESCAPE_IN_QUOTES = re.compile("[\x7f-\x9f\u2028\u2029]")
+
+
+def _quoted(text: str) -> str:
+    """A YAML double-quoted scalar that reads back as exactly `text` (JSON's escapes are YAML's)."""
+    return _ESCAPE_IN_QUOTES.sub(lambda found: f"\\u{ord(found.group()):04x}", json.dumps(text, ensure_ascii=False))
+
+
+def _anchor(node) -> str | None:
+    """The name of the YAML anchor a node carries (as its anchor or through an alias of it), or None."""
+    return getattr(getattr(node, "anchor", None), "value", None)
 
 
 def _refuse_shared(item, actuals, team_id: str, indicator_id: str) -> None:
-    """An actuals list that is an anchor, an alias or merged in is another entry's too:
-    writing it would change both."""
-    anchored = actuals is not None and getattr(getattr(actuals, "anchor", None), "value", None)
+    """Actuals that another entry shares through YAML's anchors are refused: an actuals list
+    that is an anchor, an alias or merged in, and an actual, or a value in one, that is
+    anchored or an alias or merged. Writing any of them would change the other entry too
+    (an alias's line is its anchor's line)."""
+    anchored = actuals is not None and _anchor(actuals)
     merged = actuals is not None and "actuals" not in getattr(item, "_ok", {"actuals"})
-    merged_elsewhere = getattr(getattr(item, "anchor", None), "value", None)  # `- &base {...}`, then `<<: *base`
-    if anchored or merged or merged_elsewhere:
-        raise UsageError(f"{team_id}/{indicator_id}: its actuals are shared with another entry through a YAML "
-                         "anchor, alias or merge; write them out in this entry to use record")
+    merged_elsewhere = _anchor(item)  # `- &base {...}`, then `<<: *base`
+    if anchored or merged or merged_elsewhere or any(_shared_actual(actual) for actual in actuals or []):
+        raise UsageError(f"{team_id}/{indicator_id}: its actuals, or one of them, are shared with another entry "
+                         "through a YAML anchor, alias or merge; write them out in this entry to use record")
+
+
+def _shared_actual(actual) -> bool:
+    """An actual that is anchored or an alias, has keys merged in, or holds an anchored or aliased value."""
+    if _anchor(actual):
+        return True
+    own = getattr(actual, "_ok", None)  # a mapping's own keys, without those merged in (None: not a mapping)
+    return own is not None and (set(actual) != own or any(_anchor(actual.get(key)) for key in actual))
 
 
 def _place_of(actuals, period: str) -> int:
-    """Where a new period goes among the actuals, which are written oldest first: before the
-    first that ends later (an older period recorded late, say, goes where it belongs)."""
+    """Where a new period goes among the actuals of a file (as `existing` reads them: a date's str is ISO)."""
+    return _place_among([str(actual.get("period")) if hasattr(actual, "get") else "" for actual in actuals], period)
+
+
+def _place_among(periods: list[str], period: str) -> int:
+    """Where a new period goes among periods written oldest first: before the first that ends
+    later (an older period recorded late, say, goes where it belongs)."""
     key = sort_key(period)
-    for index, actual in enumerate(actuals):
-        written = str(actual.get("period")) if hasattr(actual, "get") else ""  # as `existing` reads it: a date's str is ISO
+    for index, written in enumerate(periods):
         try:
             later = sort_key(written) > key
         except (ValueError, IndexError):  # not a period: the file's KP002, which _verify refuses
             continue
         if later:
             return index
-    return len(actuals)
+    return len(periods)
 
 
 def _insert_item(lines: list[str], actuals, place: int, period: str, value: float, newline: str,
@@ -366,7 +396,7 @@ def _insert_item(lines: list[str], actuals, place: int, period: str, value: floa
         inner = " " * (column)
         new = f"{indent}- period: {period}{newline}{inner}value: {number_text(value)}{newline}"
         if note is not None:
-            new += f"{inner}note: {json.dumps(note, ensure_ascii=False)}{newline}"
+            new += f"{inner}note: {_quoted(note)}{newline}"
     if place == 0:
         return lines[:line] + [new] + lines[line:]
     end = _end_of_item(lines, line, len(indent))
@@ -419,19 +449,48 @@ def _replace_value(lines: list[str], actuals, index: int, value: float) -> list[
     return lines
 
 
-def _verify(text: str, path: Path, recorded: list[tuple[str, str, str, float]], settings: Settings) -> None:
-    """The new text must still be a valid team file holding every new value as intended."""
+def _verify(before: str, text: str, path: Path, recorded: list[tuple[Entry, Recorded]], settings: Settings) -> None:
+    """The new text must be a valid team file whose model is the old one with exactly the
+    recorded actuals added or changed: if anything else moved (a line another entry shares,
+    say), nothing is written."""
     result = read_team_bytes(text.encode("utf-8"), path.name, settings)
-    team = result.team if result is not None else None
-    ok = team is not None and not result.problems
-    if ok:
-        by_id = {i.id: i for i in team.indicators}
-        ok = all(indicator in by_id and any(a.period == period and a.value == value for a in by_id[indicator].actuals)
-                 for _, indicator, period, value in recorded)
-    if not ok:
+    if result is None or result.team is None or result.problems:
         from kpoctl.pipeline.reading import Unread  # says a problem as every "not read" line does
 
         first = min(result.problems, key=lambda found: found[1].location.line, default=None) if result else None
         why = f": {Unread.of(*first).why}" if first is not None else ""
         raise UsageError(f"recording into {path} would not give a valid file{why}; nothing was written "
                          "(run kpoctl lint on it)")
+    old = read_team_bytes(before.encode("utf-8"), path.name, settings)
+    expected = _with_recorded(old.team, recorded) if old is not None and old.team is not None else None
+    if result.team != expected:
+        raise UsageError(f"recording into {path} {_what_went_wrong(expected, result.team, recorded)}; nothing was "
+                         "written (add the values by hand)")
+
+
+def _with_recorded(team: Team, recorded: list[tuple[Entry, Recorded]]) -> Team | None:
+    """The model of `team` with the recorded actuals applied as intended (None: it lacks one's indicator)."""
+    indicators = {indicator.id: indicator for indicator in team.indicators}
+    for entry, done in recorded:
+        if entry.indicator not in indicators:
+            return None
+        actuals = list(indicators[entry.indicator].actuals)
+        same = next((index for index, actual in enumerate(actuals) if actual.period == done.period), None)
+        if same is not None:
+            actuals[same] = Actual(period=done.period, value=entry.value, note=actuals[same].note)
+        else:
+            place = _place_among([actual.period for actual in actuals], done.period)
+            actuals.insert(place, Actual(period=done.period, value=entry.value, note=entry.note))
+        indicators[entry.indicator] = indicators[entry.indicator].model_copy(update={"actuals": actuals})
+    return team.model_copy(update={"indicators": [indicators[indicator.id] for indicator in team.indicators]})
+
+
+def _what_went_wrong(expected: Team | None, written: Team, recorded: list[tuple[Entry, Recorded]]) -> str:
+    """Which entry the written file would get wrong, for the message."""
+    ours = {indicator.id: indicator for indicator in expected.indicators} if expected is not None else {}
+    wrong = next((indicator.id for indicator in written.indicators if ours.get(indicator.id) != indicator), None)
+    if wrong is None:
+        return f"would change team {written.team}'s file besides the values recorded"
+    if wrong in {entry.indicator for entry, _ in recorded}:
+        return f"would not hold {written.team}/{wrong} as recorded (it reads back otherwise)"
+    return f"would change {written.team}/{wrong} besides the values recorded"
