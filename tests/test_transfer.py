@@ -293,3 +293,40 @@ def test_a_team_declared_twice_exports_its_first_file_as_the_graph_keeps(run_cli
     result = run_cli("export", folder)
     assert result.stdout == csv_text(export_rows(model, CascadeGraph(model)))
     assert "Sales (first)" in result.stdout and "Sales (second)" not in result.stdout
+
+
+ODD_TEXTS = ["next\x85line", "line\u2028separator", "para\u2029graph", "del\x7fete", "c1\x9fcontrol", "bell\x07",
+             "tab\tand \"quotes\"", "- a dash", "# a hash", "a: colon", "*star", "&amp", "!bang", "yes", "2026-10",
+             "café 😀", "nbsp\xa0and zero\u200bwidth"]
+
+
+@pytest.mark.parametrize("text", ODD_TEXTS)
+def test_imported_text_reads_back_exactly_as_the_sheet_gives_it(run_cli, tmp_path, text):
+    """A title YAML would fold (NEL, LS, PS), refuse (DEL, C1 controls) or read as something
+    else is written so that lint and ruamel.yaml read back the sheet's text, byte for byte."""
+    from ruamel.yaml import YAML
+
+    sheet = tmp_path / "card.csv"
+    sheet.write_text(sheet_text([{**TEAM, "title": text}, {**KPO, "title": f"Deliver {text}"},
+                                 indicator("otif-rate", "95", "at_least", "%") | {"title": text}]), encoding="utf-8")
+    result = run_cli("import", sheet, "--into", tmp_path / "card")
+    assert result.exit_code == 0, result.stderr
+    team = teams_of(tmp_path / "card")["ops"]
+    assert (team.name, team.objectives[0].title, team.indicators[0].name) == (text, f"Deliver {text}", text)
+    data = YAML(typ="rt").load((tmp_path / "card" / "ops.yaml").read_text(encoding="utf-8"))
+    assert (data["name"], data["objectives"][0]["title"], data["indicators"][0]["name"]) == (text, f"Deliver {text}", text)
+
+
+def test_a_file_that_would_not_read_back_as_the_sheet_is_not_written(run_cli, tmp_path, monkeypatch):
+    """The last check before import writes: each file read as lint reads it must be the
+    model of its rows; a writer that gets one wrong (simulated here) writes nothing."""
+    import kpoctl.commands.transfer
+
+    real = kpoctl.commands.transfer.render_team
+    monkeypatch.setattr(kpoctl.commands.transfer, "render_team",
+                        lambda team: real(team).replace("Operations management team", "Operations team"))
+    sheet = tmp_path / "card.csv"
+    sheet.write_text(sheet_text([TEAM, KPO]))
+    result = run_cli("import", sheet, "--into", tmp_path / "card")
+    assert result.exit_code == 2 and "team ops's file would not read back as the sheet gives it" in result.stderr
+    assert not (tmp_path / "card").exists()

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
-import json
 import math
 import os
 import re
@@ -25,6 +24,7 @@ from kpoctl.common.errors import UsageError
 from kpoctl.common.numbers import number_text
 from kpoctl.model import PERIOD_RE, Actual, Settings, Team, period_in_calendar
 from kpoctl.model.periods import current_period, sort_key
+from kpoctl.output.team_yaml import double_quoted
 from kpoctl.read.load import read_team_bytes
 
 
@@ -317,17 +317,7 @@ def check_period(period: str) -> None:
 
 def _note_text(note: str | None) -> str:
     """`, note: "..."` for a flow item, or nothing."""
-    return "" if note is None else f", note: {_quoted(note)}"
-
-
-# What a double-quoted scalar must not hold as it is: DEL and the C1 controls (not printable in YAML)
-# and the breaks YAML 1.1 parsers such as libyaml fold (NEL, LS, PS).
-_ESCAPE_IN_QUOTES = re.compile("[\x7f-\x9f\u2028\u2029]")
-
-
-def _quoted(text: str) -> str:
-    """A YAML double-quoted scalar that reads back as exactly `text` (JSON's escapes are YAML's)."""
-    return _ESCAPE_IN_QUOTES.sub(lambda found: f"\\u{ord(found.group()):04x}", json.dumps(text, ensure_ascii=False))
+    return "" if note is None else f", note: {double_quoted(note)}"
 
 
 def _anchor(node) -> str | None:
@@ -396,7 +386,7 @@ def _insert_item(lines: list[str], actuals, place: int, period: str, value: floa
         inner = " " * (column)
         new = f"{indent}- period: {period}{newline}{inner}value: {number_text(value)}{newline}"
         if note is not None:
-            new += f"{inner}note: {_quoted(note)}{newline}"
+            new += f"{inner}note: {double_quoted(note)}{newline}"
     if place == 0:
         return lines[:line] + [new] + lines[line:]
     end = _end_of_item(lines, line, len(indent))

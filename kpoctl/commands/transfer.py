@@ -22,11 +22,12 @@ from pydantic import ValidationError
 from kpoctl.common.atomic import write_bytes_atomic, write_text_atomic
 from kpoctl.common.errors import UsageError
 from kpoctl.common.numbers import number_text
-from kpoctl.model import Team
+from kpoctl.model import Settings, Team
 from kpoctl.model.sheet import COLUMNS, FORMULA_STARTS, Parsed, RowProblem, from_rows, row_cells, sheet_row, to_rows
 from kpoctl.output import schemas
 from kpoctl.output.team_yaml import render_team
 from kpoctl.output.views.parts import alone
+from kpoctl.read.load import read_team_bytes
 from kpoctl.read.sheets import Table, read_table
 from kpoctl.read.validate import error_loc, message_for
 
@@ -72,10 +73,11 @@ def import_sheet(sheet: Path, into: Path, *, max_mb: float, partial: bool = Fals
     if existing and not force:
         raise UsageError(f"nothing written: {', '.join(existing[:3])}{' and more' if len(existing) > 3 else ''} "
                          "already exist{}; --force replaces them".format("s" if len(existing) == 1 else ""))
+    texts = {name: _reading_back(name, team) for name, team in keep.items()}
     try:
         into.mkdir(parents=True, exist_ok=True)
-        for name, team in keep.items():
-            write_text_atomic(targets[name], render_team(team))
+        for name, text in texts.items():
+            write_text_atomic(targets[name], text)
             done.files.append(targets[name])
         for kind in ("team", "settings"):
             schema = into / "schemas" / f"{kind}.schema.json"
@@ -92,6 +94,17 @@ def import_sheet(sheet: Path, into: Path, *, max_mb: float, partial: bool = Fals
         "actuals": sum(len(i.get("actuals", [])) for t in keep.values() for i in t.get("indicators", [])),
     }
     return done
+
+
+def _reading_back(name: str, team: dict) -> str:
+    """The team's file, checked to read back (as lint reads it) as the model of its rows:
+    a file kpoctl writes must never say something else than the sheet did."""
+    text = render_team(team)
+    read = read_team_bytes(text.encode("utf-8"), f"{name}.yaml", Settings())
+    if read is None or read.team is None or read.problems or read.team != Team.model_validate(team):
+        raise UsageError(f"nothing written: team {name}'s file would not read back as the sheet gives it "
+                         "(a bug in kpoctl: please report it, with the sheet)")
+    return text
 
 
 def _validated(parsed: Parsed) -> tuple[dict[str, dict], list[RowProblem]]:

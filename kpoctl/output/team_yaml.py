@@ -3,7 +3,7 @@ indicator in block style, with targets and actuals on one line each.
 
 Strings are written plain only when every YAML reader reads them back as the same
 string (YAML 1.1 readers included: `no`, `on` and `2026-10` are quoted); anything
-else is a double-quoted JSON string, which is valid YAML. tests/test_transfer.py
+else is double-quoted (`double_quoted`). tests/test_transfer.py
 reads every file it writes back through kpoctl's own reader.
 """
 
@@ -44,7 +44,18 @@ def scalar(value: Any, flow: bool = False) -> str:
     if (_PLAIN_IN_FLOW if flow else _PLAIN).match(text) and not _SPECIAL.match(text) and not text.endswith((" ", ":")) and ": " not in text \
             and " #" not in text:
         return text
-    return json.dumps(text, ensure_ascii=False)
+    return double_quoted(text)
+
+
+# What a double-quoted scalar must not hold as it is: DEL and the C1 controls (not printable
+# in YAML) and the line breaks YAML 1.1 readers such as libyaml fold (NEL, LS, PS).
+_ESCAPE_IN_QUOTES = re.compile("[\x7f-\x9f\u2028\u2029]")
+
+
+def double_quoted(text: str) -> str:
+    """A YAML double-quoted scalar that every reader reads back as exactly `text`: JSON's
+    string escapes are YAML's, and what YAML would fold or refuse is escaped too."""
+    return _ESCAPE_IN_QUOTES.sub(lambda found: f"\\u{ord(found.group()):04x}", json.dumps(text, ensure_ascii=False))
 
 
 def _flow(mapping: dict) -> str:
