@@ -330,3 +330,30 @@ def test_a_file_that_would_not_read_back_as_the_sheet_is_not_written(run_cli, tm
     result = run_cli("import", sheet, "--into", tmp_path / "card")
     assert result.exit_code == 2 and "team ops's file would not read back as the sheet gives it" in result.stderr
     assert not (tmp_path / "card").exists()
+
+
+@pytest.mark.parametrize("text", ["bell\x07 and escape\x1b[31m", "nul\x00", "a literal _x0041_ and _x005F_x0042_",
+                                  "next\x85line"])
+def test_text_an_xlsx_cell_cannot_hold_as_it_is_goes_there_and_back(run_cli, tmp_path, text):
+    """XML cannot hold most control characters: the cell holds OOXML's escape (_x0007_), as
+    Excel writes it, and a literal _xHHHH_ is escaped too; import reads both back."""
+    from conftest import write_files
+
+    write_files(tmp_path / "card", {"ops.yaml": f"team: ops\nname: {json.dumps(text)}\nindicators:\n"
+                                                f"  - {{id: otif-rate, level: KPI, name: {json.dumps(text)}}}\n"})
+    result = run_cli("export", tmp_path / "card", "-o", tmp_path / "card.xlsx")
+    assert result.exit_code == 0, result.stderr
+    assert run_cli("import", tmp_path / "card.xlsx", "--into", tmp_path / "back").exit_code == 0
+    team = teams_of(tmp_path / "back")["ops"]
+    assert (team.name, team.indicators[0].name) == (text, text)
+    assert teams_of(tmp_path / "back") == teams_of(tmp_path / "card")
+
+
+def test_an_xlsx_cell_holds_the_escapes_excel_reads(run_cli, tmp_path):
+    from conftest import write_files
+
+    write_files(tmp_path / "card", {"ops.yaml": 'team: ops\nname: "bell\\a, a literal _x0041_"\n'})
+    assert run_cli("export", tmp_path / "card", "-o", tmp_path / "card.xlsx").exit_code == 0
+    cells = [c for row in openpyxl.load_workbook(tmp_path / "card.xlsx")["scorecard"].iter_rows(values_only=True)
+             for c in row if isinstance(c, str) and c.startswith("bell")]
+    assert cells == ["bell_x0007_, a literal _x005F_x0041_"]

@@ -22,6 +22,7 @@ from pydantic import ValidationError
 from kpoctl.common.atomic import write_bytes_atomic, write_text_atomic
 from kpoctl.common.errors import UsageError
 from kpoctl.common.numbers import number_text
+from kpoctl.common.textsafe import ooxml_escaped
 from kpoctl.model import Settings, Team
 from kpoctl.model.sheet import COLUMNS, FORMULA_STARTS, Parsed, RowProblem, from_rows, row_cells, sheet_row, to_rows
 from kpoctl.output import schemas
@@ -294,7 +295,7 @@ def xlsx_bytes(rows: list[dict]) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([row[c] for c in COLUMNS])
+        sheet.append([ooxml_escaped(row[c]) if isinstance(row[c], str) else row[c] for c in COLUMNS])
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
             if cell.data_type == "f":  # a text that starts with '=' is text, never a formula

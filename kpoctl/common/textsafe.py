@@ -33,6 +33,22 @@ def xml_text(text: str) -> str:
     return _NOT_XML.sub(_escape, text)
 
 
+# A sheet cell (OOXML's ST_Xstring) writes what XML cannot hold as _xHHHH_, and a literal
+# "_xHHHH_" with its underscore escaped (_x005F_): Excel reads both back; openpyxl does neither.
+_OOXML_LITERAL = re.compile("_(?=x[0-9A-Fa-f]{4}_)")
+_OOXML_ESCAPE = re.compile("_x([0-9A-Fa-f]{4})_")
+
+
+def ooxml_escaped(text: str) -> str:
+    """`text` as an xlsx cell holds it, so that a spreadsheet reads back exactly `text`."""
+    return _NOT_XML.sub(lambda found: f"_x{ord(found.group()):04X}_", _OOXML_LITERAL.sub("_x005F_", text))
+
+
+def ooxml_unescaped(text: str) -> str:
+    """The text an xlsx cell stands for (the inverse of ooxml_escaped, and Excel's reading)."""
+    return _OOXML_ESCAPE.sub(lambda found: chr(int(found.group(1), 16)), text) if "_x" in text else text
+
+
 def markdown_cell(text: str) -> str:
     """`text` inert in a markdown table cell: no HTML, no broken row, no stray pipe.
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from kpoctl.common.errors import UsageError
+from kpoctl.common.textsafe import ooxml_unescaped
 from kpoctl.model.sheet import COLUMNS
 
 SHEET_NAME = "scorecard"  # the sheet read when a workbook has several
@@ -113,7 +114,8 @@ def _xlsx(path: Path) -> Table:
         else:
             raise UsageError(f"{path} has {len(names)} sheets ({', '.join(names)}) and none is named "
                              f"'{SHEET_NAME}': name the one to import so")
-        records = sheet.iter_rows(values_only=True)
+        records = ([ooxml_unescaped(c) if isinstance(c, str) else c for c in cells]
+                   for cells in sheet.iter_rows(values_only=True))
         first = next(records, None)
         if first is None:
             raise UsageError(f"{path} sheet {sheet.title!r} is empty: the first row names the columns")
