@@ -349,3 +349,47 @@ def test_a_file_without_a_final_newline_gets_whole_lines(run_cli, card, text, ad
     after = path.read_text()
     assert changed_lines(text, after) == added
     assert after == text + "\n" + "".join(line[2:] + "\n" for line in added)
+
+
+def test_replace_mends_a_value_that_did_not_validate_among_the_others(run_cli, card):
+    """A file read in part (one actual is `ninety`) has a partial model; record --replace of
+    that period gives a valid file, the other actuals as they were."""
+    path = card / "unit-1.yaml"
+    path.write_text(COMMENTED.replace("value: 93.4", "value: ninety"))
+    result = run_cli("record", "unit-1/otif-rate", "93.4", card, "--period", "2026-08", "--replace")
+    assert result.exit_code == 0, result.stderr
+    assert path.read_text() == COMMENTED
+
+
+def test_record_names_the_first_of_the_files_problems(run_cli, card):
+    path = card / "unit-1.yaml"
+    path.write_text(COMMENTED.replace("unit: \"%\"", "unit: [\"%\"]").replace("frequency: weekly", "frequency: often"))
+    result = run_cli("record", "unit-1/otif-rate", "95", card, "--period", "2026-11")
+    assert result.exit_code == 2 and "would not give a valid file: KP002 line 16: " in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("before, after", [
+    # a blank line inside an item: the item goes on to its next key
+    ("      - period: 2026-08   # block style item\n\n        value: 93.4\n",
+     "      - period: 2026-08   # block style item\n\n        value: 93.4\n      - period: 2026-09-15\n        value: 5\n"),
+    # blank lines after a one-line item stay after the new one
+    ("      - {period: 2026-08, value: 93.4}\n\n", "      - {period: 2026-08, value: 93.4}\n"
+                                                 "      - {period: 2026-09-15, value: 5}\n\n"),
+], ids=["blank line inside", "blank line after"])
+def test_a_new_item_goes_right_after_the_one_before_it(run_cli, card, before, after):
+    path = card / "unit-1.yaml"
+    old = "      - period: 2026-08   # block style item\n        value: 93.4\n"
+    path.write_text(COMMENTED.replace(old, before))
+    result = run_cli("record", "unit-1/otif-rate", "5", card, "--period", "2026-09-15")
+    assert result.exit_code == 0, result.stderr
+    assert path.read_text() == COMMENTED.replace(old, after)
+
+
+def test_a_text_that_is_no_longer_a_team_file_is_never_written(tmp_path):
+    from kpoctl.commands.record import _verify
+    from kpoctl.common.errors import UsageError
+    from kpoctl.model import Settings
+
+    for text in ("just: a mapping\n", "[a, list]\n"):
+        with pytest.raises(UsageError, match="would not give a valid file; nothing was written"):
+            _verify(COMMENTED, text, tmp_path / "unit-1.yaml", [], Settings())

@@ -24,6 +24,7 @@ from kpoctl.common.errors import UsageError
 from kpoctl.common.numbers import number_text
 from kpoctl.model import PERIOD_RE, Actual, Settings, Team, period_in_calendar
 from kpoctl.model.periods import current_period, sort_key
+from kpoctl.model.scorecard import TeamFile
 from kpoctl.output.team_yaml import double_quoted
 from kpoctl.read.load import read_team_bytes
 
@@ -401,9 +402,7 @@ def _end_of_item(lines: list[str], start: int, dash_column: int) -> int:
     while index < len(lines):
         stripped = lines[index].lstrip(" ")
         depth = len(lines[index]) - len(stripped)
-        if stripped.strip() and not stripped.startswith("#") and depth <= dash_column:
-            break
-        if stripped.startswith("#") and depth <= dash_column:
+        if stripped.strip() and depth <= dash_column:  # the next item, a key, or a comment on the next item
             break
         index += 1
     while index - 1 > start and not lines[index - 1].strip():
@@ -415,9 +414,7 @@ def _add_actuals_key(lines: list[str], item, period: str, value: float, newline:
                      note: str | None = None) -> list[str]:
     """`actuals:` with one item, as the last key of the indicator."""
     key_line, key_column = item.lc.key(next(iter(item)))
-    last_key = list(item)[-1]
-    last_line = item.lc.key(last_key)[0]
-    end = _end_of_item(lines, last_line, key_column - 1) if last_line >= key_line else key_line + 1
+    end = _end_of_item(lines, key_line, key_column - 1)
     pad = " " * key_column
     block = [f"{pad}actuals:{newline}",
              f"{pad}  - {{period: {period}, value: {number_text(value)}{_note_text(note)}}}{newline}"]
@@ -451,11 +448,30 @@ def _verify(before: str, text: str, path: Path, recorded: list[tuple[Entry, Reco
         why = f": {Unread.of(*first).why}" if first is not None else ""
         raise UsageError(f"recording into {path} would not give a valid file{why}; nothing was written "
                          "(run kpoctl lint on it)")
-    old = read_team_bytes(before.encode("utf-8"), path.name, settings)
-    expected = _with_recorded(old.team, recorded) if old is not None and old.team is not None else None
+    expected = _expected(read_team_bytes(before.encode("utf-8"), path.name, settings), result.team, recorded)
     if result.team != expected:
         raise UsageError(f"recording into {path} {_what_went_wrong(expected, result.team, recorded)}; nothing was "
                          "written (add the values by hand)")
+
+
+def _expected(old: TeamFile | None, written: Team, recorded: list[tuple[Entry, Recorded]]) -> Team | None:
+    """The model the written file must have: the old one with exactly the values recorded.
+    A file that did not validate before has a partial model (a value that `record --replace`
+    mends was left out, with its indicator's other actuals): there the recorded indicators
+    need only hold the values recorded, and everything else must be as it was."""
+    if old is None or old.team is None:
+        return None
+    meant = _with_recorded(old.team, recorded)
+    if not old.problems or meant is None:
+        return meant
+    mine = {indicator.id: indicator for indicator in written.indicators}
+    if not all(any(actual.period == done.period and actual.value == entry.value
+                   for actual in getattr(mine.get(entry.indicator), "actuals", ()))
+               for entry, done in recorded):
+        return meant
+    touched = {entry.indicator for entry, _ in recorded}
+    return old.team.model_copy(update={"indicators": [mine.get(indicator.id, indicator) if indicator.id in touched
+                                                      else indicator for indicator in old.team.indicators]})
 
 
 def _with_recorded(team: Team, recorded: list[tuple[Entry, Recorded]]) -> Team | None:
