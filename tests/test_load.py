@@ -54,6 +54,16 @@ def test_files_are_found_in_path_order_with_their_relative_names(tmp_path):
     assert all(Path(path) == tmp_path / relative for path, relative in found)
 
 
+def test_a_yaml_suffix_in_capitals_is_yaml_too(tmp_path):
+    """A team file saved as .YAML (a system that ignores case) is read, never dropped without
+    a word; pre-commit's identify takes it as YAML too."""
+    names = ["c.YAML", "d.Yml", "e.yaml.bak", "f.yamlx", "KPOCTL.YAML"]
+    write_files(tmp_path, {name: "x: 1\n" for name in names})
+    assert [relative for _, relative in discover(tmp_path)] == ["KPOCTL.YAML", "c.YAML", "d.Yml"]
+    write_files(tmp_path, {"top.YAML": TOP})
+    assert [team.team for team, _ in load(tmp_path).teams()] == ["top"]
+
+
 def test_a_folder_or_fifo_named_yaml_is_never_opened(tmp_path):
     write_files(tmp_path, {"top.yaml": TOP, "dir.yaml/child.yaml": CHILD})
     os.mkfifo(tmp_path / "pipe.yaml")

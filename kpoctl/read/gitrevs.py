@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
 from kpoctl.common.errors import UsageError
-from kpoctl.read.load import YAML_SUFFIXES
+from kpoctl.read.load import is_yaml_name
 from kpoctl.read.settings import SETTINGS_FILE
 
 if TYPE_CHECKING:
@@ -205,6 +205,6 @@ def describe(commit: pygit2.Commit) -> Revision:
 def _counts(relative: str) -> bool:
     """Whether discovery would read this path: YAML, not the settings, no hidden part."""
     parts = relative.split("/")
-    return (relative.endswith(YAML_SUFFIXES) and parts[-1] != SETTINGS_FILE
+    return (is_yaml_name(parts[-1]) and parts[-1] != SETTINGS_FILE
             and not any(part.startswith(".") for part in parts))
 

@@ -37,6 +37,12 @@ from kpoctl.read.yamlread import (
 )
 
 YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def is_yaml_name(name: str) -> bool:
+    """Whether a file's name says YAML: .yaml or .yml in any case (.YAML from a system that
+    ignores case is YAML too, as pre-commit's identify has it)."""
+    return name.lower().endswith(YAML_SUFFIXES)
 UNREADABLE, SCHEMA = "KP001", "KP002"  # what reading finds itself; the rules of these codes pass it on
 
 
@@ -70,7 +76,7 @@ def discover(root: Path, unreadable: list[tuple[str, str, bool]] | None = None,
             if entry.is_symlink():
                 continue
             is_dir = entry.is_dir(follow_symlinks=False)
-            if not is_dir and not (entry.name.endswith(YAML_SUFFIXES) and entry.name != SETTINGS_FILE):
+            if not is_dir and not (is_yaml_name(entry.name) and entry.name != SETTINGS_FILE):
                 if entry.name == SETTINGS_FILE and prefix and settings_below is not None:
                     settings_below.append(f"{prefix}{entry.name}")
                 continue
