@@ -361,6 +361,22 @@ def test_replace_mends_a_value_that_did_not_validate_among_the_others(run_cli, c
     assert path.read_text() == COMMENTED
 
 
+@pytest.mark.parametrize("mend", [False, True], ids=["valid file", "value mended"])
+def test_a_value_that_would_read_back_otherwise_is_never_written(run_cli, card, monkeypatch, mend):
+    """The last check holds the recorded indicator to the value asked for, in a valid file
+    and in one being mended alike: a writer that got it wrong (simulated here) writes nothing."""
+    import kpoctl.commands.record
+
+    monkeypatch.setattr(kpoctl.commands.record, "number_text", lambda value: "12.5")
+    path = card / "unit-1.yaml"
+    path.write_text(COMMENTED.replace("value: 93.4", "value: ninety") if mend else COMMENTED)
+    before = path.read_text()
+    result = run_cli("record", "unit-1/otif-rate", "93.4", card, "--period", "2026-08", "--replace")
+    assert result.exit_code == 2, result.stderr
+    assert "would not hold unit-1/otif-rate as recorded (it reads back otherwise)" in result.stderr
+    assert path.read_text() == before
+
+
 def test_record_names_the_first_of_the_files_problems(run_cli, card):
     path = card / "unit-1.yaml"
     path.write_text(COMMENTED.replace("unit: \"%\"", "unit: [\"%\"]").replace("frequency: weekly", "frequency: often"))

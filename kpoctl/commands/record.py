@@ -460,9 +460,9 @@ def _expected(old: TeamFile | None, written: Team, recorded: list[tuple[Entry, R
     mends was left out, with its indicator's other actuals): there the recorded indicators
     need only hold the values recorded, and everything else must be as it was."""
     if old is None or old.team is None:
-        return None
+        return None  # not reached: the file was its team's when record read it, and a splice keeps the header
     meant = _with_recorded(old.team, recorded)
-    if not old.problems or meant is None:
+    if not old.problems:
         return meant
     mine = {indicator.id: indicator for indicator in written.indicators}
     if not all(any(actual.period == done.period and actual.value == entry.value
