@@ -91,6 +91,30 @@ def test_an_indicator_whose_actuals_do_not_validate_is_shown_with_no_data_and_sa
     assert "KP002" in codes and not codes & {"KP203", "KP108", "KP302"}  # no team without a KPI, no KPO unmeasured
 
 
+IMPOSSIBLE_DUE = CHILD.replace("due: 2026-12-31", "due: 2026-02-30")
+
+
+@pytest.mark.parametrize("no_cache", [[], ["--no-cache"]], ids=["cached", "no cache"])
+def test_an_entry_with_a_field_that_does_not_validate_is_kept_and_judged_once_it_does(run_cli, partial, no_cache):
+    """One impossible date in a KPO: the KPO is kept without its `due`, so its KPI is no
+    orphan and `measures` names it; only the KP002 is said of the KPO (the file checks judge
+    what was read of it, the other rules wait until it validates), and the views count it."""
+    (partial / "sales.yaml").unlink()
+    (partial / "child.yaml").write_text(IMPOSSIBLE_DUE)
+    for _ in range(2):  # the second run from the cache says the same
+        result = run_cli("lint", partial, "--format", "json", *no_cache)
+        findings = [(f["code"], f["id"]) for f in result.json() if f["file"] == "child.yaml"]
+        assert [found for found in findings if found[1] == "otif"] == [("KP002", "otif")]
+        assert not {code for code, _ in findings} & {"KP004", "KP101", "KP108", "KP203", "KP306", "KP405"}
+        count = run_cli("count", partial, "--format", "json", *no_cache)
+        assert count.exit_code == 1 and "child.yaml (KP002 line 12:" in count.stderr
+        assert [(row["kpo"], row["kpi"]) for row in count.json() if row["team"] == "child"] == [(1, 1)]
+        assert run_cli("orphans", partial, "--format", "json", *no_cache).json() == []
+    (partial / "child.yaml").write_text(CHILD)  # valid again: the KPO is judged (it cascades from nothing)
+    findings = [(f["code"], f["id"]) for f in run_cli("lint", partial, "--format", "json", *no_cache).json()]
+    assert ("KP103", "otif") in findings
+
+
 @pytest.mark.parametrize("command", VIEWS + [["export"]], ids=" ".join)
 @pytest.mark.parametrize("no_cache", [[], ["--no-cache"]], ids=["cached", "no cache"])
 def test_a_second_file_of_a_team_is_named_as_left_out_and_the_answer_exits_1(run_cli, partial, command, no_cache):
@@ -312,3 +336,13 @@ def test_diff_and_history_name_a_kpoctl_yaml_below_the_root_too(run_cli, partial
         result = run_cli(*command)
         assert result.exit_code == 0, command
         assert "unit/kpoctl.yaml not read" in result.stderr, command
+
+
+def test_a_suppression_on_an_entry_that_waits_is_not_called_unused(run_cli, partial):
+    """The KPO's KP103 waits while its `due` does not validate: the comment that silences it
+    silences something still, so no KP007 says to remove it."""
+    (partial / "sales.yaml").unlink()
+    (partial / "child.yaml").write_text(IMPOSSIBLE_DUE.replace("  - id: otif\n", "  - id: otif  # kpoctl: ignore[KP103]\n", 1))
+    codes = [f["code"] for f in run_cli("lint", partial, "--format", "json", "--select", "ALL").json()
+             if f["file"] == "child.yaml"]
+    assert "KP002" in codes and "KP007" not in codes

@@ -301,7 +301,7 @@ def _recover(data: Any, doc: Document, issues: list[Problem]) -> Validated:
             try:
                 kept_entries[section].append(model.model_validate(item))
             except ValidationError as exc:
-                entry = _without_actuals(item, exc) if model is Indicator else None
+                entry = _without_invalid(item, exc, model)
                 if entry is None:
                     continue
                 kept_entries[section].append(entry)
@@ -311,14 +311,19 @@ def _recover(data: Any, doc: Document, issues: list[Problem]) -> Validated:
     return team, ordered, issues, frozenset(str(f) for f in failed)
 
 
-def _without_actuals(item: Any, exc: ValidationError) -> Indicator | None:
-    """An indicator whose only problems are in its actuals (a value that is no number, a
-    period out of order), kept without any: the rules still see it, where leaving it out
-    made them say its team had no KPI and its KPO no indicator. With no actual its status
-    is "no data", never one judged from the actuals left, which might not hold the latest."""
-    if not isinstance(item, dict) or not all(error["loc"][:1] == ("actuals",) for error in exc.errors()):
+def _without_invalid(item: Any, exc: ValidationError, model: type[BaseModel]) -> BaseModel | None:
+    """An entry kept without the fields that do not validate (a `due` that is no real date, a
+    value that is no number in its actuals, a period out of order): left out whole, as it
+    once was, the rules said its KPIs were orphans, that `measures` named nothing, that its
+    team had no KPI (KP101, KP004, KP203 on a file with one typo). The engine says nothing
+    else about such an entry until it validates (kpoctl.rules.engine.finish). An indicator
+    whose actuals do not validate keeps none: its status is "no data", never one judged from
+    the actuals left, which might not hold the latest. None when what is left does not
+    validate either (its id or level is the problem, say)."""
+    fields = {error["loc"][0] for error in exc.errors() if error["loc"]}
+    if not isinstance(item, dict) or any(not error["loc"] for error in exc.errors()):
         return None
     try:
-        return Indicator.model_validate({key: value for key, value in item.items() if key != "actuals"})
-    except ValidationError:  # pragma: no cover - every error was in the actuals
+        return model.model_validate({key: value for key, value in item.items() if key not in fields})
+    except ValidationError:
         return None

@@ -142,17 +142,37 @@ def finish(problems: Iterable[tuple[str, Problem]], sites: Iterable[SuppressionS
            selection: Selection) -> list[Finding]:
     """Selected problems as findings: stamped, suppressions applied, KP007 added, sorted by place."""
     say = profile_of(selection.profile).say
+    problems = list(problems)
     findings = [
         Finding.from_problem(code, selection.severity_of(code), replace(p, message=say(p.message)))
         for code, p in problems if code in selection.codes
     ]
     suppressor = Suppressor(sites, selection.codes, frozenset(REGISTRY))
     findings = [f for f in findings if not suppressor.silences(f)]
+    # after the suppressions: a comment that silences a finding which waits is not unused
+    unread = _read_in_part(problems)
+    findings = [f for f in findings if not _waits(f, unread)]
     if UNUSED_SUPPRESSION in selection.codes:  # known only now that every suppression is applied
         severity = selection.severity_of(UNUSED_SUPPRESSION)
         findings.extend(Finding.from_problem(UNUSED_SUPPRESSION, severity, Problem(message, location))
                         for location, message in suppressor.unused())
     return sorted(set(findings), key=lambda f: f.sort_key)
+
+
+FILE_CHECKS = "KP0"  # parse, schema, ids, references, cycles, the top team, suppressions
+SCHEMA = "KP002"  # a field that does not validate
+
+
+def _read_in_part(problems: list[tuple[str, Problem]]) -> set[tuple[str, str | None, str]]:
+    """The entries a KP002 is about. The reader keeps such an entry without what does not
+    validate (kpoctl.read.validate), so that the others still see it: the file checks judge
+    what was read of it, no other rule judges it until it validates (its missing `due`,
+    its actuals left out, its target dropped would each be a finding it does not deserve)."""
+    return {(p.location.file, p.team, p.id) for code, p in problems if code == SCHEMA and p.id is not None}
+
+
+def _waits(finding: Finding, unread: set) -> bool:
+    return not finding.code.startswith(FILE_CHECKS) and (finding.file, finding.team, finding.id) in unread
 
 
 def all_problems(scorecard: Scorecard, graph: CascadeGraph | None = None,

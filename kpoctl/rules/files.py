@@ -52,7 +52,9 @@ def schema(ctx: Context):
     finding at the key or value concerned, naming the field and what it accepts. Actuals
     are written oldest first, one per period, and an interim target is given once per
     period: otherwise which value is the latest, or which target is in force, would be a
-    guess (the first item out of order or repeated is named)."""
+    guess (the first item out of order or repeated is named). An entry with such a field
+    is kept without it (without its actuals, when they are the problem), so that the others
+    still find it; no rule but the file checks (KP0xx) judges it until it validates."""
     return _read_problems(ctx, "KP002")
 
 
