@@ -1,0 +1,136 @@
+"""Import's reading of a sheet's cells (kpoctl.model.sheet.from_rows): what each kind of
+cell becomes in a team file, and the row and column of what cannot be read."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from kpoctl.model.sheet import from_rows
+
+TEAM = {"kind": "team", "team": "ops", "title": "Operations"}
+KPO = {"kind": "objective", "team": "ops", "id": "otif", "level": "KPO", "title": "Deliver 95% on time"}
+KPI = {"kind": "indicator", "team": "ops", "id": "otif-rate", "level": "KPI", "title": "OTIF rate", "measures": "otif"}
+
+
+def read(*rows: dict):
+    """The team `ops` and the problems, from rows numbered from 2 (row 1 is the header)."""
+    parsed = from_rows(list(enumerate(rows, start=2)))
+    return parsed.teams.get("ops"), [(p.row, p.column, p.message) for p in parsed.problems]
+
+
+@pytest.mark.parametrize("cell, text", [
+    ("'=SUM(A1)", "=SUM(A1)"), ("'-5 days", "-5 days"), ("'+1 more", "+1 more"), ("'@home", "@home"),
+    ("  '=x  ", "=x"),  # the guard export writes, read back as the text it guards
+    ("'quoted", "'quoted"), ("it's", "it's"), ("''=x", "''=x"),  # a quote guarding nothing is text
+])
+def test_a_formula_guard_is_taken_off_and_any_other_quote_kept(cell, text):
+    team, problems = read(TEAM | {"title": cell})
+    assert (team["name"], problems) == (text, [])
+
+
+def test_lists_actions_and_rollups_are_read_from_their_cells():
+    team, problems = read(TEAM, KPO | {"supports": None, "shared_with": " unit-1,, unit-2 ,"},
+                          KPI | {"actions": "Call each late customer\n\n  Review in the meeting  ",
+                                 "rollup": "segment=weighted_mean; step = product\nsite=sum"},
+                          KPI | {"id": "other", "rollup": " mean "})
+    assert problems == []
+    assert team["objectives"][0]["shared_with"] == ["unit-1", "unit-2"]
+    first, second = team["indicators"]
+    assert first["actions"] == ["Call each late customer", "Review in the meeting"]
+    assert first["rollup"] == {"segment": "weighted_mean", "step": "product", "site": "sum"}
+    assert second["rollup"] == "mean"
+
+
+@pytest.mark.parametrize("cell, read_as, problem", [
+    ("2026-Q1=5; 2026-Q2=6.5", [{"period": "2026-Q1", "value": 5}, {"period": "2026-Q2", "value": 6.5}], None),
+    ("2026-Q1=5\n\n2026-Q2=6", [{"period": "2026-Q1", "value": 5}, {"period": "2026-Q2", "value": 6}], None),
+    ("2026-Q1", None, "'2026-Q1' is not PERIOD=VALUE"),
+    ("2026-Q1=5; 2026-Q2=lots", None, "'lots' is not a number"),
+])
+def test_interim_targets_are_period_value_pairs(cell, read_as, problem):
+    team, problems = read(TEAM, KPO, KPI | {"targets": cell})
+    assert [i["targets"] for i in team.get("indicators", [])] == ([] if read_as is None else [read_as])  # or refused
+    assert problems == ([] if problem is None else [(4, "targets", problem)])
+
+
+@pytest.mark.parametrize("cell, read_as, problem", [
+    ("2025=80", {"period": "2025", "value": 80}, None),
+    ("2025=80; 2026=90", None, "a baseline is one PERIOD=VALUE pair"),
+    ("2025", None, "'2025' is not PERIOD=VALUE"),
+])
+def test_a_baseline_is_one_pair(cell, read_as, problem):
+    team, problems = read(TEAM, KPO, KPI | {"baseline": cell})
+    assert [i["baseline"] for i in team.get("indicators", [])] == ([] if read_as is None else [read_as])
+    assert problems == ([] if problem is None else [(4, "baseline", problem)])
+
+
+@pytest.mark.parametrize("cell, read_as, problem", [
+    (dt.datetime(2026, 12, 31, 0, 0), "2026-12-31", None), (dt.date(2026, 12, 31), "2026-12-31", None),
+    (" 2026-12-31 ", "2026-12-31", None), ("2026-02-30", None, "'2026-02-30' is not a date (YYYY-MM-DD)"),
+])
+def test_a_due_date_is_a_date_cell_or_its_text(cell, read_as, problem):
+    team, problems = read(TEAM, KPO | {"due": cell})
+    assert [o["due"] for o in team.get("objectives", [])] == ([] if read_as is None else [read_as])
+    assert problems == ([] if problem is None else [(3, "due", problem)])
+
+
+@pytest.mark.parametrize("cell, read_as, problem", [
+    ("  42 ", 42, None), ("4.2e1", 42.0, None), ("-.5", -0.5, None), (7.5, 7.5, None),
+    ("1,5", None, "'1,5' is not a number (write the decimal point as '.')"), ("lots", None, "'lots' is not a number"),
+    (True, None, "True is not a number"),
+])
+def test_a_number_cell_is_a_number_or_a_problem_at_its_row(cell, read_as, problem):
+    team, problems = read(TEAM, KPO, KPI, {"kind": "actual", "team": "ops", "id": "otif-rate", "period": "2026-10",
+                                           "value": cell})
+    actuals = team["indicators"][0].get("actuals")
+    if problem is None:
+        assert (actuals, problems) == ([{"period": "2026-10", "value": read_as}], [])
+        assert type(actuals[0]["value"]) is type(read_as)  # 42, not 42.0: the file says what the sheet said
+    else:
+        assert (actuals, problems) == (None, [(5, "value", problem)])
+
+
+@pytest.mark.parametrize("cell, period", [
+    (2026.0, "2026"), (2026, "2026"), (dt.datetime(2026, 10, 15), "2026-10-15"), (dt.date(2026, 10, 15), "2026-10-15"),
+    (" 2026-W40 ", "2026-W40"),
+])
+def test_a_period_cell_is_read_as_the_period_it_was(cell, period):
+    team, problems = read(TEAM, KPO, KPI, {"kind": "actual", "team": "ops", "id": "otif-rate", "period": cell,
+                                           "value": 5, "note": "  from BI "})
+    assert problems == []
+    assert team["indicators"][0]["actuals"] == [{"period": period, "value": 5, "note": "from BI"}]
+
+
+@pytest.mark.parametrize("cell", [dt.date(2026, 10, 1), dt.datetime(2026, 10, 1)])
+def test_a_period_a_spreadsheet_made_the_first_of_a_month_is_refused(cell):
+    team, problems = read(TEAM, KPO, KPI, {"kind": "actual", "team": "ops", "id": "otif-rate", "period": cell,
+                                           "value": 5})
+    assert "actuals" not in team["indicators"][0]
+    assert [(row, column) for row, column, _ in problems] == [(5, "period")]
+    assert "the period is a date cell (2026-10-01)" in problems[0][2]
+
+
+@pytest.mark.parametrize("row, column, says", [
+    ({"kind": "actual", "team": "ops", "id": "otif-rate", "value": 5}, "period", "needs a period and a value"),
+    ({"kind": "actual", "team": "ops", "id": "otif-rate", "period": "2026-10"}, "value", "needs a period and a value"),
+    ({"kind": "actual", "team": "ops", "id": "nothing", "period": "2026-10", "value": 5}, "id",
+     "which no indicator row declares"),
+    ({"kind": "objective", "team": "ops", "level": "KPO", "title": "No id"}, "id", "an objective row needs an id"),
+    ({"kind": "thing", "team": "ops"}, "kind", "kind 'thing' is not one of"),
+    ({"team": "ops", "title": "no kind, no level"}, "kind", "the level does not tell"),
+    ({"kind": "objective", "id": "x", "level": "KPO", "title": "No team"}, "team", "no team: every row names"),
+    ({"kind": "team", "team": "ops", "title": "Again"}, "kind", "a second team row for 'ops'"),
+])
+def test_a_row_that_cannot_be_read_is_named_by_row_and_column(row, column, says):
+    _, problems = read(TEAM, KPO, KPI, row)
+    assert [(found_row, found_column) for found_row, found_column, _ in problems] == [(5, column)]
+    assert says in problems[0][2]
+
+
+def test_the_level_tells_the_kind_when_no_kind_is_given():
+    team, problems = read(TEAM, KPO | {"kind": None}, KPI | {"kind": ""},
+                          {"team": "ops", "id": "otif-rate", "period": "2026-10", "value": 5})
+    assert problems == []
+    assert [o["id"] for o in team["objectives"]] == ["otif"] and team["indicators"][0]["actuals"][0]["value"] == 5
