@@ -4,6 +4,7 @@ cell becomes in a team file, and the row and column of what cannot be read."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -134,3 +135,47 @@ def test_the_level_tells_the_kind_when_no_kind_is_given():
                           {"team": "ops", "id": "otif-rate", "period": "2026-10", "value": 5})
     assert problems == []
     assert [o["id"] for o in team["objectives"]] == ["otif"] and team["indicators"][0]["actuals"][0]["value"] == 5
+
+
+# --- the table in a file: its header and its rows (kpoctl.read.sheets.read_table) ----------
+
+def _table(tmp_path, kind: str, rows: list[list]):
+    from kpoctl.read.sheets import read_table
+
+    path = tmp_path / f"sheet.{kind}"
+    if kind == "csv":
+        import csv
+
+        with path.open("w", newline="", encoding="utf-8") as out:
+            csv.writer(out).writerows(rows)
+    else:
+        import openpyxl
+
+        workbook = openpyxl.Workbook()
+        for row in rows:
+            workbook.active.append(row)
+        workbook.save(path)
+    return read_table(path, max_mb=10)
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_a_header_is_read_as_people_write_it_and_empty_cells_past_it_are_nothing(tmp_path, kind):
+    table = _table(tmp_path, kind, [["Kind", " TEAM ", "Cascades From", "shared-with", None, ""],
+                                    ["team", "ops", None, None, None, ""]])
+    assert table.rows == [(2, {"kind": "team", "team": "ops", "cascades_from": None if kind == "xlsx" else "",
+                               "shared_with": None if kind == "xlsx" else ""})]
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+@pytest.mark.parametrize("rows, says", [
+    ([["kind", "team"], ["team", "ops", "a value past the header"]], "row 2: "),
+    ([["kind", "", "team"], ["team", "", "ops"]], "unknown column '(empty)'"),
+    ([["kind", "team", "Team"], ["team", "ops", "ops"]], "column team appears twice"),
+    ([["kind", "title"], ["team", "Operations"]], "no 'team' column"),
+    ([["kind", "team", "colour"], ["team", "ops", "red"]], "unknown column 'colour'"),
+])
+def test_a_table_that_cannot_be_read_is_one_usage_error(tmp_path, kind, rows, says):
+    from kpoctl.common.errors import UsageError
+
+    with pytest.raises(UsageError, match=re.escape(says)):
+        _table(tmp_path, kind, rows)
