@@ -179,3 +179,52 @@ def test_a_table_that_cannot_be_read_is_one_usage_error(tmp_path, kind, rows, sa
 
     with pytest.raises(UsageError, match=re.escape(says)):
         _table(tmp_path, kind, rows)
+
+
+def test_a_number_or_date_where_text_is_wanted_is_its_text():
+    team, problems = read(TEAM | {"title": 2026, "owner": "  Head of ops  "}, KPO | {"id": 42, "title": 7.5})
+    assert problems == []
+    assert (team["name"], team["owner"], team["objectives"][0]["id"], team["objectives"][0]["title"]) == \
+        ("2026", "Head of ops", "42", "7.5")
+
+
+def test_an_empty_row_or_one_refused_does_not_end_the_reading():
+    team, problems = read(TEAM, {}, {"kind": "thing", "team": "ops"}, {"kind": "", "team": "", "title": "  "},
+                          {"kind": "other", "team": "ops"}, KPO, {"status": "on track"})
+    assert [o["id"] for o in team["objectives"]] == ["otif"]
+    assert [(row, column) for row, column, _ in problems] == [(4, "kind"), (6, "kind")]
+
+
+# --- export: the model as rows (what import reads back) --------------------------------------
+
+def test_export_cells_say_what_the_model_holds_and_nothing_for_what_it_does_not():
+    from kpoctl.model import Team
+    from kpoctl.model.sheet import to_rows
+
+    team = Team.model_validate({
+        "team": "ops", "name": "Operations",
+        "objectives": [
+            {"id": "otif", "level": "KPO", "title": "Deliver 95% on time"},
+            {"id": "by-part", "level": "PO", "role": "breakdown", "supports": "otif", "title": "Part A on time"},
+            {"id": "by-site", "level": "PO", "role": "breakdown", "supports": ["otif"], "by": "site", "title": "Site"},
+            {"id": "drive", "level": "PO", "role": "enabling", "supports": "otif", "title": "Faster picking",
+             "shared_with": ["unit-1", "unit-2"]},
+        ],
+        "indicators": [
+            {"id": "otif-rate", "level": "KPI", "measures": "otif", "name": "OTIF rate",
+             "target": {"value": 95, "direction": "at_least", "tolerance": 1}, "baseline": {"period": "2025", "value": 80},
+             "targets": [{"period": "2026-Q1", "value": 90}, {"period": "2026-Q2", "value": 92.5}],
+             "rollup": {"segment": "weighted_mean", "site": "min"}, "actions": ["Call", "Review"]},
+            {"id": "plain", "level": "PI", "measures": "drive", "name": "Picks an hour", "rollup": "sum"},
+        ]})
+    rows = {(row["kind"], row["id"]): row for row in to_rows([team])}  # no statuses given: none written
+    assert rows[("objective", "by-part")]["by"] == "parts" and rows[("objective", "by-site")]["by"] == "site"
+    assert rows[("objective", "drive")]["by"] is None and rows[("objective", "otif")]["supports"] is None
+    assert rows[("objective", "drive")]["shared_with"] == "unit-1, unit-2"
+    assert rows[("objective", "otif")]["shared_with"] is None
+    full, plain = rows[("indicator", "otif-rate")], rows[("indicator", "plain")]
+    assert (full["target"], full["direction"], full["tolerance"], full["status"]) == (95, "at_least", 1, None)
+    assert (full["baseline"], full["targets"]) == ("2025=80", "2026-Q1=90; 2026-Q2=92.5")
+    assert (full["rollup"], full["actions"]) == ("segment=weighted_mean; site=min", "Call\nReview")
+    assert (plain["target"], plain["direction"], plain["baseline"], plain["targets"], plain["rollup"], plain["actions"]) \
+        == (None, None, None, None, "sum", None)
