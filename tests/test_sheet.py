@@ -228,3 +228,18 @@ def test_export_cells_say_what_the_model_holds_and_nothing_for_what_it_does_not(
     assert (full["rollup"], full["actions"]) == ("segment=weighted_mean; site=min", "Call\nReview")
     assert (plain["target"], plain["direction"], plain["baseline"], plain["targets"], plain["rollup"], plain["actions"]) \
         == (None, None, None, None, "sum", None)
+
+
+@pytest.mark.parametrize("row, column", [
+    (KPO | {"target": ">= 10", "unit": "MEUR"}, ["target", "unit"]),  # the target of an objective's indicator
+    (KPI | {"period": "2026-10", "value": 5}, ["period", "value"]),  # the latest actual, on the indicator's row
+    (TEAM | {"team": "ops2", "target": 99}, ["target"]),
+    ({"kind": "actual", "team": "ops", "id": "otif-rate", "period": "2026-10", "value": 5, "title": "Oct"}, ["title"]),
+    (KPO | {"measures": "otif", "direction": "at_least"}, ["measures", "direction"]),
+])
+def test_a_cell_a_row_of_its_kind_does_not_read_is_refused_not_lost(row, column):
+    """A cell no field of its row takes would not be imported: said at its row and column,
+    and the import refused (as an unknown field of a team file is KP002), never dropped."""
+    _, problems = read(TEAM, KPO, KPI, row)
+    assert [(found_row, found_column) for found_row, found_column, _ in problems] == [(5, name) for name in column]
+    assert all("would be lost: move it to the row it belongs to" in message for _, _, message in problems)

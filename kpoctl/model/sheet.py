@@ -47,6 +47,15 @@ INDICATOR_FIELDS = ("level", "measures", "title", "unit", "timing", "frequency",
 ID_LISTS, NUMBERS = ("supports", "shared_with"), ("weight", "tolerance", "value")
 
 
+# the columns each kind of row reads (kind and team: every row); a cell in any other is refused,
+# never dropped without a word (a target on an objective's row, an actual on an indicator's)
+READS = {
+    "team": frozenset({"title", *TEAM_FIELDS}),
+    "objective": frozenset({"id", *OBJECTIVE_FIELDS}),
+    "indicator": frozenset({"id", *INDICATOR_FIELDS, "direction", "tolerance"}),
+    "actual": frozenset({"id", "period", "value", "note"}),
+}
+
 REFUSED, TWICE = "refused", "twice"  # an indicator id whose row was refused, or that two rows declare
 
 
@@ -154,6 +163,10 @@ def from_rows(rows: list[tuple[int, dict[str, Any]]]) -> Parsed:
         if not team_id:
             parsed.problems.append(RowProblem(number, "team", "no team: every row names the team it belongs to"))
             continue
+        parsed.problems += [RowProblem(number, column, f"a{'n' if kind[0] in 'aeiou' else ''} {kind} row has no "
+                                                     f"{column}, so the cell would be lost: move it to the row it "
+                                                     "belongs to, or empty it")
+                            for column in row if column not in ("kind", "team") and column not in READS[kind]]
         team = parsed.teams.setdefault(team_id, {"team": team_id})
         parsed.rows_of.setdefault(team_id, number)
         if kind == "team":
