@@ -243,3 +243,18 @@ def test_a_cell_a_row_of_its_kind_does_not_read_is_refused_not_lost(row, column)
     _, problems = read(TEAM, KPO, KPI, row)
     assert [(found_row, found_column) for found_row, found_column, _ in problems] == [(5, name) for name in column]
     assert all("would be lost: move it to the row it belongs to" in message for _, _, message in problems)
+
+
+def test_a_row_without_its_team_does_not_end_the_reading():
+    team, problems = read(TEAM, {"kind": "objective", "id": "x", "level": "KPO", "title": "No team"}, KPO)
+    assert [o["id"] for o in team["objectives"]] == ["otif"] and [(p[0], p[1]) for p in problems] == [(3, "team")]
+
+
+@pytest.mark.parametrize("refused, actual_id", [
+    (KPO | {"id": "late", "due": "2026-02-30"}, "late"),  # an objective's id is no indicator's, refused or not
+    (KPI | {"id": None, "title": "No id"}, None),  # an indicator row with no id declares nothing
+])
+def test_an_actual_names_an_indicator_row_that_declares_it(refused, actual_id):
+    _, problems = read(TEAM, KPO, refused, {"kind": "actual", "team": "ops", "id": actual_id, "period": "2026-10",
+                                            "value": 5})
+    assert (problems[-1][0], problems[-1][1]) == (5, "id") and "which no indicator row declares" in problems[-1][2]
