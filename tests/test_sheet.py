@@ -95,7 +95,7 @@ def test_a_number_cell_is_a_number_or_a_problem_at_its_row(cell, read_as, proble
 
 @pytest.mark.parametrize("cell, period", [
     (2026.0, "2026"), (2026, "2026"), (dt.datetime(2026, 10, 15), "2026-10-15"), (dt.date(2026, 10, 15), "2026-10-15"),
-    (" 2026-W40 ", "2026-W40"),
+    (" 2026-W40 ", "2026-W40"), (2026.5, "2026.5"),  # no period: the model says so, the sheet's text kept
 ])
 def test_a_period_cell_is_read_as_the_period_it_was(cell, period):
     team, problems = read(TEAM, KPO, KPI, {"kind": "actual", "team": "ops", "id": "otif-rate", "period": cell,
@@ -182,10 +182,12 @@ def test_a_table_that_cannot_be_read_is_one_usage_error(tmp_path, kind, rows, sa
 
 
 def test_a_number_or_date_where_text_is_wanted_is_its_text():
-    team, problems = read(TEAM | {"title": 2026, "owner": "  Head of ops  "}, KPO | {"id": 42, "title": 7.5})
+    team, problems = read(TEAM | {"title": 2026, "owner": "  Head of ops  "}, KPO | {"id": 42, "title": 7.5},
+                          KPO | {"id": "dated", "title": "Dated", "evaluation": dt.datetime(2026, 10, 15, 9, 30)})
     assert problems == []
     assert (team["name"], team["owner"], team["objectives"][0]["id"], team["objectives"][0]["title"]) == \
         ("2026", "Head of ops", "42", "7.5")
+    assert team["objectives"][1]["evaluation"] == "2026-10-15"
 
 
 def test_an_empty_row_or_one_refused_does_not_end_the_reading():
@@ -257,4 +259,13 @@ def test_a_row_without_its_team_does_not_end_the_reading():
 def test_an_actual_names_an_indicator_row_that_declares_it(refused, actual_id):
     _, problems = read(TEAM, KPO, refused, {"kind": "actual", "team": "ops", "id": actual_id, "period": "2026-10",
                                             "value": 5})
-    assert (problems[-1][0], problems[-1][1]) == (5, "id") and "which no indicator row declares" in problems[-1][2]
+    assert (problems[-1][0], problems[-1][1]) == (5, "id")
+    assert f"actual of 'ops/{actual_id or ''}', which no indicator row declares" in problems[-1][2]
+
+
+def test_a_direction_without_a_target_is_refused_and_a_free_text_target_kept_as_said():
+    parsed = from_rows(list(enumerate([TEAM, KPO, KPI | {"direction": "at_least"},
+                                       KPI | {"id": "care", "target": "Improve steadily"}], start=2)))
+    assert [(p.row, p.column, p.refused) for p in parsed.problems] == [(4, "target", True), (5, "target", False)]
+    assert "a direction or tolerance without a target" in parsed.problems[0].message
+    assert [i["id"] for i in parsed.teams["ops"]["indicators"]] == ["care"]  # read, and said
