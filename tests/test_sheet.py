@@ -211,6 +211,7 @@ def test_export_cells_say_what_the_model_holds_and_nothing_for_what_it_does_not(
             {"id": "by-site", "level": "PO", "role": "breakdown", "supports": ["otif"], "by": "site", "title": "Site"},
             {"id": "drive", "level": "PO", "role": "enabling", "supports": "otif", "title": "Faster picking",
              "shared_with": ["unit-1", "unit-2"]},
+            {"id": "drive-site", "level": "PO", "role": "enabling", "supports": "otif", "by": "site", "title": "Site"},
         ],
         "indicators": [
             {"id": "otif-rate", "level": "KPI", "measures": "otif", "name": "OTIF rate",
@@ -222,6 +223,7 @@ def test_export_cells_say_what_the_model_holds_and_nothing_for_what_it_does_not(
     rows = {(row["kind"], row["id"]): row for row in to_rows([team])}  # no statuses given: none written
     assert rows[("objective", "by-part")]["by"] == "parts" and rows[("objective", "by-site")]["by"] == "site"
     assert rows[("objective", "drive")]["by"] is None and rows[("objective", "otif")]["supports"] is None
+    assert rows[("objective", "drive-site")]["by"] == "site"  # said, though not a breakdown: kept as written
     assert rows[("objective", "drive")]["shared_with"] == "unit-1, unit-2"
     assert rows[("objective", "otif")]["shared_with"] is None
     full, plain = rows[("indicator", "otif-rate")], rows[("indicator", "plain")]
@@ -265,7 +267,9 @@ def test_an_actual_names_an_indicator_row_that_declares_it(refused, actual_id):
 
 def test_a_direction_without_a_target_is_refused_and_a_free_text_target_kept_as_said():
     parsed = from_rows(list(enumerate([TEAM, KPO, KPI | {"direction": "at_least"},
-                                       KPI | {"id": "care", "target": "Improve steadily"}], start=2)))
-    assert [(p.row, p.column, p.refused) for p in parsed.problems] == [(4, "target", True), (5, "target", False)]
+                                       KPI | {"id": "care", "target": "Improve steadily"},
+                                       KPI | {"id": "band", "tolerance": 2}], start=2)))
+    assert [(p.row, p.column, p.refused) for p in parsed.problems] == [(4, "target", True), (5, "target", False),
+                                                                       (6, "target", True)]
     assert "a direction or tolerance without a target" in parsed.problems[0].message
     assert [i["id"] for i in parsed.teams["ops"]["indicators"]] == ["care"]  # read, and said

@@ -257,7 +257,7 @@ def _entry_row(number: int, row: dict, kind: str, problems: list[RowProblem]) ->
             entry["target"] = target
     elif kind == "indicator" and ("direction" in row or "tolerance" in row):
         problems.append(RowProblem(number, "target", "a direction or tolerance without a target"))
-    return entry if len(problems) == before or all(not p.refused for p in problems[before:]) else None
+    return entry if len(problems) == before else None  # every problem found here refuses the row
 
 
 def _cell(number: int, name: str, value: Any, problems: list[RowProblem]) -> Any:
