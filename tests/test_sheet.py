@@ -168,7 +168,8 @@ def test_a_header_is_read_as_people_write_it_and_empty_cells_past_it_are_nothing
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
 @pytest.mark.parametrize("rows, says", [
-    ([["kind", "team"], ["team", "ops", "a value past the header"]], "row 2: "),
+    ([["kind", "team"], ["team", "ops", "", "a value past the header"]], "row 2: "),
+    ([["", ""], ["team", "ops"]], "no 'team' column"),
     ([["kind", "", "team"], ["team", "", "ops"]], "unknown column '(empty)'"),
     ([["kind", "team", "Team"], ["team", "ops", "ops"]], "column team appears twice"),
     ([["kind", "title"], ["team", "Operations"]], "no 'team' column"),
