@@ -37,13 +37,13 @@ from kpoctl.read.yamlread import (
 )
 
 YAML_SUFFIXES = (".yaml", ".yml")
+UNREADABLE, SCHEMA = "KP001", "KP002"  # what reading finds itself; the rules of these codes pass it on
 
 
 def is_yaml_name(name: str) -> bool:
     """Whether a file's name says YAML: .yaml or .yml in any case (.YAML from a system that
     ignores case is YAML too, as pre-commit's identify has it)."""
     return name.lower().endswith(YAML_SUFFIXES)
-UNREADABLE, SCHEMA = "KP001", "KP002"  # what reading finds itself; the rules of these codes pass it on
 
 
 class NoTeamFiles(UsageError):

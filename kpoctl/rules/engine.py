@@ -18,6 +18,7 @@ from kpoctl.graph import CascadeGraph
 from kpoctl.model import Settings
 from kpoctl.model.profiles import profile_of
 from kpoctl.model.scorecard import Scorecard, SuppressionSite, TeamFile
+from kpoctl.read.load import SCHEMA
 from kpoctl.rules import REGISTRY, Context, closest_code
 from kpoctl.rules.base import SCORECARD, TEAM
 from kpoctl.rules.suppress import Suppressor
@@ -160,7 +161,6 @@ def finish(problems: Iterable[tuple[str, Problem]], sites: Iterable[SuppressionS
 
 
 FILE_CHECKS = "KP0"  # parse, schema, ids, references, cycles, the top team, suppressions
-SCHEMA = "KP002"  # a field that does not validate
 
 
 def _read_in_part(problems: list[tuple[str, Problem]]) -> set[tuple[str, str | None, str]]:
