@@ -57,7 +57,7 @@ def import_sheet(sheet: Path, into: Path, *, max_mb: float, partial: bool = Fals
     """Read the sheet, check every row and team, then write one team file per team into `into`."""
     table = read_table(sheet, max_mb)
     parsed = from_rows(table.rows)
-    teams, problems = _validated(parsed)
+    teams, models, problems = _validated(parsed)
     refused = [p for p in problems if p.refused]
     done = Imported(notes=[f"{table.name} row {p.row}, column {p.column}: {p.message}"
                            for p in problems if not p.refused])
@@ -74,7 +74,7 @@ def import_sheet(sheet: Path, into: Path, *, max_mb: float, partial: bool = Fals
     if existing and not force:
         raise UsageError(f"nothing written: {', '.join(existing[:3])}{' and more' if len(existing) > 3 else ''} "
                          "already exist{}; --force replaces them".format("s" if len(existing) == 1 else ""))
-    texts = {name: _reading_back(name, team) for name, team in keep.items()}
+    texts = {name: _reading_back(name, team, models[name]) for name, team in keep.items()}
     try:
         into.mkdir(parents=True, exist_ok=True)
         for name, text in texts.items():
@@ -97,34 +97,35 @@ def import_sheet(sheet: Path, into: Path, *, max_mb: float, partial: bool = Fals
     return done
 
 
-def _reading_back(name: str, team: dict) -> str:
-    """The team's file, checked to read back (as lint reads it) as the model of its rows:
-    a file kpoctl writes must never say something else than the sheet did."""
+def _reading_back(name: str, team: dict, model: Team) -> str:
+    """The team's file, checked to read back (as lint reads it) as `model`, the model of its
+    rows: a file kpoctl writes must never say something else than the sheet did."""
     text = render_team(team)
     read = read_team_bytes(text.encode("utf-8"), f"{name}.yaml", Settings())
-    if read is None or read.team is None or read.problems or read.team != Team.model_validate(team):
+    if read is None or read.team is None or read.problems or read.team != model:
         raise UsageError(f"nothing written: team {name}'s file would not read back as the sheet gives it "
                          "(a bug in kpoctl: please report it, with the sheet)")
     return text
 
 
-def _validated(parsed: Parsed) -> tuple[dict[str, dict], list[RowProblem]]:
-    """Each team dict as a team file would be checked; a field it refuses is a problem of
-    the row that gave it."""
+def _validated(parsed: Parsed) -> tuple[dict[str, dict], dict[str, Team], list[RowProblem]]:
+    """Each team dict as a team file would be checked, with its model (what its file must read
+    back as); a field it refuses is a problem of the row that gave it."""
     problems = list(parsed.problems)
     teams: dict[str, dict] = {}
+    models: dict[str, Team] = {}
     for name, data in parsed.teams.items():
         if "name" not in data:
             continue  # no team row: said already (kpoctl.model.sheet.from_rows)
         try:
-            Team.model_validate(data)
+            models[name] = Team.model_validate(data)
         except ValidationError as exc:
             for error in exc.errors(include_url=False):
                 row, column = _row_of(parsed, name, data, error_loc(error))
                 problems.append(RowProblem(row, column, message_for(error, Team, data=data)))
             continue
         teams[name] = data
-    return teams, sorted(problems, key=lambda p: p.row)
+    return teams, models, sorted(problems, key=lambda p: p.row)
 
 
 def _row_of(parsed: Parsed, team: str, data: dict, loc: tuple) -> tuple[int, str]:
