@@ -320,9 +320,10 @@ def _without_invalid(item: Any, exc: ValidationError, model: type[BaseModel]) ->
     whose actuals do not validate keeps none: its status is "no data", never one judged from
     the actuals left, which might not hold the latest. None when what is left does not
     validate either (its id or level is the problem, say)."""
-    fields = {error["loc"][0] for error in exc.errors() if error["loc"]}
-    if not isinstance(item, dict) or any(not error["loc"] for error in exc.errors()):
+    places = [error["loc"] for error in exc.errors()]
+    if not isinstance(item, dict) or not all(places):
         return None
+    fields = {place[0] for place in places}
     try:
         return model.model_validate({key: value for key, value in item.items() if key not in fields})
     except ValidationError:
