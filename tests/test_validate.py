@@ -59,6 +59,18 @@ def test_a_valid_team_has_no_issue():
          "rollup must be one of sum, mean, weighted_mean, min, max, product"),
         ("    title: Deliver", "    weight: -1\n    title: Deliver", 7, 13, "weight must be at least 0; got -1"),
         ("    title: Deliver", "    cascades_from: otif\n    title: Deliver", 7, 20, "cascades_from must be TEAM/ID"),
+        # one typo in a rollup's mapping: the method named, not also "rollup is no method"
+        ("    name: OTIF rate\n", "    name: OTIF rate\n    rollup: {segment: summ}\n", 13, 23,
+         "segment must be one of sum, mean, weighted_mean, min, max, product; got 'summ'"),
+        # a misspelt field inside a target or an actual is named with the fields there
+        ("    name: OTIF rate\n", "    name: OTIF rate\n    target: {value: 1, direction: at_least, tolerence: 1}\n",
+         13, 45, "unknown field 'tolerence' (did you mean 'tolerance'?)"),
+        ("    name: OTIF rate\n", "    name: OTIF rate\n    actuals:\n      - {period: 2026-10, valeu: 1}\n", 14, 27,
+         "unknown field 'valeu' (did you mean 'value'?)"),
+        ("    name: OTIF rate\n", "    name: OTIF rate\n    actuals:\n      - {period: 2026-10, value: 1, by: me}\n",
+         14, 37, "unknown field 'by'; allowed: period, value, note"),
+        # a long value is cut in the message, so that one finding stays one line
+        ("level: KPO", "level: " + "k" * 70, 6, 12, f"level must be one of KPO, PO; got '{'k' * 57}...'"),
     ],
 )
 def test_each_problem_is_one_located_message(old, new, line, column, message):

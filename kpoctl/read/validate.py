@@ -101,11 +101,12 @@ def _expected_choices(ctx: dict) -> str:
     return ctx.get("expected", "").replace("'", "").replace(" or ", ", ")
 
 
-def clean_loc(loc: tuple, data: Any) -> tuple:
+def clean_loc(loc: tuple, data: Any, *, missing: bool = False) -> tuple:
     """The error's path in the user's data, without pydantic's own steps (union members,
-    validator names): a step is kept when the data has it, or when it is the last one and
-    names a field missing from a mapping. Field names are the user's text, so no pattern
-    on the step itself could tell them apart."""
+    validator names): a step is kept when the data has it, or, for a `missing` error, when
+    it is the last one and names the field missing from a mapping (any other error's last
+    step that the data lacks is pydantic's: `rollup`'s union member, say). Field names are
+    the user's text, so no pattern on the step itself could tell them apart."""
     kept = []
     current = data
     for index, part in enumerate(loc):
@@ -115,8 +116,8 @@ def clean_loc(loc: tuple, data: Any) -> tuple:
         elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
             kept.append(part)
             current = current[part]
-        elif index == len(loc) - 1 and isinstance(current, dict):
-            kept.append(part)  # a missing field of this mapping
+        elif missing and index == len(loc) - 1 and isinstance(current, dict):
+            kept.append(part)  # the missing field of this mapping
     return tuple(kept)
 
 
@@ -130,7 +131,7 @@ def error_loc(error: dict) -> tuple:
 
 def message_for(error: dict, model: type[BaseModel], *, dotted: bool = False, data: Any = None) -> str:
     """One clear sentence for one pydantic error; `dotted` names the field by its full path."""
-    loc = clean_loc(error_loc(error), data)
+    loc = clean_loc(error_loc(error), data, missing=error["type"] == "missing")
     names = [p for p in loc if isinstance(p, str)]
     name = (".".join(str(p) for p in loc) if dotted else names[-1]) if names else "value"
     kind = error["type"]
@@ -216,10 +217,16 @@ def _issues(exc: ValidationError, doc: Document, base: tuple, model: type[BaseMo
             close = difflib.get_close_matches(str(error["loc"][-1]), _allowed_fields(model, error["loc"][:-1]), n=1)
             if close:
                 misspelt.add(tuple(error["loc"][:-1]) + (close[0],))
-    for error in errors:
+    located = [(error, clean_loc(error_loc(error), data, missing=error["type"] == "missing")) for error in errors]
+    # A union says why each member failed: `rollup: {segment: summ}` is not one of the
+    # methods (the text member) and has a value that is not one (the mapping member). The
+    # member that went into the data names the typo; the one that stopped at its shape is noise.
+    deeper = {loc[:depth] for _, loc in located for depth in range(len(loc))}
+    for error, loc in located:
         if error["type"] == "missing" and tuple(error["loc"]) in misspelt:
             continue
-        loc = clean_loc(error_loc(error), data)
+        if len(loc) < len(error_loc(error)) and loc in deeper:
+            continue  # a union member's complaint about the shape, where another member went deeper
         message = message_for(error, model, data=data)
         if (loc, message) in seen:
             continue  # a union reports once per member
