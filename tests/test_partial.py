@@ -346,3 +346,131 @@ def test_a_suppression_on_an_entry_that_waits_is_not_called_unused(run_cli, part
     codes = [f["code"] for f in run_cli("lint", partial, "--format", "json", "--select", "ALL").json()
              if f["file"] == "child.yaml"]
     assert "KP002" in codes and "KP007" not in codes
+
+
+# A top team with nothing to say: every objective measured with a target, four perspectives,
+# a leading indicator. Each case below breaks one field of one entry; lint says that KP002
+# and nothing else (the other findings would be the same typo said again), while leaving
+# the field out instead shows the finding that waited, so the rule is alive.
+BALANCED = """
+team: top
+name: Top management team
+owner: CEO
+meeting: monthly
+objectives:
+  - id: otif
+    level: KPO
+    title: Deliver 95% of orders on time and in full
+    perspective: customer
+    due: 2026-12-31
+  - id: margin
+    level: KPO
+    title: Earn a gross margin of 40% on every order
+    perspective: financial
+    due: 2026-12-31
+  - id: flow
+    level: PO
+    role: enabling
+    supports: otif
+    title: Ship every order within two days of its start
+    perspective: process
+    due: 2026-12-31
+  - id: skills
+    level: PO
+    role: enabling
+    supports: margin
+    title: Train every planner in pricing before the summer
+    perspective: learning
+    due: 2026-12-31
+indicators:
+  - id: otif-rate
+    level: KPI
+    measures: otif
+    name: OTIF rate
+    unit: "%"
+    timing: lagging
+    frequency: monthly
+    owner: COO
+    target: {value: 95, direction: at_least}
+  - id: margin-rate
+    level: KPI
+    measures: margin
+    name: Gross margin
+    unit: "%"
+    timing: lagging
+    frequency: monthly
+    owner: CFO
+    target: {value: 40, direction: at_least}
+  - id: flow-time
+    level: PI
+    measures: flow
+    name: Days from start to shipment
+    unit: days
+    frequency: weekly
+    owner: Plant manager
+    target: {value: 2, direction: at_most}
+  - id: trained
+    level: PI
+    measures: skills
+    name: Planners trained in pricing
+    unit: "%"
+    timing: leading
+    frequency: monthly
+    owner: HR lead
+    target: {value: 100, direction: at_least}
+"""
+
+def _without(text: str, start: str, end: str) -> str:
+    """`text` without what runs from `start` up to (not including) `end`."""
+    return text[:text.index(start)] + text[text.index(end):]
+
+
+ONE_TYPO = {
+    # the line as written, the line with a typo, the file with that field (or entry) left
+    # out, and the finding the typo would have caused: (code, entry)
+    "a perspective": ("    perspective: financial\n", "    perspective: money\n",
+                      BALANCED.replace("    perspective: financial\n", ""), ("KP405", None)),
+    "a timing": ("    timing: leading\n", "    timing: lead\n", BALANCED.replace("    timing: leading\n", ""),
+                 ("KP404", None)),
+    "a target": ("    target: {value: 40, direction: at_least}\n", "    target: {value: forty, direction: at_least}\n",
+                 BALANCED.replace("    target: {value: 40, direction: at_least}\n", ""), ("KP302", None)),
+    "what an indicator measures": ("    measures: skills\n", "    measures: [skills]\n",
+                                   BALANCED.replace("    measures: skills\n", ""), ("KP108", "skills")),
+    "an indicator's level": ("    level: KPI\n    measures: otif\n", "    level: KIP\n    measures: otif\n",
+                             _without(BALANCED, "  - id: otif-rate\n", "  - id: margin-rate\n"), ("KP108", "otif")),
+    "an objective's title": ("    title: Ship every order within two days of its start\n", "    title:\n",
+                             _without(BALANCED, "  - id: flow\n", "  - id: skills\n"), ("KP004", "flow-time")),
+}
+
+
+@pytest.mark.parametrize("no_cache", [[], ["--no-cache"]], ids=["cached", "no cache"])
+@pytest.mark.parametrize("case", sorted(ONE_TYPO))
+def test_one_typo_in_one_entry_is_one_finding_not_one_per_rule_that_reads_it(run_cli, scorecard, case, no_cache):
+    line, typo, left_out, consequence = ONE_TYPO[case]
+    assert BALANCED.count(line) == 1
+    root = scorecard({"top.yaml": BALANCED.replace(line, typo)})
+    for _ in range(2):  # the second run from the cache says the same
+        findings = run_cli("lint", root, "--format", "json", "--select", "ALL", *no_cache).json()
+        assert [f["code"] for f in findings] == ["KP002"], findings
+    (root / "top.yaml").write_text(left_out)
+    findings = run_cli("lint", root, "--format", "json", "--select", "ALL", *no_cache).json()
+    assert consequence in [(f["code"], f["id"]) for f in findings]
+
+
+def test_what_waits_is_held_back_in_its_own_team_only(run_cli, scorecard):
+    """A typo in the top team holds back its KP405; a child team's KP404 is said as ever."""
+    child = BALANCED.replace("team: top", "team: child\nparent: top").replace("timing: leading", "timing: lagging")
+    child = child.replace("    perspective: customer\n", "    cascades_from: top/otif\n    perspective: customer\n")
+    child = child.replace("    perspective: financial\n", "    cascades_from: top/margin\n    perspective: financial\n")
+    root = scorecard({"top.yaml": BALANCED.replace("perspective: financial", "perspective: money"),
+                      "child.yaml": child})
+    findings = [(f["file"], f["code"]) for f in run_cli("lint", root, "--format", "json").json()]
+    assert sorted(findings) == [("child.yaml", "KP109"), ("child.yaml", "KP404"), ("top.yaml", "KP002")]
+
+
+def test_a_suppression_of_a_finding_that_waits_for_another_entry_is_not_called_unused(run_cli, scorecard):
+    text = BALANCED.replace("perspective: financial", "perspective: money").replace(
+        "team: top\n", "team: top  # kpoctl: ignore[KP405]\n")
+    root = scorecard({"top.yaml": text})
+    codes = [f["code"] for f in run_cli("lint", root, "--format", "json", "--select", "ALL").json()]
+    assert codes == ["KP002"]

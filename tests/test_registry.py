@@ -30,6 +30,17 @@ def test_every_rule_explains_itself():
         assert rule.bad.strip() and rule.good.strip() and rule.bad != rule.good
 
 
+def test_what_a_rule_waits_for_is_a_field_of_an_entry_and_explain_says_so(run_cli):
+    """A name in `reads` that is no field would never match a KP002, and the rule would
+    repeat the typo it depends on (kpoctl.rules.engine.Unread)."""
+    from kpoctl.model import Indicator, Objective
+
+    fields = set(Objective.model_fields) | set(Indicator.model_fields)
+    for rule in REGISTRY.values():
+        assert rule.reads <= fields, rule.code
+    assert "has a KP002 on its `perspective`" in " ".join(run_cli("explain", "KP405").stdout.split())
+
+
 def test_readme_opens_with_the_two_quick_start_commands():
     readme = (ROOT / "README.md").read_text()
     block = readme.split("## Quick start")[1].split("```sh\n")[1].split("```")[0]
@@ -46,14 +57,15 @@ def test_closest_code_forgives_lookalikes():
 
 
 def test_explain_wraps_each_paragraph_once_and_leaves_no_trailing_blanks(run_cli):
-    from kpoctl.output.explain import unwrapped
+    from kpoctl.output.explain import unwrapped, waits_note
     from kpoctl.rules import REGISTRY
 
     for code in ("KP306", "KP101", "KP007"):
         text = run_cli("explain", code, env={"COLUMNS": "80"}).stdout
         assert not any(line.endswith(" ") for line in text.splitlines()), code
         why = text.split("\nWhy\n", 1)[1].split("\nBad\n", 1)[0]
-        assert " ".join(why.split()) == " ".join(unwrapped(REGISTRY[code].rationale).split())
+        said = [unwrapped(REGISTRY[code].rationale), waits_note(REGISTRY[code]) or ""]
+        assert " ".join(why.split()) == " ".join(" ".join(said).split())
         assert all(len(line) <= 80 for line in why.splitlines())
 
 

@@ -34,10 +34,10 @@ def render_rule(rule: Rule, console: Console) -> None:
     if rule.scope == HISTORY:
         console.print()
         _print_paragraphs(HOW_HISTORY_RUNS, console, indent="  ")
-    said = profile_note(rule)
-    if said:
-        console.print()
-        _print_paragraphs(said, console, indent="  ")
+    for said in (profile_note(rule), waits_note(rule)):
+        if said:
+            console.print()
+            _print_paragraphs(said, console, indent="  ")
     for title, example in (("Bad", rule.bad), ("Good", rule.good)):
         console.print()
         console.print(f"[bold]{title}[/]")
@@ -57,6 +57,17 @@ def profile_note(rule: Rule) -> str | None:
     if left:
         return f"Profile: every one but {'; '.join(left)}."
     return None
+
+
+def waits_note(rule: Rule) -> str | None:
+    """What the rule reads of other entries, for which its findings wait (kpoctl.rules.engine)."""
+    if not rule.reads:
+        return None
+    whole = "is left out whole (a KP002 on its id, level, title or name)"
+    fields = [f"`{name}`" for name in sorted(rule.reads - {"id", "level"})]
+    which = f"{', '.join(fields[:-1])} or {fields[-1]}" if len(fields) > 1 else "".join(fields)
+    what = f"has a KP002 on its {which}, or {whole}" if fields else whole
+    return f"Waits while another entry of the team {what}: what it would say depends on what was not read."
 
 
 def render_prose(title: str, text: str, console: Console) -> None:
@@ -118,7 +129,8 @@ def rules_reference() -> str:
         parts.append(f"**Why.** {unwrapped(rule.rationale)}\n\n")
         if rule.scope == HISTORY:
             parts.append(f"{HOW_HISTORY_RUNS}\n\n")
-        if profile_note(rule):
-            parts.append(f"{profile_note(rule)}\n\n")
+        for said in (profile_note(rule), waits_note(rule)):
+            if said:
+                parts.append(f"{said}\n\n")
         parts.append(f"Bad:\n\n```yaml\n{rule.bad}\n```\n\nGood:\n\n```yaml\n{rule.good}\n```\n")
     return "".join(parts)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+from dataclasses import replace
 from typing import Any, Callable, get_args
 
 from pydantic import BaseModel, ValidationError
@@ -239,7 +240,8 @@ def _issues(exc: ValidationError, doc: Document, base: tuple, model: type[BaseMo
         else:
             line, column = doc.locate(path)
         entry = path[:2] if len(path) >= 2 and path[0] in SECTIONS and isinstance(path[1], int) else None
-        issues.append(Problem(message, Location(file, line, column), _text(data, "team"), _entry_id(data, entry)))
+        issues.append(Problem(message, Location(file, line, column), _text(data, "team"), _entry_id(data, entry),
+                              path))
     return issues
 
 
@@ -315,7 +317,21 @@ def _recover(data: Any, doc: Document, issues: list[Problem]) -> Validated:
             paths.append((section, index))
     ordered = [p for p in paths if p[0] == "objectives"] + [p for p in paths if p[0] == "indicators"]
     team = team.model_copy(update=kept_entries)
-    return team, ordered, issues, frozenset(str(f) for f in failed)
+    return team, ordered, _whole_entries_unread(issues, set(paths)), frozenset(str(f) for f in failed)
+
+
+def _whole_entries_unread(issues: list[Problem], kept: set[tuple]) -> list[Problem]:
+    """Each problem's anchor says what was left unread: a field of an entry kept in part
+    (("indicators", 3, "target", "value")), or the entry itself when none of it was kept
+    (("indicators", 3)). The engine holds back the findings that read it
+    (kpoctl.rules.engine.finish)."""
+    out = []
+    for problem in issues:
+        anchor = problem.anchor or ()
+        if len(anchor) > 2 and anchor[0] in SECTIONS and anchor[:2] not in kept:
+            problem = replace(problem, anchor=anchor[:2])
+        out.append(problem)
+    return out
 
 
 def _without_invalid(item: Any, exc: ValidationError, model: type[BaseModel]) -> BaseModel | None:

@@ -58,6 +58,9 @@ class Rule:
     check: Check
     scope: str = SCORECARD
     profile: str | None = None  # a framework profile's rule runs only under that profile (kpoctl.model.profiles)
+    # The fields of the team's other entries its findings depend on: while one of them is
+    # left unread (a KP002), the rule's findings in that team wait (kpoctl.rules.engine.finish).
+    reads: frozenset[str] = frozenset()
 
     def runs_under(self, profile: str) -> bool:
         """A profile's own rules run under it only; it may stand in for some of the model's."""
@@ -70,16 +73,17 @@ REGISTRY: dict[str, Rule] = {}
 
 
 def rule(code: str, name: str, severity: Severity, summary: str, *, bad: str, good: str,
-         scope: str = SCORECARD, profile: str | None = None) -> Callable[[Check], Check]:
+         scope: str = SCORECARD, profile: str | None = None, reads: Iterable[str] = ()) -> Callable[[Check], Check]:
     """Register a check under its code; the docstring is the rationale `explain` prints.
-    `scope=TEAM` promises the check reads nothing but the team's own file."""
+    `scope=TEAM` promises the check reads nothing but the team's own file; `reads` names
+    what it reads of entries other than the one a finding is about (Rule.reads)."""
 
     def register(check: Check) -> Check:
         if code in REGISTRY:
             raise ValueError(f"rule {code} registered twice")
         REGISTRY[code] = Rule(
             code, name, severity, summary, inspect.cleandoc(check.__doc__ or ""),
-            inspect.cleandoc(bad), inspect.cleandoc(good), check, scope, profile,
+            inspect.cleandoc(bad), inspect.cleandoc(good), check, scope, profile, frozenset(reads),
         )
         return check
 

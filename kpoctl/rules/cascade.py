@@ -49,7 +49,7 @@ def _orphans(ctx: Context, level: str):
           level: KPI
           measures: grow-revenue           # a KPO of this team
           name: Monthly revenue in EUR
-      """, scope=TEAM)
+      """, scope=TEAM, reads=("level",))
 def orphan_kpi(ctx: Context):
     """A KPI measures progress towards a KPO; a KPI with no KPO is not a KPI but data
     somebody likes to look at. Link it to the KPO it monitors, demote it to a PI of a
@@ -67,7 +67,7 @@ def orphan_kpi(ctx: Context):
       - id: survey-score
         level: PI
         measures: motivation    # a PO of this team
-      """, scope=TEAM)
+      """, scope=TEAM, reads=("level",))
 def orphan_pi(ctx: Context):
     """A PI measures a PO, the less important objectives that support a KPO. A PI that
     measures a KPO is really a KPI; one that measures nothing is an orphan."""
@@ -170,7 +170,7 @@ def cascade_skips_level(ctx: Context):
         supports: otif
         by: segment
         title: Deliver 97% of segment CA orders on time
-      """, scope=TEAM)
+      """, scope=TEAM, reads=("level",))
 def po_unlinked(ctx: Context):
     """A PO exists only to support a KPO of the same team, either as a breakdown (a
     mathematical split that rolls up to the KPO) or as an enabler (a driver believed
@@ -230,7 +230,7 @@ def context_with_target(ctx: Context):
       good="""
       indicators:
         - {id: otif-rate, level: KPI, measures: otif, name: OTIF rate}
-      """, scope=TEAM)
+      """, scope=TEAM, reads=("measures", "level"))
 def objective_unmeasured(ctx: Context):
     """What is not measured is not managed: an objective no KPI or PI follows is never
     reviewed in the meeting. An objective that says how it is judged (`evaluation`)

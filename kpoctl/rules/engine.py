@@ -19,6 +19,7 @@ from kpoctl.model import Settings
 from kpoctl.model.profiles import profile_of
 from kpoctl.model.scorecard import Scorecard, SuppressionSite, TeamFile
 from kpoctl.read.load import SCHEMA
+from kpoctl.read.validate import SECTIONS as ENTRY_SECTIONS
 from kpoctl.rules import REGISTRY, Context, closest_code
 from kpoctl.rules.base import SCORECARD, TEAM
 from kpoctl.rules.suppress import Suppressor
@@ -151,8 +152,8 @@ def finish(problems: Iterable[tuple[str, Problem]], sites: Iterable[SuppressionS
     suppressor = Suppressor(sites, selection.codes, frozenset(REGISTRY))
     findings = [f for f in findings if not suppressor.silences(f)]
     # after the suppressions: a comment that silences a finding which waits is not unused
-    unread = _read_in_part(problems)
-    findings = [f for f in findings if not _waits(f, unread)]
+    unread = Unread.of(problems)
+    findings = [f for f in findings if not unread.waits(f)]
     if UNUSED_SUPPRESSION in selection.codes:  # known only now that every suppression is applied
         severity = selection.severity_of(UNUSED_SUPPRESSION)
         findings.extend(Finding.from_problem(UNUSED_SUPPRESSION, severity, Problem(message, location))
@@ -161,18 +162,42 @@ def finish(problems: Iterable[tuple[str, Problem]], sites: Iterable[SuppressionS
 
 
 FILE_CHECKS = "KP0"  # parse, schema, ids, references, cycles, the top team, suppressions
+WHOLE = "*"  # every field of an entry: none of it was kept
 
 
-def _read_in_part(problems: list[tuple[str, Problem]]) -> set[tuple[str, str | None, str]]:
-    """The entries a KP002 is about. The reader keeps such an entry without what does not
-    validate (kpoctl.read.validate), so that the others still see it: the file checks judge
-    what was read of it, no other rule judges it until it validates (its missing `due`,
-    its actuals left out, its target dropped would each be a finding it does not deserve)."""
-    return {(p.location.file, p.team, p.id) for code, p in problems if code == SCHEMA and p.id is not None}
+@dataclass(frozen=True)
+class Unread:
+    """What the reader could not keep, from KP002's problems (each anchored where it is, see
+    kpoctl.read.validate): the entries kept in part, and per team file the entry fields left out."""
 
+    entries: frozenset[tuple[str, str | None, str]]
+    fields: dict[tuple[str, str | None], frozenset[str]]
 
-def _waits(finding: Finding, unread: set) -> bool:
-    return not finding.code.startswith(FILE_CHECKS) and (finding.file, finding.team, finding.id) in unread
+    @classmethod
+    def of(cls, problems: list[tuple[str, Problem]]) -> "Unread":
+        entries, fields = set(), {}
+        for code, p in problems:
+            if code != SCHEMA:
+                continue
+            if p.id is not None:
+                entries.add((p.location.file, p.team, p.id))
+            anchor = p.anchor or ()
+            if anchor and anchor[0] in ENTRY_SECTIONS:
+                field = anchor[2] if len(anchor) > 2 and isinstance(anchor[2], str) else WHOLE
+                fields.setdefault((p.location.file, p.team), set()).add(field)
+        return cls(frozenset(entries), {key: frozenset(value) for key, value in fields.items()})
+
+    def waits(self, finding: Finding) -> bool:
+        """An entry read in part is judged by the file checks only: no other rule judges it
+        until it validates (its missing `due`, its actuals left out, its target dropped would
+        each be a finding it does not deserve). A finding that depends on what was left out
+        of another entry of its team (the rule's `reads`) waits as well: with a KPI's target
+        unreadable, "no objective has a numeric target" is the same typo said twice."""
+        if not finding.code.startswith(FILE_CHECKS) and (finding.file, finding.team, finding.id) in self.entries:
+            return True
+        reads = REGISTRY[finding.code].reads
+        left_out = self.fields.get((finding.file, finding.team)) if reads else None
+        return bool(left_out) and (WHOLE in left_out or not left_out.isdisjoint(reads))
 
 
 def all_problems(scorecard: Scorecard, graph: CascadeGraph | None = None,

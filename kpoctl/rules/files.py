@@ -54,7 +54,9 @@ def schema(ctx: Context):
     period: otherwise which value is the latest, or which target is in force, would be a
     guess (the first item out of order or repeated is named). An entry with such a field
     is kept without it (without its actuals, when they are the problem), so that the others
-    still find it; no rule but the file checks (KP0xx) judges it until it validates."""
+    still find it; no rule but the file checks (KP0xx) judges it until it validates, nor
+    says what depends on what was left out of it elsewhere in its team (a perspective
+    that is no perspective would otherwise also be a perspective missing, KP405)."""
     return _read_problems(ctx, "KP002")
 
 
@@ -101,7 +103,7 @@ def duplicate_id(ctx: Context):
         - id: otif-rate
           level: KPI
           measures: otif
-      """)
+      """, reads=("id", "level"))
 def dangling_reference(ctx: Context):
     """A reference that names nothing breaks the cascade silently: the KPI looks linked
     but measures nothing. `measures` and `supports` take a bare id of the same team,

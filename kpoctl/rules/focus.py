@@ -62,7 +62,7 @@ def too_many_pis(ctx: Context):
       good="""
       indicators:
         - {id: otif-rate, level: KPI, measures: otif, name: OTIF rate}
-      """, scope=TEAM)
+      """, scope=TEAM, reads=("level",))
 def no_kpi(ctx: Context):
     """A management team without a KPI reviews nothing that matters to the level above:
     its scorecard is disconnected from the strategy."""

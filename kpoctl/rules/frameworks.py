@@ -42,7 +42,7 @@ def words(ctx: Context, level: str) -> str:
       - {id: nps, level: KPI, measures: delight, name: Net promoter score}
       - {id: churn, level: KPI, measures: delight, name: Customers lost in the quarter}
       - {id: tickets, level: KPI, measures: delight, name: Support tickets per 100 orders}
-      """, scope=TEAM, profile="okr")
+      """, scope=TEAM, profile="okr", reads=("measures", "level"))
 def okr_key_result_count(ctx: Context):
     """An objective says where to go; its key results say how everyone will know it got
     there. With one or two, the objective is a metric in disguise; with more than five,
@@ -121,7 +121,7 @@ def _next_quarter_end(today: dt.date) -> dt.date:
       """,
       good="""
       team: company   # the top team, with four KPIs: its CPIs
-      """, profile="cpi-kpi-kpa")
+      """, profile="cpi-kpi-kpa", reads=("level",))
 def cpi_count(ctx: Context):
     """Critical performance indicators are the few numbers the organisation lives by:
     three to five, set by the top team. Fewer leave the strategy unmeasured; more and
@@ -142,7 +142,7 @@ def cpi_count(ctx: Context):
       """,
       good="""
       - {id: scrap, level: KPO, cascades_from: company/margin, title: Cut scrap to 2% of output}
-      """, profile="cpi-kpi-kpa")
+      """, profile="cpi-kpi-kpa", reads=("cascades_from", "measures", "level"))
 def kpi_not_rolled_up_to_cpi(ctx: Context):
     """Every KPI below the top explains a CPI: the objective it measures cascades, team by
     team, up to a top-team objective that a CPI measures. A KPI whose cascade reaches no
@@ -227,7 +227,7 @@ def bsc_objective_without_perspective(ctx: Context):
       indicators:
         - {id: activation, level: KPI, ...}      # the one metric that matters
         - {id: signups, level: context, ...}     # watched, not steered by
-      """, scope=TEAM, profile="omtm")
+      """, scope=TEAM, profile="omtm", reads=("level",))
 def omtm_not_one_key_metric(ctx: Context):
     """One metric that matters: at any time a team steers by exactly one number, the one
     that tells whether it is winning at its current stage; everything else is watched as

@@ -30,7 +30,7 @@ def _performance(ref: EntryRef) -> bool:
         level: KPI
         name: OTIF rate
         owner: Logistics lead
-      """, scope=TEAM)
+      """, scope=TEAM, reads=("owner",))
 def no_owner(ctx: Context):
     """Somebody must answer for every number in the meeting. An objective without an
     owner falls back to its team's owner; an indicator needs its own.
@@ -113,7 +113,7 @@ def stale(ctx: Context):
       good="""
       indicators:
         - {id: motivation-index, level: PI, timing: leading, ...}
-      """, scope=TEAM)
+      """, scope=TEAM, reads=("timing", "level"))
 def no_leading(ctx: Context):
     """Lagging indicators tell what happened; leading ones let the team act before the
     result is lost. Leading indicators are the essence of management."""
@@ -130,7 +130,7 @@ def no_leading(ctx: Context):
       """,
       good="""
       objectives:   # financial, customer, process and learning each at least once
-      """)
+      """, reads=("perspective", "level"))
 def perspectives(ctx: Context):
     """A strategy steered on one perspective buys short-term results at the cost of the
     others. The top team's objectives, KPOs and POs alike, should cover the four
@@ -173,7 +173,7 @@ def strategic_leading(ctx: Context):
       good="""
       # each step at 97.5%: 97.5% x 97.5% = 95.06%, enough for a 95% whole
       rollup: {step: product}
-      """, scope=TEAM)
+      """, scope=TEAM, reads=("target", "measures", "role", "supports", "by", "weight"))
 def rollup_short(ctx: Context):
     """A breakdown is a mathematical split of the KPO: if every part reaches its target,
     the whole must reach its own. For each breakdown dimension (`by`), the targets of
@@ -241,7 +241,7 @@ def _rolled_up(kpi: Indicator, dimensions: dict[str, list[Part | None]]):
       good="""
       # segment CA 96.2% and CB 93% (weighted mean, same volume) make 94.6%, as the KPI says
       rollup: {segment: weighted_mean}
-      """, scope=TEAM)
+      """, scope=TEAM, reads=("actuals", "measures", "role", "supports", "by", "weight"))
 def actuals_disagree(ctx: Context):
     """A breakdown is arithmetic: when every part reports for a period, the parts, rolled
     up as the KPI's `rollup` says, must give the KPI's own actual for that period, within
@@ -274,7 +274,7 @@ def actuals_disagree(ctx: Context):
       """,
       good="""
       - {id: otif-rate, level: KPI, measures: otif, unit: "%"}
-      """)
+      """, reads=("unit", "measures", "cascades_from"))
 def unit_mismatch(ctx: Context):
     """A cascaded objective is the same objective one level down: measured in another
     unit, the two numbers cannot be compared or rolled up, and the cascade breaks."""

@@ -81,7 +81,7 @@ def not_specific(ctx: Context):
       """,
       good="""
       indicators:   # each objective measured, each with target: {value, direction}
-      """, scope=TEAM)
+      """, scope=TEAM, reads=("target", "measures", "level"))
 def not_measurable(ctx: Context):
     """Measurable: an objective without a numeric target on one of its indicators cannot
     be called reached or missed. Some objectives are judged otherwise (`evaluation`),
@@ -183,7 +183,7 @@ def target_not_challenging(ctx: Context):
       - id: otif
         level: KPO
         cascades_from: unit-1/otif         # -> best-company/otif, a strategic KPO
-      """)
+      """, reads=("cascades_from", "supports", "level"))
 def not_relevant(ctx: Context):
     """Relevant: every objective should serve the strategy, through a chain of
     cascades and supports that ends at a KPO of the top team. An objective whose chain
