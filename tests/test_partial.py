@@ -474,3 +474,25 @@ def test_a_suppression_of_a_finding_that_waits_for_another_entry_is_not_called_u
     root = scorecard({"top.yaml": text})
     codes = [f["code"] for f in run_cli("lint", root, "--format", "json", "--select", "ALL").json()]
     assert codes == ["KP002"]
+
+
+def _below(parent: str, name: str) -> str:
+    """BALANCED as a team below `parent`, its KPOs cascading from the parent's."""
+    text = BALANCED.replace("team: top", f"team: {name}\nparent: {parent}")
+    text = text.replace("    perspective: customer\n", f"    cascades_from: {parent}/otif\n    perspective: customer\n")
+    return text.replace("    perspective: financial\n", f"    cascades_from: {parent}/margin\n    perspective: financial\n")
+
+
+def test_a_cascade_link_left_unread_holds_back_relevance_below_it_in_other_teams_too(run_cli, scorecard):
+    """`cascades_from: top/Otif` in the unit is one KP002: whether the plant's objectives
+    below it reach the top is not known, so no KP306 there, from the cache or not; with the
+    link left out instead, the plant's KP306 is said (the cache does not keep the old answer)."""
+    unit = _below("top", "unit").replace("cascades_from: top/otif", "cascades_from: top/Otif")
+    root = scorecard({"top.yaml": BALANCED, "unit.yaml": unit, "plant.yaml": _below("unit", "plant")})
+    for flags in ([], [], ["--no-cache"]):
+        findings = [(f["file"], f["code"]) for f in run_cli("lint", root, "--format", "json", *flags).json()]
+        assert findings == [("unit.yaml", "KP002")], findings
+    (root / "unit.yaml").write_text(unit.replace("    cascades_from: top/Otif\n", ""))
+    for flags in ([], ["--no-cache"]):
+        findings = [(f["file"], f["code"], f["id"]) for f in run_cli("lint", root, "--format", "json", *flags).json()]
+        assert ("plant.yaml", "KP306", "otif") in findings and ("unit.yaml", "KP103", "otif") in findings

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from kpoctl.common.findings import Location
 from kpoctl.model import Indicator, Objective, Team
 from kpoctl.model.scorecard import Scorecard, TeamFile
+from kpoctl.read.load import SCHEMA
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -26,6 +27,7 @@ PARENT = "parent"
 CASCADES_FROM = "cascades_from"
 SUPPORTS = "supports"
 MEASURES = "measures"
+LINKS_UP = (CASCADES_FROM, SUPPORTS)  # an objective's links towards the top
 
 
 def load_graph_library() -> None:
@@ -225,6 +227,29 @@ class CascadeGraph:
                     if ref.key in view:
                         reached |= nx.ancestors(view, ref.key)
         return reached
+
+    @cached_property
+    def past_unread_links(self) -> set[str]:
+        """Objectives whose cascades_from/supports chain runs into one a KP002 left without
+        its `cascades_from` or `supports` (kpoctl.read.validate anchors each such problem at
+        the field), that objective included: whether they reach the top is not known."""
+        import networkx as nx
+
+        view = self.view(CASCADES_FROM, SUPPORTS)
+        past: set[str] = set()
+        for key in self._unread_links():
+            past.add(key)
+            if key in view:
+                past |= nx.ancestors(view, key)
+        return past
+
+    def _unread_links(self) -> list[str]:
+        keys = []
+        for name, team_ref in self.teams.items():
+            unread = {p.anchor[:2] for code, p in team_ref.file.problems if code == SCHEMA and p.anchor
+                      and len(p.anchor) > 2 and p.anchor[0] == "objectives" and p.anchor[2] in LINKS_UP}
+            keys.extend(ref.key for ref in self.entries_by_team.get(name, ()) if ref.path in unread)
+        return keys
 
     def team_depths(self) -> dict[str, int]:
         """Depth of each team below a top team (0 for top teams); teams in cycles are absent."""

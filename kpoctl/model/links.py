@@ -49,6 +49,9 @@ def links_of(team_file: TeamFile) -> tuple:
         "parent" in team_file.invalid_fields,
         tuple(entries),
         tuple(repeated),
+        # where a KP002 left an entry's field unread: a link left unread is None in the model,
+        # as one not given, but the rules that cross it wait (CascadeGraph.past_unread_links)
+        tuple(p.anchor for code, p in team_file.problems if code == "KP002" and p.anchor and len(p.anchor) > 1),
     )
 
 

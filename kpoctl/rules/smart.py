@@ -195,8 +195,8 @@ def not_relevant(ctx: Context):
     reached = graph.reaching_top
     for ref in entries(ctx):
         entry = ref.entry
-        if not isinstance(entry, Objective) or ref.key in reached:
-            continue
+        if not isinstance(entry, Objective) or ref.key in reached or ref.key in graph.past_unread_links:
+            continue  # past a link a KP002 left unread, nobody knows: the KP002 is the finding
         if entry.cascades_from is None and (entry.level == "KPO" or not entry.supports):
             continue  # no link at all: KP103 (or a second top team's KPO, KP006) or KP106
         yield ctx.at(ref, f"the cascade of '{ref.key}' does not reach a KPO of the top team")
