@@ -89,6 +89,30 @@ def test_every_problem_is_reported_not_just_the_first():
     assert len(issues(source)) == 3
 
 
+def test_a_union_said_once_does_not_hide_the_problems_after_it():
+    """`rollup: sideways` fails both members of its union with one message, said once; the
+    problems found after it are still said."""
+    source = TEAM.replace("    name: OTIF rate\n", "    name: OTIF rate\n    rollup: sideways\n    actions: 5\n")
+    assert sorted(line for line, _, _ in issues(source)) == [13, 14]
+
+
+def test_a_missing_field_of_an_entry_is_located_at_the_entry():
+    assert issues(TEAM.replace("    title: Deliver 95% of orders on time\n", "")) == [
+        (5, 5, "missing required field 'title'")]
+
+
+def test_an_entry_left_out_whole_does_not_hide_the_entries_after_it():
+    source = TEAM.replace("  - id: otif-rate\n", "  - just a line\n  - id: broken\n    level: PI\n  - id: otif-rate\n")
+    team, paths, found, _ = validate_team(parse(source))
+    assert [i.id for i in team.indicators] == ["otif-rate"] and paths == [("objectives", 0), ("indicators", 2)]
+    assert [p.anchor for p in found] == [("indicators", 0), ("indicators", 1)]  # none of them was kept
+
+
+def test_a_section_that_is_no_list_does_not_hide_the_other():
+    team, paths, found, _ = validate_team(parse(TEAM.replace("objectives:\n", "objectives: 5\nold:\n")))
+    assert [i.id for i in team.indicators] == ["otif-rate"] and paths == [("indicators", 0)]
+
+
 def test_a_broken_entry_does_not_hide_the_rest_of_the_team():
     source = TEAM + "  - id: broken\n    level: PI\n"
     team, paths, found, invalid = validate_team(parse(source))
