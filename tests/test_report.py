@@ -375,3 +375,15 @@ def test_report_notes_read_as_lint_under_the_scorecards_settings(run_cli, scorec
         assert ("KP409" in shown) == ("KP409" not in settings)
     assert said and "KPI" not in " ".join(said)
     assert ("KP409" in settings) != any("key result 'paying' is off track" in note for note in said)
+
+
+def test_an_indicator_read_in_part_says_why_beside_its_row(run_cli, scorecard):
+    """A target that is no number leaves the KPI with "no target": the row says which
+    problem (and in HTML, in a manager's words), not just the line on stderr."""
+    folder = scorecard({"lumen.yaml": OFF_TRACK_TEAM.replace("value: 500,", "value: five hundred,", 1)})
+    assert "value: five hundred," in (folder / "lumen.yaml").read_text()
+    note = "KP002: value must be a number; got the text 'five hundred'"
+    for output_format in ("text", "markdown"):
+        result = run_cli("report", folder, "--format", output_format)
+        assert result.exit_code == 1 and note in " ".join(result.stdout.split())
+    assert "is not valid and is left out here" in run_cli("report", folder, "--format", "html").stdout

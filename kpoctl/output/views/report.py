@@ -21,7 +21,9 @@ from kpoctl.output.views.parts import Teams, alone, header
 from kpoctl.rules.engine import Selection, finish, selection_from
 
 SPARKS = "▁▂▃▄▅▆▇█"
-NOTE_CODES = ("KP403", "KP409")
+# the findings shown beside an indicator's row: what of it is not valid (its status "no
+# target" may be a target that is no number), stale, off track with no actions
+NOTE_CODES = ("KP002", "KP403", "KP409")
 
 
 @dataclass
