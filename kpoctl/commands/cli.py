@@ -907,7 +907,7 @@ def _timeline(path: Path, indicator: tuple[str, str], window, output_format: "Li
     from kpoctl.commands.history import git_read, say_walked, today
     from kpoctl.graph import CascadeGraph
     from kpoctl.output.views.history import render_timeline, timeline_json
-    from kpoctl.pipeline.history import indicator_timeline
+    from kpoctl.pipeline.history import indicator_timeline, uncommitted_changes
     from kpoctl.pipeline.reading import locate_checked
     from kpoctl.rules.engine import Selection, finish
 
@@ -927,10 +927,11 @@ def _timeline(path: Path, indicator: tuple[str, str], window, output_format: "Li
 
     findings = finish(place(walked.problems, graph), [f.suppression_site() for f in scorecard.files],
                       Selection.build(["KP5"], []))
+    pending = git_read(uncommitted_changes, located.root, located.settings, team_file, indicator_id) if team_file else ()
     if output_format is LintFormat.json:
-        _print_json(timeline_json(team, indicator_id, steps, findings))
+        _print_json(timeline_json(team, indicator_id, steps, findings, pending))
     else:
-        render_timeline(team, indicator_id, steps, findings, walked.commits, _console())
+        render_timeline(team, indicator_id, steps, findings, walked.commits, _console(), pending)
 
 
 class SheetFormat(str, Enum):

@@ -254,6 +254,37 @@ def indicator_timeline(root: Path, settings: Settings, team: str, indicator_id: 
     return steps, walked, walk.team_files().get(team)
 
 
+def uncommitted_changes(root: Path, settings: Settings, relative: str, indicator_id: str) -> tuple[str, ...]:
+    """What the work tree has changed of the indicator since HEAD, in the timeline's words:
+    a value rewritten before it is committed is as much a part of its past as one after.
+    Nothing when HEAD and the work tree agree; one sentence when either does not validate."""
+    from kpoctl.model.rollup import fmt
+    from kpoctl.read.load import read_team_file
+
+    history = History(root)
+    blob = history.head_blob(relative)
+    if blob is not None and history.blob_size(blob) > settings.max_file_mb * 1_000_000:
+        return ()  # the walk said it could not read it
+    path = root / relative
+    if blob is not None and path.is_file() and path.read_bytes() == history.blob(blob):
+        return ()
+    sides = [read_team_bytes(history.blob(blob), relative, settings) if blob is not None else None,
+             read_team_file(path, relative, settings) if path.is_file() else None]
+    for side, where in zip(sides, ("committed", "work tree's")):
+        if side is not None and (side.team is None or side.problems):
+            return (f"{relative} has changed, but the {where} file does not validate, so they cannot be "
+                    "compared: `kpoctl lint` says why",)
+    found = []
+    for side in sides:
+        indicator = next((i for i in side.team.indicators if i.id == indicator_id), None) if side else None
+        objectives = {o.id: o for o in side.team.objectives} if side else {}
+        found.append((indicator, _due(objectives, indicator.measures) if indicator else None))
+    (before, due_before), (after, due_after) = found
+    if before is None and after is None:
+        return ()
+    return tuple(_changes(before, after, due_before, due_after, fmt))
+
+
 def _due(objectives: dict, objective_id: str | None):
     objective = objectives.get(objective_id)
     return objective.due if objective is not None else None

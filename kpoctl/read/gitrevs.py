@@ -187,6 +187,18 @@ class History:
             return []
         return self.files_at(self.repo.head.peel(self.pygit2.Commit))
 
+    def head_blob(self, relative: str) -> str | None:
+        """The blob id of one file under the scorecard folder at HEAD (None when HEAD has no
+        such regular file): one lookup, not a walk of every file."""
+        if self.repo.head_is_unborn:
+            return None
+        tree = self._subtree(self.repo.head.peel(self.pygit2.Commit).tree)
+        try:
+            entry = tree[relative] if tree is not None else None
+        except KeyError:
+            return None
+        return str(entry.id) if entry is not None and entry.filemode in REGULAR_MODES else None
+
     def blob(self, blob_id: str) -> bytes:
         return self.repo[blob_id].data
 

@@ -14,8 +14,10 @@ from kpoctl.pipeline.history import Step
 STATUS_STYLE = {"off track": "bold red", "at risk": "yellow", "on track": "green"}
 
 
-def timeline_json(team: str, indicator_id: str, steps: list[Step], findings: list[Finding]) -> dict:
-    """`{team, id, steps: [...], findings: [...]}`, oldest commit first."""
+def timeline_json(team: str, indicator_id: str, steps: list[Step], findings: list[Finding],
+                  uncommitted: tuple[str, ...] = ()) -> dict:
+    """`{team, id, steps: [...], findings: [...], uncommitted: [...]}`, oldest commit first;
+    `uncommitted`: what the work tree changed of it since HEAD (empty when nothing)."""
     return {
         "team": team,
         "id": indicator_id,
@@ -30,14 +32,18 @@ def timeline_json(team: str, indicator_id: str, steps: list[Step], findings: lis
             for s in steps
         ],
         "findings": [f.to_dict() for f in findings],
+        "uncommitted": list(uncommitted),
     }
 
 
 def render_timeline(team: str, indicator_id: str, steps: list[Step], findings: list[Finding], commits: int,
-                    console: Console) -> None:
+                    console: Console, uncommitted: tuple[str, ...] = ()) -> None:
     name = escape(plain(f"{team}/{indicator_id}"))
+    pending = f"not committed yet: {escape(plain('; '.join(uncommitted)))}" if uncommitted else None
     if not steps:
         console.print(f"{name}: no change in the {commits} commit{'s' if commits != 1 else ''} checked")
+        if pending:
+            console.print(pending)
         return
     table = Table(title=f"{name} through {len(steps)} of {commits} commits", title_justify="left")
     for column in ("commit", "date", "author", "target", "due", "latest", "status", "what changed"):
@@ -52,5 +58,7 @@ def render_timeline(team: str, indicator_id: str, steps: list[Step], findings: l
                       s.due or "", latest, f"[{style}]{state}[/]" if style else escape(state),
                       escape(plain("; ".join(s.changes))))
     console.print(table)
+    if pending:
+        console.print(pending)
     for f in findings:
         console.print(f"[yellow]{f.code}[/] {escape(plain(f.message))}")
