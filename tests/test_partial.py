@@ -496,3 +496,10 @@ def test_a_cascade_link_left_unread_holds_back_relevance_below_it_in_other_teams
     for flags in ([], ["--no-cache"]):
         findings = [(f["file"], f["code"], f["id"]) for f in run_cli("lint", root, "--format", "json", *flags).json()]
         assert ("plant.yaml", "KP306", "otif") in findings and ("unit.yaml", "KP103", "otif") in findings
+
+
+def test_an_ignored_kp002_holds_nothing_back(run_cli, scorecard):
+    """Ignored (or silenced), a KP002 is not said, so what it would hold back is said."""
+    root = scorecard({"top.yaml": BALANCED.replace("perspective: financial", "perspective: money")},
+                     "today: 2026-11-21\nrules: {ignore: [KP002]}\n")
+    assert [f["code"] for f in run_cli("lint", root, "--format", "json").json()] == ["KP405"]

@@ -144,16 +144,16 @@ def finish(problems: Iterable[tuple[str, Problem]], sites: Iterable[SuppressionS
            selection: Selection) -> list[Finding]:
     """Selected problems as findings: stamped, suppressions applied, KP007 added, sorted by place."""
     say = profile_of(selection.profile).say
-    problems = list(problems)
-    findings = [
-        Finding.from_problem(code, selection.severity_of(code), replace(p, message=say(p.message)))
+    chosen = [
+        (Finding.from_problem(code, selection.severity_of(code), replace(p, message=say(p.message))), p)
         for code, p in problems if code in selection.codes
     ]
     suppressor = Suppressor(sites, selection.codes, frozenset(REGISTRY))
-    findings = [f for f in findings if not suppressor.silences(f)]
-    # after the suppressions: a comment that silences a finding which waits is not unused
-    unread = Unread.of(problems)
-    findings = [f for f in findings if not unread.waits(f)]
+    chosen = [(f, p) for f, p in chosen if not suppressor.silences(f)]
+    # after the suppressions: a comment that silences a finding which waits is not unused;
+    # and only a KP002 that is said holds others back (ignored or silenced, it would hide them unsaid)
+    unread = Unread.of([(f.code, p) for f, p in chosen])
+    findings = [f for f, _ in chosen if not unread.waits(f)]
     if UNUSED_SUPPRESSION in selection.codes:  # known only now that every suppression is applied
         severity = selection.severity_of(UNUSED_SUPPRESSION)
         findings.extend(Finding.from_problem(UNUSED_SUPPRESSION, severity, Problem(message, location))
