@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -159,6 +160,16 @@ def test_a_cache_folder_that_is_not_private_is_not_used(run_cli, tmp_path, monke
     monkeypatch.setenv(CACHE_ENV, str(home))
     assert lint_json(run_cli, folder) == lint_json(run_cli, folder, "--no-cache")
     assert home.is_file() or list(home.iterdir()) == []
+
+
+def test_the_cache_folder_is_made_private(run_cli, tmp_path, monkeypatch):
+    """What the cache holds is the scorecard: nobody else may list or read the folder it makes."""
+    folder = tmp_path / "card"
+    shutil.copytree(EXAMPLES / "best-company", folder)
+    home = tmp_path / "new" / "cache-home"
+    monkeypatch.setenv(CACHE_ENV, str(home))
+    lint_json(run_cli, folder)
+    assert stat.S_IMODE(home.stat().st_mode) == 0o700 and list(home.iterdir())
 
 
 def test_where_the_cache_lives():
