@@ -503,3 +503,19 @@ def test_an_ignored_kp002_holds_nothing_back(run_cli, scorecard):
     root = scorecard({"top.yaml": BALANCED.replace("perspective: financial", "perspective: money")},
                      "today: 2026-11-21\nrules: {ignore: [KP002]}\n")
     assert [f["code"] for f in run_cli("lint", root, "--format", "json").json()] == ["KP405"]
+
+
+def test_an_owner_left_unread_is_not_an_owner_missing_and_holds_back_no_other_owner(run_cli, scorecard):
+    """`owner: [COO]` on a KPO of a team without an owner: one KP002, not also "has nobody to
+    answer for it"; another indicator's missing owner is still said."""
+    text = BALANCED.replace("owner: CEO\n", "").replace(
+        "    perspective: customer\n", "    perspective: customer\n    owner: [COO]\n").replace("    owner: CFO\n", "")
+    for perspective in ("financial", "process", "learning"):  # the other objectives have owners of their own
+        text = text.replace(f"    perspective: {perspective}\n", f"    perspective: {perspective}\n    owner: Ann\n")
+    for _ in range(2):
+        for team_owner in ("", "owner: [CEO]\n"):  # a team owner left unread is not one missing either
+            root = scorecard({"top.yaml": text.replace("meeting: monthly\n", "meeting: monthly\n" + team_owner)})
+            found = [(f["code"], f["id"]) for f in run_cli("lint", root, "--format", "json").json()
+                     if f["code"] in ("KP002", "KP401")]
+            assert sorted(found, key=str) == sorted([("KP002", "otif"), ("KP401", "margin-rate")]
+                                                    + ([("KP002", None)] if team_owner else []), key=str), found

@@ -36,6 +36,13 @@ def load_graph_library() -> None:
     import networkx  # noqa: F401
 
 
+def _unread_fields(team_file: TeamFile) -> frozenset[tuple]:
+    """(section, index, field) of each entry field a KP002 is about (kpoctl.read.validate
+    anchors each problem where it is)."""
+    return frozenset(p.anchor[:3] for code, p in team_file.problems
+                     if code == SCHEMA and p.anchor and len(p.anchor) > 2)
+
+
 def cascade_order(roots: list[str], names: list[str], children) -> list[str]:
     """Teams depth first from each root, each after its parent and siblings in the order
     `children` gives; then, from `names` in turn, the teams only a cycle of parents reaches."""
@@ -244,12 +251,18 @@ class CascadeGraph:
         return past
 
     def _unread_links(self) -> list[str]:
-        keys = []
-        for name, team_ref in self.teams.items():
-            unread = {p.anchor[:2] for code, p in team_ref.file.problems if code == SCHEMA and p.anchor
-                      and len(p.anchor) > 2 and p.anchor[0] == "objectives" and p.anchor[2] in LINKS_UP}
-            keys.extend(ref.key for ref in self.entries_by_team.get(name, ()) if ref.path in unread)
-        return keys
+        return [ref.key for name, team_ref in self.teams.items() if team_ref.file.problems
+                for ref in self.entries_by_team.get(name, ()) if any(self.left_unread(ref, f) for f in LINKS_UP)]
+
+    def left_unread(self, ref: EntryRef, field: str) -> bool:
+        """Whether a KP002 left this field of the entry unread: None in the model, as a
+        field not given, but a rule that reports it missing would repeat the KP002."""
+        if not ref.file.problems:
+            return False
+        cache = self.__dict__.setdefault("_unread", {})
+        if ref.file.file not in cache:
+            cache[ref.file.file] = _unread_fields(ref.file)
+        return (ref.path + (field,)) in cache[ref.file.file]
 
     def team_depths(self) -> dict[str, int]:
         """Depth of each team below a top team (0 for top teams); teams in cycles are absent."""

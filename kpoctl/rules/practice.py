@@ -30,7 +30,7 @@ def _performance(ref: EntryRef) -> bool:
         level: KPI
         name: OTIF rate
         owner: Logistics lead
-      """, scope=TEAM, reads=("owner",))
+      """, scope=TEAM)
 def no_owner(ctx: Context):
     """Somebody must answer for every number in the meeting. An objective without an
     owner falls back to its team's owner; an indicator needs its own.
@@ -45,7 +45,7 @@ def no_owner(ctx: Context):
             continue
         if isinstance(entry, Objective):
             team_ref = graph.teams[ref.team]
-            if team_ref.team.owner is None and not team_ref.invalid("owner"):
+            if team_ref.team.owner is None and not team_ref.invalid("owner") and not graph.left_unread(ref, "owner"):
                 orphaned.setdefault(ref.team, []).append(entry.id)
         elif _performance(ref):
             yield ctx.at(ref, f"{entry.level} '{entry.id}' has no owner")
