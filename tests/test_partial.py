@@ -492,6 +492,12 @@ def test_a_cascade_link_left_unread_holds_back_relevance_below_it_in_other_teams
     for flags in ([], [], ["--no-cache"]):
         findings = [(f["file"], f["code"]) for f in run_cli("lint", root, "--format", "json", *flags).json()]
         assert findings == [("unit.yaml", "KP002")], findings
+    # an objective of the unit whose chain does not pass the unread link is judged as ever
+    tidy = "  - id: tidy\n    level: PO\n    role: enabling\n    supports: nowhere\n    title: Keep the desks tidy every day\n"
+    (root / "unit.yaml").write_text(unit.replace("indicators:\n", tidy + "indicators:\n"))
+    found = [(f["code"], f["id"]) for f in run_cli("lint", root, "--format", "json").json()]
+    assert ("KP306", "tidy") in found and ("KP306", "otif") not in found, found
+    (root / "unit.yaml").write_text(unit)
     (root / "unit.yaml").write_text(unit.replace("    cascades_from: top/Otif\n", ""))
     for flags in ([], ["--no-cache"]):
         findings = [(f["file"], f["code"], f["id"]) for f in run_cli("lint", root, "--format", "json", *flags).json()]

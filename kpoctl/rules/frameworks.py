@@ -142,7 +142,7 @@ def cpi_count(ctx: Context):
       """,
       good="""
       - {id: scrap, level: KPO, cascades_from: company/margin, title: Cut scrap to 2% of output}
-      """, profile="cpi-kpi-kpa", reads=("cascades_from", "measures", "level"))
+      """, profile="cpi-kpi-kpa", reads=("level",))
 def kpi_not_rolled_up_to_cpi(ctx: Context):
     """Every KPI below the top explains a CPI: the objective it measures cascades, team by
     team, up to a top-team objective that a CPI measures. A KPI whose cascade reaches no

@@ -183,7 +183,7 @@ def target_not_challenging(ctx: Context):
       - id: otif
         level: KPO
         cascades_from: unit-1/otif         # -> best-company/otif, a strategic KPO
-      """, reads=("cascades_from", "supports", "level"))
+      """, reads=("level",))
 def not_relevant(ctx: Context):
     """Relevant: every objective should serve the strategy, through a chain of
     cascades and supports that ends at a KPO of the top team. An objective whose chain
