@@ -108,6 +108,17 @@ def test_a_forged_entry_is_not_believed(run_cli, tmp_path, home):
     assert "FORGED" not in result.stdout
 
 
+def test_a_signing_key_that_is_not_one_keeps_the_cache_unused(run_cli, tmp_path, home):
+    """A key file of the wrong length (an empty one signs anything anybody can sign) is not
+    taken: the answer is the same, and nothing is stored under it."""
+    folder = tmp_path / "card"
+    shutil.copytree(EXAMPLES / "best-company", folder)
+    home.mkdir(mode=0o700, parents=True, exist_ok=True)
+    (home / SECRET).write_bytes(b"")
+    assert lint_json(run_cli, folder) == lint_json(run_cli, folder, "--no-cache")
+    assert not any(entries_of(home, folder).iterdir()) and (home / SECRET).read_bytes() == b""
+
+
 def test_links_and_fifos_in_the_cache_are_never_followed(run_cli, tmp_path, home):
     folder = tmp_path / "card"
     shutil.copytree(EXAMPLES / "best-company", folder)
