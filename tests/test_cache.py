@@ -285,3 +285,60 @@ def test_a_signed_entry_of_the_wrong_shape_is_a_miss(tmp_path, home, actuals):
     meta, _, problems = (cache.folder / ("a" * 40)).read_bytes()[32:].split(b"\n", 2)
     cache._write_signed_bytes("a" * 40, b"\n".join((meta, actuals, problems)))
     assert cache.get("a" * 40, actuals=True) is MISS
+
+
+def test_entries_no_run_uses_are_pruned_once_they_outnumber_the_used(run_cli, tmp_path, home):
+    """The cache does not grow with every edit: stale entries go once they are more than twice
+    the used ones and a hundred; the index, derived data and files not ours stay."""
+    folder = tmp_path / "card"
+    shutil.copytree(EXAMPLES / "best-company", folder)
+    expected = lint_json(run_cli, folder)
+    entries = entries_of(home, folder)
+    used = sorted(p.name for p in entries.iterdir())
+    team_entries = len(used) - 1  # one per team file, and the index
+    stale = [f"{n:040x}" for n in range(2 * team_entries + 100 - len(used) - 1)]  # all that is allowed
+    for name in [*stale, "notes.txt"]:
+        (entries / name).write_bytes(b"old")
+    assert lint_json(run_cli, folder) == expected  # within the allowance: nothing pruned
+    assert len(list(entries.iterdir())) == len(used) + len(stale) + 1
+    (entries / f"{len(stale):040x}").write_bytes(b"old")  # one more than it allows
+    assert lint_json(run_cli, folder) == expected
+    assert sorted(p.name for p in entries.iterdir()) == sorted([*used, "notes.txt"])
+
+
+def test_the_caches_of_scorecards_not_linted_lately_are_dropped_past_sixty_four(run_cli, tmp_path, home):
+    from kpoctl.read.cache import MAX_SCORECARDS
+
+    folder = tmp_path / "card"
+    shutil.copytree(EXAMPLES / "best-company", folder)
+    lint_json(run_cli, folder)
+    parent = entries_of(home, folder).parent
+    for n in range(MAX_SCORECARDS - 1):  # older than any run of this test: with it and the next, one too many
+        old = parent / f"{n:032x}"
+        old.mkdir(mode=0o700)
+        os.utime(old, (1_000_000 + n, 1_000_000 + n))
+    other = tmp_path / "other"
+    shutil.copytree(EXAMPLES / "northwind", other)
+    lint_json(run_cli, other)  # a new scorecard's folder: the oldest beyond sixty-four go
+    kept = {p.name for p in parent.iterdir()}
+    assert len(kept) == MAX_SCORECARDS
+    assert {entries_of(home, folder).name, entries_of(home, other).name} <= kept
+    assert f"{0:032x}" not in kept and f"{1:032x}" in kept  # the one used longest ago went
+
+
+def test_a_cache_that_cannot_be_written_is_gone_on_without(run_cli, tmp_path, home, monkeypatch):
+    """A full or read-only disk: the answer is the same, and the run tries no further write."""
+    import kpoctl.read.cache
+
+    folder = tmp_path / "card"
+    shutil.copytree(EXAMPLES / "best-company", folder)
+    expected = lint_json(run_cli, folder, "--no-cache")
+    attempts = []
+
+    def disk_full(*args, **kwargs):
+        attempts.append(args[0])
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(kpoctl.read.cache, "write_bytes_atomic", disk_full)
+    assert lint_json(run_cli, folder) == expected
+    assert len(attempts) == 1 and not any(entries_of(home, folder).iterdir())
