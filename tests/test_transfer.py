@@ -42,10 +42,10 @@ def test_import_of_an_export_gives_back_the_same_model(run_cli, tmp_path, folder
         assert again.read_text() == sheet.read_text()
 
 
-def sheet_text(rows: list[dict]) -> str:
+def sheet_text(rows: list[dict], *more_columns: str) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=["kind", "team", "id", "level", "title", "measures", "unit", "target",
-                                             "direction", "period", "value"], lineterminator="\n")
+                                             "direction", "period", "value", *more_columns], lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
     return out.getvalue()
@@ -235,6 +235,21 @@ def test_actual_rows_out_of_time_order_are_refused_at_their_row(run_cli, tmp_pat
     assert result.exit_code == 2
     assert "row 6, column period: actuals are written oldest first: 2026-08 comes after 2026-09" in result.stderr
     assert not (tmp_path / "card").exists()
+
+
+@pytest.mark.parametrize("cell, said", [
+    ("segment=summ", "row 4, column rollup: segment must be one of sum, mean, weighted_mean, min, max, product; "
+                     "got 'summ'"),
+    ("sideways", "row 4, column rollup: rollup must be one of sum, mean, weighted_mean, min, max, product, or a "
+                 "mapping of dimension to one of them; got 'sideways'"),
+])
+def test_a_rollup_cell_that_is_no_method_is_one_problem(run_cli, tmp_path, cell, said):
+    """As in a team file: one typo, one line, named by what is wrong in it."""
+    (tmp_path / "card.csv").write_text(sheet_text([TEAM, KPO, {**indicator("otif-rate", ">= 95%"), "rollup": cell}],
+                                                  "rollup"))
+    result = run_cli("import", tmp_path / "card.csv", "--into", tmp_path / "card")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[:-1] == [f"kpoctl: {tmp_path / 'card.csv'} {said}"], result.stderr
 
 
 def test_into_a_path_that_is_a_file_is_one_line_and_exit_2(run_cli, tmp_path):

@@ -30,7 +30,7 @@ from kpoctl.output.team_yaml import render_team
 from kpoctl.output.views.parts import alone
 from kpoctl.read.load import read_team_bytes
 from kpoctl.read.sheets import Table, read_table
-from kpoctl.read.validate import error_loc, message_for
+from kpoctl.read.validate import error_loc, errors_to_say
 
 
 class ImportRefused(UsageError):
@@ -120,9 +120,9 @@ def _validated(parsed: Parsed) -> tuple[dict[str, dict], dict[str, Team], list[R
         try:
             models[name] = Team.model_validate(data)
         except ValidationError as exc:
-            for error in exc.errors(include_url=False):
+            for error, _, message in errors_to_say(exc, Team, data):
                 row, column = _row_of(parsed, name, data, error_loc(error))
-                problems.append(RowProblem(row, column, message_for(error, Team, data=data)))
+                problems.append(RowProblem(row, column, message))
             continue
         teams[name] = data
     return teams, models, sorted(problems, key=lambda p: p.row)

@@ -205,10 +205,10 @@ def _date_message(name: str, value: Any, got: str) -> str:
     return f"{name} must be a date (YYYY-MM-DD); got {got}"
 
 
-def _issues(exc: ValidationError, doc: Document, base: tuple, model: type[BaseModel], file: str) -> list[Problem]:
-    """The schema's problems (KP002's), each at the key or value concerned."""
-    data = doc.data
-    issues: list[Problem] = []
+def errors_to_say(exc: ValidationError, model: type[BaseModel], data: Any) -> list[tuple[dict, tuple, str]]:
+    """(error, its path in the data, its message) for each problem worth a finding: what the
+    team file reader and `import` both say of a model that does not validate."""
+    said: list[tuple[dict, tuple, str]] = []
     seen: set[tuple] = set()
     errors = exc.errors(include_url=False)
     # A misspelt required field is one problem, not two: `titel` explains the missing `title`.
@@ -232,6 +232,15 @@ def _issues(exc: ValidationError, doc: Document, base: tuple, model: type[BaseMo
         if (loc, message) in seen:
             continue  # a union reports once per member
         seen.add((loc, message))
+        said.append((error, loc, message))
+    return said
+
+
+def _issues(exc: ValidationError, doc: Document, base: tuple, model: type[BaseModel], file: str) -> list[Problem]:
+    """The schema's problems (KP002's), each at the key or value concerned."""
+    data = doc.data
+    issues: list[Problem] = []
+    for error, loc, message in errors_to_say(exc, model, data):
         path = base + loc
         if error["type"] == "missing":
             line, column = doc.locate(path[:-1])
