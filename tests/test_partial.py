@@ -525,3 +525,13 @@ def test_an_owner_left_unread_is_not_an_owner_missing_and_holds_back_no_other_ow
                      if f["code"] in ("KP002", "KP401")]
             assert sorted(found, key=str) == sorted([("KP002", "otif"), ("KP401", "margin-rate")]
                                                     + ([("KP002", None)] if team_owner else []), key=str), found
+
+
+def test_a_header_field_left_unread_holds_back_nothing_of_the_entries(run_cli, scorecard):
+    """`meeting: fortnightly` is one KP002 on the team; what the entries are judged on is all
+    there, so the findings about them are said (a short title here)."""
+    text = BALANCED.replace("meeting: monthly", "meeting: fortnightly").replace(
+        "title: Earn a gross margin of 40% on every order", "title: Earn margin").replace("    perspective: financial\n", "")
+    root = scorecard({"top.yaml": text})
+    found = sorted((f["code"], f["id"]) for f in run_cli("lint", root, "--format", "json").json())
+    assert found == [("KP002", None), ("KP301", "margin"), ("KP405", None)], found
