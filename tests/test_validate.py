@@ -71,6 +71,8 @@ def test_a_valid_team_has_no_issue():
          14, 37, "unknown field 'by'; allowed: period, value, note"),
         # a long value is cut in the message, so that one finding stays one line
         ("level: KPO", "level: " + "k" * 70, 6, 12, f"level must be one of KPO, PO; got '{'k' * 57}...'"),
+        ("level: KPO", "level: " + "k" * 61, 6, 12, f"level must be one of KPO, PO; got '{'k' * 57}...'"),
+        ("level: KPO", "level: " + "k" * 60, 6, 12, f"level must be one of KPO, PO; got '{'k' * 60}'"),
     ],
 )
 def test_each_problem_is_one_located_message(old, new, line, column, message):
