@@ -352,17 +352,7 @@ def test_a_suppression_on_an_entry_that_waits_is_not_called_unused(run_cli, part
 # a leading indicator. Each case below breaks one field of one entry; lint says that KP002
 # and nothing else (the other findings would be the same typo said again), while leaving
 # the field out instead shows the finding that waited, so the rule is alive.
-BALANCED = """
-team: top
-name: Top management team
-owner: CEO
-meeting: monthly
-objectives:
-  - id: otif
-    level: KPO
-    title: Deliver 95% of orders on time and in full
-    perspective: customer
-    due: 2026-12-31
+BALANCED = TOP.replace("indicators:\n", """\
   - id: margin
     level: KPO
     title: Earn a gross margin of 40% on every order
@@ -383,15 +373,7 @@ objectives:
     perspective: learning
     due: 2026-12-31
 indicators:
-  - id: otif-rate
-    level: KPI
-    measures: otif
-    name: OTIF rate
-    unit: "%"
-    timing: lagging
-    frequency: monthly
-    owner: COO
-    target: {value: 95, direction: at_least}
+""") + """\
   - id: margin-rate
     level: KPI
     measures: margin
