@@ -259,17 +259,18 @@ def uncommitted_changes(root: Path, settings: Settings, relative: str, indicator
     a value rewritten before it is committed is as much a part of its past as one after.
     Nothing when HEAD and the work tree agree; one sentence when either does not validate."""
     from kpoctl.model.rollup import fmt
-    from kpoctl.read.load import read_team_file
+    from kpoctl.read.load import OVERSIZED, read_regular
 
     history = History(root)
     blob = history.head_blob(relative)
-    if blob is not None and history.blob_size(blob) > settings.max_file_mb * 1_000_000:
-        return ()  # the walk said it could not read it
-    path = root / relative
-    if blob is not None and path.is_file() and path.read_bytes() == history.blob(blob):
-        return ()
-    sides = [read_team_bytes(history.blob(blob), relative, settings) if blob is not None else None,
-             read_team_file(path, relative, settings) if path.is_file() else None]
+    committed = history.blob(blob) if blob is not None and history.blob_size(blob) <= settings.max_file_mb * 1e6 else None
+    try:
+        now = read_regular(root / relative, settings)  # never a link followed, nor a file past max_file_mb
+    except OSError:
+        now = None  # gone from the work tree
+    if (blob is not None and committed is None) or now is OVERSIZED or now == committed:
+        return ()  # past max_file_mb: the walk or lint says so; else nothing changed
+    sides = [read_team_bytes(raw, relative, settings) if raw is not None else None for raw in (committed, now)]
     for side, where in zip(sides, ("committed", "work tree's")):
         if side is not None and (side.team is None or side.problems):
             return (f"{relative} has changed, but the {where} file does not validate, so they cannot be "
