@@ -136,13 +136,16 @@ def test_one_indicator_through_the_commits(tmp_path, run_cli):
     (team(88, (("2026-01", 96), ("2026-02", 90)), due="2027-06-30"), ["2026-02 rewritten 88% -> 90%"]),
     (team(85, MISSED, due="2027-06-30"), ["target 88% or more -> 85% or more"]),
     (team(indicator=False), ["removed"]),
+    ("", ["removed"]),  # the file itself deleted
     ("team: top\nname: [\n", ["top.yaml has changed, but the work tree's file does not validate, so they cannot be "
                                "compared: `kpoctl lint` says why"]),
 ])
 def test_the_timeline_ends_with_what_the_work_tree_changed_since_head(tmp_path, run_cli, work_tree, said):
     """A rewrite not committed yet is part of the indicator's past: said after the commits."""
     gamed(tmp_path)
-    if work_tree is not None:
+    if work_tree == "":
+        (tmp_path / "top.yaml").unlink()
+    elif work_tree is not None:
         (tmp_path / "top.yaml").write_text(work_tree)
     assert run_cli("history", "top/otif-rate", tmp_path, "--format", "json").json()["uncommitted"] == said
     text = " ".join(run_cli("history", "top/otif-rate", tmp_path).stdout.split())
