@@ -32,6 +32,13 @@ def test_exit_code_follows_fail_on(run_cli):
     assert run_cli("lint", EXAMPLES / "northwind", "--fail-on", "info").exit_code == 0
 
 
+def test_select_all_in_any_case_selects_every_rule(run_cli):
+    """`--select all` ran no rule at all and said "All checks passed"."""
+    broken = EXAMPLES / "broken"
+    codes = {f["code"] for f in run_cli("lint", broken, "--select", "ALL", "-f", "json").json()}
+    assert codes and {f["code"] for f in run_cli("lint", broken, "--select", "all", "-f", "json").json()} == codes
+
+
 def test_select_and_ignore_take_codes_and_prefixes(run_cli):
     broken = EXAMPLES / "broken"
     codes = {f["code"] for f in run_cli("lint", broken, "--select", "KP1", "--ignore", "KP105,KP108", "-f", "json").json()}
@@ -48,6 +55,8 @@ def test_select_and_ignore_take_codes_and_prefixes(run_cli):
     (["ALL"], ["KP1"], {"KP201", "KP001"}, {"KP101"}),  # ALL is the least specific of all
     (["ALL", "KP101"], ["KP10"], {"KP101", "KP110"}, {"KP102"}),
     (["kp10"], [], {"KP101", "KP109"}, {"KP110"}),  # codes and prefixes in any case
+    (["all"], ["kp1"], {"KP201", "KP001"}, {"KP101"}),  # `all` too: it selected nothing once
+    (["KP10"], ["KP1", "KP101"], {"KP102"}, {"KP101"}),  # the most specific ignore counts
 ])
 def test_selection_takes_the_most_specific_selector_as_ruff_does(select, ignore, chosen, dropped):
     from kpoctl.rules.engine import Selection

@@ -50,6 +50,7 @@ class Selection:
         selector wins, and `ignore` wins a tie."""
         for selector in [*select, *ignore, *(severity or {})]:
             check_selector(selector, exact=selector in (severity or {}))
+        select, ignore = [s.upper() for s in select], [s.upper() for s in ignore]  # `all`, `kp1`: as written in any case
         codes = set()
         for code in REGISTRY:
             chosen = max((len(s) if s != "ALL" else 0 for s in select if _matches(s, code)), default=-1)
@@ -64,7 +65,8 @@ class Selection:
 
 
 def _matches(selector: str, code: str) -> bool:
-    return selector == "ALL" or code.startswith(selector.upper())
+    selector = selector.upper()
+    return selector == "ALL" or code.startswith(selector)
 
 
 def check_selector(selector: str, *, exact: bool = False) -> None:
