@@ -32,6 +32,21 @@ def test_exit_code_follows_fail_on(run_cli):
     assert run_cli("lint", EXAMPLES / "northwind", "--fail-on", "info").exit_code == 0
 
 
+@pytest.mark.parametrize("severity, refused", [
+    ({"KP101": "error"}, None), ({"kp101": "info"}, None),
+    ({"KP1": "error"}, "is a prefix: name each code"),  # a severity is per code, never per family
+    ({"ALL": "error"}, "unknown rule code 'ALL'"), ({"XX1": "error"}, "unknown rule code 'XX1'"),
+])
+def test_a_severity_is_set_per_rule_code(severity, refused):
+    from kpoctl.rules.engine import Selection, SelectionError
+
+    if refused is None:
+        assert set(Selection.build(["ALL"], [], severity).severity) == {code.upper() for code in severity}
+    else:
+        with pytest.raises(SelectionError, match=refused):
+            Selection.build(["ALL"], [], severity)
+
+
 def test_select_all_in_any_case_selects_every_rule(run_cli):
     """`--select all` ran no rule at all and said "All checks passed"."""
     broken = EXAMPLES / "broken"
