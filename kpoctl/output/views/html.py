@@ -188,7 +188,7 @@ def attention(row: ReportRow) -> list[str]:
     said = []
     codes = {note.split(":", 1)[0] for note in row.notes}
     if "KP002" in codes:
-        said.append("Part of what its file says of it is not valid and is left out here: `kpoctl lint` says what.")
+        said.append("Part of what its file says of it is not valid and is left out here: kpoctl lint says what.")
     if "KP403" in codes:
         said.append(f"No new figure since {row.period}: it is overdue.")
     if "KP409" in codes:
