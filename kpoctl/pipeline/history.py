@@ -231,11 +231,10 @@ def indicator_timeline(root: Path, settings: Settings, team: str, indicator_id: 
     def observe(ctx: HistoryContext) -> None:
         if ctx.team != team or ctx.revision.hash not in walk.reported:
             return
-        before, after = ctx.indicators(ctx.before).get(indicator_id), ctx.indicators(ctx.after).get(indicator_id)
-        if before is None and after is None:
+        compared = _compared(ctx.before, ctx.after, indicator_id)
+        if compared is None:
             return
-        measured = (after or before).measures
-        due_before, due_after = (_due(ctx.objectives(side), measured) for side in (ctx.before, ctx.after))
+        before, after, due_before, due_after, measured = compared
         changes = _changes(before, after, due_before, due_after, fmt)
         if ctx.before is not None:
             found.extend((code, p) for code, rule in rules for p in rule.check(ctx) if p.id in (indicator_id, measured))
@@ -275,15 +274,22 @@ def uncommitted_changes(root: Path, settings: Settings, relative: str, indicator
         if side is not None and (side.team is None or side.problems):
             return (f"{relative} has changed, but the {where} file does not validate, so they cannot be "
                     "compared: `kpoctl lint` says why",)
-    found = []
-    for side in sides:
-        indicator = next((i for i in side.team.indicators if i.id == indicator_id), None) if side else None
-        objectives = {o.id: o for o in side.team.objectives} if side else {}
-        found.append((indicator, _due(objectives, indicator.measures) if indicator else None))
-    (before, due_before), (after, due_after) = found
-    if before is None and after is None:
-        return ()
-    return tuple(_changes(before, after, due_before, due_after, fmt))
+    compared = _compared(*sides, indicator_id)
+    return tuple(_changes(*compared[:4], fmt)) if compared is not None else ()
+
+
+def _compared(before: TeamFile | None, after: TeamFile | None, indicator_id: str):
+    """(the indicator before, after, the due before, after, the objective it measures) across
+    two versions of its team's file, or None when neither has it. Each due is that of the
+    objective it measures now (then, once removed): a due moved is part of its story."""
+    indicators = [{i.id: i for i in side.team.indicators}.get(indicator_id) if side is not None else None
+                  for side in (before, after)]
+    if all(indicator is None for indicator in indicators):
+        return None
+    measured = (indicators[1] or indicators[0]).measures
+    dues = [_due({o.id: o for o in side.team.objectives} if side is not None else {}, measured)
+            for side in (before, after)]
+    return (*indicators, *dues, measured)
 
 
 def _due(objectives: dict, objective_id: str | None):
