@@ -480,6 +480,7 @@ def test_a_cascade_link_left_unread_holds_back_relevance_below_it_in_other_teams
     found = [(f["code"], f["id"]) for f in run_cli("lint", root, "--format", "json").json()]
     assert ("KP306", "tidy") in found and ("KP306", "otif") not in found, found
     (root / "unit.yaml").write_text(unit)
+    assert [f["code"] for f in run_cli("lint", root, "--format", "json").json()] == ["KP002"]  # cached again
     (root / "unit.yaml").write_text(unit.replace("    cascades_from: top/Otif\n", ""))
     for flags in ([], ["--no-cache"]):
         findings = [(f["file"], f["code"], f["id"]) for f in run_cli("lint", root, "--format", "json", *flags).json()]
