@@ -17,8 +17,7 @@ from typing import TYPE_CHECKING
 
 from kpoctl.common.findings import Location
 from kpoctl.model import Indicator, Objective, Team
-from kpoctl.model.scorecard import Scorecard, TeamFile
-from kpoctl.read.load import SCHEMA
+from kpoctl.model.scorecard import Scorecard, TeamFile, unread_part
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -37,10 +36,9 @@ def load_graph_library() -> None:
 
 
 def _unread_fields(team_file: TeamFile) -> frozenset[tuple]:
-    """(section, index, field) of each entry field a KP002 is about (kpoctl.read.validate
-    anchors each problem where it is)."""
-    return frozenset(p.anchor[:3] for code, p in team_file.problems
-                     if code == SCHEMA and p.anchor and len(p.anchor) > 2)
+    """(section, index, field) of each entry field a KP002 is about."""
+    unread = (unread_part(code, problem) for code, problem in team_file.problems)
+    return frozenset(path + (field,) for path, field in filter(None, unread))
 
 
 def cascade_order(roots: list[str], names: list[str], children) -> list[str]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import replace
 
-from kpoctl.model.scorecard import TeamFile
+from kpoctl.model.scorecard import TeamFile, unread_part
 
 # What cross-team rules may read of an objective or indicator (and of its team:
 # `team`, `parent`, and whether `parent` was given but invalid).
@@ -51,7 +51,7 @@ def links_of(team_file: TeamFile) -> tuple:
         tuple(repeated),
         # where a KP002 left an entry's field unread: a link left unread is None in the model,
         # as one not given, but the rules that cross it wait (CascadeGraph.past_unread_links)
-        tuple(p.anchor for code, p in team_file.problems if code == "KP002" and p.anchor and len(p.anchor) > 1),
+        tuple(filter(None, (unread_part(code, p) for code, p in team_file.problems))),
     )
 
 

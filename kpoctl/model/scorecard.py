@@ -83,6 +83,17 @@ FIELD_SLOTS: dict[str, int] = {
 }
 ENTRY_SLOTS = len(FIELD_SLOTS) + 2
 SECTION_NAMES = ("objectives", "indicators")
+SCHEMA_CODE = "KP002"  # what the reader found invalid (kpoctl.read.load.SCHEMA)
+WHOLE = "*"  # a KP002 about an entry none of which was kept, not one field of it
+
+
+def unread_part(code: str, problem: Problem) -> tuple[tuple, str] | None:
+    """What a KP002 left unread of an entry, as kpoctl.read.validate anchors it: (the entry's
+    path, the field or WHOLE); None for any other problem, or one about the team's own fields."""
+    anchor = problem.anchor
+    if code != SCHEMA_CODE or not anchor or anchor[0] not in SECTION_NAMES:
+        return None
+    return anchor[:2], anchor[2] if len(anchor) > 2 and isinstance(anchor[2], str) else WHOLE
 
 
 @dataclass(slots=True)

@@ -23,7 +23,15 @@ from kpoctl.common.errors import UsageError
 from kpoctl.common.findings import Location, Problem
 from kpoctl.common.textsafe import plain
 from kpoctl.model import Settings
-from kpoctl.model.scorecard import KEY_LEVELS, VALUE_LEVELS, Scorecard, TeamFile, compact_positions, find_suppressions
+from kpoctl.model.scorecard import (
+    KEY_LEVELS,
+    SCHEMA_CODE,
+    VALUE_LEVELS,
+    Scorecard,
+    TeamFile,
+    compact_positions,
+    find_suppressions,
+)
 from kpoctl.read.settings import SETTINGS_FILE, find_settings, load_settings
 from kpoctl.read.validate import validate_team
 from kpoctl.read.yamlread import (
@@ -37,7 +45,7 @@ from kpoctl.read.yamlread import (
 )
 
 YAML_SUFFIXES = (".yaml", ".yml")
-UNREADABLE, SCHEMA = "KP001", "KP002"  # what reading finds itself; the rules of these codes pass it on
+UNREADABLE, SCHEMA = "KP001", SCHEMA_CODE  # what reading finds itself; the rules of these codes pass it on
 
 
 def is_yaml_name(name: str) -> bool:

@@ -17,9 +17,8 @@ from kpoctl.common.findings import Finding, Problem, Severity
 from kpoctl.graph import CascadeGraph
 from kpoctl.model import Settings
 from kpoctl.model.profiles import profile_of
-from kpoctl.model.scorecard import Scorecard, SuppressionSite, TeamFile
+from kpoctl.model.scorecard import WHOLE, Scorecard, SuppressionSite, TeamFile, unread_part
 from kpoctl.read.load import SCHEMA
-from kpoctl.read.validate import SECTIONS as ENTRY_SECTIONS
 from kpoctl.rules import REGISTRY, Context, closest_code
 from kpoctl.rules.base import SCORECARD, TEAM
 from kpoctl.rules.suppress import Suppressor
@@ -164,7 +163,6 @@ def finish(problems: Iterable[tuple[str, Problem]], sites: Iterable[SuppressionS
 
 
 FILE_CHECKS = "KP0"  # parse, schema, ids, references, cycles, the top team, suppressions
-WHOLE = "*"  # every field of an entry: none of it was kept
 
 
 @dataclass(frozen=True)
@@ -183,10 +181,9 @@ class Unread:
                 continue
             if p.id is not None:
                 entries.add((p.location.file, p.team, p.id))
-            anchor = p.anchor or ()
-            if anchor and anchor[0] in ENTRY_SECTIONS:
-                field = anchor[2] if len(anchor) > 2 and isinstance(anchor[2], str) else WHOLE
-                fields.setdefault((p.location.file, p.team), set()).add(field)
+            unread = unread_part(code, p)
+            if unread is not None:
+                fields.setdefault((p.location.file, p.team), set()).add(unread[1])
         return cls(frozenset(entries), {key: frozenset(value) for key, value in fields.items()})
 
     def waits(self, finding: Finding) -> bool:
