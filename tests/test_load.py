@@ -41,8 +41,32 @@ def test_hidden_folders_and_links_are_skipped(tmp_path):
     os.symlink(outside / "secret.yaml", tmp_path / "linked.yaml")
     os.symlink(outside, tmp_path / "linked-folder")
     os.symlink(tmp_path, tmp_path / "loop")
-    files = [relative for _, relative in discover(tmp_path)]
+    os.symlink(outside / "secret.yaml", tmp_path / "sub" / ".hidden" / "linked.yaml")  # in a hidden folder: not met
+    os.symlink(tmp_path / "top.yaml", tmp_path / "README.md")  # not a YAML name: nothing to say
+    links: list[str] = []
+    files = [relative for _, relative in discover(tmp_path, links=links)]
     assert files == ["top.yaml"]
+    assert links == ["linked-folder/", "linked.yaml", "loop/"]  # each named, none followed
+
+
+def test_a_link_skipped_is_said_and_a_link_named_as_path_is_refused(run_cli, tmp_path):
+    """A linked team file is not followed (FORMAT.md), but never dropped without a word: its
+    team would be missing from every answer, and its children's `parent` name nothing."""
+    outside = tmp_path / "outside"
+    write_files(tmp_path, {"card/top.yaml": TOP, "outside/child.yaml": CHILD})
+    (tmp_path / "card" / "kpoctl.yaml").write_text("today: 2026-11-21\n")
+    os.symlink(outside / "child.yaml", tmp_path / "card" / "child.yaml")
+    whole = run_cli("lint", tmp_path / "card", "--format", "json", "--no-cache")
+    assert whole.exit_code == 0 and {f["file"] for f in whole.json()} <= {"top.yaml"}
+    assert whole.stderr.count("\n") == 1 and "child.yaml not checked" in whole.stderr
+    counted = run_cli("count", tmp_path / "card", "--format", "json", "--no-cache")
+    assert "child.yaml not checked" in counted.stderr and "child" not in {t["team"] for t in counted.json()}
+    named = run_cli("lint", tmp_path / "card" / "child.yaml")
+    assert named.exit_code == 2 and named.stdout == "" and named.stderr.count("\n") == 1
+    assert "symbolic link" in named.stderr and str(outside / "child.yaml") in named.stderr
+    dangling = tmp_path / "card" / "gone.yaml"
+    os.symlink(tmp_path / "nowhere.yaml", dangling)
+    assert run_cli("lint", dangling).exit_code == 2
 
 
 def test_files_are_found_in_path_order_with_their_relative_names(tmp_path):

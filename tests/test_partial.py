@@ -327,15 +327,17 @@ def test_diff_leaves_a_file_over_max_file_mb_unread_at_the_revision(run_cli, par
     assert "at HEAD, 1 team file not read" in result.stderr and "over max_file_mb" in result.stderr
 
 
-def test_diff_and_history_name_a_kpoctl_yaml_below_the_root_too(run_cli, partial, monkeypatch):
+def test_diff_and_history_name_a_kpoctl_yaml_below_the_root_and_a_link_too(run_cli, partial, monkeypatch):
     (partial / "sales.yaml").unlink()
     write_files(partial, {"unit/kpoctl.yaml": "today: 2026-11-21\nlimits: {kpi: 1}\n"})
+    (partial / "linked.yaml").symlink_to(partial / "child.yaml")  # and a link, not followed
     commit_all(partial)
     monkeypatch.chdir(partial)
     for command in (["diff", "HEAD"], ["history", "."], ["history", "child/otif-rate", "."]):
         result = run_cli(*command)
         assert result.exit_code == 0, command
         assert "unit/kpoctl.yaml not read" in result.stderr, command
+        assert "linked.yaml not checked" in result.stderr, command
 
 
 def test_a_suppression_on_an_entry_that_waits_is_not_called_unused(run_cli, partial):

@@ -174,16 +174,22 @@ def _read(path: Path, *, use_cache: bool = True, need_model: bool = True, actual
 def _say_settings_below(read) -> None:
     """One line on stderr when a kpoctl.yaml in a folder below the scorecard's root is not
     read, so its settings do not apply here (a scorecard is one model, with one set of
-    settings). `read`: a Reading, or the Located of a command that reads no model."""
+    settings); one more when a link to a YAML file or a folder is not followed, so what
+    it holds is not checked (FORMAT.md: links are skipped, never without a word).
+    `read`: a Reading, or the Located of a command that reads no model."""
     from kpoctl.common.textsafe import plain
 
     below = read.settings_below
-    if not below:
-        return
-    shown = _first_few([plain(name) for name in below])
-    using = plain(str(read.settings_file)) if read.settings_file is not None else "none: the defaults"
-    sys.stderr.write(f"kpoctl: {shown} not read: a scorecard takes its settings from the kpoctl.yaml at its root "
-                     f"(here {using}); give a folder as PATH to check it with its own kpoctl.yaml\n")
+    if below:
+        shown = _first_few([plain(name) for name in below])
+        using = plain(str(read.settings_file)) if read.settings_file is not None else "none: the defaults"
+        sys.stderr.write(f"kpoctl: {shown} not read: a scorecard takes its settings from the kpoctl.yaml at its root "
+                         f"(here {using}); give a folder as PATH to check it with its own kpoctl.yaml\n")
+    links = read.links_skipped
+    if links:
+        shown = _first_few([plain(name) for name in links])
+        sys.stderr.write(f"kpoctl: {shown} not checked: kpoctl does not follow symbolic links "
+                         "(name what a link points to as PATH, or copy it in)\n")
 
 
 _KEPT: list | None = None  # in a real process (main): what a command built, freed by the process's end

@@ -50,6 +50,7 @@ class Side:
     known: dict[str, object] = field(default_factory=dict)  # content key -> diff_part, for a revision read next
     settings_file: Path | None = None  # the working tree's: the settings every side is read with
     settings_below: tuple[str, ...] = ()  # the working tree's kpoctl.yaml files below the root, not read
+    links_skipped: tuple[str, ...] = ()  # the working tree's links below the root, not followed
 
     def add(self, relative: str, part: dict) -> None:
         first = self.files.setdefault(part["team"], relative)  # the file the graph keeps
@@ -141,6 +142,7 @@ def teams_now(path: Path) -> Side:
     for unread in reading.unread:
         side.add_unread(unread)
     side.settings_file, side.settings_below = reading.settings_file, reading.settings_below
+    side.links_skipped = reading.links_skipped
     return side
 
 

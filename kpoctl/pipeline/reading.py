@@ -112,6 +112,7 @@ class Reading:
     unread: list[Unread] = field(default_factory=list)
     only: str | None = None  # PATH named this one file of the scorecard
     settings_below: tuple[str, ...] = ()  # each kpoctl.yaml below the root, not read
+    links_skipped: tuple[str, ...] = ()  # each link to a YAML file or a folder below the root, not followed
     team_files: list[TeamFile] | None = None
     # each readable team file's (team, KPOs, POs, KPIs, PIs, context), by relative path in path order
     levels: dict[str, tuple] = field(default_factory=dict)
@@ -450,6 +451,7 @@ def _read(path: Path, located: Located, cache: Cache | None, jobs: int, need_mod
         + [Unread(name, 1, 1, problem.message, folder=is_folder) for name, is_folder, problem in folders],
         only=located.only,
         settings_below=located.settings_below,
+        links_skipped=located.links_skipped,
         team_files=files if need_model else None,
         levels={relative: record.levels for relative, record in team_records if record.levels is not None},
         keys={relative: record.key for relative, record in team_records if record.levels is not None},

@@ -59,7 +59,7 @@ class NoTeamFiles(UsageError):
 
 
 def discover(root: Path, unreadable: list[tuple[str, str, bool]] | None = None,
-             settings_below: list[str] | None = None) -> list[tuple[str, str]]:
+             settings_below: list[str] | None = None, links: list[str] | None = None) -> list[tuple[str, str]]:
     """Candidate YAML files below `root` as (path, path relative to root with forward
     slashes), without following links or entering hidden folders.
 
@@ -69,7 +69,8 @@ def discover(root: Path, unreadable: list[tuple[str, str, bool]] | None = None,
     folder that cannot be listed, and a file or folder whose name is not UTF-8 (no report
     could name it; the name is given with its bytes escaped). The caller must say so
     rather than answer as if they were not there. A kpoctl.yaml below root, which is not
-    read, is added to `settings_below`."""
+    read, is added to `settings_below`; a link named like a YAML file, or to a folder, which
+    is not followed, to `links` (a folder's name ends with "/")."""
     found: list[tuple[str, str]] = []
     walking = [(_entries_by_name(str(root), "", unreadable), "")]  # a stack: folders may nest deeply
     while walking:
@@ -82,6 +83,11 @@ def discover(root: Path, unreadable: list[tuple[str, str, bool]] | None = None,
             continue
         try:
             if entry.is_symlink():
+                if links is not None and _utf8(entry.name):
+                    if entry.is_dir():  # the link's target's type only: nothing below it is read
+                        links.append(f"{prefix}{entry.name}/")
+                    elif is_yaml_name(entry.name):
+                        links.append(f"{prefix}{entry.name}")
                 continue
             is_dir = entry.is_dir(follow_symlinks=False)
             if not is_dir and not (is_yaml_name(entry.name) and entry.name != SETTINGS_FILE):
@@ -232,6 +238,7 @@ class Located:
     unreadable: list[tuple[str, str, bool]]  # (relative name, why, is a folder)
     only: str | None = None
     settings_below: tuple[str, ...] = ()  # a kpoctl.yaml in a folder below root: not read (one per scorecard)
+    links_skipped: tuple[str, ...] = ()  # links to YAML files or to folders below root: not followed
 
 
 def scorecard_root(file: Path) -> Path:
@@ -251,21 +258,25 @@ def locate(path: Path, settings: Settings | None = None) -> Located:
     """Find PATH's settings and candidate files (a folder, or one team file in its scorecard)."""
     if not path.exists() and not path.is_symlink():
         raise UsageError(f"path does not exist: {path}")
+    if path.is_symlink() and not path.is_dir():
+        raise UsageError(f"{path} is a symbolic link, which kpoctl does not follow: name the file it points to "
+                         f"({os.path.realpath(path)})")
     settings_file = find_settings(path)
     if settings is None:
         settings = load_settings(settings_file)
     unreadable: list[tuple[str, str, bool]] = []
     below: list[str] = []
+    links: list[str] = []
     if path.is_dir():
-        return Located(path, settings, settings_file, discover(path, unreadable, below), unreadable,
-                       settings_below=tuple(below))
+        return Located(path, settings, settings_file, discover(path, unreadable, below, links), unreadable,
+                       settings_below=tuple(below), links_skipped=tuple(links))
     root = scorecard_root(path)
     only = path.absolute().relative_to(root).as_posix()
     shown_root = Path(os.path.relpath(root)) if not path.is_absolute() else root
-    candidates = discover(shown_root, unreadable, below)
+    candidates = discover(shown_root, unreadable, below, links)
     if only not in {relative for _, relative in candidates}:
         candidates.append((str(path), only))  # a hidden folder, a .txt: the file named is read all the same
-    return Located(shown_root, settings, settings_file, candidates, unreadable, only, tuple(below))
+    return Located(shown_root, settings, settings_file, candidates, unreadable, only, tuple(below), tuple(links))
 
 
 def no_team_files(path: Path) -> NoTeamFiles:
