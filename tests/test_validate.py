@@ -86,6 +86,36 @@ def test_each_problem_is_one_located_message(old, new, line, column, message):
     assert found[0][2].startswith(message), found[0][2]
 
 
+ACTUAL = "    name: OTIF rate\n    unit: '%'\n    actuals:\n      - {period: 2026-10, value: 1}\n"
+
+
+@pytest.mark.parametrize("old, new, column, says", [
+    # numbers and periods as people write them: the message says what to write instead
+    ("value: 1}", "value: 95%}", 34, "value must be a number; got the text '95%' (write 95: the number alone, "
+                                     "with unit: \"%\" on the indicator)"),
+    ("value: 1}", "value: '12,500.5'}", 34, "value must be a number; got the text '12,500.5' (write 12500.5: "
+                                            "no thousands separator)"),
+    ("value: 1}", "value: 12,500}", 37, "unknown field '500' (in {...} a comma separates fields: write 12500, "
+                                        "without the thousands separator)"),
+    ("value: 1}", "value: 1.5, 500: }", 39, "unknown field '500'; allowed: period, value, note"),  # no number before
+    ("value: 1}", "value: 1,500: 2}", 36, "unknown field '500'; allowed"),  # it has a value: a field, not digits
+    ("value: 1}", "value: 'a,000'}", 34, "value must be a number; got the text 'a,000'"),
+    ("2026-10", "2026-1", 18, "period must be YYYY, YYYY-MM, YYYY-Qn, YYYY-Www or an ISO date; got '2026-1' "
+                              "(write 2026-01)"),
+    ("2026-10", "2026/10", 18, "got '2026/10' (write 2026-10)"),
+    ("2026-10", "2026-q3", 18, "got '2026-q3' (write 2026-Q3)"),
+    ("2026-10", "2026-W5", 18, "got '2026-W5' (write 2026-W05)"),
+    ("2026-10", "2026-13", 18, "got '2026-13'"),  # no month 13 to suggest
+    ("2026-10", "2026-Q7", 18, "got '2026-Q7'"),
+])
+def test_a_number_or_period_written_as_people_write_it_says_what_to_write(old, new, column, says):
+    source = TEAM.replace("    name: OTIF rate\n", ACTUAL).replace(old, new, 1)
+    found = issues(source)
+    assert [(line, col) for line, col, _ in found] == [(15, column)], found
+    message = found[0][2]
+    assert message.endswith(says) if says.endswith(")") else says in message and "(write" not in message, message
+
+
 def test_every_problem_is_reported_not_just_the_first():
     source = TEAM.replace("level: KPO", "level: kpo").replace("level: KPI", "level: kpi").replace("parent: top", "parent: 7")
     assert len(issues(source)) == 3

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from dataclasses import replace
 from typing import Any, Callable, get_args
 
@@ -50,6 +51,57 @@ def _looks_numeric(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+_GROUPED = re.compile(r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")  # 1,000 or 12,500.5
+_PERCENT = re.compile(r"([-+]?\d+(?:\.\d+)?)\s*%")
+
+
+def _number_text_hint(text: str) -> str:
+    """What to write instead of a number written as people write it: a thousands
+    separator, or a percent sign (the indicator's unit says %)."""
+    if _looks_numeric(text):
+        return " (remove the quotes)"  # a number in quotes is text to YAML
+    if _GROUPED.fullmatch(text):
+        return f" (write {text.replace(',', '')}: no thousands separator)"
+    percent = _PERCENT.fullmatch(text)
+    if percent:
+        return f" (write {percent.group(1)}: the number alone, with unit: \"%\" on the indicator)"
+    return ""
+
+
+_LOOSE_PERIOD = re.compile(r"(\d{4})[-/.]([qQwW]?)(\d{1,2})")
+
+
+def _period_hint(value: Any) -> str:
+    """The period a month, quarter or week written loosely names: 2026-1, 2026/01, 2026-q1, 2026-W5."""
+    loose = _LOOSE_PERIOD.fullmatch(value) if isinstance(value, str) else None
+    if loose is None:
+        return ""
+    year, kind, number = loose.group(1), loose.group(2).upper(), int(loose.group(3))
+    fixed = f"{year}-{kind}{number:02d}" if kind != "Q" else f"{year}-Q{number}"
+    if fixed == value or not PERIOD_RE.match(fixed):
+        return ""
+    return f" (write {fixed})"
+
+
+def _split_number_hint(loc: tuple, data: Any) -> str:
+    """An unknown field named by digits alone, with no value, after a whole number: a
+    thousands separator in a flow mapping (`{value: 1,000}` is `value: 1` and a field `000`)."""
+    parent = data
+    for step in loc[:-1]:
+        try:
+            parent = parent[step]
+        except (KeyError, IndexError, TypeError):
+            return ""
+    name = loc[-1] if loc else None
+    if not (isinstance(parent, dict) and isinstance(name, str) and name.isdigit() and parent.get(name, 0) is None):
+        return ""
+    keys = list(parent)
+    before = parent[keys[keys.index(name) - 1]] if keys.index(name) > 0 else None
+    if type(before) is not int:
+        return ""
+    return f" (in {{...}} a comma separates fields: write {before}{name}, without the thousands separator)"
 
 
 def _quote_hint(value: Any) -> str:
@@ -144,7 +196,8 @@ def message_for(error: dict, model: type[BaseModel], *, dotted: bool = False, da
     if kind in ("extra_forbidden", "unexpected_keyword_argument"):
         allowed = _allowed_fields(model, loc[:-1])
         close = difflib.get_close_matches(str(names[-1]) if names else "", allowed, n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else f"; allowed: {', '.join(allowed)}"
+        hint = _split_number_hint(loc, data) or (f" (did you mean '{close[0]}'?)" if close
+                                                 else f"; allowed: {', '.join(allowed)}")
         return f"unknown field '{name}'{hint}"
     if name == "rollup":
         return f"rollup must be one of {', '.join(ROLLUP_METHODS)}, or a mapping of dimension to one of them; got {got}"
@@ -165,7 +218,7 @@ def message_for(error: dict, model: type[BaseModel], *, dotted: bool = False, da
     if kind == "period":
         if isinstance(value, str) and PERIOD_RE.match(value):
             return f"period {got} is not in the calendar (no such year, week or day)"
-        return f"period must be YYYY, YYYY-MM, YYYY-Qn, YYYY-Www or an ISO date; got {got}"
+        return f"period must be YYYY, YYYY-MM, YYYY-Qn, YYYY-Www or an ISO date; got {got}{_period_hint(value)}"
     if kind in ("period_order", "period_repeated"):
         return error["msg"]  # said in full by the check (kpoctl.model)
     if kind in _BOUNDS:
@@ -191,9 +244,7 @@ def _number_message(name: str, kind: str, value: Any, got: str) -> str:
         return f"{name} must be a number a float can hold; got an integer too large ({got})"
     whole = "a whole number" if kind.startswith("int") else "a number"
     if isinstance(value, str):
-        # a number in quotes is text to YAML: say so only where quotes are what is wrong
-        hint = " (remove the quotes)" if _looks_numeric(value) else ""
-        return f"{name} must be {whole}; got the text {got}{hint}"
+        return f"{name} must be {whole}; got the text {got}{_number_text_hint(value)}"
     return f"{name} must be {whole}; got {got}"
 
 
