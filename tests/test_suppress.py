@@ -92,6 +92,25 @@ def test_kp007_names_each_comment_that_silences_nothing(run_cli, scorecard, comm
         assert words in unused[line]
 
 
+@pytest.mark.parametrize("comment, unread", [
+    ("# kpoctl ignore[KP401]", True),  # the colon forgotten: said, and it silences nothing
+    ("#kpoctl ignore", True),
+    ("# kpoctl: ignore [KP401]", True),
+    ("#  kpoctl:ignore[KP401]", False),  # a form kpoctl reads
+    ("# kpoctl ignores owners here", False),  # a remark, not a directive
+    ("# checked by kpoctl", False),
+])
+def test_a_comment_almost_in_the_form_is_quoted_as_written(run_cli, scorecard, comment, unread):
+    text = CARD.format(team="", name="", rate=f"  {comment}", lost="")
+    folder = scorecard({"top.yaml": text}, settings="today: 2026-11-21\nrules:\n  select: [KP401,KP007]\n")
+    findings = [(f["code"], f["line"], f["message"]) for f in run_cli("lint", folder, "--format", "json").json()]
+    quoted = [message for code, line, message in findings if code == "KP007" and line == RATE]
+    assert quoted == ([f"'{comment}' is not a suppression kpoctl reads: write `# kpoctl: ignore[KP101, KP102]`, "
+                       "or `# kpoctl: ignore` for every rule; it silences nothing"] if unread else [])
+    silenced = comment.endswith("ignore[KP401]") and not unread
+    assert (("KP401", RATE) in codes_at(findings)) is not silenced
+
+
 def test_a_bare_ignore_that_silences_nothing_is_named(run_cli, scorecard):
     findings = found(run_cli, scorecard, select="KP405,KP007", lost="ignore")  # KP405: the top team's, at its line
     assert [(code, line) for code, line, message in findings if code == "KP007"] == [("KP007", LOST)]

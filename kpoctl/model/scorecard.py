@@ -29,7 +29,9 @@ def unpack(value: int) -> tuple[int, int]:
     return divmod(value, _SHIFT)
 
 
-_DIRECTIVE = re.compile(r"#\s*kpoctl:(.*)")  # what follows, to the end of the line
+# what follows `# kpoctl:`, to the end of the line; `# kpoctl ignore` (no colon) is caught
+# too, to be said (KP007) rather than silently read as a plain comment
+_DIRECTIVE = re.compile(r"#\s*kpoctl(:|\s+(?=ignore\b))(.*)")
 # `ignore` alone (then the end of the line or another comment), or `ignore[codes]` (then
 # anything: a reason); codes split on commas or blanks
 _IGNORE = re.compile(r"\s*ignore(?:\s*(?:#.*)?|\[([A-Za-z0-9,\s]*)\].*)")
@@ -38,7 +40,7 @@ _IGNORE = re.compile(r"\s*ignore(?:\s*(?:#.*)?|\[([A-Za-z0-9,\s]*)\].*)")
 class Suppression(NamedTuple):
     """One `# kpoctl:` comment: where its `#` is on its line (what KP007 points at), the
     codes it silences (none: every rule), and, when it is in neither form kpoctl reads,
-    its text: it then silences nothing, and KP007 quotes it."""
+    its text from the `#`: it then silences nothing, and KP007 quotes it."""
 
     column: int
     codes: frozenset[str]
@@ -48,16 +50,17 @@ class Suppression(NamedTuple):
 def find_suppressions(text: str) -> dict[int, Suppression]:
     """Line -> codes silenced by `# kpoctl: ignore[...]` (an empty set silences all). A
     `# kpoctl:` comment that is not one of the two forms (`ignore KP101`, `ignored`, an
-    unclosed or empty `[`) silences nothing rather than everything (Suppression.unread)."""
-    if "kpoctl:" not in text:
+    unclosed or empty `[`, `# kpoctl ignore` without its colon) silences nothing rather than
+    everything (Suppression.unread)."""
+    if "kpoctl" not in text:
         return {}
     found: dict[int, Suppression] = {}
     for number, line in enumerate(text.splitlines(), start=1):
-        if "kpoctl:" in line and (directive := _DIRECTIVE.search(line)):
-            ignore = _IGNORE.fullmatch(directive.group(1))
+        if "kpoctl" in line and (directive := _DIRECTIVE.search(line)):
+            ignore = _IGNORE.fullmatch(directive.group(2)) if directive.group(1) == ":" else None
             codes = ignore.group(1) if ignore is not None else None
             if ignore is None or (codes is not None and not codes.strip()):
-                found[number] = Suppression(directive.start() + 1, frozenset(), directive.group(1).strip())
+                found[number] = Suppression(directive.start() + 1, frozenset(), line[directive.start():].strip())
             else:
                 silenced = frozenset(c.upper() for c in re.split(r"[,\s]+", codes) if c) if codes else frozenset()
                 found[number] = Suppression(directive.start() + 1, silenced)

@@ -50,7 +50,7 @@ class Suppressor:
             for line, (column, codes, unread) in sorted(site.comments.items()):
                 where = Location(file, line, column)
                 if unread is not None:
-                    found.append((where, f"'# kpoctl: {unread}' is not a suppression kpoctl reads: write "
+                    found.append((where, f"'{unread}' is not a suppression kpoctl reads: write "
                                          "`# kpoctl: ignore[KP101, KP102]`, or `# kpoctl: ignore` for every rule; "
                                          "it silences nothing"))
                     continue
