@@ -250,6 +250,9 @@ def test_as_of_shows_the_scorecard_as_it_stood(run_cli, tmp_path):
     assert 'class="attention"' not in page  # today's notes describe today
     bad = run_cli("report", EXAMPLES / "best-company", "--as-of", "2026-13")
     assert bad.exit_code == 2 and bad.stderr.startswith("kpoctl: error: --as-of takes a period")
+    assert "(write" not in bad.stderr  # no month 13 to suggest
+    loose = run_cli("report", EXAMPLES / "best-company", "--as-of", "2026-q1")
+    assert loose.exit_code == 2 and loose.stderr.endswith("got '2026-q1' (write 2026-Q1)\n")
 
 
 @pytest.mark.parametrize("direction, values, shapes, better", [

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from kpoctl.model import Indicator, Target
+from kpoctl.model import Indicator, Target, period_meant
 from kpoctl.model.periods import add_periods, current_period, period_bounds
 from kpoctl.model.rollup import Part, combine, falls_short
 from kpoctl.model.status import AT_RISK, NO_DATA, OFF_TRACK, ON_TRACK, judge, status
@@ -264,3 +264,13 @@ def test_explain_status_names_every_status_and_the_target_in_force(run_cli):
     text = " ".join(run_cli("explain", "status", env={"COLUMNS": "80"}).stdout.split())
     assert all(f"{state}:" in text for state in STATUSES)
     assert "The target in force for a period is the latest interim target" in text
+
+
+@pytest.mark.parametrize("text, meant", [
+    ("2026-1", "2026-01"), ("2026/12", "2026-12"), ("2026.3", "2026-03"), ("2026-q4", "2026-Q4"),
+    ("2026-Q04", "2026-Q4"), ("2026-w1", "2026-W01"), ("2026-W53", None),  # 2026 has a week 53: already right
+    ("2027-W53", None), ("2026-13", None), ("2026-Q5", None), ("2026-0", None), ("2026-01", None),
+    ("26-01", None), ("2026-01-5", None), ("", None),
+])
+def test_a_period_written_loosely_names_the_period_meant(text, meant):
+    assert period_meant(text) == meant

@@ -308,11 +308,13 @@ def test_records_that_overlap_are_serialised(card, monkeypatch):
 
 
 @pytest.mark.parametrize("period, says", [("2027-W53", "not in the calendar"), ("0000-01", "not in the calendar"),
-                                          ("2026-13", "period must be")])
+                                          ("2026-13", "period must be"), ("2026-5", "got '2026-5' (write 2026-05)\n"),
+                                          ("2026/W9", "(write 2026-W09)\n")])
 def test_record_refuses_a_period_the_model_would_refuse(run_cli, card, period, says):
     before = (card / "unit.yaml").read_bytes()
     result = run_cli("record", "unit/a", "5", card, "--period", period)
-    assert result.exit_code == 2 and says in result.stderr
+    assert result.exit_code == 2 and says in result.stderr and result.stderr.count("\n") == 1
+    assert ("(write" in result.stderr) is ("(write" in says)
     assert (card / "unit.yaml").read_bytes() == before
 
 

@@ -609,11 +609,13 @@ def _as_of_end(as_of: str | None):
     """The last day of the --as-of period, or None."""
     if as_of is None:
         return None
-    from kpoctl.model import PERIOD_RE, period_in_calendar
+    from kpoctl.model import PERIOD_RE, period_in_calendar, period_meant
     from kpoctl.model.periods import period_bounds
 
     if not PERIOD_RE.match(as_of) or not period_in_calendar(as_of):
-        raise UsageError(f"--as-of takes a period (YYYY, YYYY-MM, YYYY-Qn, YYYY-Www or a date); got {as_of!r}")
+        meant = period_meant(as_of)
+        raise UsageError(f"--as-of takes a period (YYYY, YYYY-MM, YYYY-Qn, YYYY-Www or a date); got {as_of!r}"
+                         + (f" (write {meant})" if meant else ""))
     return period_bounds(as_of)[1]
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from kpoctl.common.atomic import write_bytes_atomic
 from kpoctl.common.errors import UsageError
 from kpoctl.common.numbers import number_text
-from kpoctl.model import PERIOD_RE, Actual, Settings, Team, period_in_calendar
+from kpoctl.model import PERIOD_RE, Actual, Settings, Team, period_in_calendar, period_meant
 from kpoctl.model.periods import current_period, sort_key
 from kpoctl.model.scorecard import TeamFile
 from kpoctl.output.team_yaml import double_quoted
@@ -311,7 +311,9 @@ class _Style:
 
 def check_period(period: str) -> None:
     if not PERIOD_RE.match(period):
-        raise UsageError(f"period must be YYYY, YYYY-MM, YYYY-Qn, YYYY-Www or an ISO date; got {period!r}")
+        meant = period_meant(period)
+        raise UsageError(f"period must be YYYY, YYYY-MM, YYYY-Qn, YYYY-Www or an ISO date; got {period!r}"
+                         + (f" (write {meant})" if meant else ""))
     if not period_in_calendar(period):
         raise UsageError(f"period {period!r} is not in the calendar (no such year, week or day)")
 

@@ -112,6 +112,21 @@ def _period(value: Any) -> str:
     raise PydanticCustomError("period", "period")
 
 
+_LOOSE_PERIOD = re.compile(r"(\d{4})[-/.]([qQwW]?)(\d{1,2})")
+
+
+def period_meant(text: str) -> str | None:
+    """The period a month, quarter or week written loosely names (2026-1, 2026/01, 2026-q1,
+    2026-W5 -> 2026-01, 2026-01, 2026-Q1, 2026-W05), for a message to suggest; None when
+    there is none, or `text` is already written so."""
+    loose = _LOOSE_PERIOD.fullmatch(text)
+    if loose is None:
+        return None
+    year, kind, number = loose.group(1), loose.group(2).upper(), int(loose.group(3))
+    meant = f"{year}-Q{number}" if kind == "Q" else f"{year}-{kind}{number:02d}"
+    return meant if meant != text and period_in_calendar(meant) else None
+
+
 @functools.lru_cache(maxsize=4096)
 def period_in_calendar(text: str) -> bool:
     """`text` is written as a period (PERIOD_RE) and names one that exists: there is no

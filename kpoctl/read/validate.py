@@ -17,7 +17,7 @@ from typing import Any, Callable, get_args
 from pydantic import BaseModel, ValidationError
 
 from kpoctl.common.findings import Location, Problem
-from kpoctl.model import PERIOD_RE, ROLLUP_METHODS, Indicator, Objective, Team
+from kpoctl.model import PERIOD_RE, ROLLUP_METHODS, Indicator, Objective, Team, period_meant
 from kpoctl.read.yamlread import BadDate, BigNumber, Document
 
 SECTIONS: dict[str, type[BaseModel]] = {"objectives": Objective, "indicators": Indicator}
@@ -70,19 +70,9 @@ def _number_text_hint(text: str) -> str:
     return ""
 
 
-_LOOSE_PERIOD = re.compile(r"(\d{4})[-/.]([qQwW]?)(\d{1,2})")
-
-
 def _period_hint(value: Any) -> str:
-    """The period a month, quarter or week written loosely names: 2026-1, 2026/01, 2026-q1, 2026-W5."""
-    loose = _LOOSE_PERIOD.fullmatch(value) if isinstance(value, str) else None
-    if loose is None:
-        return ""
-    year, kind, number = loose.group(1), loose.group(2).upper(), int(loose.group(3))
-    fixed = f"{year}-{kind}{number:02d}" if kind != "Q" else f"{year}-Q{number}"
-    if fixed == value or not PERIOD_RE.match(fixed):
-        return ""
-    return f" (write {fixed})"
+    meant = period_meant(value) if isinstance(value, str) else None
+    return f" (write {meant})" if meant else ""
 
 
 def _split_number_hint(loc: tuple, data: Any) -> str:
