@@ -270,7 +270,8 @@ def test_explain_status_names_every_status_and_the_target_in_force(run_cli):
     ("2026-1", "2026-01"), ("2026/12", "2026-12"), ("2026.3", "2026-03"), ("2026-q4", "2026-Q4"),
     ("2026-Q04", "2026-Q4"), ("2026-w1", "2026-W01"), ("2026-W53", None),  # 2026 has a week 53: already right
     ("2027-W53", None), ("2026-13", None), ("2026-Q5", None), ("2026-0", None), ("2026-01", None),
-    ("26-01", None), ("2026-01-5", None), ("", None),
+    ("26-01", None), ("2026-1-2", "2026-01-02"), ("2026/12/31", "2026-12-31"), ("2026-2-30", None),
+    ("2026-01-02", None), ("2026-q", None), ("2026-W", None), ("", None),
 ])
 def test_a_period_written_loosely_names_the_period_meant(text, meant):
     assert period_meant(text) == meant

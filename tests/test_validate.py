@@ -53,6 +53,8 @@ def test_a_valid_team_has_no_issue():
          "value must be a number a float can hold"),
         ("    title: Deliver", "    due: 2026-02-30\n    title: Deliver", 7, 10, "due is not a real date: '2026-02-30'"),
         ("    title: Deliver", "    due: tomorrow\n    title: Deliver", 7, 10, "due must be a date (YYYY-MM-DD); got 'tomorrow'"),
+        ("    title: Deliver", "    due: 2026-1-2\n    title: Deliver", 7, 10,
+         "due must be a date (YYYY-MM-DD); got '2026-1-2' (write 2026-01-02)"),
         ("    name: OTIF rate\n", "    name: OTIF rate\n    actuals:\n      - {period: 2026-13, value: 1}\n", 14, 18,
          "period must be YYYY, YYYY-MM, YYYY-Qn, YYYY-Www or an ISO date; got '2026-13'"),
         ("    name: OTIF rate\n", "    name: OTIF rate\n    rollup: sideways\n", 13, 13,

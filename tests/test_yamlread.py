@@ -35,6 +35,54 @@ def test_scalars_resolve_as_yaml_1_2(text, expected):
     assert type(value(text)) is type(expected)
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("True", True), ("false", False), ("FALSE", False), ("Null", None), ("NULL", None), ("nul", "nul"),
+    ("Yes", "Yes"), ("tRUE", "tRUE"), ("0", 0), ("-0x1f", -31), ("-0b11", -3), ("-0o17", -15), ("+.5", 0.5),
+    ("-.inf", float("-inf")), ("+.INF", float("inf")), ("-1_0.5e1", -105.0),
+    # a date must be YYYY-MM-DD to be one (a timestamp with its time may shorten month and day)
+    ("2026-1-2", "2026-1-2"), ("2026-01-2", "2026-01-2"), ("2026-1-2 3:04:05", dt.datetime(2026, 1, 2, 3, 4, 5)),
+    ("<<<", "<<<"), ("==", "=="), ("~x", "~x"), ("0b12", "0b12"), ("1__", 1),
+])
+def test_more_plain_scalars_resolve_as_ruamel_reads_them(text, expected):
+    """Each spelling of the core schema's booleans, nulls and numbers, against ruamel.yaml itself."""
+    assert value(text) == expected and type(value(text)) is type(expected)
+    assert _yaml.load(f"k: {text}\n")["k"] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("!!bool true", True), ("!!bool False", False), ("!!null ''", None), ("!!null null", None),
+    ("!!int 0x1F", 31), ("!!int '-7'", -7), ("!!float 2", 2.0), ("!!float '1.5'", 1.5), ("!!float 1e3", 1000.0),
+    ("!!timestamp 2026-12-31", dt.date(2026, 12, 31)), ("!!str true", "true"),
+    # the non-specific tag `!` resolves as if plain, quoted or not, as ruamel.yaml reads it
+    ("! 12", 12), ("! '12'", 12), ("! true", True), ("! ''", None), ("! abc", "abc"),
+    ("!!map {a: 1}", {"a": 1}), ("!!seq [1]", [1]),
+])
+def test_a_scalar_with_an_explicit_core_tag_has_the_tags_type(text, expected):
+    assert value(text) == expected and type(value(text)) is type(expected)
+    assert _yaml.load(f"k: {text}\n")["k"] == expected
+
+
+@pytest.mark.parametrize("text", ["!!bool yes", "!!int 1.5", "!!float abc", "!!timestamp tomorrow", "!!map x",
+                                  "!!seq x", "!!int ''", "!!map [1]", "!!seq {a: 1}"])
+def test_a_scalar_its_explicit_tag_cannot_read_is_refused_where_it_is(text):
+    with pytest.raises(YamlError) as info:
+        parse(f"a: 1\nk: {text}\n")
+    assert (info.value.line, info.value.column) == (2, 4)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2026-01-02T03:04:05.5Z", dt.datetime(2026, 1, 2, 3, 4, 5, 500000, tzinfo=dt.timezone.utc)),
+    ("2026-01-02 03:04:05.1234567 -05:30",
+     dt.datetime(2026, 1, 2, 3, 4, 5, 123456, tzinfo=dt.timezone(-dt.timedelta(hours=5, minutes=30)))),
+    ("2026-1-2t3:04:05+2", dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.timezone(dt.timedelta(hours=2)))),
+    ("2026-01-02T03:04:05", dt.datetime(2026, 1, 2, 3, 4, 5)),
+])
+def test_a_timestamp_keeps_its_time_and_zone_for_the_model_to_refuse(text, expected):
+    """A date with a time is no date (the model says so, quoting it): the reader keeps it exactly."""
+    got = value(text)
+    assert got == expected and got.tzinfo == expected.tzinfo
+
+
 def test_special_floats_and_odd_values_are_kept_for_the_model_to_judge():
     assert math.isnan(value(".nan"))
     assert value("-.inf") == float("-inf")
@@ -204,6 +252,12 @@ def test_decode_accepts_a_bom_and_refuses_other_encodings():
     with pytest.raises(YamlError, match="not UTF-8") as info:
         decode(b"team: a\nname: caf\xe9\n")
     assert (info.value.line, info.value.column) == (2, 10)
+    with pytest.raises(YamlError) as info:  # a blank first line counts as a line
+        decode(b"\nname: caf\xe9\n")
+    assert (info.value.line, info.value.column) == (2, 10)
+    with pytest.raises(YamlError) as info:  # on the first line, from its first column
+        decode(b"\xe9\n")
+    assert (info.value.line, info.value.column) == (1, 1)
 
 
 def test_empty_document_is_none():

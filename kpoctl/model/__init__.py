@@ -112,18 +112,21 @@ def _period(value: Any) -> str:
     raise PydanticCustomError("period", "period")
 
 
-_LOOSE_PERIOD = re.compile(r"(\d{4})[-/.]([qQwW]?)(\d{1,2})")
+_LOOSE_PERIOD = re.compile(r"(\d{4})[-/.](?:([qQwW])(\d{1,2})|(\d{1,2})(?:[-/.](\d{1,2}))?)")
 
 
 def period_meant(text: str) -> str | None:
-    """The period a month, quarter or week written loosely names (2026-1, 2026/01, 2026-q1,
-    2026-W5 -> 2026-01, 2026-01, 2026-Q1, 2026-W05), for a message to suggest; None when
-    there is none, or `text` is already written so."""
+    """The period a month, quarter, week or day written loosely names (2026-1, 2026/01,
+    2026-q1, 2026-W5, 2026-1-2 -> 2026-01, 2026-01, 2026-Q1, 2026-W05, 2026-01-02), for a
+    message to suggest; None when there is none, or `text` is already written so."""
     loose = _LOOSE_PERIOD.fullmatch(text)
     if loose is None:
         return None
-    year, kind, number = loose.group(1), loose.group(2).upper(), int(loose.group(3))
-    meant = f"{year}-Q{number}" if kind == "Q" else f"{year}-{kind}{number:02d}"
+    year, kind, number, month, day = loose.groups()
+    if kind is not None:
+        meant = f"{year}-Q{int(number)}" if kind in "qQ" else f"{year}-W{int(number):02d}"
+    else:
+        meant = f"{year}-{int(month):02d}" + (f"-{int(day):02d}" if day is not None else "")
     return meant if meant != text and period_in_calendar(meant) else None
 
 

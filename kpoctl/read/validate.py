@@ -243,7 +243,9 @@ def _date_message(name: str, value: Any, got: str) -> str:
         return f"{name} is not a real date: {got}"
     if isinstance(value, dt.datetime):
         return f"{name} must be a date without a time (YYYY-MM-DD); got {got}"
-    return f"{name} must be a date (YYYY-MM-DD); got {got}"
+    meant = period_meant(value) if isinstance(value, str) else None
+    hint = f" (write {meant})" if meant is not None and len(meant) == 10 else ""
+    return f"{name} must be a date (YYYY-MM-DD); got {got}{hint}"
 
 
 def errors_to_say(exc: ValidationError, model: type[BaseModel], data: Any) -> list[tuple[dict, tuple, str]]:

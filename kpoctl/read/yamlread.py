@@ -208,9 +208,16 @@ def resolve_plain(text: str) -> Any:
         return _float(text)
     if first != "." and _INT_RE.match(text):
         return _int(text)
-    if first in "0123456789" and (_DATE_RE.match(text) or _TIMESTAMP_RE.match(text)):
+    if first in "0123456789" and (_DATE_RE.match(text) or _timestamp_with_time(text)):
         return _timestamp(text)
     return text
+
+
+def _timestamp_with_time(text: str) -> bool:
+    """A plain timestamp other than YYYY-MM-DD must have its time: `2026-1-2` is text to
+    ruamel.yaml (so a `due` written so is refused, not read as a date), `2026-1-2 3:04:05` is not."""
+    match = _TIMESTAMP_RE.match(text)
+    return match is not None and match.group("hour") is not None
 
 
 def _explicit(tag: str, text: str) -> Any:
@@ -558,8 +565,9 @@ def _scalar_value(ev) -> Any:
         if tag is None:
             value = resolve_plain(ev.value) if ev.implicit[0] else ev.value
             return "<<" if value is _MERGE else value
-        if tag == "!":
-            return ev.value
+        if tag == "!":  # resolved as if plain, quoted or not, as ruamel.yaml (and PyYAML) read it
+            value = resolve_plain(ev.value)
+            return "<<" if value is _MERGE else value
         if tag in CORE_TAGS:
             return _explicit(tag, ev.value)
         raise ValueError(f"unsupported tag {short_tag(tag)}: only the YAML core tags are read, nothing is executed")
