@@ -55,7 +55,7 @@ def test_more_plain_scalars_resolve_as_ruamel_reads_them(text, expected):
     ("!!timestamp 2026-12-31", dt.date(2026, 12, 31)), ("!!str true", "true"),
     # the non-specific tag `!` resolves as if plain, quoted or not, as ruamel.yaml reads it
     ("! 12", 12), ("! '12'", 12), ("! true", True), ("! ''", None), ("! abc", "abc"),
-    ("!!map {a: 1}", {"a": 1}), ("!!seq [1]", [1]),
+    ("!!map {a: 1}", {"a": 1}), ("!!seq [1]", [1]), ("! [1]", [1]),
 ])
 def test_a_scalar_with_an_explicit_core_tag_has_the_tags_type(text, expected):
     assert value(text) == expected and type(value(text)) is type(expected)
@@ -246,6 +246,80 @@ def test_a_control_character_is_located_where_it_is(source, line, column):
     assert (info.value.line, info.value.column) == (line, column)
 
 
+@pytest.mark.parametrize("source, expected", [
+    ("hello\n", "hello"),  # a document that is one scalar is no team file, and no crash
+    ("a: &x 12\nb: *x\n", {"a": 12, "b": 12}),  # an anchored scalar is remembered
+    ("{&k a: 1, b: *k}\n", {"a": 1, "b": "a"}),  # so is an anchored key
+    ("x: &s k\n*s : 2\n", {"x": "k", "k": 2}),  # an alias of text may be a key
+    ("!!str a: 1\n? ! b\n: 2\n", {"a": 1, "b": 2}),  # keys tagged as text
+    ("a: 1\n<<: {a: 2, b: 3}\n", {"a": 1, "b": 3}),  # a merge never overrides a key of the mapping
+    ("!!str <<: 1\n", {"<<": 1}),  # a quoted or tagged << is a plain key
+    ("x: ! [1]\ny: ! {a: 1}\n", {"x": [1], "y": {"a": 1}}),
+])
+def test_documents_read_as_ruamel_reads_them(source, expected):
+    assert parse(source).data == expected == _yaml.load(source)
+
+
+@pytest.mark.parametrize("source, line, column", [
+    ("!!python/object:os.system a: 1\n", 1, 1),  # a key with any tag but text's is refused, never run
+    ("b: 1\n!!int 1: a\n", 2, 1),
+    ("x: &l [1]\n*l : 2\n", 2, 1),  # an alias of a list cannot be a key
+    ("x: &n 1\n*n : 2\n", 2, 1),  # nor one of a number
+    ("&k a: 1\n*k : 2\n", 2, 1),  # the same key twice, once through an alias
+    ("a:\n  <<: 1\n", 2, 7),  # a merge takes mappings only
+])
+def test_keys_that_are_not_text_once_are_refused_where_they_are(source, line, column):
+    with pytest.raises(YamlError) as info:
+        parse(source)
+    assert (info.value.line, info.value.column) == (line, column)
+
+
+@pytest.mark.parametrize("source, nodes", [
+    ("a: 1\n", 3),  # every node counts, keys included
+    ("a: [1, 2]\n", 5),
+    ("a: &x 1\nb: *x\n", 5),
+    ("a: &x [1, 2]\nb: *x\n", 9),  # an alias counts as all the nodes it repeats, its collection's too
+    ("- 1\n- {a: 1}\n", 5),
+])
+def test_the_node_limit_is_exact(source, nodes):
+    """max_nodes bounds what a document expands to: exactly that many pass, one fewer does not."""
+    assert parse(source, max_nodes=nodes).data is not None
+    with pytest.raises(YamlError, match=f"more than {nodes - 1} nodes"):
+        parse(source, max_nodes=nodes - 1)
+
+
+def test_a_control_character_on_the_first_line_or_after_a_blank_one_is_located():
+    for source, where in (("\x07a: 1\n", (1, 1)), ("\nb: \x07\n", (2, 4)), ("a: 1\n\nb: x\x07\n", (3, 5))):
+        with pytest.raises(YamlError) as info:
+            parse(source)
+        assert (info.value.line, info.value.column) == where, source
+
+
+def test_a_syntax_error_is_placed_at_the_problem_and_says_its_context():
+    """libyaml names the problem and the construct it was in (its words, not ours): both are
+    said, and the position is the problem's, not where the construct began."""
+    import yaml
+
+    source = "team: a\nobjectives:\n  - id: x\n    level: KPO\n   title: y\n"
+    with pytest.raises(yaml.MarkedYAMLError) as reference:
+        yaml.load(source, Loader=yaml.CSafeLoader)
+    with pytest.raises(YamlError) as info:
+        parse(source)
+    mark = reference.value.problem_mark
+    assert mark.line != reference.value.context_mark.line
+    assert (info.value.line, info.value.column) == (mark.line + 1, mark.column + 1)
+    assert reference.value.problem in info.value.message and reference.value.context in info.value.message
+
+
+def test_locate_falls_back_to_the_nearest_recorded_ancestor():
+    doc = parse("a:\n  b: [1, {c: 2}]\n")
+    assert doc.locate(("a", "b", 1, "c")) == (2, 14)
+    assert doc.locate(("a", "b", 1, "c"), key=True) == (2, 11)
+    assert doc.locate(("a", "b", 1, "zz"), key=True) == (2, 10)  # no such key: where its mapping is
+    assert doc.locate(("nothing", "here")) == (1, 1)
+    assert parse("").locate(("a",)) == (1, 1)
+
+
 def test_alias_bomb_is_stopped_at_the_node_limit():
     lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
     for i in range(1, 10):
@@ -286,6 +360,7 @@ def test_positions_after_a_line_separator_inside_a_value_count_lines_as_yaml_12_
     """libyaml counts NEL, LS and PS as line breaks (YAML 1.1); editors and YAML 1.2 do not."""
     doc = parse(f'team: a\nname: "x{char}y"\nparent: b\nmeetingx: 1\n')
     assert doc.keys[("parent",)] == (3, 1) and doc.keys[("meetingx",)] == (4, 1)
+    assert doc.keys[("team",)] == (1, 1) and doc.values[("name",)] == (2, 7)
     with pytest.raises(YamlError) as error:
         parse(f'team: a\nname: "x{char}y"\nbad: [\n')
     assert error.value.line == 4

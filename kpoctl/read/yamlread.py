@@ -490,7 +490,7 @@ def _structure(ev, top: _Frame | None, count: int, tree: _Tree) -> tuple[Any, in
         if frame.merges:
             _merge(frame, ev)
         if frame.anchor is not None:
-            tree.anchors[frame.anchor] = (frame.container, count - frame.start_count)
+            tree.anchors[frame.anchor] = (frame.container, count - frame.start_count + 1)  # with itself
         return (stack[-1] if stack else None), count
     if kind is DocumentEndEvent:
         return _END, count
@@ -550,6 +550,8 @@ def _take_key(ev, kind, top: _Frame, anchors: dict, keys: dict) -> None:
         raise YamlError(f"a key with tag {short_tag(ev.tag)} is not supported: keys are text", *_pos(ev.start_mark))
     else:
         key = ev.value
+    if kind is not AliasEvent and ev.anchor is not None:  # `&k a: 1` then `b: *k` repeats the key's text
+        anchors[ev.anchor] = ("<<" if key is _MERGE else key, 1)
     if key is not _MERGE and key in top.container:
         first = keys.get(top.path + (key,))
         where = f" (first at line {first[0]})" if first else ""
