@@ -4,12 +4,26 @@ written from small dicts of YAML text."""
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+from hypothesis.configuration import set_hypothesis_home_dir
 
 pytest.register_assert_rewrite("rule_cases")  # a failing case shows the findings it got
+
+# No example database: the tests write nothing outside temporary folders (hypothesis's
+# would be .hypothesis/ in the checkout), and tools/mutate.py's runs must not replay an
+# example one mutant failed on against every mutant after it (each then looks caught).
+# A failure prints its example; one worth keeping becomes a case of its own.
+settings.register_profile("kpoctl", database=None)
+settings.load_profile("kpoctl")
+# Nor its own caches (character tables, the code's constants): in the temporary folder,
+# set before the first test (the constants are gathered as the tests are collected).
+set_hypothesis_home_dir(Path(tempfile.gettempdir()) / f"kpoctl-tests-hypothesis-{os.getuid()}")
 from typer.testing import CliRunner
 
 from kpoctl.commands.cli import app

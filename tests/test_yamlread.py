@@ -73,14 +73,19 @@ def test_a_scalar_its_explicit_tag_cannot_read_is_refused_where_it_is(text):
 @pytest.mark.parametrize("text, expected", [
     ("2026-01-02T03:04:05.5Z", dt.datetime(2026, 1, 2, 3, 4, 5, 500000, tzinfo=dt.timezone.utc)),
     ("2026-01-02 03:04:05.1234567 -05:30",
-     dt.datetime(2026, 1, 2, 3, 4, 5, 123456, tzinfo=dt.timezone(-dt.timedelta(hours=5, minutes=30)))),
+     dt.datetime(2026, 1, 2, 3, 4, 5, 123457, tzinfo=dt.timezone(-dt.timedelta(hours=5, minutes=30)))),
     ("2026-1-2t3:04:05+2", dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.timezone(dt.timedelta(hours=2)))),
     ("2026-01-02T03:04:05", dt.datetime(2026, 1, 2, 3, 4, 5)),
+    # past microseconds, rounded half up and carried over, as ruamel.yaml does
+    ("0001-1-1T0:00:00.0000005", dt.datetime(1, 1, 1, 0, 0, 0, 1)),
+    ("2026-01-01T00:00:00.9999995", dt.datetime(2026, 1, 1, 0, 0, 1)),
+    ("2026-01-01T00:00:00.12345649", dt.datetime(2026, 1, 1, 0, 0, 0, 123456)),
 ])
 def test_a_timestamp_keeps_its_time_and_zone_for_the_model_to_refuse(text, expected):
     """A date with a time is no date (the model says so, quoting it): the reader keeps it exactly."""
     got = value(text)
     assert got == expected and got.tzinfo == expected.tzinfo
+    assert _yaml.load(f"k: {text}\n")["k"] == expected
 
 
 def test_special_floats_and_odd_values_are_kept_for_the_model_to_judge():

@@ -169,18 +169,21 @@ def _timestamp(text: str) -> _dt.date | _dt.datetime | BadDate:
     try:
         if g["hour"] is None:
             return _dt.date(int(g["year"]), int(g["month"]), int(g["day"]))
-        fraction = int((g["fraction"] or "0")[:6].ljust(6, "0"))
+        digits = g["fraction"] or "0"
+        fraction = int(digits[:6].ljust(6, "0"))
         tz = None
         if g["tz"] == "Z":
             tz = _dt.timezone.utc
         elif g["tz_sign"]:
             delta = _dt.timedelta(hours=int(g["tz_hour"]), minutes=int(g["tz_minute"] or 0))
             tz = _dt.timezone(-delta if g["tz_sign"] == "-" else delta)
-        return _dt.datetime(
+        stamp = _dt.datetime(
             int(g["year"]), int(g["month"]), int(g["day"]),
             int(g["hour"]), int(g["minute"]), int(g["second"]), fraction, tzinfo=tz,
         )
-    except ValueError:
+        # microseconds rounded half up from the seventh digit, carried over, as ruamel.yaml does
+        return stamp + _dt.timedelta(microseconds=1) if len(digits) > 6 and digits[6] > "4" else stamp
+    except (ValueError, OverflowError):
         return BadDate(text)
 
 
