@@ -63,7 +63,8 @@ def test_a_scalar_with_an_explicit_core_tag_has_the_tags_type(text, expected):
 
 
 @pytest.mark.parametrize("text", ["!!bool yes", "!!int 1.5", "!!float abc", "!!timestamp tomorrow", "!!map x",
-                                  "!!seq x", "!!int ''", "!!map [1]", "!!seq {a: 1}"])
+                                  "!!seq x", "!!int ''", "!!map [1]", "!!seq {a: 1}", "!!int true", "!!float false",
+                                  "!!map 2026-01-01", "!!seq 2026-01-01 10:00:00", "!!bool 1"])
 def test_a_scalar_its_explicit_tag_cannot_read_is_refused_where_it_is(text):
     with pytest.raises(YamlError) as info:
         parse(f"a: 1\nk: {text}\n")
@@ -80,6 +81,7 @@ def test_a_scalar_its_explicit_tag_cannot_read_is_refused_where_it_is(text):
     ("0001-1-1T0:00:00.0000005", dt.datetime(1, 1, 1, 0, 0, 0, 1)),
     ("2026-01-01T00:00:00.9999995", dt.datetime(2026, 1, 1, 0, 0, 1)),
     ("2026-01-01T00:00:00.12345649", dt.datetime(2026, 1, 1, 0, 0, 0, 123456)),
+    ("2026-01-01T00:00:00.123456", dt.datetime(2026, 1, 1, 0, 0, 0, 123456)),  # six digits: nothing to round
 ])
 def test_a_timestamp_keeps_its_time_and_zone_for_the_model_to_refuse(text, expected):
     """A date with a time is no date (the model says so, quoting it): the reader keeps it exactly."""
@@ -258,7 +260,8 @@ def test_a_control_character_is_located_where_it_is(source, line, column):
     ("x: &s k\n*s : 2\n", {"x": "k", "k": 2}),  # an alias of text may be a key
     ("!!str a: 1\n? ! b\n: 2\n", {"a": 1, "b": 2}),  # keys tagged as text
     ("a: 1\n<<: {a: 2, b: 3}\n", {"a": 1, "b": 3}),  # a merge never overrides a key of the mapping
-    ("!!str <<: 1\n", {"<<": 1}),  # a quoted or tagged << is a plain key
+    ("!!str <<: 1\n", {"<<": 1}),  # a tagged or quoted << is a plain key
+    ("'<<': {a: 1}\n", {"<<": {"a": 1}}),
     ("x: ! [1]\ny: ! {a: 1}\n", {"x": [1], "y": {"a": 1}}),
 ])
 def test_documents_read_as_ruamel_reads_them(source, expected):
@@ -269,6 +272,7 @@ def test_documents_read_as_ruamel_reads_them(source, expected):
     ("!!python/object:os.system a: 1\n", 1, 1),  # a key with any tag but text's is refused, never run
     ("b: 1\n!!int 1: a\n", 2, 1),
     ("x: &l [1]\n*l : 2\n", 2, 1),  # an alias of a list cannot be a key
+    ("x: 1\n*nothing : 2\n", 2, 1),  # nor one of nothing
     ("x: &n 1\n*n : 2\n", 2, 1),  # nor one of a number
     ("&k a: 1\n*k : 2\n", 2, 1),  # the same key twice, once through an alias
     ("a:\n  <<: 1\n", 2, 7),  # a merge takes mappings only
@@ -285,6 +289,8 @@ def test_keys_that_are_not_text_once_are_refused_where_they_are(source, line, co
     ("a: &x 1\nb: *x\n", 5),
     ("a: &x [1, 2]\nb: *x\n", 9),  # an alias counts as all the nodes it repeats, its collection's too
     ("- 1\n- {a: 1}\n", 5),
+    ("x: &s k\n*s : 2\n", 5),  # an alias as a key is one node
+    ("{&k a: 1, b: *k}\n", 5),  # so is an alias of a key
 ])
 def test_the_node_limit_is_exact(source, nodes):
     """max_nodes bounds what a document expands to: exactly that many pass, one fewer does not."""
