@@ -70,9 +70,11 @@ def _number_text_hint(text: str) -> str:
     return ""
 
 
-def _period_hint(value: Any) -> str:
+def _period_hint(value: Any, *, day: bool = False) -> str:
+    """The end of a message on a period written loosely, ' (write 2026-01)'; `day`: only
+    when it names a day (a `due`)."""
     meant = period_meant(value) if isinstance(value, str) else None
-    return f" (write {meant})" if meant else ""
+    return f" (write {meant})" if meant is not None and (not day or len(meant) == 10) else ""
 
 
 def _split_number_hint(loc: tuple, data: Any) -> str:
@@ -88,7 +90,8 @@ def _split_number_hint(loc: tuple, data: Any) -> str:
     if not (isinstance(parent, dict) and isinstance(name, str) and name.isdigit() and parent.get(name, 0) is None):
         return ""
     keys = list(parent)
-    before = parent[keys[keys.index(name) - 1]] if keys.index(name) > 0 else None
+    place = keys.index(name)
+    before = parent[keys[place - 1]] if place > 0 else None
     if type(before) is not int:
         return ""
     return f" (in {{...}} a comma separates fields: write {before}{name}, without the thousands separator)"
@@ -243,9 +246,7 @@ def _date_message(name: str, value: Any, got: str) -> str:
         return f"{name} is not a real date: {got}"
     if isinstance(value, dt.datetime):
         return f"{name} must be a date without a time (YYYY-MM-DD); got {got}"
-    meant = period_meant(value) if isinstance(value, str) else None
-    hint = f" (write {meant})" if meant is not None and len(meant) == 10 else ""
-    return f"{name} must be a date (YYYY-MM-DD); got {got}{hint}"
+    return f"{name} must be a date (YYYY-MM-DD); got {got}{_period_hint(value, day=True)}"
 
 
 def errors_to_say(exc: ValidationError, model: type[BaseModel], data: Any) -> list[tuple[dict, tuple, str]]:
