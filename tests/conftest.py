@@ -23,7 +23,7 @@ settings.register_profile("kpoctl", database=None)
 settings.load_profile("kpoctl")
 # Nor its own caches (character tables, the code's constants): in the temporary folder,
 # set before the first test (the constants are gathered as the tests are collected).
-set_hypothesis_home_dir(Path(tempfile.gettempdir()) / f"kpoctl-tests-hypothesis-{os.getuid()}")
+set_hypothesis_home_dir(Path(tempfile.gettempdir()) / f"kpoctl-tests-hypothesis-{getattr(os, 'getuid', lambda: 0)()}")
 from typer.testing import CliRunner
 
 from kpoctl.commands.cli import app
