@@ -251,6 +251,10 @@ def test_as_of_shows_the_scorecard_as_it_stood(run_cli, tmp_path):
     bad = run_cli("report", EXAMPLES / "best-company", "--as-of", "2026-13")
     assert bad.exit_code == 2 and bad.stderr.startswith("kpoctl: error: --as-of takes a period")
     assert "(write" not in bad.stderr  # no month 13 to suggest
+    ahead = run_cli("report", EXAMPLES / "best-company", "--as-of", "2999", "--format", "json")
+    assert "--as-of 2999 has not begun yet" in ahead.stderr  # a year mistyped: said, not guessed at
+    assert ahead.json() == run_cli("report", EXAMPLES / "best-company", "--format", "json").json()
+    assert "not begun" not in run_cli("report", EXAMPLES / "best-company", "--as-of", "2026-Q1").stderr
     loose = run_cli("report", EXAMPLES / "best-company", "--as-of", "2026-q1")
     assert loose.exit_code == 2 and loose.stderr.endswith("got '2026-q1' (write 2026-Q1)\n")
 

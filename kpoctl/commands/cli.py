@@ -550,6 +550,8 @@ def report(
     else:  # a past period's rows, or every actual for the charts: worked out for this run
         parts = {f.file: view.report_part(f, reading.settings, as_of=until, history=html, text=as_text)
                  for f in reading.scorecard().files if f.team is not None}
+    if until is not None:
+        _say_as_of_ahead(as_of, reading.settings.run_date())
     teams = _kept(Teams(parts))
     _check_team(teams.parts, team, path)
     reports = view.build_report(teams, reading.problems, reading.sites, team, notes=until is None,
@@ -603,6 +605,16 @@ def _render_text_report(view, reports, cache, *, whole: bool) -> None:
     view.render_text(reports, _console(), blocks)
     if cache is not None and blocks.used and blocks.used.keys() != blocks.stored.keys():
         cache.write_derived("reportblocks", blocks.used if whole else {**blocks.stored, **blocks.used})
+
+
+def _say_as_of_ahead(as_of: str, today) -> None:
+    """One line on stderr when --as-of names a period that has not begun (a year mistyped,
+    most likely): every actual recorded counts, which the user did not ask for in so many words."""
+    from kpoctl.model.periods import period_bounds
+
+    if period_bounds(as_of)[0] > today:
+        sys.stderr.write(f"kpoctl: --as-of {as_of} has not begun yet (today is {today.isoformat()}): "
+                         "every actual recorded counts\n")
 
 
 def _as_of_end(as_of: str | None):
