@@ -49,11 +49,10 @@ class Selection:
         selector wins, and `ignore` wins a tie."""
         for selector in [*select, *ignore, *(severity or {})]:
             check_selector(selector, exact=selector in (severity or {}))
-        select, ignore = [s.upper() for s in select], [s.upper() for s in ignore]  # `all`, `kp1`: as written in any case
         codes = set()
         for code in REGISTRY:
-            chosen = max((len(s) if s != "ALL" else 0 for s in select if _matches(s, code)), default=-1)
-            dropped = max((len(s) if s != "ALL" else 0 for s in ignore if _matches(s, code)), default=-1)
+            chosen = max((_specificity(s, code) for s in select), default=-1)
+            dropped = max((_specificity(s, code) for s in ignore), default=-1)
             if chosen >= 0 and chosen > dropped:
                 codes.add(code)
         levels = {code.upper(): Severity.parse(level) for code, level in (severity or {}).items()}
@@ -63,9 +62,17 @@ class Selection:
         return self.severity.get(code, REGISTRY[code].severity)
 
 
-def _matches(selector: str, code: str) -> bool:
+def _specificity(selector: str, code: str) -> int:
+    """How specifically a selector, written in any case (`all`, `kp1`), names a rule code:
+    -1 not at all, 0 for ALL, else its length (the longer prefix wins, as in ruff)."""
     selector = selector.upper()
-    return selector == "ALL" or code.startswith(selector)
+    if selector == "ALL":
+        return 0
+    return len(selector) if code.startswith(selector) else -1
+
+
+def _matches(selector: str, code: str) -> bool:
+    return _specificity(selector, code) >= 0
 
 
 def check_selector(selector: str, *, exact: bool = False) -> None:
