@@ -167,11 +167,11 @@ def _read(path: Path, *, use_cache: bool = True, need_model: bool = True, actual
     reading = read_scorecard(path, use_cache=use_cache, need_model=need_model, actuals=actuals,
                              progress=_progress_bar(), one_shot=True, derive=derive)
     _keep_collector_out()
-    _say_settings_below(reading)
+    _say_not_read(reading)
     return _kept(reading)
 
 
-def _say_settings_below(read) -> None:
+def _say_not_read(read) -> None:
     """One line on stderr when a kpoctl.yaml in a folder below the scorecard's root is not
     read, so its settings do not apply here (a scorecard is one model, with one set of
     settings); one more when a link to a YAML file or a folder is not followed, so what
@@ -858,7 +858,7 @@ def diff(
     else:
         new_rev = "working tree"
         new_side = differ.teams_now(path)
-        _say_settings_below(new_side)
+        _say_not_read(new_side)
     old_side = read_old(known=new_side.known)  # after the working tree: what it had serves the files left as they were
     _keep_collector_out()
     old, new = differ.comparable(old_side, new_side)
@@ -909,7 +909,7 @@ def history(
         return
     checked = _kept(past.check(path, window))
     _keep_collector_out()
-    _say_settings_below(checked.located)
+    _say_not_read(checked.located)
     selection = selection_from(checked.located.settings, ["KP5"], [])
     findings = finish(checked.problems, checked.sites, selection)
     only = checked.located.only
@@ -935,7 +935,7 @@ def _timeline(path: Path, indicator: tuple[str, str], window, output_format: "Li
         raise UsageError(f"a TEAM/ID's timeline prints text or json, not {output_format.value}")
     team, indicator_id = indicator
     located = locate_checked(path)
-    _say_settings_below(located)
+    _say_not_read(located)
     steps, walked, team_file = git_read(indicator_timeline, located.root, located.settings, team, indicator_id,
                                         window)
     scorecard = today(located, {team_file} if team_file else set())
