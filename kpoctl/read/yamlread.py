@@ -567,11 +567,8 @@ def _scalar_value(ev) -> Any:
     """A scalar's value under the YAML 1.2 core schema; any other tag is refused, never run."""
     tag = ev.tag
     try:
-        if tag is None:
-            value = resolve_plain(ev.value) if ev.implicit[0] else ev.value
-            return "<<" if value is _MERGE else value
-        if tag == "!":  # resolved as if plain, quoted or not, as ruamel.yaml (and PyYAML) read it
-            value = resolve_plain(ev.value)
+        if tag is None or tag == "!":  # `!`: resolved as if plain, quoted or not, as ruamel.yaml (and PyYAML) read it
+            value = resolve_plain(ev.value) if tag == "!" or ev.implicit[0] else ev.value
             return "<<" if value is _MERGE else value
         if tag in CORE_TAGS:
             return _explicit(tag, ev.value)
