@@ -10,6 +10,8 @@ import subprocess
 
 import pytest
 from conftest import EXAMPLES
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 STATUS_VALUES = {"on track", "at risk", "off track", "no data"}
 ROW_KEYS = ["team", "id", "level", "name", "unit", "target", "direction", "latest", "period", "status", "owner"]
@@ -118,6 +120,21 @@ def test_report_text_at_80_columns_splits_no_word_and_no_id(run_cli, folder):
         assert all(word in tokens for word in row["name"].split()), row["name"]
     assert all(len(line) <= 80 for line in text.splitlines() if len(line.split()) > 1 and "(" not in line)
     assert not any(line.endswith(" ") for line in text.splitlines())
+
+
+@settings(max_examples=400, deadline=None)
+@given(words=st.lists(st.text(alphabet="ab-/(▲→", min_size=0, max_size=9), min_size=1, max_size=12),
+       spaces=st.sampled_from([" ", "  "]), width=st.integers(1, 30))
+def test_report_text_wraps_a_name_between_words_as_textwrap_does(words, spaces, width):
+    """A name or owner too long for its column takes the lines textwrap gives it (the usual
+    name is filled without textwrap: the same lines, a tenth of the time)."""
+    import textwrap
+
+    from kpoctl.output.views.report_text import _wrap
+
+    text = spaces.join(words)
+    assume(len(text) > width)
+    assert _wrap(text, width) == (textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False) or [""])
 
 
 def test_report_text_drops_a_column_no_row_fills(run_cli, scorecard):

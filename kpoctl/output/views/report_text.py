@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+from itertools import zip_longest
 
 from rich.cells import cell_len
 from rich.text import Span, Text
@@ -26,9 +27,29 @@ MIN_WRAPPED = 12  # the narrowest the indicator and owner columns get, whatever 
 
 
 def _wrap(text: str, width: int) -> list[str]:
+    """`text` in lines of at most `width` cells, broken between words only: as textwrap
+    would, which is a third of a thousand teams' report; the usual name (narrow characters,
+    words one space apart) is filled here, in a tenth of its time, to the very same lines."""
     if len(text) <= width and _cells(text) <= width:
         return [text]
+    if "  " not in text and text[:1] != " " and text[-1:] != " " and _NARROW.fullmatch(text):
+        return _filled(text.split(" "), width)
     return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False) or [""]
+
+
+def _filled(words: list[str], width: int) -> list[str]:
+    """Words (none empty, each a cell a character) in lines of at most `width`, each line
+    as full as the next word allows; a word longer than `width` on a line of its own."""
+    lines = []
+    line = words[0]
+    for word in words[1:]:
+        if len(line) + 1 + len(word) <= width:
+            line = f"{line} {word}"
+        else:
+            lines.append(line)
+            line = word
+    lines.append(line)
+    return lines
 
 
 class Blocks:
@@ -187,26 +208,35 @@ def _grid(out: _Builder, rows: list, width: int, status_style: dict) -> None:
         if out.styled:  # the status in its colour, the trend green or red, the id dim
             trend = TREND_STYLE[row.movement[1]]
             styles = [status_style[row.status] if i == STATUS else trend if i == TREND else None for i in shown]
-        height = max(len(lines) for lines in columns)
         # one look at the whole row: its lines are all narrow (nearly always), or each is asked
-        narrow = styles is None and _NARROW.fullmatch("".join("".join(lines) for lines in columns))
-        for number in range(height):
-            texts = [lines[number] if number < len(lines) else "" for lines in columns]
-            if styles is None and (narrow or _NARROW.fullmatch("".join(texts))):
-                line = padded.format(*texts).rstrip(" ") + "\n"
-                out.parts.append(line)
-                out.length += len(line)
-                continue
-            line_styles = None
-            if styles is not None:
-                line_styles = list(styles)
-                if number == len(columns[name]) - 1:
-                    line_styles[name] = "dim"
-            _line(out, texts, sizes, line_styles)
+        if styles is None and _NARROW.fullmatch("".join(map("".join, columns))):
+            lines = "".join([padded.format(*texts).rstrip(" ") + "\n" for texts in zip_longest(*columns, fillvalue="")])
+            out.parts.append(lines)
+            out.length += len(lines)
+        else:
+            _row_lines(out, columns, sizes, styles, padded, name)
         for note in row.notes:
             _under_row(out, "↳", note, "yellow", width)
         for action in row.actions:
             _under_row(out, "→", f"action: {action}", "cyan", width)
+
+
+def _row_lines(out: _Builder, columns: list[list[str]], sizes: list[int], styles: list | None, padded: str,
+               name: int) -> None:
+    """A row's lines one by one: in colour (`styles`), or holding a character rich must measure."""
+    for number in range(max(len(lines) for lines in columns)):
+        texts = [lines[number] if number < len(lines) else "" for lines in columns]
+        if styles is None and _NARROW.fullmatch("".join(texts)):
+            line = padded.format(*texts).rstrip(" ") + "\n"
+            out.parts.append(line)
+            out.length += len(line)
+            continue
+        line_styles = None
+        if styles is not None:
+            line_styles = list(styles)
+            if number == len(columns[name]) - 1:
+                line_styles[name] = "dim"
+        _line(out, texts, sizes, line_styles)
 
 
 def _under_row(out: _Builder, marker: str, text: str, style: str, width: int) -> None:
