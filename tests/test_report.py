@@ -45,6 +45,90 @@ def test_report_text_shows_status_trend_and_notes(run_cli):
     assert "sales: 1 off track, 3 no data" in text.splitlines()
 
 
+def test_report_text_draws_each_trend_and_says_when_a_team_has_nothing_to_report(run_cli, scorecard):
+    """The trend column is the last eight actuals from lowest to highest bar (a flat series
+    in the middle), then the last move; a team with no KPI or PI says so on its summary line."""
+    from conftest import TOP
+
+    months = ", ".join(f"{{period: 2026-{month:02}, value: {80 + month}}}" for month in range(1, 11))
+    flat = ("  - {id: late, level: PI, name: Late orders, owner: COO, target: {value: 5, direction: at_most},\n"
+            "     actuals: [{period: 2026-09, value: 4}, {period: 2026-10, value: 4}]}\n")
+    top = TOP + f"    actuals: [{months}]\n" + flat
+    quiet = "team: quiet\nname: Quiet team\nparent: top\n"
+    folder = scorecard({"top.yaml": top, "quiet.yaml": quiet})
+    lines = run_cli("report", folder, env={"COLUMNS": "120"}).stdout.splitlines()
+    rising = next(line for line in lines if "OTIF rate" in line)
+    assert rising.split() == ["KPI", "OTIF", "rate", "≥", "95%", "90%", "▁▂▃▄▅▆▇█", "↑", "✖", "off", "track", "COO"]
+    then = run_cli("report", folder, "--as-of", "2026-10", env={"COLUMNS": "120"}).stdout.splitlines()
+    assert next(line for line in then if "OTIF rate" in line) == rising  # all ten actuals ended by then: eight drawn
+    level = next(line for line in lines if "Late orders" in line)
+    assert level.split() == ["PI", "Late", "orders", "≤", "5", "4", "▄▄", "→", "●", "on", "track", "COO"]
+    assert "quiet: no KPIs or PIs" in lines
+
+
+def test_report_under_okr_scores_key_results_as_they_stand_today(run_cli, scorecard):
+    """Under the okr profile the JSON scores each key result (a KPI), never a supporting
+    result (a PI: "score" is null), and nothing as of a past period (a score is today's);
+    the text names the levels in the profile's words."""
+    from conftest import TOP
+
+    okr = EXAMPLES / "okr"
+    assert all(r["score"] is not None for r in run_cli("report", okr, "--format", "json").json())
+    assert all(r["score"] is None for r in run_cli("report", okr, "--format", "json", "--as-of", "2026-10").json())
+    supporting = ("  - {id: late, level: PI, name: Late orders, owner: COO, target: {value: 5, direction: at_most},\n"
+                  "     actuals: [{period: 2026-10, value: 4}]}\n")
+    top = TOP + "    baseline: {period: 2026-06, value: 75}\n    actuals: [{period: 2026-10, value: 90}]\n" + supporting
+    folder = scorecard({"top.yaml": top}, settings="today: 2026-11-21\nprofile: okr\n")
+    rows = {r["id"]: r for r in run_cli("report", folder, "--format", "json").json()}
+    assert (rows["otif-rate"]["score"], rows["late"]["score"]) == (0.75, None)  # 75 to 90 of the way to 95
+    lines = run_cli("report", folder, env={"COLUMNS": "120"}).stdout.splitlines()
+    assert next(line for line in lines if "OTIF rate" in line).split()[:4] == ["key", "result", "OTIF", "rate"]
+    assert next(line for line in lines if "Late orders" in line).split()[:4] == ["supporting", "result", "Late", "orders"]
+
+
+def test_briefing_book_links_an_indicator_only_to_the_objective_it_measures(run_cli, scorecard):
+    """A card links to the objective its indicator measures; an indicator whose `measures`
+    names another indicator (KP004) gets no link, rather than one to an anchor not there."""
+    import re
+
+    from conftest import TOP
+
+    wrong = ("  - {id: late, level: PI, measures: otif-rate, name: Late orders, owner: COO,\n"
+             "     target: {value: 5, direction: at_most}, actuals: [{period: 2026-10, value: 4}]}\n")
+    page = run_cli("report", scorecard({"top.yaml": TOP + wrong}), "--format", "html").stdout
+    assert re.findall(r'measures <a href="#([^"]+)">([^<]+)</a>', page) == [("obj-top-otif", "otif")]
+    assert 'id="obj-top-otif"' in page
+
+
+def test_briefing_book_links_an_objective_to_where_it_cascades_from_and_to(run_cli, scorecard):
+    """An objective's line links up to the objective it cascades from and down to those
+    cascaded from it; a `cascades_from` that names nothing (KP101's) gets no link."""
+    import re
+
+    from conftest import TOP
+
+    unit = ("team: unit\nname: Unit team\nparent: top\nobjectives:\n"
+            "  - {id: otif, level: KPO, title: Deliver on time, cascades_from: top/otif, due: 2026-12-31}\n"
+            "  - {id: stray, level: KPO, title: Deliver something, cascades_from: top/gone, due: 2026-12-31}\n")
+    page = run_cli("report", scorecard({"top.yaml": TOP, "unit.yaml": unit}), "--format", "html").stdout
+    lines = dict(re.findall(r'<li id="(obj-[^"]+)">(.*?)</li>', page))
+    assert re.findall(r'<a href="#([^"]+)">', lines["obj-top-otif"]) == ["obj-unit-otif"]
+    assert re.findall(r'<a href="#([^"]+)">', lines["obj-unit-otif"]) == ["obj-top-otif"]
+    assert "<a " not in lines["obj-unit-stray"] and "top/gone" not in lines["obj-unit-stray"]
+
+
+def test_report_markdown_goes_on_past_a_team_with_nothing_to_report(run_cli, scorecard):
+    from conftest import TOP
+
+    quiet = "team: a-quiet\nname: Quiet team\nparent: top\n"
+    busy = TOP.replace("team: top", "team: b-busy\nparent: top")
+    text = run_cli("report", scorecard({"top.yaml": TOP, "quiet.yaml": quiet, "busy.yaml": busy}), "-f", "markdown").stdout
+    titles = [line for line in text.splitlines() if line.startswith("## ")]
+    assert titles == ["## top: Top management team (monthly meeting)", "## a-quiet: Quiet team",
+                      "## b-busy: Top management team (monthly meeting)"]
+    assert "**no KPIs or PIs**" in text
+
+
 def test_report_markdown(run_cli):
     text = run_cli("report", EXAMPLES / "best-company", "--format", "markdown").stdout
     assert text.startswith("# Meeting report")
@@ -258,6 +342,7 @@ def test_as_of_shows_the_scorecard_as_it_stood(run_cli, tmp_path):
     now = {(r["team"], r["id"]): r for r in run_cli("report", EXAMPLES / "best-company", "--format", "json").json()}
     then = run_cli("report", EXAMPLES / "best-company", "--format", "json", "--as-of", "2026-08").json()
     assert all(r["period"] is None or r["period"] <= "2026-08" for r in then)
+    assert any(r["period"] == "2026-08" for r in then)  # the period named counts: it ended by then
     changed = [r for r in then if r["latest"] != now[(r["team"], r["id"])]["latest"]]
     assert changed and any(r["status"] == "no data" for r in then)
     out = tmp_path / "then.html"
