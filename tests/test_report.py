@@ -7,6 +7,7 @@ import io
 import os
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 from conftest import EXAMPLES
@@ -207,7 +208,7 @@ def test_report_text_at_80_columns_splits_no_word_and_no_id(run_cli, folder):
 
 
 @settings(max_examples=400, deadline=None)
-@given(words=st.lists(st.text(alphabet="ab-/(▲→", min_size=0, max_size=9), min_size=1, max_size=12),
+@given(words=st.lists(st.text(alphabet="ab-/(▲→売", min_size=0, max_size=9), min_size=1, max_size=12),
        spaces=st.sampled_from([" ", "  "]), width=st.integers(1, 30))
 def test_report_text_wraps_a_name_between_words_as_textwrap_does(words, spaces, width):
     """A name or owner too long for its column takes the lines textwrap gives it (the usual
@@ -219,6 +220,22 @@ def test_report_text_wraps_a_name_between_words_as_textwrap_does(words, spaces, 
     text = spaces.join(words)
     assume(len(text) > width)
     assert _wrap(text, width) == (textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False) or [""])
+
+
+LAYOUT = Path(__file__).parent / "report_layout"
+
+
+@pytest.mark.parametrize("width", [40, 80, 132])
+def test_report_text_is_laid_out_as_its_snapshot(run_cli, width):
+    """The whole text report of a small scorecard, character for character, at three
+    widths: where names, owners, notes and actions wrap, which columns show, how wide.
+    Cold, then warm (each team's block taken from the cache). After a change of layout
+    or wording meant as such, write the snapshots again and read their diff:
+    `for w in 40 80 132; do COLUMNS=$w NO_COLOR=1 kpoctl report tests/report_layout/scorecard
+    --no-cache > tests/report_layout/report-$w.txt; done`"""
+    expected = (LAYOUT / f"report-{width}.txt").read_text(encoding="utf-8")
+    for _ in ("cold", "warm"):
+        assert run_cli("report", LAYOUT / "scorecard", env={"COLUMNS": str(width)}).stdout == expected
 
 
 def test_report_text_drops_a_column_no_row_fills(run_cli, scorecard):

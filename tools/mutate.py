@@ -88,7 +88,7 @@ GROUPS: dict[str, dict[str, list[str]]] = {
     },
     "report": {  # what the manager reads: each row's target, latest, trend and status, its notes; the text layout
         "output/views/report.py": ["tests/test_report.py", "tests/test_parts.py"],
-        "output/views/report_text.py": ["tests/test_report.py"],
+        "output/views/report_text.py": ["tests/test_report.py", "tests/test_parts.py"],  # parts: the blocks a warm run reuses
     },
     "model": {  # a series of periods that can be read: actuals oldest first, one per period
         "model/series.py": ["tests/test_rules_files.py", "tests/test_validate.py", "tests/test_status_periods.py"],

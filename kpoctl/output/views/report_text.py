@@ -27,19 +27,20 @@ MIN_WRAPPED = 12  # the narrowest the indicator and owner columns get, whatever 
 
 
 def _wrap(text: str, width: int) -> list[str]:
-    """`text` in lines of at most `width` cells, broken between words only: as textwrap
-    would, which is a third of a thousand teams' report; the usual name (narrow characters,
-    words one space apart) is filled here, in a tenth of its time, to the very same lines."""
+    """`text` (made plain: no tab, no newline) in lines of at most `width` characters, broken
+    between words only: as textwrap would, which was a third of a thousand teams' report;
+    the usual name (words one space apart) is filled here, in a tenth of its time, to the
+    very same lines."""
     if len(text) <= width and _cells(text) <= width:
         return [text]
-    if "  " not in text and text[:1] != " " and text[-1:] != " " and _NARROW.fullmatch(text):
+    if "  " not in text and text[:1] != " " and text[-1:] != " ":
         return _filled(text.split(" "), width)
     return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False) or [""]
 
 
 def _filled(words: list[str], width: int) -> list[str]:
-    """Words (none empty, each a cell a character) in lines of at most `width`, each line
-    as full as the next word allows; a word longer than `width` on a line of its own."""
+    """Words (none empty) in lines of at most `width` characters, each line as full as the
+    next word allows; a word longer than `width` on a line of its own."""
     lines = []
     line = words[0]
     for word in words[1:]:
