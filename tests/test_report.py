@@ -208,11 +208,12 @@ def test_report_text_at_80_columns_splits_no_word_and_no_id(run_cli, folder):
 
 
 @settings(max_examples=400, deadline=None)
-@given(words=st.lists(st.text(alphabet="ab-/(▲→売", min_size=0, max_size=9), min_size=1, max_size=12),
+@given(words=st.lists(st.text(alphabet="ab-/(▲→", min_size=0, max_size=9), min_size=1, max_size=12),
        spaces=st.sampled_from([" ", "  "]), width=st.integers(1, 30))
 def test_report_text_wraps_a_name_between_words_as_textwrap_does(words, spaces, width):
     """A name or owner too long for its column takes the lines textwrap gives it (the usual
-    name is filled without textwrap: the same lines, a tenth of the time)."""
+    name is filled without textwrap: the same lines, a tenth of the time). A wide script's
+    text is broken by cells instead (the next test)."""
     import textwrap
 
     from kpoctl.output.views.report_text import _wrap
@@ -431,6 +432,38 @@ def test_report_text_lines_columns_up_by_terminal_cells(run_cli, scorecard):
 
     assert {at(row, "≥") for row in rows} == {at(header, "target")}
     assert {at(row, "山田" if "山田" in row else "COO") for row in rows} == {at(header, "owner")}
+
+
+def test_report_text_breaks_a_name_in_a_wide_script_by_terminal_cells(run_cli, scorecard):
+    """A Japanese name too long for its column is broken between two of its characters (the
+    script puts no spaces between words): no line runs past the terminal, the columns after
+    it stay in line, and the name reads whole down its column."""
+    import re
+
+    from rich.cells import cell_len
+
+    name = "東京本社における全ての店舗の売上高の前年同月比での伸び率"
+    lines = run_cli("report", scorecard({"tokyo.yaml": WIDE.replace("売上高の伸び", name)}),
+                    env={"COLUMNS": "80"}).stdout.splitlines()
+    assert max(map(cell_len, lines)) <= 80
+    header = next(line for line in lines if "indicator" in line)
+    first = next(number for number, line in enumerate(lines) if line.startswith("  KPI  東京"))
+    last = lines.index("       (sales)")
+    pieces = [re.split(" {2,}", line.strip())[0] for line in lines[first + 1:last]]
+    assert re.split(" {2,}", lines[first].strip())[1] + "".join(pieces) == name
+    assert cell_len(lines[first][:lines[first].index("≥")]) == cell_len(header[:header.index("target")])
+
+
+@pytest.mark.parametrize("text, width, lines", [
+    ("東京 a 東京", 6, ["東京 a", "東京"]),  # six cells: a line, full
+    ("東京本社における", 6, ["東京本", "社にお", "ける"]),  # broken between characters, by cells
+    ("abc 東京本社", 7, ["abc", "東京本", "社"]),
+    ("東京 kpoctl-identifier-long", 8, ["東京", "kpoctl-identifier-long"]),  # a narrow word is never broken
+])
+def test_a_wide_script_wraps_by_cells_and_never_breaks_a_narrow_word(text, width, lines):
+    from kpoctl.output.views.report_text import _wrap
+
+    assert _wrap(text, width) == lines
 
 
 def test_report_text_in_colour_paints_the_status_and_the_id(run_cli, scorecard):

@@ -16,7 +16,7 @@ import re
 import textwrap
 from itertools import zip_longest
 
-from rich.cells import cell_len
+from rich.cells import cell_len, chop_cells
 from rich.text import Span, Text
 
 from kpoctl.common.textsafe import plain
@@ -27,12 +27,14 @@ MIN_WRAPPED = 12  # the narrowest the indicator and owner columns get, whatever 
 
 
 def _wrap(text: str, width: int) -> list[str]:
-    """`text` (made plain: no tab, no newline) in lines of at most `width` characters, broken
-    between words only: as textwrap would, which was a third of a thousand teams' report;
-    the usual name (words one space apart) is filled here, in a tenth of its time, to the
-    very same lines."""
+    """`text` (made plain: no tab, no newline) in lines of at most `width` cells, broken
+    between words. ASCII and the report's marks as textwrap would break them, which was a
+    third of a thousand teams' report: the usual name (words one space apart) is filled
+    here, in a tenth of its time, to the very same lines. Any other text by cells."""
     if len(text) <= width and _cells(text) <= width:
         return [text]
+    if not _NARROW.fullmatch(text):  # a character rich must measure: some may take two cells
+        return _by_cells(text.split(), width)
     if "  " not in text and text[:1] != " " and text[-1:] != " ":
         return _filled(text.split(" "), width)
     return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False) or [""]
@@ -49,6 +51,28 @@ def _filled(words: list[str], width: int) -> list[str]:
         else:
             lines.append(line)
             line = word
+    lines.append(line)
+    return lines
+
+
+def _by_cells(words: list[str], width: int) -> list[str]:
+    """Words of a text with characters two cells wide (Chinese, Japanese, Korean) in lines
+    of at most `width` cells: counted in characters, such a line overflows its column and
+    pushes the row's other columns out of line. A word of such characters wider than the
+    column is broken between two of them, as these scripts are (a word of narrow
+    characters, an id, is never broken: it takes a line of its own)."""
+    lines: list[str] = []
+    line, used = "", 0
+    for word in words:
+        size = cell_len(word)
+        if line and used + 1 + size <= width:
+            line, used = f"{line} {word}", used + 1 + size
+            continue
+        if line:
+            lines.append(line)
+        pieces = chop_cells(word, width) if size > width and size != len(word) else [word]
+        lines += pieces[:-1]
+        line, used = pieces[-1], cell_len(pieces[-1])
     lines.append(line)
     return lines
 
