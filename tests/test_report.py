@@ -477,6 +477,18 @@ def test_report_text_in_colour_paints_the_status_and_the_id(run_cli, scorecard):
     assert any(code == "2" and body == "(sales)" for code, body in painted), painted  # the id dim
 
 
+def test_report_text_in_colour_is_the_same_text_painted(run_cli):
+    """Colour only paints: without its escape codes the coloured report is the uncoloured
+    one, line for line, even where a line is wider than the terminal (rich wraps nothing),
+    and rich paints nothing of its own accord (a number in a cell stays as it is)."""
+    import re
+
+    text = run_cli("report", LAYOUT / "scorecard", env={"COLUMNS": "40", "FORCE_COLOR": "1", "NO_COLOR": ""}).stdout
+    assert re.sub(r"\x1b\[[0-9;]*m", "", text) == (LAYOUT / "report-40.txt").read_text(encoding="utf-8")
+    painted = [body for _, body in re.findall(r"\x1b\[([0-9;]*)m([^\x1b]+)\x1b\[0m", text)]
+    assert "✖ off track" in painted and not [body for body in painted if re.fullmatch(r"[0-9.%()-]+", body)]
+
+
 def test_piped_text_report_goes_out_team_by_team():
     """Without colour the report is written as each team is laid out, never held whole
     (10,000 teams' pieces were hundreds of MB): one write per team, in report order."""
