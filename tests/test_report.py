@@ -485,8 +485,13 @@ def test_report_text_in_colour_is_the_same_text_painted(run_cli):
 
     text = run_cli("report", LAYOUT / "scorecard", env={"COLUMNS": "40", "FORCE_COLOR": "1", "NO_COLOR": ""}).stdout
     assert re.sub(r"\x1b\[[0-9;]*m", "", text) == (LAYOUT / "report-40.txt").read_text(encoding="utf-8")
-    painted = [body for _, body in re.findall(r"\x1b\[([0-9;]*)m([^\x1b]+)\x1b\[0m", text)]
-    assert "✖ off track" in painted and not [body for body in painted if re.fullmatch(r"[0-9.%()-]+", body)]
+    painted = re.findall(r"\x1b\[([0-9;]*)m([^\x1b]+)\x1b\[0m", text)
+    assert ("1", "top: Top management team of the whole group (monthly meeting)") in painted  # bold
+    assert ("1", "top: 2 off track, 1 on track") in painted
+    # each last move red when it went the worse way for its target, green the better
+    assert [(code, body) for code, body in painted if body.endswith(("↑", "↓"))] == [
+        ("31", "▁█▄ ↓"), ("31", "▁█ ↑"), ("32", "█▁ ↓"), ("31", "█▁ ↓")]
+    assert not [body for _, body in painted if re.fullmatch(r"[0-9.%()-]+", body)]
 
 
 def test_piped_text_report_goes_out_team_by_team():
