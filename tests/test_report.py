@@ -226,13 +226,13 @@ def test_report_text_wraps_a_name_between_words_as_textwrap_does(words, spaces, 
 LAYOUT = Path(__file__).parent / "report_layout"
 
 
-@pytest.mark.parametrize("width", [40, 80, 132])
+@pytest.mark.parametrize("width", [20, 40, 80, 132])
 def test_report_text_is_laid_out_as_its_snapshot(run_cli, width):
-    """The whole text report of a small scorecard, character for character, at three
+    """The whole text report of a small scorecard, character for character, at four
     widths: where names, owners, notes and actions wrap, which columns show, how wide.
     Cold, then warm (each team's block taken from the cache). After a change of layout
     or wording meant as such, write the snapshots again and read their diff:
-    `for w in 40 80 132; do COLUMNS=$w NO_COLOR=1 kpoctl report tests/report_layout/scorecard
+    `for w in 20 40 80 132; do COLUMNS=$w NO_COLOR=1 kpoctl report tests/report_layout/scorecard
     --no-cache > tests/report_layout/report-$w.txt; done`"""
     expected = (LAYOUT / f"report-{width}.txt").read_text(encoding="utf-8")
     for _ in ("cold", "warm"):
@@ -492,6 +492,9 @@ def test_report_text_in_colour_is_the_same_text_painted(run_cli):
     assert [(code, body) for code, body in painted if body.endswith(("↑", "↓"))] == [
         ("31", "▁█▄ ↓"), ("31", "▁█ ↑"), ("32", "█▁ ↓"), ("31", "█▁ ↓")]
     assert not [body for _, body in painted if re.fullmatch(r"[0-9.%()-]+", body)]
+    lean = painted.index(("1", "lean: Lean team"))  # a team with no owner: the status is the last column
+    assert painted[lean:lean + 7] == [("1", "lean: Lean team"), ("2", "indicator"), ("2", "target"), ("2", "status"),
+                                      ("2", "○ no data"), ("2", "(waste)"), ("1", "lean: 1 no data")]
 
 
 def test_piped_text_report_goes_out_team_by_team():
