@@ -213,7 +213,7 @@ def test_report_text_at_80_columns_splits_no_word_and_no_id(run_cli, folder):
 def test_report_text_wraps_a_name_between_words_as_textwrap_does(words, spaces, width):
     """A name or owner too long for its column takes the lines textwrap gives it (the usual
     name is filled without textwrap: the same lines, a tenth of the time). A wide script's
-    text is broken by cells instead (the next test)."""
+    text is broken by cells instead (test_a_wide_script_wraps_by_cells_and_never_breaks_a_narrow_word)."""
     import textwrap
 
     from kpoctl.output.views.report_text import _wrap

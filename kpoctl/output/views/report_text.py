@@ -6,7 +6,8 @@ rich's Table measures and renders every cell through its segment machinery, abou
 0.1 ms a cell: twelve seconds for a thousand teams, where the JSON of the same report
 takes one. This layout is a plain grid instead: columns as wide as their content,
 the indicator and owner columns sharing what is left of the terminal, text wrapped
-between words (never inside a word or an id), empty columns dropped, notes on their
+between words (never inside a word or an id; a word of a wide script, wider than its
+column, between two of its characters), empty columns dropped, notes on their
 own lines under their row. rich still does the colour, NO_COLOR and the terminal.
 """
 
@@ -56,11 +57,11 @@ def _filled(words: list[str], width: int) -> list[str]:
 
 
 def _by_cells(words: list[str], width: int) -> list[str]:
-    """Words of a text with characters two cells wide (Chinese, Japanese, Korean) in lines
-    of at most `width` cells: counted in characters, such a line overflows its column and
-    pushes the row's other columns out of line. A word of such characters wider than the
-    column is broken between two of them, as these scripts are (a word of narrow
-    characters, an id, is never broken: it takes a line of its own)."""
+    """Words of a text rich must measure in lines of at most `width` cells: a character of
+    Chinese, Japanese or Korean takes two, and counted in characters such a line overflows
+    its column and pushes the row's other columns out of line. A word wider than the
+    column that holds such characters is broken between two of them, as these scripts
+    are; any other word (an id, an English word) is never broken: it takes a line of its own."""
     lines: list[str] = []
     line, used = "", 0
     for word in words:
