@@ -62,8 +62,8 @@ def test_report_text_draws_each_trend_and_says_when_a_team_has_nothing_to_report
     assert rising.split() == ["KPI", "OTIF", "rate", "≥", "95%", "90%", "▁▂▃▄▅▆▇█", "↑", "✖", "off", "track", "COO"]
     then = run_cli("report", folder, "--as-of", "2026-10", env={"COLUMNS": "120"}).stdout.splitlines()
     assert next(line for line in then if "OTIF rate" in line) == rising  # all ten actuals ended by then: eight drawn
-    level = next(line for line in lines if "Late orders" in line)
-    assert level.split() == ["PI", "Late", "orders", "≤", "5", "4", "▄▄", "→", "●", "on", "track", "COO"]
+    steady = next(line for line in lines if "Late orders" in line)
+    assert steady.split() == ["PI", "Late", "orders", "≤", "5", "4", "▄▄", "→", "●", "on", "track", "COO"]
     assert "quiet: no KPIs or PIs" in lines
 
 
@@ -119,6 +119,7 @@ def test_briefing_book_links_an_objective_to_where_it_cascades_from_and_to(run_c
 
 
 def test_report_markdown_goes_on_past_a_team_with_nothing_to_report(run_cli, scorecard):
+    """A team with no KPI or PI gets its heading and its summary, and the teams after it follow."""
     from conftest import TOP
 
     quiet = "team: a-quiet\nname: Quiet team\nparent: top\n"
