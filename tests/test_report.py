@@ -457,6 +457,9 @@ def test_report_text_breaks_a_name_in_a_wide_script_by_terminal_cells(run_cli, s
 
 @pytest.mark.parametrize("text, width, lines", [
     ("東京 a 東京", 6, ["東京 a", "東京"]),  # six cells: a line, full
+    ("東京 東京", 8, ["東京", "東京"]),  # five characters, but nine cells
+    ("東京 a b 東京", 8, ["東京 a b", "東京"]),
+    ("東京 a 東京", 9, ["東京 a", "東京"]),
     ("東京本社における", 6, ["東京本", "社にお", "ける"]),  # broken between characters, by cells
     ("abc 東京本社", 7, ["abc", "東京本", "社"]),
     ("東京 kpoctl-identifier-long", 8, ["東京", "kpoctl-identifier-long"]),  # a narrow word is never broken
