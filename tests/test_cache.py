@@ -282,8 +282,8 @@ def test_a_signed_entry_of_the_wrong_shape_is_a_miss(tmp_path, home, actuals):
     team_file = read_team_file(card / "unit-1.yaml", "unit-1.yaml", settings)
     cache.put("a" * 40, team_file)
     assert cache.get("a" * 40, actuals=True) == team_file
-    meta, _, problems = (cache.folder / ("a" * 40)).read_bytes()[32:].split(b"\n", 2)
-    cache._write_signed_bytes("a" * 40, b"\n".join((meta, actuals, problems)))
+    meta, _ = (cache.folder / ("a" * 40)).read_bytes()[32:].split(b"\n", 1)
+    cache._write_signed_bytes("a" * 40, meta + b"\n" + actuals)
     assert cache.get("a" * 40, actuals=True) is MISS
 
 

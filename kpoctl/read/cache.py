@@ -6,10 +6,10 @@ folder per scorecard, named by a hash of its absolute path. Nothing in the scann
 tree is ever read as cache or written by it: a cache committed to a repository or
 planted in it is just another folder, and a read-only checkout is cached as well.
 
-What: per team file, its result (model, positions, KP001/KP002 problems and the
-team-scoped rules' problems) under a key made of a digest of kpoctl's own code,
-the settings, the run's date, the file's path and the sha256 of its bytes; and one
-index per scorecard (kpoctl.pipeline.reading). Any change to kpoctl's code, an upgrade
+What: per team file, its result (model, positions, KP001/KP002 problems) under a key
+made of a digest of kpoctl's own code, the settings, the run's date, the file's path
+and the sha256 of its bytes; and one index per scorecard (kpoctl.pipeline.reading),
+which keeps the team-scoped rules' problems. Any change to kpoctl's code, an upgrade
 included, changes every key.
 
 How it is kept honest: entries are JSON (kpoctl.read.serial: reading one runs no code)
@@ -41,7 +41,7 @@ from kpoctl.model import Settings
 from kpoctl.model.scorecard import TeamFile
 
 CACHE_ENV = "KPOCTL_CACHE_DIR"
-FORMAT = b"kpoctl-cache-2"
+FORMAT = b"kpoctl-cache-3"
 _MISS = object()
 MISS = _MISS
 INDEX = "index"
@@ -168,9 +168,8 @@ class Cache:
         digest.update(content)
         return digest.hexdigest()[:40]
 
-    def get(self, key: str, *, actuals: bool = True, team_problems: bool = False):
-        """The cached TeamFile for `key` (its actuals and its rules' problems only when
-        asked for), or MISS."""
+    def get(self, key: str, *, actuals: bool):
+        """The cached TeamFile for `key` (its actuals only when asked for), or MISS."""
         from kpoctl.read.serial import team_file_from_json
 
         self.used.add(key)
@@ -178,18 +177,17 @@ class Cache:
         if blob is None:
             return _MISS
         try:
-            meta, values, problems = blob.split(b"\n", 2)  # compact JSON holds no raw newline
+            meta, values = blob.split(b"\n", 1)  # compact JSON holds no raw newline
             # orjson: the standard library's decoder was a quarter of a warm run at 10,000 teams
-            return team_file_from_json(orjson.loads(meta), orjson.loads(values) if actuals else None,
-                                       orjson.loads(problems) if team_problems else None)
+            return team_file_from_json(orjson.loads(meta), orjson.loads(values) if actuals else None)
         except Exception:  # not what we write (pydantic's errors included): read the file again
             return _MISS
 
     def put(self, key: str, value: TeamFile) -> None:
         from kpoctl.read.serial import team_file_to_json
 
-        meta, values, problems = team_file_to_json(value)
-        self._write_signed_bytes(key, b"\n".join((compact_json(meta), compact_json(values), compact_json(problems))))
+        meta, values = team_file_to_json(value)
+        self._write_signed_bytes(key, compact_json(meta) + b"\n" + compact_json(values))
 
     def read_index(self):
         """The scorecard's index as stored (plain JSON values), or None."""

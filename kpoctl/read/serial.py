@@ -71,11 +71,11 @@ def site_from_json(value) -> SuppressionSite | None:
                            team_line)
 
 
-def team_file_to_json(team_file: TeamFile) -> tuple[dict, list, list | None]:
+def team_file_to_json(team_file: TeamFile) -> tuple[dict, list]:
     """The file as two JSON values: everything but the actuals, and the actuals of each
     indicator. They are stored apart because the actuals are most of a team's bulk and
     only the report reads them: the other views rebuild a team four times faster without.
-    The team-scoped rules' problems come third: the reader has them in its index already."""
+    The team-scoped rules' problems are not stored here: the reader keeps them in its index."""
     team = None
     actuals: list = []
     if team_file.team is not None:
@@ -93,7 +93,7 @@ def team_file_to_json(team_file: TeamFile) -> tuple[dict, list, list | None]:
                          for line, (column, codes, unread) in team_file.suppressions.items()],
         "invalid_fields": sorted(team_file.invalid_fields),
     }
-    return meta, actuals, problems_to_json(team_file.team_problems) if team_file.team_problems is not None else None
+    return meta, actuals
 
 
 class StoredActuals(Sequence):
@@ -136,10 +136,9 @@ def _attach_actuals(team: Team, actuals: list) -> None:
         object.__setattr__(indicator, "actuals", StoredActuals(rows))  # frozen to users; filled once, here
 
 
-def team_file_from_json(value, actuals: list | None = None, team_problems: list | None = None) -> TeamFile:
-    """The TeamFile stored by team_file_to_json, with its actuals and its rules' problems
-    when they are given (else no actuals, and `team_problems` None); Malformed (or pydantic's
-    error) otherwise."""
+def team_file_from_json(value, actuals: list | None = None) -> TeamFile:
+    """The TeamFile stored by team_file_to_json, with its actuals when they are given (else
+    none) and no team-scoped problems; Malformed (or pydantic's error) otherwise."""
     _check(isinstance(value, dict))
     team = Team.model_validate(value["team"]) if value["team"] is not None else None
     if team is not None and actuals is not None:
@@ -153,5 +152,4 @@ def team_file_from_json(value, actuals: list | None = None, team_problems: list 
         problems=list(problems_from_json(value["problems"])),
         suppressions=_suppressions(value["suppressions"]),
         invalid_fields=frozenset(value["invalid_fields"]),
-        team_problems=problems_from_json(team_problems) if team_problems is not None else None,
     )
