@@ -321,7 +321,7 @@ def test_the_caches_of_scorecards_not_linted_lately_are_dropped_past_sixty_four(
     shutil.copytree(EXAMPLES / "northwind", other)
     lint_json(run_cli, other)  # a new scorecard's folder: the oldest beyond sixty-four go
     kept = {p.name for p in parent.iterdir()}
-    assert len(kept) == MAX_SCORECARDS
+    assert len(kept) == MAX_SCORECARDS == 64  # the README's number
     assert {entries_of(home, folder).name, entries_of(home, other).name} <= kept
     assert f"{0:032x}" not in kept and f"{1:032x}" in kept  # the one used longest ago went
 
@@ -342,3 +342,114 @@ def test_a_cache_that_cannot_be_written_is_gone_on_without(run_cli, tmp_path, ho
     monkeypatch.setattr(kpoctl.read.cache, "write_bytes_atomic", disk_full)
     assert lint_json(run_cli, folder) == expected
     assert len(attempts) == 1 and not any(entries_of(home, folder).iterdir())
+
+
+# The cache's own guards, in process: the tests above run kpoctl as a user does; these
+# name each refusal, so that a guard dropped fails here and not only in a subprocess.
+
+def _cache_for(tmp_path: Path, home: Path | None):
+    from kpoctl.model import Settings
+    from kpoctl.read.cache import Cache
+
+    card = tmp_path / "card"
+    if not card.exists():
+        shutil.copytree(EXAMPLES / "best-company", card)
+    return Cache(card, Settings(), home=home)
+
+
+def test_the_cache_lives_under_home_when_nothing_else_is_set():
+    assert cache_home({"HOME": "/home/u"}) == Path("/home/u/.cache/kpoctl")
+    assert cache_home({"HOME": "home/u"}) is None
+
+
+def test_with_no_place_for_a_cache_nothing_is_written_and_nothing_fails(tmp_path, monkeypatch):
+    monkeypatch.setenv(CACHE_ENV, "not/absolute")
+    cache = _cache_for(tmp_path, None)
+    assert not cache.enabled
+    from kpoctl.model import Settings
+    from kpoctl.read.load import read_team_file
+
+    cache.write_index({"a": 1})  # a run without a cache still finishes its work
+    cache.put("a" * 40, read_team_file(tmp_path / "card" / "unit-1.yaml", "unit-1.yaml", Settings()))
+    assert cache.read_index() is None
+
+
+@pytest.mark.parametrize("how", ["a link to a private folder", "owned by someone else",
+                                 "its scorecards folder shared", "a file where a folder should be"])
+def test_a_cache_folder_kpoctl_cannot_call_its_own_is_not_used(tmp_path, monkeypatch, how):
+    home = tmp_path / "cache-home"
+    if how == "a link to a private folder":
+        elsewhere = tmp_path / "elsewhere"
+        elsewhere.mkdir(mode=0o700)
+        home.symlink_to(elsewhere)
+    elif how == "owned by someone else":
+        home.mkdir(mode=0o700)
+        real = os.geteuid()
+        monkeypatch.setattr(os, "geteuid", lambda: real + 1)
+    elif how == "its scorecards folder shared":
+        (home / "scorecards").mkdir(mode=0o700, parents=True)
+        (home / "scorecards").chmod(0o777)
+    else:
+        home.write_text("not a folder")
+    cache = _cache_for(tmp_path, home)
+    assert not cache.enabled
+    if how == "a link to a private folder":
+        assert list((tmp_path / "elsewhere").iterdir()) == []
+
+
+def test_only_regular_files_within_their_size_are_read(tmp_path):
+    from kpoctl.read.cache import read_regular_file
+
+    plain = tmp_path / "plain"
+    plain.write_bytes(b"1234")
+    assert read_regular_file(plain, limit=4) == b"1234"
+    assert read_regular_file(plain, limit=3) is None
+    link = tmp_path / "link"
+    link.symlink_to(plain)
+    assert read_regular_file(link) is None
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    assert read_regular_file(fifo) is None  # and no wait for a writer
+    huge = tmp_path / "huge"  # sparse: past the default limit of a gibibyte, on no disk at all
+    with huge.open("wb") as out:
+        out.truncate((1 << 30) + 1)
+    assert read_regular_file(huge) is None
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="giving a file to another user needs root")
+def test_a_signing_key_owned_by_someone_else_is_not_taken(tmp_path):
+    home = tmp_path / "cache-home"
+    home.mkdir(mode=0o700)
+    (home / SECRET).write_bytes(b"k" * 32)
+    os.chown(home / SECRET, 12345, -1)
+    assert not _cache_for(tmp_path, home).enabled
+
+
+@pytest.mark.parametrize("theirs", [b"t" * 32, b"short", "a link"])
+def test_a_signing_key_another_run_made_first_is_taken_only_if_it_is_one(tmp_path, monkeypatch, theirs):
+    """Two runs start at once: the one that loses the race to create the key reads the
+    winner's, and takes it only when it is a whole key in a regular file."""
+    home = tmp_path / "cache-home"
+    home.mkdir(mode=0o700)
+
+    def the_other_run_first(size):
+        if theirs == "a link":
+            (home / SECRET).symlink_to(tmp_path / "nowhere")
+        else:
+            (home / SECRET).write_bytes(theirs)
+        return b"m" * size
+
+    monkeypatch.setattr(os, "urandom", the_other_run_first)
+    cache = _cache_for(tmp_path, home)
+    assert cache.secret == (theirs if theirs == b"t" * 32 else None)
+
+
+def test_every_entry_a_run_writes_is_one_prune_may_drop_later(run_cli, tmp_path, home):
+    """An entry goes stale when its file changes; prune must know it for one of its own."""
+    from kpoctl.read.cache import _ENTRY_NAME
+
+    folder = tmp_path / "card"
+    shutil.copytree(EXAMPLES / "best-company", folder)
+    lint_json(run_cli, folder)
+    names = [p.name for p in entries_of(home, folder).iterdir() if p.name != INDEX]
+    assert names and all(_ENTRY_NAME.fullmatch(name) for name in names)
