@@ -58,8 +58,15 @@ def test_junit_has_a_suite_per_file_and_a_case_per_finding(run_cli):
     failures = root.findall("testsuite/testcase/failure")
     assert len(failures) == len(findings) == int(root.get("failures"))
     assert {f.get("type") for f in failures} == {"error", "warning", "info"}
+    for suite in suites:  # a file with findings: a failing case each, and no passing one
+        cases = suite.findall("testcase")
+        assert int(suite.get("tests")) == len(cases) == int(suite.get("failures")) == len(suite.findall(".//failure"))
+    assert int(root.get("tests")) == len(findings) + sum(1 for s in suites if s.get("failures") == "0")
     clean = ET.fromstring(lint(run_cli, "junit", "northwind").stdout)
     assert len(clean.findall("testsuite")) == 9 and not clean.findall(".//failure")
+    assert clean.get("tests") == "9"  # a clean file is one passing case
+    assert all(s.get("tests") == "1" and [c.get("name") for c in s.findall("testcase")] == ["kpoctl"]
+               for s in clean.findall("testsuite"))
 
 
 def test_text_in_colour_styles_each_severity_and_never_breaks_a_line(run_cli, monkeypatch):

@@ -16,7 +16,9 @@ from typing import TextIO
 
 from kpoctl.common.findings import Finding
 
-FAMILIES = {"KP0": "files", "KP1": "cascade", "KP2": "focus", "KP3": "SMART", "KP4": "practice"}
+FAMILIES = {"KP0": "files", "KP1": "cascade", "KP2": "focus", "KP3": "SMART", "KP4": "practice",
+            "KP5": "history", "KP6": "profile"}
+CORE = ("KP0", "KP1", "KP2", "KP3", "KP4")  # RULES.md's families: a column each, always; the others when found
 WEIGHTS = {"error": 10, "warning": 3, "info": 1}
 
 HALF_AT = 5  # points per entry at which a team scores 50
@@ -53,8 +55,7 @@ def summary_rows(findings: list[Finding], teams: dict[str, TeamSide]) -> list[di
     for f in findings:
         team = f.team if f.team is not None and f.team in teams else team_of_file.get(f.file, f.file)
         files.setdefault(team, f.file)
-        family = f.code[:3] if f.code[:3] in FAMILIES else "KP0"
-        counts[team][family][f.severity.value + "s"] += 1
+        counts[team][f.code[:3]][f.severity.value + "s"] += 1  # every code's family is one (a test says so)
     rows = []
     for team in sorted(set(files) | set(counts)):
         families = counts[team]
@@ -73,6 +74,13 @@ def write_json(rows: list[dict], stream: TextIO) -> None:
     stream.write(dumps(rows))
 
 
+def shown_families(rows: list[dict]) -> list[str]:
+    """The family columns of the table: RULES.md's five, then history's and a profile's
+    only where a team has findings of theirs (most scorecards have none)."""
+    return [code for code in FAMILIES
+            if code in CORE or any(sum(row["families"][code].values()) for row in rows)]
+
+
 def _cell(values: dict[str, int]) -> str:
     """'2E 3W' for a family's findings; '' for none."""
     parts = [f"{values[key]}{key[0].upper()}" for key in ("errors", "warnings", "infos") if values[key]]
@@ -80,6 +88,7 @@ def _cell(values: dict[str, int]) -> str:
 
 
 def write_text(rows: list[dict], stream: TextIO) -> None:
+    from rich.cells import cell_len
     from rich.table import Table
     from rich.text import Text
 
@@ -89,16 +98,20 @@ def write_text(rows: list[dict], stream: TextIO) -> None:
     console = console_for(stream)
     table = Table(box=None, show_edge=False, pad_edge=False, title="Health per team, worst first",
                   title_justify="left", title_style="bold")
-    table.add_column("score", justify="right")
-    table.add_column("team")
-    for code, name in FAMILIES.items():
-        table.add_column(f"{code} {name}")
-    table.add_column("entries", justify="right")
+    families = shown_families(rows)
+    table.add_column("score", justify="right", no_wrap=True)
+    # a team's name is how the reader finds it: never cut short while the counts can wrap
+    table.add_column("team", no_wrap=True, min_width=min(40, max((cell_len(plain(r["team"])) for r in rows), default=4)))
+    for code in families:
+        # the code over the family's name: the column is as narrow as its word; a count is
+        # folded, never cut short
+        table.add_column(f"{code}\n{FAMILIES[code]}", overflow="fold", min_width=len(FAMILIES[code]))
+    table.add_column("entries", justify="right", overflow="fold")
     for row in rows:
         style = "bold red" if row["score"] < 50 else "yellow" if row["score"] < 80 else "green"
         table.add_row(Text(str(row["score"]), style=style), Text(plain(row["team"])),
-                      *(_cell(row["families"][code]) for code in FAMILIES), str(row["entries"]))
-    console.print(table)
+                      *(_cell(row["families"][code]) for code in families), str(row["entries"]))
+    console.print(table, crop=False)  # a terminal too narrow wraps a line; nothing is cut off
     mean = round(sum(r["score"] for r in rows) / len(rows)) if rows else 100
     console.print(Text(f"{len(rows)} team{'s' if len(rows) != 1 else ''}, mean score {mean}; "
                        "E errors, W warnings, I infos; `kpoctl explain score` gives the formula.", style="bold"))
@@ -107,10 +120,11 @@ def write_text(rows: list[dict], stream: TextIO) -> None:
 def write_markdown(rows: list[dict], stream: TextIO) -> None:
     from kpoctl.common.textsafe import markdown_cell
 
-    lines = ["| score | team | " + " | ".join(f"{code} {name}" for code, name in FAMILIES.items()) + " | entries |",
-             "|---:|---|" + "---|" * len(FAMILIES) + "---:|"]
+    families = shown_families(rows)
+    lines = ["| score | team | " + " | ".join(f"{code} {FAMILIES[code]}" for code in families) + " | entries |",
+             "|---:|---|" + "---|" * len(families) + "---:|"]
     for row in rows:
-        cells = [str(row["score"]), markdown_cell(row["team"]), *(_cell(row["families"][c]) for c in FAMILIES),
+        cells = [str(row["score"]), markdown_cell(row["team"]), *(_cell(row["families"][c]) for c in families),
                  str(row["entries"])]
         lines.append("| " + " | ".join(cells) + " |")
     stream.write("\n".join(lines) + "\n")
