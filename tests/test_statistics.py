@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
 from conftest import EXAMPLES
 
 from kpoctl.rules import REGISTRY
@@ -158,14 +159,42 @@ def test_summary_in_text_colours_scores_by_band_and_gives_the_mean(run_cli, monk
     assert "4 teams, mean score 64;" in re.sub(r"\x1b\[[0-9;]*m", "", text)
 
 
-def test_summary_in_a_narrow_terminal_cuts_no_team_name_and_no_count(run_cli):
+@pytest.mark.parametrize("columns", ["50", "30"])
+def test_summary_in_a_narrow_terminal_cuts_no_team_name_and_no_count(run_cli, columns):
     """The counts fold, and a line too long for the terminal wraps there, before a team's
     name or a number is cut to an ellipsis (at 80 columns it cut 'marketing.yaml')."""
-    text = run_cli("lint", EXAMPLES / "broken", "--summary", env={"COLUMNS": "50"}).stdout
+    text = run_cli("lint", EXAMPLES / "broken", "--summary", env={"COLUMNS": columns}).stdout
     rows = run_cli("lint", EXAMPLES / "broken", "--summary", "-f", "json").json()
     assert "…" not in text
     for row in rows:
-        assert any(line.split()[:2] == [str(row["score"]), row["team"]] for line in text.splitlines())
+        assert any(line.split()[:2] == [str(row["score"]), row["team"]] and line.split()[-1] == str(row["entries"])
+                   for line in text.splitlines())
+
+
+def test_a_long_team_name_stays_whole_beside_short_ones(monkeypatch):
+    import io
+
+    from kpoctl.output.reporters.summary import write_text
+
+    monkeypatch.setenv("COLUMNS", "40")
+    empty = {code: {"errors": 0, "warnings": 0, "infos": 0} for code in ("KP0", "KP1", "KP2", "KP3", "KP4", "KP5", "KP6")}
+    long_name = "incubation-engineering-and-applied-research-group"  # 49 characters
+    rows = [{"team": name, "score": 100, "entries": 1, "families": empty} for name in ("it", long_name)]
+    out = io.StringIO()
+    write_text(rows, out)
+    assert any(line.split()[:2] == ["100", long_name] for line in out.getvalue().splitlines())
+
+
+def test_the_history_and_profile_columns_show_when_any_team_has_their_findings():
+    from kpoctl.output.reporters.summary import CORE, shown_families
+
+    def row(**found):
+        return {"families": {code: {"errors": 0, "warnings": found.get(code, 0), "infos": 0}
+                             for code in ("KP0", "KP1", "KP2", "KP3", "KP4", "KP5", "KP6")}}
+
+    assert shown_families([row(), row()]) == list(CORE)
+    assert shown_families([row(KP6=1), row()]) == [*CORE, "KP6"]
+    assert shown_families([row(KP5=2), row(KP6=1)]) == [*CORE, "KP5", "KP6"]
 
 
 def test_statistics_count_teams_not_files_and_order_ties_by_code():
@@ -213,9 +242,16 @@ def test_piped_output_is_as_wide_as_its_tables_unless_columns_say_otherwise(monk
     """Piped with no COLUMNS, 200 columns: a table in a CI log is not cut to 80."""
     import io
 
+    from rich.console import Console
+
     from kpoctl.output.reporters.text import console_for
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
 
     monkeypatch.delenv("COLUMNS", raising=False)
     assert console_for(io.StringIO()).width == 200
+    assert console_for(Terminal()).width == Console(file=Terminal()).width != 200  # a terminal's own width
     monkeypatch.setenv("COLUMNS", "60")
     assert console_for(io.StringIO()).width == 60

@@ -88,7 +88,7 @@ def _cell(values: dict[str, int]) -> str:
 
 
 def write_text(rows: list[dict], stream: TextIO) -> None:
-    from rich.cells import cell_len
+    from rich.measure import Measurement
     from rich.table import Table
     from rich.text import Text
 
@@ -100,18 +100,20 @@ def write_text(rows: list[dict], stream: TextIO) -> None:
                   title_justify="left", title_style="bold")
     families = shown_families(rows)
     table.add_column("score", justify="right", no_wrap=True)
-    # a team's name is how the reader finds it: never cut short while the counts can wrap
-    table.add_column("team", no_wrap=True, min_width=min(40, max((cell_len(plain(r["team"])) for r in rows), default=4)))
+    table.add_column("team", no_wrap=True)  # how the reader finds a team: never wrapped
     for code in families:
-        # the code over the family's name: the column is as narrow as its word; a count is
-        # folded, never cut short
-        table.add_column(f"{code}\n{FAMILIES[code]}", overflow="fold", min_width=len(FAMILIES[code]))
+        # the code over the family's name: the column is no wider than that word needs
+        table.add_column(f"{code}\n{FAMILIES[code]}", overflow="fold")
     table.add_column("entries", justify="right", overflow="fold")
     for row in rows:
         style = "bold red" if row["score"] < 50 else "yellow" if row["score"] < 80 else "green"
         table.add_row(Text(str(row["score"]), style=style), Text(plain(row["team"])),
                       *(_cell(row["families"][code]) for code in families), str(row["entries"]))
-    console.print(table, crop=False)  # a terminal too narrow wraps a line; nothing is cut off
+    # never narrower than the table can be (its longest name, each header's longest word):
+    # rich would cut a name to an ellipsis or drop whole columns to fit a narrow terminal,
+    # which wraps the lines instead, and nothing is lost
+    console.width = max(console.width, Measurement.get(console, console.options.update_width(1 << 16), table).minimum)
+    console.print(table)
     mean = round(sum(r["score"] for r in rows) / len(rows)) if rows else 100
     console.print(Text(f"{len(rows)} team{'s' if len(rows) != 1 else ''}, mean score {mean}; "
                        "E errors, W warnings, I infos; `kpoctl explain score` gives the formula.", style="bold"))
