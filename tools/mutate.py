@@ -81,6 +81,8 @@ GROUPS: dict[str, dict[str, list[str]]] = {
     "reading": {  # what the reader keeps of an entry, what the cache may reuse, what waits for a KP002
         "read/validate.py": ["tests/test_validate.py", "tests/test_partial.py", "tests/test_load.py"],
         "read/cache.py": ["tests/test_cache.py", "tests/test_reading.py"],  # reading: what a warm run reuses
+        # the one read path: which files are read again, what the index and the memo give back
+        "pipeline/reading.py": ["tests/test_reading.py", "tests/test_cache.py", "tests/test_partial.py"],
         "rules/engine.py": ["tests/test_partial.py", "tests/test_suppress.py", "tests/test_cli.py", "tests/test_rules_files.py",
                             "tests/test_rules_frameworks.py"],  # selection under a profile
     },
