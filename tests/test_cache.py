@@ -268,6 +268,20 @@ def test_every_view_with_the_cache_says_what_it_says_without(run_cli, tmp_path, 
         assert after != fresh
 
 
+@pytest.mark.parametrize("command", VIEWS, ids=" ".join)
+def test_a_view_after_lint_filled_the_cache_says_what_it_says_without(run_cli, tmp_path, generated, command):
+    """lint leaves every file's entry and no view's parts: the view then builds its parts
+    from the entries, actuals included where it reads them (a report from entries taken
+    without them would say 'no data' of every indicator)."""
+    folder = tmp_path / "card"
+    shutil.copytree(generated, folder)
+    fresh = run_cli(command[0], folder, *command[1:], "--no-cache").stdout
+    lint_json(run_cli, folder)
+    result = run_cli(command[0], folder, *command[1:])
+    assert result.exit_code in (0, 1), result.stderr
+    assert result.stdout == fresh
+
+
 @pytest.mark.parametrize("actuals", [b'[["2026-01"]]', b'[[["2026-01", "x", null]]]', b'{"a": 1}', b'[[1]]', b"nope"])
 def test_a_signed_entry_of_the_wrong_shape_is_a_miss(tmp_path, home, actuals):
     """Even signed with our own key (a bug of an older kpoctl, say), a wrong shape is read again."""

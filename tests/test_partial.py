@@ -69,6 +69,17 @@ def test_a_team_file_read_in_part_is_named_and_the_answer_exits_1(run_cli, parti
         assert {row["team"] for row in result.json()} == {"top", "child"}
 
 
+def test_a_file_read_in_part_is_named_by_its_first_field_left_out(run_cli, partial):
+    (partial / "sales.yaml").unlink()
+    twice = ONE_INVALID.replace("due: 2026-12-31", "due: 2026-13-31", 1)  # above the target's value
+    (partial / "child.yaml").write_text(twice)
+    lines = twice.splitlines()
+    due, value = (1 + lines.index(next(t for t in lines if mark in t)) for mark in ("2026-13-31", "ninety-five"))
+    assert due < value
+    result = run_cli("count", partial)
+    assert f"child.yaml (KP002 line {due}:" in result.stderr and f"line {value}:" not in result.stderr
+
+
 # actuals written out of time order: KP002, and the indicator is kept without its actuals
 OUT_OF_ORDER = CHILD + "    actuals:\n      - {period: 2026-10, value: 96}\n      - {period: 2026-07, value: 80}\n"
 
@@ -119,11 +130,12 @@ def test_an_entry_with_a_field_that_does_not_validate_is_kept_and_judged_once_it
 @pytest.mark.parametrize("no_cache", [[], ["--no-cache"]], ids=["cached", "no cache"])
 def test_a_second_file_of_a_team_is_named_as_left_out_and_the_answer_exits_1(run_cli, partial, command, no_cache):
     (partial / "sales.yaml").unlink()
-    write_files(partial, {"more/child.yaml": CHILD.replace("otif-rate", "fill-rate")})
+    # the second file has a field that does not validate: it is left out whole, not said read in part
+    write_files(partial, {"more/child.yaml": ONE_INVALID.replace("otif-rate", "fill-rate")})
     for _ in range(2):  # the second run from the cache says it too
         result = run_cli(command[0], partial, *command[1:], *no_cache)
         assert result.exit_code == 1
-        assert "1 team file left out" in result.stderr
+        assert "1 team file left out" in result.stderr and "read in part" not in result.stderr
         assert "more/child.yaml (KP003: team 'child' is already declared in child.yaml)" in result.stderr
         assert "fill-rate" not in result.stdout  # the views keep the team's first file, as the graph does
 
