@@ -321,3 +321,27 @@ def test_the_main_process_holds_a_files_links_unless_the_command_needs_its_model
     assert all(f.links_only is not need_model for f in seen)
     if need_model:
         assert all(f.team.indicators[0].actuals for f in reading.team_files)  # the whole model, actuals too
+
+
+def test_a_warm_view_works_out_its_part_only_for_the_files_that_changed(card):
+    """A view's part of a file depends on the file alone: kept by content key, it is worked
+    out again for an edited file and for no other (the speed of every warm view rests on it)."""
+    from kpoctl.pipeline.reading import read_scorecard
+
+    worked: list[str] = []
+
+    def part(team_file, settings):
+        worked.append(team_file.file)
+        return [team_file.file, len(team_file.team.indicators)]
+
+    def view() -> dict:
+        return read_scorecard(card, jobs=1, derive=(("probe", part),)).derived("probe")
+
+    first = view()
+    assert sorted(worked) == sorted(first) and len(first) == 5  # marketing.yaml has no team: no part
+    worked.clear()
+    assert view() == first and worked == []
+    (card / "it.yaml").write_text((card / "it.yaml").read_text() + "\n# edited\n")
+    assert view() == first and worked == ["it.yaml"]
+    worked.clear()
+    assert read_scorecard(card, jobs=1, use_cache=False, derive=(("probe", part),)).derived("probe") == first
