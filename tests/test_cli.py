@@ -162,7 +162,19 @@ def test_count_json_and_text(run_cli):
     rows = run_cli("count", EXAMPLES / "best-company", "--format", "json").json()
     assert rows[3] == {"team": "unit-1", "kpo": 1, "po": 6, "kpi": 1, "pi": 6, "context": 1}
     assert [r["team"] for r in rows] == ["best-company", "order-management", "production", "unit-1"]
+    text = run_cli("count", EXAMPLES / "best-company", env={"COLUMNS": "100"}).stdout
+    cells = [[c.strip() for c in line.split("│")[1:-1]] for line in text.splitlines() if line.startswith("│")]
+    assert cells[:4] == [[r["team"], *(str(r[k]) for k in ("kpo", "po", "kpi", "pi", "context"))] for r in rows]
+    assert cells[4] == ["total", "4", "8", "4", "8", "1"]
 
+
+@pytest.mark.parametrize("columns", ["40", "20"])
+def test_count_in_a_narrow_terminal_cuts_no_name_header_or_number(run_cli, columns):
+    """Rich fitted the table by cutting 'order-management' and 'context' to an ellipsis, and
+    narrower still dropped columns: the lines are left whole for the terminal to wrap."""
+    text = run_cli("count", EXAMPLES / "best-company", env={"COLUMNS": columns}).stdout
+    assert "…" not in text and "┃ context ┃" in text and "│ order-management │" in text
+    assert "KPI (max 3)" in text and "│ total            │   4 │  8 │" in text
 
 
 def test_count_marks_limit_breaches(run_cli, tmp_path):

@@ -88,32 +88,27 @@ def _cell(values: dict[str, int]) -> str:
 
 
 def write_text(rows: list[dict], stream: TextIO) -> None:
-    from rich.measure import Measurement
     from rich.table import Table
     from rich.text import Text
 
     from kpoctl.common.textsafe import plain
     from kpoctl.output.reporters.text import console_for
+    from kpoctl.output.tables import print_whole
 
     console = console_for(stream)
     table = Table(box=None, show_edge=False, pad_edge=False, title="Health per team, worst first",
                   title_justify="left", title_style="bold")
     families = shown_families(rows)
-    table.add_column("score", justify="right", no_wrap=True)
-    table.add_column("team", no_wrap=True)  # how the reader finds a team: never wrapped
+    table.add_column("score", justify="right")
+    table.add_column("team")
     for code in families:
-        # the code over the family's name: the column is no wider than that word needs
-        table.add_column(f"{code}\n{FAMILIES[code]}", overflow="fold")
-    table.add_column("entries", justify="right", overflow="fold")
+        table.add_column(f"{code}\n{FAMILIES[code]}")  # the code over the name: as narrow as that word
+    table.add_column("entries", justify="right")
     for row in rows:
         style = "bold red" if row["score"] < 50 else "yellow" if row["score"] < 80 else "green"
         table.add_row(Text(str(row["score"]), style=style), Text(plain(row["team"])),
                       *(_cell(row["families"][code]) for code in families), str(row["entries"]))
-    # never narrower than the table can be (its longest name, each header's longest word):
-    # rich would cut a name to an ellipsis or drop whole columns to fit a narrow terminal,
-    # which wraps the lines instead, and nothing is lost
-    console.width = max(console.width, Measurement.get(console, console.options.update_width(1 << 16), table).minimum)
-    console.print(table)
+    print_whole(console, table)  # a team's name or a count is never cut to fit
     mean = round(sum(r["score"] for r in rows) / len(rows)) if rows else 100
     console.print(Text(f"{len(rows)} team{'s' if len(rows) != 1 else ''}, mean score {mean}; "
                        "E errors, W warnings, I infos; `kpoctl explain score` gives the formula.", style="bold"))

@@ -11,6 +11,7 @@ from rich.table import Table
 from kpoctl.graph import CascadeGraph
 from kpoctl.model import Limits
 from kpoctl.model.profiles import PROFILES, Profile
+from kpoctl.output.tables import print_whole
 
 LEVELS = (("kpo", "KPO"), ("po", "PO"), ("kpi", "KPI"), ("pi", "PI"), ("context", "context"))
 
@@ -59,6 +60,6 @@ def render_count(rows: list[dict], limits: Limits, console: Console, profile: Pr
         table.add_row(row["team"], *cells)
     table.add_section()
     table.add_row("total", *(str(sum(r[k] for r in rows)) for k, _ in LEVELS), style="bold")
-    console.print(table)
+    print_whole(console, table)  # a team's name or a count is never cut to fit
     note = f"{breaches} limit breach{'es' if breaches != 1 else ''} marked '!'" if breaches else "no limit breached"
     console.print(f"{len(rows)} team{'s' if len(rows) != 1 else ''}; {note}; '?' marks a team with no KPI.")
