@@ -75,6 +75,18 @@ def test_explain_list_is_in_code_order(run_cli):
     assert codes == sorted(codes) and len(codes) > 30
 
 
+@pytest.mark.parametrize("columns", ["80", "40"])
+def test_explain_list_keeps_every_code_name_and_severity_whole(run_cli, columns):
+    """At 40 columns rich gave the code column no room at all and cut names: a terminal that
+    narrow wraps the table's lines instead; at 80 the summaries fold within the line."""
+    text = run_cli("explain", "--list", env={"COLUMNS": columns}).stdout
+    rows = [[cell.strip() for cell in line.split("│")[1:4]] for line in text.splitlines() if line.startswith("│ KP")]
+    assert [row[0] for row in rows] == sorted(REGISTRY)
+    assert all(row[1:] == [REGISTRY[row[0]].name, REGISTRY[row[0]].severity.value] for row in rows)
+    if columns == "80":
+        assert max(len(line) for line in text.splitlines()) <= 80
+
+
 def test_every_rule_has_cases_that_find_and_cases_that_stay_silent():
     from rule_cases import cases_of, codes_of
 

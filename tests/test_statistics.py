@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 import pytest
@@ -141,7 +142,6 @@ def test_a_finding_counts_for_the_team_it_names_else_for_its_files_team():
 def test_summary_in_text_colours_scores_by_band_and_gives_the_mean(run_cli, monkeypatch):
     """Under 50 red, under 80 yellow, else green: the bands the reader scans for."""
     import io
-    import re
 
     from kpoctl.output.reporters.summary import write_text
 
@@ -255,3 +255,12 @@ def test_piped_output_is_as_wide_as_its_tables_unless_columns_say_otherwise(monk
     assert console_for(Terminal()).width == Console(file=Terminal()).width != 200  # a terminal's own width
     monkeypatch.setenv("COLUMNS", "60")
     assert console_for(io.StringIO()).width == 60
+
+
+def test_statistics_in_a_narrow_terminal_keep_each_code_and_count_whole(run_cli):
+    rows = run_cli("lint", EXAMPLES / "broken", "--statistics", "-f", "json").json()
+    text = run_cli("lint", EXAMPLES / "broken", "--statistics", env={"COLUMNS": "20"}).stdout
+    assert "…" not in text
+    starts = [line.split()[:4] for line in text.splitlines() if re.fullmatch(r"\d+", line.split()[0] if line.split() else "")
+              and re.fullmatch(r"KP\d{3}", line.split()[1])]
+    assert starts == [[str(r["count"]), r["code"], r["severity"], str(r["teams"])] for r in rows]

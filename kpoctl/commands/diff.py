@@ -236,6 +236,7 @@ def render_text(changes: list[Change], console, old: str, new: str) -> None:
     from rich.text import Text
 
     from kpoctl.common.textsafe import plain
+    from kpoctl.output.tables import print_whole
 
     if not changes:
         console.print(Text(plain(f"No change to the model between {old} and {new}.")))
@@ -247,6 +248,6 @@ def render_text(changes: list[Change], console, old: str, new: str) -> None:
     for c in changes:
         table.add_row(Text(c.kind, style=style.get(c.kind, "")), *(Text(plain(x)) for x in
                                                                    (c.team, c.id or "", c.before or "", c.after or "")))
-    console.print(table)
+    print_whole(console, table)
     lowered = sum(c.kind == "lowered-target" for c in changes)
     console.print(f"{len(changes)} change{'s' if len(changes) != 1 else ''}" + (f"; {lowered} lowered target{'s' if lowered != 1 else ''}" if lowered else ""))

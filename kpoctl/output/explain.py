@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import textwrap
 
-from rich.console import Console, Group
+from rich.console import Console
 from rich.markup import escape
 from rich.padding import Padding
 from rich.syntax import Syntax
@@ -16,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from kpoctl.model.profiles import PROFILES
+from kpoctl.output.tables import print_whole
 from kpoctl.rules import REGISTRY, Rule
 from kpoctl.rules.base import HISTORY
 
@@ -105,7 +106,8 @@ def render_list(console: Console) -> None:
     for code, rule in sorted(REGISTRY.items()):
         sev = rule.severity.value
         table.add_row(code, rule.name, f"[{SEVERITY_STYLE[sev]}]{sev}[/]", escape(rule.summary))
-    console.print(Group(table, f"{len(REGISTRY)} rules; `kpoctl explain CODE` for the rationale and examples."))
+    print_whole(console, table)  # the codes whole at any width (at 40 columns rich dropped them)
+    console.print(f"{len(REGISTRY)} rules; `kpoctl explain CODE` for the rationale and examples.")
 
 
 def rules_markdown() -> str:

@@ -49,6 +49,7 @@ def write_text(findings: list[Finding], stream: TextIO, files: int) -> None:
 
     from kpoctl.common.findings import Severity
     from kpoctl.output.reporters.text import STYLE, console_for, plural
+    from kpoctl.output.tables import print_whole
 
     console = console_for(stream)
     rows = statistics_rows(findings)
@@ -56,16 +57,16 @@ def write_text(findings: list[Finding], stream: TextIO, files: int) -> None:
         console.print(Text(f"All checks passed: {plural(files, 'team file')}, no findings.", style="bold green"))
         return
     table = Table(box=None, show_edge=False, pad_edge=False)
-    table.add_column("count", justify="right")
-    table.add_column("code")
-    table.add_column("severity")
-    table.add_column("teams", justify="right")
+    table.add_column("count", justify="right", no_wrap=True)  # whole (print_whole); the summary wraps
+    table.add_column("code", no_wrap=True)
+    table.add_column("severity", no_wrap=True)
+    table.add_column("teams", justify="right", no_wrap=True)
     table.add_column("summary", overflow="fold")
     for row in rows:
         style = STYLE[Severity(row["severity"])]
         table.add_row(f"{row['count']:,}", Text(row["code"], style=style), Text(row["severity"], style=style),
                       f"{row['teams']:,}", Text(row["summary"]))
-    console.print(table)
+    print_whole(console, table)
     top = rows[: min(3, len(rows))]
     share = sum(r["count"] for r in top) / len(findings)
     console.print(Text(f"{plural(len(findings), 'finding')} of {plural(len(rows), 'code')} in "

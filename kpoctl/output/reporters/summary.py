@@ -99,16 +99,16 @@ def write_text(rows: list[dict], stream: TextIO) -> None:
     table = Table(box=None, show_edge=False, pad_edge=False, title="Health per team, worst first",
                   title_justify="left", title_style="bold")
     families = shown_families(rows)
-    table.add_column("score", justify="right")
-    table.add_column("team")
+    table.add_column("score", justify="right", no_wrap=True)  # every column whole: print_whole
+    table.add_column("team", no_wrap=True)
     for code in families:
-        table.add_column(f"{code}\n{FAMILIES[code]}")  # the code over the name: as narrow as that word
-    table.add_column("entries", justify="right")
+        table.add_column(f"{code}\n{FAMILIES[code]}", no_wrap=True)  # the code over the name: as narrow as it
+    table.add_column("entries", justify="right", no_wrap=True)
     for row in rows:
         style = "bold red" if row["score"] < 50 else "yellow" if row["score"] < 80 else "green"
         table.add_row(Text(str(row["score"]), style=style), Text(plain(row["team"])),
                       *(_cell(row["families"][code]) for code in families), str(row["entries"]))
-    print_whole(console, table)  # a team's name or a count is never cut to fit
+    print_whole(console, table)
     mean = round(sum(r["score"] for r in rows) / len(rows)) if rows else 100
     console.print(Text(f"{len(rows)} team{'s' if len(rows) != 1 else ''}, mean score {mean}; "
                        "E errors, W warnings, I infos; `kpoctl explain score` gives the formula.", style="bold"))

@@ -39,11 +39,11 @@ def render_count(rows: list[dict], limits: Limits, console: Console, profile: Pr
     title = "KPOs, POs and indicators per team" if profile.name == "kpo" else \
         f"Objectives and indicators per team ({profile.title})"
     table = Table(title=title, title_justify="left")
-    table.add_column("team", style="bold")
+    table.add_column("team", style="bold", no_wrap=True)  # every column whole: print_whole
     for key, level in LEVELS:
         limit = {"kpi": limits.kpi, "pi": limits.pi}.get(key)
         word = profile.word(level)
-        table.add_column(f"{word} (max {limit})" if limit is not None else word, justify="right")
+        table.add_column(f"{word} (max {limit})" if limit is not None else word, justify="right", no_wrap=True)
     breaches = 0
     for row in rows:
         cells = []
@@ -60,6 +60,6 @@ def render_count(rows: list[dict], limits: Limits, console: Console, profile: Pr
         table.add_row(row["team"], *cells)
     table.add_section()
     table.add_row("total", *(str(sum(r[k] for r in rows)) for k, _ in LEVELS), style="bold")
-    print_whole(console, table)  # a team's name or a count is never cut to fit
+    print_whole(console, table)
     note = f"{breaches} limit breach{'es' if breaches != 1 else ''} marked '!'" if breaches else "no limit breached"
     console.print(f"{len(rows)} team{'s' if len(rows) != 1 else ''}; {note}; '?' marks a team with no KPI.")

@@ -9,6 +9,7 @@ from rich.table import Table
 from kpoctl.common.findings import Finding
 from kpoctl.common.textsafe import plain
 from kpoctl.model.rollup import fmt
+from kpoctl.output.tables import print_whole
 from kpoctl.pipeline.history import Step
 
 STATUS_STYLE = {"off track": "bold red", "at risk": "yellow", "on track": "green"}
@@ -57,7 +58,7 @@ def render_timeline(team: str, indicator_id: str, steps: list[Step], findings: l
         table.add_row(s.revision.short, s.revision.date.isoformat(), escape(plain(s.revision.author)), target,
                       s.due or "", latest, f"[{style}]{state}[/]" if style else escape(state),
                       escape(plain("; ".join(s.changes))))
-    console.print(table)
+    print_whole(console, table)
     if pending:
         console.print(pending)
     for f in findings:

@@ -9,6 +9,7 @@ from rich.text import Text
 from kpoctl.common.textsafe import plain
 from kpoctl.model import Settings
 from kpoctl.model.scorecard import TeamFile
+from kpoctl.output.tables import print_whole
 from kpoctl.output.views.parts import Teams, alone, header
 from kpoctl.rules.cascade import ORPHAN_WANTS, orphan_reason
 from kpoctl.rules.engine import Selection, finish
@@ -55,7 +56,7 @@ def render_orphans(rows: list[dict], console: Console, display_path) -> None:
         cells = (f"{display_path(row['file'])}:{row['line']}", row["team"], row["id"], row["level"],
                  row["measures"] or "-", row["reason"])
         table.add_row(*(Text(plain(cell)) for cell in cells))
-    console.print(table)
+    print_whole(console, table)
     kpis = sum(r["level"] == "KPI" for r in rows)
     console.print(f"{kpis} orphan KPI{'s' if kpis != 1 else ''}, {len(rows) - kpis} orphan "
                   f"PI{'s' if len(rows) - kpis != 1 else ''}.")
