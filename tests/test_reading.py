@@ -345,3 +345,32 @@ def test_a_warm_view_works_out_its_part_only_for_the_files_that_changed(card):
     assert view() == first and worked == ["it.yaml"]
     worked.clear()
     assert read_scorecard(card, jobs=1, use_cache=False, derive=(("probe", part),)).derived("probe") == first
+
+
+@pytest.mark.parametrize("spoil", ["records a list", "memo keys a list", "levels too short", "levels not counts",
+                                   "a team that is no id"])
+def test_a_signed_index_of_the_wrong_shape_is_read_again_not_believed(run_cli, card, spoil):
+    """Signed with our own key (an older kpoctl's bug, say), an index that is not what this
+    version writes is ignored, or its record is: the answer is a fresh read's, never a crash."""
+    from kpoctl.read.cache import Cache
+    from kpoctl.read.load import locate
+
+    expected = {command: run_cli(command, card, "--format", "json", "--no-cache").stdout for command in ("lint", "count")}
+    lint_json(run_cli, card)
+    located = locate(card)
+    cache = Cache(located.root, located.settings)
+    index = cache.read_index()
+    first = next(name for name, record in index["records"].items() if record[7])  # a team file's record
+    if spoil == "records a list":
+        index["records"] = list(index["records"].values())
+    elif spoil == "memo keys a list":
+        index["memo"][1] = list(index["memo"][1])
+    elif spoil == "levels too short":
+        index["records"][first][7] = index["records"][first][7][:5]
+    elif spoil == "levels not counts":
+        index["records"][first][7] = [*index["records"][first][7][:5], "1"]
+    else:
+        index["records"][first][7] = [7, *index["records"][first][7][1:]]
+    cache.write_index(index)
+    for command in ("count", "lint"):
+        assert run_cli(command, card, "--format", "json").stdout == expected[command], command
