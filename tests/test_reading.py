@@ -374,3 +374,48 @@ def test_a_signed_index_of_the_wrong_shape_is_read_again_not_believed(run_cli, c
     cache.write_index(index)
     for command in ("count", "lint"):
         assert run_cli(command, card, "--format", "json").stdout == expected[command], command
+
+
+@pytest.fixture
+def reads(monkeypatch) -> list[str]:
+    """The files the reader opens, by name."""
+    opened: list[str] = []
+
+    def counted(path, *args):
+        opened.append(os.path.basename(path))
+        return read_regular(path, *args)
+
+    monkeypatch.setattr(kpoctl.pipeline.reading, "read_regular", counted)
+    return opened
+
+
+@pytest.mark.parametrize("edit", ["a title reworded", "a cascade re-pointed", "a file removed", "a team added",
+                                  "a file broken"])
+def test_after_any_edit_the_next_run_reads_nothing_and_runs_no_cross_team_rule(run_cli, tmp_path, monkeypatch,
+                                                                              scorecard_rule_runs, reads, edit):
+    """The run after an edit leaves an index that stands for what it read: the run after
+    it, with no edit between, opens no file and reuses the cross-team problems."""
+    monkeypatch.setattr(kpoctl.pipeline.reading, "SETTLE_NS", -60 * 10**9)  # every stamp may be trusted
+    folder = tmp_path / "card"
+    shutil.copytree(EXAMPLES / "broken", folder, ignore=shutil.ignore_patterns("README.md"))
+    lint_json(run_cli, folder)
+    EDITS[edit](folder)
+    expected = lint_json(run_cli, folder)
+    reads.clear()
+    runs = len(scorecard_rule_runs)
+    assert lint_json(run_cli, folder) == expected
+    assert reads == [] and len(scorecard_rule_runs) == runs
+
+
+def test_a_file_hashed_while_fresh_is_known_by_its_stamp_once_it_has_settled(run_cli, card, monkeypatch, reads):
+    """Read just after a write, a file keeps no stamp; once it has settled, the run that
+    hashes it again (same bytes) records the stamp, and the run after opens nothing."""
+    monkeypatch.setattr(kpoctl.pipeline.reading, "SETTLE_NS", 10**18)  # nothing has settled yet
+    lint_json(run_cli, card)
+    monkeypatch.setattr(kpoctl.pipeline.reading, "SETTLE_NS", -60 * 10**9)  # now everything has
+    reads.clear()
+    lint_json(run_cli, card)
+    assert "east.yaml" in reads  # hashed again: no stamp was kept
+    reads.clear()
+    lint_json(run_cli, card)
+    assert reads == []
