@@ -172,10 +172,11 @@ def test_a_folder_that_cannot_be_listed_is_a_finding_and_a_partial_answer(run_cl
     (partial / "teams" / "locked").mkdir(parents=True)
     lint = run_cli("lint", partial, "--format", "json", "--no-cache")
     assert lint.exit_code == 1
-    assert [(f["code"], f["file"], f["line"]) for f in lint.json() if f["code"] == "KP001"] == [
-        ("KP001", "teams/locked", 1)]
+    assert [(f["code"], f["file"], f["line"], f["column"]) for f in lint.json() if f["code"] == "KP001"] == [
+        ("KP001", "teams/locked", 1, 1)]
     count = run_cli("count", partial)
-    assert count.exit_code == 1 and "1 folder not read" in count.stderr and "teams/locked" in count.stderr
+    assert count.exit_code == 1 and "1 folder not read" in count.stderr
+    assert "teams/locked (KP001 line 1:" in count.stderr
 
 
 def test_a_bug_in_one_file_is_a_finding_on_it_and_the_others_are_checked(run_cli, partial, monkeypatch):
