@@ -424,8 +424,7 @@ def _read(path: Path, located: Located, cache: Cache | None, jobs: int, need_mod
     across = _reuse(memo, signature, keys, fresh) if memo is not None else None
     files: list[TeamFile] | None = None
     if across is None or need_model:  # the cross-team rules read links only: a links-only file serves them
-        files = list(_team_files(located, cache, team_records, fresh, jobs, actuals=need_model and actuals,
-                                 whole=need_model).values())
+        files = list(_team_files(located, cache, team_records, fresh, jobs, actuals=need_model and actuals).values())
     if across is None:
         across = scorecard_problems(Scorecard(located.root, settings, files, located.settings_file))
     if memo is None or across is not memo.problems or pending:
@@ -477,7 +476,7 @@ def _team_records(records: dict[str, FileRecord], located: Located, path: Path) 
 
 def _load_again(located: Located, cache: Cache | None, records: dict[str, FileRecord], jobs: int,
                 fresh: dict[str, TeamFile | None], relatives: list[str], actuals: bool) -> dict[str, TeamFile]:
-    return _team_files(located, cache, [(r, records[r]) for r in relatives], fresh, jobs, actuals=actuals, whole=True)
+    return _team_files(located, cache, [(r, records[r]) for r in relatives], fresh, jobs, actuals=actuals)
 
 
 def _known(stored: list | None, relative: str) -> FileRecord | None:
@@ -496,7 +495,6 @@ def _reuse(memo: Memo, signature: bytes, keys: dict[str, str | None],
     if memo.signature != signature:
         return None
     problems = []
-    moved = False
     for code, problem in memo.problems:
         file = problem.location.file
         if memo.keys.get(file) == keys.get(file):
@@ -506,19 +504,19 @@ def _reuse(memo: Memo, signature: bytes, keys: dict[str, str | None],
         if edited is None or problem.anchor is None:
             return None
         problems.append((code, replace(problem, location=edited.location(problem.anchor))))
-        moved = True
-    return problems if moved or memo.keys != keys else memo.problems
+    return problems if memo.keys != keys else memo.problems  # the memo itself: nothing to remember anew
 
 
 def _team_files(located: Located, cache: Cache | None, team_records: list[tuple[str, FileRecord]],
-                fresh: dict[str, TeamFile | None], jobs: int, *, actuals: bool, whole: bool) -> dict[str, TeamFile]:
+                fresh: dict[str, TeamFile | None], jobs: int, *, actuals: bool) -> dict[str, TeamFile]:
     """Every team file: fresh, from the per-file cache (with its actuals if asked), or read
-    again. `whole`: a file read this run only as its links is taken again too."""
+    again. `fresh` holds only what the caller may use as it is: files read this run, whole
+    where the model is needed (a links-only file is left out of it to be taken again)."""
     files: dict[str, TeamFile | None] = {}
     again: list[tuple[str, str]] = []
     paths = dict((relative, candidate) for candidate, relative in located.candidates)
     for relative, record in team_records:
-        if relative in fresh and not (whole and fresh[relative] is not None and fresh[relative].links_only):
+        if relative in fresh:
             files[relative] = fresh[relative]
             continue
         hit = cache.get(record.key, actuals=actuals) if cache is not None and record.key is not None else MISS
