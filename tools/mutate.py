@@ -82,7 +82,8 @@ GROUPS: dict[str, dict[str, list[str]]] = {
         "read/validate.py": ["tests/test_validate.py", "tests/test_partial.py", "tests/test_load.py"],
         "read/cache.py": ["tests/test_cache.py", "tests/test_reading.py"],  # reading: what a warm run reuses
         # the one read path: which files are read again, what the index and the memo give back
-        "pipeline/reading.py": ["tests/test_reading.py", "tests/test_cache.py", "tests/test_partial.py"],
+        "pipeline/reading.py": ["tests/test_reading.py", "tests/test_cache.py", "tests/test_partial.py",
+                                "tests/test_diff.py"],  # diff: a git revision's blobs through the same cache
         "rules/engine.py": ["tests/test_partial.py", "tests/test_suppress.py", "tests/test_cli.py", "tests/test_rules_files.py",
                             "tests/test_rules_frameworks.py"],  # selection under a profile
     },
