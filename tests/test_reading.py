@@ -419,3 +419,34 @@ def test_a_file_hashed_while_fresh_is_known_by_its_stamp_once_it_has_settled(run
     reads.clear()
     lint_json(run_cli, card)
     assert reads == []
+
+
+def _file_name(team_file, settings):
+    return team_file.file
+
+
+def test_the_parts_kept_of_revisions_stop_growing_past_a_few_revisions_worth(tmp_path, monkeypatch):
+    """Each diff keeps what it read of a revision, to read it for free next time; past twice
+    the files of a revision and a hundred, only what the last call used or read is kept."""
+    from kpoctl.model import Settings
+    from kpoctl.pipeline.reading import read_blobs
+    from kpoctl.read.cache import Cache
+
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
+    card = tmp_path / "card"
+    card.mkdir()
+    settings = Settings()
+
+    def blob(team: int, revision: int) -> tuple[str, bytes]:
+        return f"team-{team}.yaml", f"team: team-{team}\nname: Team {team} as of revision {revision}\n".encode()
+
+    def diff(*blobs) -> int:
+        parts, unread = read_blobs(card, settings, blobs, "probe", _file_name, jobs=1)
+        assert parts == {name: name for name, _ in blobs} and unread == []
+        return len(Cache(card, settings).read_derived("proberevisions"))
+
+    sizes = [diff(blob(0, n), blob(1, n)) for n in range(52)]
+    assert sizes == [2 * (n + 1) for n in range(52)]  # 104: exactly 2 x 2 + 100, all kept
+    assert diff(blob(0, 0), blob(1, 52)) == 2  # 105: only this call's, the part it reused among them
+    assert diff(blob(0, 0), blob(1, 52)) == 2  # both read for free: nothing new to keep
+    assert diff(blob(0, 1), blob(1, 52)) == 3  # the first revision's part was dropped: read again
