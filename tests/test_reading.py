@@ -348,7 +348,7 @@ def test_a_warm_view_works_out_its_part_only_for_the_files_that_changed(card):
 
 
 @pytest.mark.parametrize("spoil", ["records a list", "memo keys a list", "levels too short", "levels not counts",
-                                   "a team that is no id"])
+                                   "the first count text", "a team that is no id"])
 def test_a_signed_index_of_the_wrong_shape_is_read_again_not_believed(run_cli, card, spoil):
     """Signed with our own key (an older kpoctl's bug, say), an index that is not what this
     version writes is ignored, or its record is: the answer is a fresh read's, never a crash."""
@@ -369,6 +369,8 @@ def test_a_signed_index_of_the_wrong_shape_is_read_again_not_believed(run_cli, c
         index["records"][first][7] = index["records"][first][7][:5]
     elif spoil == "levels not counts":
         index["records"][first][7] = [*index["records"][first][7][:5], "1"]
+    elif spoil == "the first count text":
+        index["records"][first][7] = [index["records"][first][7][0], "1", *index["records"][first][7][2:]]
     else:
         index["records"][first][7] = [7, *index["records"][first][7][1:]]
     cache.write_index(index)
