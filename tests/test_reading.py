@@ -277,6 +277,12 @@ def test_a_long_read_reports_its_progress_and_a_short_one_does_not(tmp_path, mon
     monkeypatch.setattr(kpoctl.pipeline.reading, "PROGRESS_MIN_FILES", 10)
     read_scorecard(tmp_path / "card", use_cache=False, progress=progress, jobs=1)
     assert told and len(done) == told[0] >= 30
+    files = told[0]
+    for threshold, bar in ((files, True), (files + 1, False)):  # from PROGRESS_MIN_FILES files on
+        told.clear()
+        monkeypatch.setattr(kpoctl.pipeline.reading, "PROGRESS_MIN_FILES", threshold)
+        read_scorecard(tmp_path / "card", use_cache=False, progress=progress, jobs=1)
+        assert told == ([files] if bar else [])
 
 
 @pytest.mark.parametrize("folder", [EXAMPLES / "best-company", EXAMPLES / "broken", EXAMPLES / "northwind"]
