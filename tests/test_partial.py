@@ -262,6 +262,20 @@ def test_diff_does_not_call_a_file_it_cannot_read_removed(run_cli, partial, monk
     assert "child.yaml (KP001 line" in result.stderr and "not compared" in result.stderr
 
 
+def test_diff_does_not_call_a_file_it_could_not_read_at_the_revision_added(run_cli, partial, monkeypatch):
+    """sales.yaml was committed broken (a duplicate key) and is mended since: read from git,
+    it is named as not compared, and its team is not 'added'. A YAML file that is no team
+    file is in the revision too: it is neither."""
+    (partial / "notes.yaml").write_text("notes: [one, two]\n")
+    commit_all(partial)
+    (partial / "sales.yaml").write_text(CHILD.replace("team: child", "team: sales"))
+    monkeypatch.chdir(partial)
+    result = run_cli("diff", "HEAD", "--format", "json")
+    assert result.exit_code == 1
+    assert result.json() == []
+    assert "sales.yaml (KP001 line 3:" in result.stderr and "not compared" in result.stderr
+
+
 def test_diff_does_not_call_an_entry_that_no_longer_validates_removed(run_cli, partial, monkeypatch):
     (partial / "sales.yaml").unlink()
     commit_all(partial)
