@@ -126,14 +126,20 @@ def test_a_same_size_edit_with_its_mtime_put_back_is_still_seen(run_cli, card):
     assert after == lint_json(run_cli, card, "--no-cache")
 
 
-def test_an_unchanged_file_is_read_again_only_until_it_has_settled(run_cli, card, file_age, monkeypatch):
-    reads = []
+@pytest.fixture
+def reads(monkeypatch) -> list[str]:
+    """The files the reader opens, by name."""
+    opened: list[str] = []
 
     def counted(path, *args):
-        reads.append(os.path.basename(path))
+        opened.append(os.path.basename(path))
         return read_regular(path, *args)
 
     monkeypatch.setattr(kpoctl.pipeline.reading, "read_regular", counted)
+    return opened
+
+
+def test_an_unchanged_file_is_read_again_only_until_it_has_settled(run_cli, card, file_age, reads):
     lint_json(run_cli, card)
     every_file = sorted(reads)
     assert "east.yaml" in every_file and len(every_file) > 1
@@ -382,19 +388,6 @@ def test_a_signed_index_of_the_wrong_shape_is_read_again_not_believed(run_cli, c
     cache.write_index(index)
     for command in ("count", "lint"):
         assert run_cli(command, card, "--format", "json").stdout == expected[command], command
-
-
-@pytest.fixture
-def reads(monkeypatch) -> list[str]:
-    """The files the reader opens, by name."""
-    opened: list[str] = []
-
-    def counted(path, *args):
-        opened.append(os.path.basename(path))
-        return read_regular(path, *args)
-
-    monkeypatch.setattr(kpoctl.pipeline.reading, "read_regular", counted)
-    return opened
 
 
 @pytest.mark.parametrize("edit", ["a title reworded", "a cascade re-pointed", "a file removed", "a team added",

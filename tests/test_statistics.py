@@ -95,6 +95,14 @@ def test_findings_as_a_markdown_table(run_cli):
     assert text.startswith(f"**kpoctl**: {len(findings)} findings")
 
 
+def _summary_row(team: str = "t", score: int = 100, **warnings: int) -> dict:
+    """A row as summary_rows gives it: one entry, and `warnings` per family (KP6=1)."""
+    from kpoctl.output.reporters.summary import FAMILIES
+
+    return {"team": team, "score": score, "entries": 1,
+            "families": {code: {"errors": 0, "warnings": warnings.get(code, 0), "infos": 0} for code in FAMILIES}}
+
+
 def _finding(code: str, file: str, team: str | None, severity: str = "warning"):
     from kpoctl.common.findings import Finding, Severity
 
@@ -147,10 +155,7 @@ def test_summary_in_text_colours_scores_by_band_and_gives_the_mean(run_cli, monk
 
     monkeypatch.setenv("FORCE_COLOR", "1")
     monkeypatch.delenv("NO_COLOR", raising=False)
-    rows = [{"team": name, "score": score, "entries": 1,
-             "families": {code: {"errors": 0, "warnings": 0, "infos": 0}
-                          for code in ("KP0", "KP1", "KP2", "KP3", "KP4", "KP5", "KP6")}}
-            for name, score in (("a", 49), ("b", 50), ("c", 79), ("d", 80))]
+    rows = [_summary_row(name, score) for name, score in (("a", 49), ("b", 50), ("c", 79), ("d", 80))]
     out = io.StringIO()
     write_text(rows, out)
     text = out.getvalue()
@@ -177,9 +182,8 @@ def test_a_long_team_name_stays_whole_beside_short_ones(monkeypatch):
     from kpoctl.output.reporters.summary import write_text
 
     monkeypatch.setenv("COLUMNS", "40")
-    empty = {code: {"errors": 0, "warnings": 0, "infos": 0} for code in ("KP0", "KP1", "KP2", "KP3", "KP4", "KP5", "KP6")}
     long_name = "incubation-engineering-and-applied-research-group"  # 49 characters
-    rows = [{"team": name, "score": 100, "entries": 1, "families": empty} for name in ("it", long_name)]
+    rows = [_summary_row(name) for name in ("it", long_name)]
     out = io.StringIO()
     write_text(rows, out)
     assert any(line.split()[:2] == ["100", long_name] for line in out.getvalue().splitlines())
@@ -188,13 +192,9 @@ def test_a_long_team_name_stays_whole_beside_short_ones(monkeypatch):
 def test_the_history_and_profile_columns_show_when_any_team_has_their_findings():
     from kpoctl.output.reporters.summary import CORE, shown_families
 
-    def row(**found):
-        return {"families": {code: {"errors": 0, "warnings": found.get(code, 0), "infos": 0}
-                             for code in ("KP0", "KP1", "KP2", "KP3", "KP4", "KP5", "KP6")}}
-
-    assert shown_families([row(), row()]) == list(CORE)
-    assert shown_families([row(KP6=1), row()]) == [*CORE, "KP6"]
-    assert shown_families([row(KP5=2), row(KP6=1)]) == [*CORE, "KP5", "KP6"]
+    assert shown_families([_summary_row(), _summary_row()]) == list(CORE)
+    assert shown_families([_summary_row(KP6=1), _summary_row()]) == [*CORE, "KP6"]
+    assert shown_families([_summary_row(KP5=2), _summary_row(KP6=1)]) == [*CORE, "KP5", "KP6"]
 
 
 def test_statistics_count_teams_not_files_and_order_ties_by_code():
