@@ -102,7 +102,7 @@ def write_text(rows: list[dict], stream: TextIO) -> None:
     table.add_column("score", justify="right", no_wrap=True)  # every column whole: print_whole
     table.add_column("team", no_wrap=True)
     for code in families:
-        table.add_column(f"{code}\n{FAMILIES[code]}", no_wrap=True)  # the code over the name: as narrow as it
+        table.add_column(f"{code}\n{FAMILIES[code]}", no_wrap=True)  # the code over the name: as wide as the longer
     table.add_column("entries", justify="right", no_wrap=True)
     for row in rows:
         style = "bold red" if row["score"] < 50 else "yellow" if row["score"] < 80 else "green"
