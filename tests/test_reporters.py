@@ -3,12 +3,22 @@ not only by snapshot."""
 
 from __future__ import annotations
 
+import io
 import json
+import os
 import re
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
+import pytest
 from conftest import EXAMPLES
+from hypothesis import example, given
+from hypothesis import strategies as st
 
+from kpoctl.common.findings import Finding, Severity
+from kpoctl.output.reporters.base import RunInfo
 from kpoctl.rules import REGISTRY
 
 
@@ -93,3 +103,70 @@ def test_every_format_lint_offers_has_its_reporter():
 
     assert [f.value for f in LintFormat] == list(REPORTERS)
     assert all(reporter_for(name).name == name for name in REPORTERS)
+
+
+_TEXT = st.text(st.characters(codec="utf-8"), max_size=30)  # wide, combining, RTL, emoji, controls
+
+
+@given(
+    findings=st.lists(
+        st.builds(Finding, code=st.sampled_from(["KP101", "KP301", "KP406"]), severity=st.sampled_from(list(Severity)),
+                  message=_TEXT, file=st.sampled_from(["a.yaml", "teams/b.yaml", "é 東京.yaml"]),
+                  line=st.integers(1, 9999), column=st.integers(1, 99)),
+        max_size=6),
+    gone=st.lists(st.fixed_dictionaries({"code": st.just("KP201"), "team": _TEXT, "id": _TEXT, "message": _TEXT}),
+                  max_size=2),
+    columns=st.sampled_from([None, "20", "200"]),
+)
+@example(findings=[], gone=[], columns=None)
+def test_text_piped_is_what_rich_writes_without_a_terminal(findings, gone, columns):
+    """Piped text is written without rich (a warm lint's start-up): the same characters
+    rich writes for no terminal, whatever the findings hold and whatever COLUMNS says."""
+    from kpoctl.output.reporters import text
+
+    info = RunInfo(root=Path("."), files=("a.yaml", "teams/b.yaml"), baseline_gone=tuple(gone))
+    findings = sorted(findings, key=lambda f: f.sort_key)
+    direct, through_rich = io.StringIO(), io.StringIO()
+    with pytest.MonkeyPatch.context() as patch:
+        for name in ("FORCE_COLOR", "TTY_COMPATIBLE", "NO_COLOR", "COLUMNS"):
+            patch.delenv(name, raising=False)
+        if columns is not None:
+            patch.setenv("COLUMNS", columns)
+        text.TextReporter().write(findings, info, direct)
+        patch.setattr(text, "surely_plain", lambda stream: False)
+        text.TextReporter().write(findings, info, through_rich)
+    assert direct.getvalue() == through_rich.getvalue()
+    assert "\x1b" not in direct.getvalue()
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_text_goes_through_rich_only_where_it_may_show_style(monkeypatch):
+    from kpoctl.output.reporters.text import surely_plain
+
+    for name in ("FORCE_COLOR", "TTY_COMPATIBLE"):
+        monkeypatch.delenv(name, raising=False)
+    assert surely_plain(io.StringIO()) and not surely_plain(_Terminal())
+    closed = io.StringIO()
+    closed.close()
+    assert surely_plain(closed)
+    for name, value in (("FORCE_COLOR", ""), ("FORCE_COLOR", "1"), ("TTY_COMPATIBLE", "0"), ("TTY_COMPATIBLE", "1")):
+        monkeypatch.setenv(name, value)
+        assert not surely_plain(io.StringIO()), (name, value)  # rich decides
+        monkeypatch.delenv(name)
+
+
+def test_piped_lint_does_not_load_rich(tmp_path):
+    """What a pre-commit hook or a CI log pays on every run: piped text without rich."""
+    script = ("import sys\nfrom kpoctl.commands.cli import app\ntry:\n    app(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+              "sys.stderr.write(repr(sorted(m for m in sys.modules if m.split('.')[0] == 'rich')))\n")
+    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "TTY_COMPATIBLE")}
+    ran = subprocess.run([sys.executable, "-c", script, "lint", str(EXAMPLES / "best-company"), "--no-cache"],
+                         capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
+    assert "KP407" in ran.stdout and ran.stderr.endswith("[]")
+    ran = subprocess.run([sys.executable, "-c", script, "lint", str(EXAMPLES / "best-company"), "--no-cache"],
+                         capture_output=True, text=True, env={**env, "FORCE_COLOR": "1"}, cwd=tmp_path, timeout=120)
+    assert "\x1b[" in ran.stdout and "'rich'" in ran.stderr

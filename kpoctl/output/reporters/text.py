@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from typing import TextIO
-
-from rich.console import Console
-from rich.text import Text
+from typing import TYPE_CHECKING, TextIO
 
 from kpoctl.common.findings import Finding, Severity
 from kpoctl.common.textsafe import plain
 from kpoctl.output.reporters.base import Reporter, RunInfo
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
@@ -20,10 +20,25 @@ def console_for(stream: TextIO) -> Console:
     """A rich console on `stream` (NO_COLOR and FORCE_COLOR are honoured by rich).
 
     When piped, with no COLUMNS set, it is wide enough not to crop tables and trees."""
+    from rich.console import Console
+
     width = None
     if not stream.isatty() and "COLUMNS" not in os.environ:
         width = 200
     return Console(file=stream, highlight=False, width=width)
+
+
+def surely_plain(stream: TextIO) -> bool:
+    """True when rich would surely show no style on `stream`: it is no terminal and nothing
+    in the environment tells rich to treat it as one (FORCE_COLOR, TTY_COMPATIBLE). Such
+    output (a pre-commit hook's, a CI log's) is written as it is, without importing rich,
+    a fifth of a warm lint's start-up."""
+    if "FORCE_COLOR" in os.environ or "TTY_COMPATIBLE" in os.environ:
+        return False
+    try:
+        return not stream.isatty()
+    except ValueError:  # a closed stream: rich takes it for no terminal too
+        return True
 
 
 def plural(count: int, word: str) -> str:
@@ -35,36 +50,51 @@ class TextReporter(Reporter):
     description = "human-readable, grouped by file (colour in a terminal; NO_COLOR respected)"
 
     def write(self, findings: list[Finding], info: RunInfo, stream: TextIO) -> None:
+        pieces = self.pieces(findings, info)
+        if surely_plain(stream):
+            stream.write("".join(text for text, _ in pieces) + "\n")
+            return
         # One Text printed once: rich's per-print overhead made a print per finding
         # cost more than the whole warm lint (1.2 s for 4,000 findings).
+        from rich.text import Text
+
         report = Text()
+        for text, style in pieces:
+            report.append(text, style=style)
+        console_for(stream).print(report, soft_wrap=True)
+
+    @staticmethod
+    def pieces(findings: list[Finding], info: RunInfo) -> list[tuple[str, str | None]]:
+        """The report as (text, style) pieces: every character of it is inert (plain)."""
+        pieces: list[tuple[str, str | None]] = []
+        add = pieces.append
         current = None
         for f in findings:
             shown = plain(info.display_path(f.file))
             if f.file != current:
                 if current is not None:
-                    report.append("\n")
-                report.append(shown, style="bold underline")
-                report.append("\n")
+                    add(("\n", None))
+                add((shown, "bold underline"))
+                add(("\n", None))
                 current = f.file
             style = STYLE[f.severity]
-            report.append(f"{shown}:{f.line}:{f.column}", style="bold")
-            report.append(" ")
-            report.append(f.code, style=style)
-            report.append(f" ({f.severity.value}) ", style=style)
-            report.append(plain(f.message))
-            report.append("\n")
+            add((f"{shown}:{f.line}:{f.column}", "bold"))
+            add((" ", None))
+            add((f.code, style))
+            add((f" ({f.severity.value}) ", style))
+            add((plain(f.message), None))
+            add(("\n", None))
         for gone in info.baseline_gone:
-            report.append(plain(f"fixed since the baseline: {gone['code']} {gone.get('team')}/{gone.get('id')}: "
-                                f"{gone['message']}"), style="green")
-            report.append("\n")
+            add((plain(f"fixed since the baseline: {gone['code']} {gone.get('team')}/{gone.get('id')}: "
+                       f"{gone['message']}"), "green"))
+            add(("\n", None))
         if findings:
             counts = Counter(f.severity for f in findings)
             parts = [plural(counts[s], s.value) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO) if counts[s]]
             files = len({f.file for f in findings})
-            report.append("\n")
-            report.append(f"Found {plural(len(findings), 'finding')} ({', '.join(parts)}) in "
-                          f"{files} of {plural(len(info.files), 'team file')}.", style="bold")
+            add(("\n", None))
+            add((f"Found {plural(len(findings), 'finding')} ({', '.join(parts)}) in "
+                 f"{files} of {plural(len(info.files), 'team file')}.", "bold"))
         else:
-            report.append(f"All checks passed: {plural(len(info.files), 'team file')}, no findings.", style="bold green")
-        console_for(stream).print(report, soft_wrap=True)
+            add((f"All checks passed: {plural(len(info.files), 'team file')}, no findings.", "bold green"))
+        return pieces
