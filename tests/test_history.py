@@ -131,6 +131,24 @@ def test_one_indicator_through_the_commits(tmp_path, run_cli):
     assert hashes[2][:7] in text and "target 95% or more -> 88% or more" in text
 
 
+@pytest.mark.parametrize("columns", ["30", "60"])
+def test_the_timeline_in_a_narrow_terminal_cuts_no_word(tmp_path, run_cli, columns):
+    """Its columns wrap between words, never inside one: an author's name, a period, a
+    change keep every character however narrow the terminal (the lines are then wider)."""
+    make_history(tmp_path, [
+        {"author": "Bartholomew-Featherstonehaugh", "files": {"kpoctl.yaml": SETTINGS, "top.yaml": team()}},
+        {"author": "Ann Lee", "files": {"top.yaml": team(88, MISSED, due="2027-03-31")}},
+    ])
+    text = run_cli("history", "top/otif-rate", tmp_path, env={"COLUMNS": columns}).stdout
+    rows = [line.split("│")[1:-1] for line in text.splitlines() if line.startswith("│")]
+    assert "…" not in text and rows and all(len(cells) == 8 for cells in rows)  # every line whole, to its border
+    column = ["".join(cells[i].strip() for cells in rows) for i in range(8)]
+    assert column[2] == "Bartholomew-FeatherstonehaughAnn Lee"  # folded, perhaps, but whole
+    assert "target 95% or more -> 88% or more" in " ".join(cells[7].strip() for cells in rows)
+    assert [cells[5].strip() for cells in rows if cells[5].strip()] == ["2026-01: 96%", "2026-02: 88%"]
+    assert [cells[4].strip() for cells in rows if cells[4].strip()] == ["2026-12-31", "2027-03-31"]
+
+
 @pytest.mark.parametrize("work_tree, said", [
     (None, []),  # the work tree as committed: nothing more to say
     (team(88, (("2026-01", 96), ("2026-02", 90)), due="2027-06-30"), ["2026-02 rewritten 88% -> 90%"]),

@@ -13,13 +13,14 @@ FOLDED_AT_LEAST = 10  # characters a line of a folded column (a path, a reason) 
 
 def print_whole(console: Console, table: Table) -> None:
     """Print `table` no narrower than it can be: each `no_wrap` column as wide as its
-    widest cell, each column that folds (`overflow="fold"`) FOLDED_AT_LEAST characters,
-    any other as its longest word.
+    widest cell, each other column FOLDED_AT_LEAST characters (or its longest word, when
+    shorter); a column that wraps folds a word longer than its room, losing no character.
 
     To fit a narrower terminal rich shrinks every column below that, by its own rule: it
-    cut team names and codes to an ellipsis ('communit…', 'cont…') and dropped whole
-    columns (explain's codes at 40 columns). The terminal wraps the longer lines instead,
-    and nothing is lost; where the table fits, it is printed as rich lays it out."""
+    cut team names and codes to an ellipsis ('communit…', 'cont…'), an author's name in
+    `history`'s table, and dropped whole columns (explain's codes at 40 columns). The
+    terminal wraps the longer lines instead, and nothing is lost; where the table fits,
+    it is printed as rich lays it out."""
     if _surely_fits(console, table):
         console.print(table)  # measuring every cell first would double the cost of a long table
         return
@@ -29,7 +30,8 @@ def print_whole(console: Console, table: Table) -> None:
         if column.no_wrap:  # rich measures such a column by its longest word, as if it wrapped
             column.min_width = max(Measurement.get(console, unlimited, cell).maximum
                                    for cell in (column.header, *column.cells))
-        elif column.overflow == "fold" and column.max_width is None:
+        elif column.max_width is None:
+            column.overflow = "fold"  # rich's ellipsis would cut the end of a word wider than the column
             folded.append(column)
             column.max_width = FOLDED_AT_LEAST  # for the measure only: a folded word needs no room of its own
     narrowest = Measurement.get(console, unlimited, table).minimum

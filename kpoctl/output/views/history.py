@@ -48,7 +48,8 @@ def render_timeline(team: str, indicator_id: str, steps: list[Step], findings: l
         return
     table = Table(title=f"{name} through {len(steps)} of {commits} commits", title_justify="left")
     for column in ("commit", "date", "author", "target", "due", "latest", "status", "what changed"):
-        table.add_column(column, no_wrap=column in ("commit", "date"))
+        # values whole (print_whole keeps them so); a name and the changes wrap, folding a long word
+        table.add_column(column, no_wrap=column not in ("author", "what changed"))
     for s in steps:
         target = "" if s.target is None else fmt(s.target, s.unit) + {"at_least": " ↑", "at_most": " ↓"}.get(
             s.direction or "", "")
