@@ -281,3 +281,104 @@ def test_positions_at_the_levels_findings_use_are_those_of_a_full_read(folder):
         kept, everything = (compact_positions(d.data, d.values, d.keys) for d in (shallow, full))
         assert kept[0] == everything[0] and {p: list(s) for p, s in kept[1].items()} == {
             p: list(s) for p, s in everything[1].items()}, path
+
+
+def test_discovery_without_lists_to_fill_still_walks_past_what_it_would_say(tmp_path):
+    """A library caller that asks for the files alone: a link, a kpoctl.yaml below the root
+    and an unlistable name change nothing of what is found (and raise nothing)."""
+    write_files(tmp_path, {"top.yaml": TOP, "sub/kpoctl.yaml": "today: 2026-11-21\n", "sub/child.yaml": CHILD,
+                           "sub/README.md": "notes\n"})
+    os.symlink(tmp_path / "top.yaml", tmp_path / "sub" / "linked.yaml")
+    os.symlink(tmp_path / "sub", tmp_path / "linked-folder")
+    assert [relative for _, relative in discover(tmp_path)] == ["sub/child.yaml", "top.yaml"]
+    below, links = [], []
+    discover(tmp_path, settings_below=below, links=links)
+    assert below == ["sub/kpoctl.yaml"]  # the README beside it is no settings file
+    assert links == ["linked-folder/", "sub/linked.yaml"]
+
+
+def test_a_link_whose_name_is_not_utf8_is_said_escaped(tmp_path):
+    write_files(tmp_path, {"top.yaml": TOP})
+    os.symlink(tmp_path / "top.yaml", tmp_path / os.fsdecode(b"caf\xe9.yaml"))
+    links: list[str] = []
+    assert [relative for _, relative in discover(tmp_path, links=links)] == ["top.yaml"]
+    assert links == ["caf\\udce9.yaml"]
+
+
+class _Entry:
+    """A folder entry whose type the system will not tell (a stale network handle)."""
+
+    def __init__(self, name: str, error: type[OSError]) -> None:
+        self.name, self.path, self.error = name, f"/nowhere/{name}", error
+
+    def is_symlink(self) -> bool:
+        return False
+
+    def is_dir(self, follow_symlinks: bool = True) -> bool:
+        raise self.error(13, "Permission denied")
+
+
+def test_an_entry_whose_type_cannot_be_told_is_said_and_one_gone_meanwhile_is_not(tmp_path, monkeypatch):
+    import kpoctl.read.load as load_module
+
+    write_files(tmp_path, {"top.yaml": TOP, "z.yaml": TOP.replace("team: top", "team: z")})
+    real_scandir = os.scandir
+
+    class Listing:
+        def __init__(self, folder):
+            self.entries = [*real_scandir(folder), _Entry("stale", PermissionError), _Entry("gone.yaml", FileNotFoundError)]
+
+        def __enter__(self):
+            return self.entries
+
+        def __exit__(self, *exc):
+            return False
+
+    monkeypatch.setattr(load_module.os, "scandir", Listing)
+    unreadable: list = []
+    found = [relative for _, relative in discover(tmp_path, unreadable)]
+    assert found == ["top.yaml", "z.yaml"]  # the entries after it are still walked
+    assert unreadable == [("stale", "cannot tell what it is: Permission denied; not checked", False)]
+
+
+def test_a_file_at_the_size_limit_is_read_and_one_past_it_is_said_with_its_size(tmp_path):
+    write_files(tmp_path, {"top.yaml": TOP})
+    size = (tmp_path / "top.yaml").stat().st_size
+    (tmp_path / "kpoctl.yaml").write_text(f"max_file_mb: {size / 1e6}\n")
+    assert kp001(load(tmp_path)) == {}
+    (tmp_path / "kpoctl.yaml").write_text(f"max_file_mb: {(size - 1) / 1e6}\n")
+    assert kp001(load(tmp_path)) == {("top.yaml", 1, 1): f"file is 0.0 MB, over max_file_mb ({(size - 1) / 1e6:g}): not read"}
+    (tmp_path / "big.yaml").write_bytes(TOP.replace("team: top", "team: big").encode() + b"# " + b"x" * 1_500_000 + b"\n")
+    (tmp_path / "kpoctl.yaml").write_text("max_file_mb: 1\n")
+    assert kp001(load(tmp_path)) == {("big.yaml", 1, 1): "file is 1.5 MB, over max_file_mb (1): not read"}
+
+
+@pytest.mark.parametrize("offset", [0, 1, 2, 3, 4, 10])
+def test_a_file_too_large_is_said_wherever_its_team_line_falls(tmp_path, offset):
+    """The line that makes a file a team file may be cut where one chunk of the search ends:
+    it is found all the same, and a file with none is no team file, said nothing of."""
+    from kpoctl.read.load import _holds_team_line
+
+    chunk = 64
+    for before in (b"x" * (chunk - offset - 1) + b"\n", b"# " + b"y" * 200 + b"\n" + b"z" * (chunk - offset - 1) + b"\n"):
+        text = before + b"team: top\nname: T\n"
+        path = tmp_path / "big.yaml"
+        path.write_bytes(text)
+        with open(path, "rb") as handle:
+            assert _holds_team_line(handle, chunk), (before, offset)
+    for text in (b"notes: " + b"team" * 100 + b"\n  team: nested\n" + b"x" * 300 + b"team: \n",
+                 b"notes " + b"z" * 58 + b"team" + b" " * 60 + b": x\n"):  # the key's word late in a long line
+        path.write_bytes(text)
+        with open(path, "rb") as handle:
+            assert not _holds_team_line(handle, chunk)  # mid-line or indented, never a team key
+
+
+def test_bytes_hold_a_team_file_when_a_line_begins_with_its_key_or_reading_says_so(tmp_path):
+    from kpoctl.model import Settings
+    from kpoctl.read.load import holds_team_file
+
+    settings = Settings()
+    assert holds_team_file(TOP.encode(), "top.yaml", settings)
+    assert holds_team_file(b'{"team": "top", "name": "Top"}\n', "flow.yaml", settings)  # flow style: read to tell
+    assert not holds_team_file(b"stages: [test]\nnotes: a team of three\n", "ci.yaml", settings)  # the word elsewhere
+    assert not holds_team_file(b"stages: [test]\n", "ci.yaml", settings)

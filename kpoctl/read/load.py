@@ -66,8 +66,9 @@ def discover(root: Path, unreadable: list[tuple[str, str, bool]] | None = None,
     In path order (component by component): each folder's entries are sorted by name as
     the walk meets them, on strings, so ten thousand files cost no Path objects. What
     cannot be checked is added to `unreadable` as (relative name, why, is a folder): a
-    folder that cannot be listed, and a file or folder whose name is not UTF-8 (no report
-    could name it; the name is given with its bytes escaped). The caller must say so
+    folder that cannot be listed, a file or folder whose name is not UTF-8 (no report
+    could name it; the name is given with its bytes escaped), and an entry whose type the
+    system would not tell. The caller must say so
     rather than answer as if they were not there. A kpoctl.yaml below root, which is not
     read, is added to `settings_below`; a link named like a YAML file, or to a folder, which
     is not followed, to `links` (a folder's name ends with "/")."""
@@ -83,11 +84,11 @@ def discover(root: Path, unreadable: list[tuple[str, str, bool]] | None = None,
             continue
         try:
             if entry.is_symlink():
-                if links is not None and _utf8(entry.name):
+                if links is not None:  # a name that is not UTF-8 is said with its bytes escaped
                     if entry.is_dir():  # the link's target's type only: nothing below it is read
-                        links.append(f"{prefix}{entry.name}/")
+                        links.append(plain(f"{prefix}{entry.name}/"))
                     elif is_yaml_name(entry.name):
-                        links.append(f"{prefix}{entry.name}")
+                        links.append(plain(f"{prefix}{entry.name}"))
                 continue
             is_dir = entry.is_dir(follow_symlinks=False)
             if not is_dir and not (is_yaml_name(entry.name) and entry.name != SETTINGS_FILE):
@@ -104,8 +105,12 @@ def discover(root: Path, unreadable: list[tuple[str, str, bool]] | None = None,
                 walking.append((_entries_by_name(entry.path, relative, unreadable), relative + "/"))
             else:
                 found.append((entry.path, relative))
-        except OSError:
+        except FileNotFoundError:  # removed since the folder was listed: nothing to check
             continue
+        except OSError as exc:  # its type unknown (a file? a folder of team files?): said, not guessed
+            if unreadable is not None:
+                unreadable.append((plain(f"{prefix}{entry.name}"),
+                                   f"cannot tell what it is: {exc.strerror or exc}; not checked", False))
     return found
 
 
@@ -154,13 +159,27 @@ def read_team_file(path: str | Path, relative: str, settings: Settings) -> TeamF
         raw = read_regular(path, settings)
         if raw is OVERSIZED:
             with open(path, "rb") as handle:
-                if not any(_TEAM_LINE_BYTES.search(chunk) for chunk in iter(lambda: handle.read(1 << 20), b"")):
+                if not _holds_team_line(handle):
                     return None
             size = os.stat(path).st_size / 1_000_000
             return _failed(relative, f"file is {size:.1f} MB, over max_file_mb ({settings.max_file_mb:g}): not read", 1, 1)
     except OSError as exc:
         return _failed(relative, f"cannot read file: {exc.strerror or exc}", 1, 1)
     return None if raw is None else read_team_bytes(raw, relative, settings)
+
+
+def _holds_team_line(handle, chunk: int = 1 << 20) -> bool:
+    """Whether a file too large to read holds a line that begins with a team file's key
+    (then it is said as too large, never dropped as no team file), read a chunk at a time:
+    a line cut where one chunk ends is searched again whole with the next."""
+    carried = b""
+    while block := handle.read(chunk):
+        text = carried + block
+        if _TEAM_LINE_BYTES.search(text):
+            return True
+        last = text[text.rfind(b"\n") + 1:]  # a line the chunk cut: its start is all a key needs
+        carried = last if len(last) <= 64 else b""
+    return False
 
 
 def holds_team_file(raw: bytes, relative: str, settings: Settings) -> bool:
