@@ -367,7 +367,8 @@ def test_a_file_too_large_is_said_wherever_its_team_line_falls(tmp_path, offset)
         with open(path, "rb") as handle:
             assert _holds_team_line(handle, chunk), (before, offset)
     for text in (b"notes: " + b"team" * 100 + b"\n  team: nested\n" + b"x" * 300 + b"team: \n",
-                 b"notes " + b"z" * 58 + b"team" + b" " * 60 + b": x\n"):  # the key's word late in a long line
+                 b"notes " + b"z" * 58 + b"team" + b" " * 60 + b": x\n",  # the key's word late in a long line
+                 b"n" * 62 + b"team: x\n"):  # a line as long as a chunk, cut inside the word
         path.write_bytes(text)
         with open(path, "rb") as handle:
             assert not _holds_team_line(handle, chunk)  # mid-line or indented, never a team key
@@ -382,3 +383,28 @@ def test_bytes_hold_a_team_file_when_a_line_begins_with_its_key_or_reading_says_
     assert holds_team_file(b'{"team": "top", "name": "Top"}\n', "flow.yaml", settings)  # flow style: read to tell
     assert not holds_team_file(b"stages: [test]\nnotes: a team of three\n", "ci.yaml", settings)  # the word elsewhere
     assert not holds_team_file(b"stages: [test]\n", "ci.yaml", settings)
+
+
+def test_a_root_that_cannot_be_listed_is_said_as_the_folder_itself(tmp_path, monkeypatch):
+    import kpoctl.read.load as load_module
+
+    def refused(folder):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(load_module.os, "scandir", refused)
+    unreadable: list = []
+    assert discover(tmp_path, unreadable) == []
+    assert unreadable == [(".", "cannot read folder: Permission denied; its files were not checked", True)]
+
+
+def test_a_link_to_a_folder_named_as_path_is_read_and_a_dangling_link_is_said_as_a_link(tmp_path):
+    from kpoctl.read.load import locate
+
+    write_files(tmp_path, {"card/top.yaml": TOP})
+    os.symlink(tmp_path / "card", tmp_path / "here")
+    assert [relative for _, relative in locate(tmp_path / "here").candidates] == ["top.yaml"]
+    os.symlink(tmp_path / "nowhere.yaml", tmp_path / "gone.yaml")
+    with pytest.raises(UsageError, match="is a symbolic link, which kpoctl does not follow"):
+        locate(tmp_path / "gone.yaml")
+    with pytest.raises(UsageError, match="path does not exist"):
+        locate(tmp_path / "never.yaml")
