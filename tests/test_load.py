@@ -408,3 +408,15 @@ def test_a_link_to_a_folder_named_as_path_is_read_and_a_dangling_link_is_said_as
         locate(tmp_path / "gone.yaml")
     with pytest.raises(UsageError, match="path does not exist"):
         locate(tmp_path / "never.yaml")
+
+
+def test_a_loop_of_links_is_named_as_links_not_followed(tmp_path):
+    """Links that point at each other have no target to tell: each is still a link not
+    followed, said as one (it was passed over without a word)."""
+    write_files(tmp_path, {"top.yaml": TOP})
+    os.symlink("b.yaml", tmp_path / "a.yaml")
+    os.symlink("a.yaml", tmp_path / "b.yaml")
+    unreadable: list = []
+    links: list[str] = []
+    assert [relative for _, relative in discover(tmp_path, unreadable, links=links)] == ["top.yaml"]
+    assert links == ["a.yaml", "b.yaml"] and unreadable == []

@@ -85,7 +85,11 @@ def discover(root: Path, unreadable: list[tuple[str, str, bool]] | None = None,
         try:
             if entry.is_symlink():
                 if links is not None:  # a name that is not UTF-8 is said with its bytes escaped
-                    if entry.is_dir():  # the link's target's type only: nothing below it is read
+                    try:
+                        to_folder = entry.is_dir()  # the link's target's type only: nothing below it is read
+                    except OSError:  # a loop of links, a target out of sight: a link not followed all the same
+                        to_folder = False
+                    if to_folder:
                         links.append(plain(f"{prefix}{entry.name}/"))
                     elif is_yaml_name(entry.name):
                         links.append(plain(f"{prefix}{entry.name}"))
