@@ -3,6 +3,7 @@ written from small dicts of YAML text."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import tempfile
@@ -129,3 +130,18 @@ def no_schema_can_say(error) -> bool:
         return True
     period = error.get("input")
     return error["type"] == "period" and isinstance(period, str) and period.endswith("-W53") and bool(PERIOD_RE.match(period))
+
+
+class Terminal(io.StringIO):
+    """A stream that says it is a terminal, as rich and kpoctl ask."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def table_cells(text: str, header: bool = False) -> list[list[str]]:
+    """A rich table's cells as printed, line by line, each stripped: its body's lines (with
+    `header`, the header's first)."""
+    starts = "│┃" if header else "│"
+    return [[cell.strip() for cell in line.replace("┃", "│").split("│")[1:-1]]
+            for line in text.splitlines() if line[:1] and line[:1] in starts]

@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import EXAMPLES, TOP, write_files
+from conftest import EXAMPLES, TOP, table_cells, write_files
 
 FINDING_KEYS = {"code", "severity", "message", "file", "line", "column", "team", "id"}
 CHILD = TOP.replace("team: top", "team: child").replace("owner: CEO", "owner: Head\nparent: top")
@@ -163,7 +163,7 @@ def test_count_json_and_text(run_cli):
     assert rows[3] == {"team": "unit-1", "kpo": 1, "po": 6, "kpi": 1, "pi": 6, "context": 1}
     assert [r["team"] for r in rows] == ["best-company", "order-management", "production", "unit-1"]
     text = run_cli("count", EXAMPLES / "best-company", env={"COLUMNS": "100"}).stdout
-    cells = [[c.strip() for c in line.split("│")[1:-1]] for line in text.splitlines() if line.startswith("│")]
+    cells = table_cells(text)
     assert cells[:4] == [[r["team"], *(str(r[k]) for k in ("kpo", "po", "kpi", "pi", "context"))] for r in rows]
     assert cells[4] == ["total", "4", "8", "4", "8", "1"]
 

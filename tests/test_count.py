@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 
+from conftest import table_cells
 from rich.console import Console
 
 from kpoctl.model import Limits
@@ -17,8 +18,7 @@ def table_of(rows: list[dict], limits: Limits = Limits(), profile: str = "kpo") 
     out = io.StringIO()
     render_count(rows, limits, Console(file=out, width=120, color_system=None), PROFILES[profile])
     lines = out.getvalue().splitlines()
-    cells = [[c.strip() for c in line.replace("┃", "│").split("│")[1:-1]] for line in lines if line[:1] in "│┃"]
-    return cells, [line for line in lines if line[:1] not in "│┃┏┡└├"]
+    return table_cells(out.getvalue(), header=True), [line for line in lines if line[:1] not in "│┃┏┡└├"]
 
 
 def row(team: str, kpo=1, po=0, kpi=1, pi=0, context=0) -> dict:

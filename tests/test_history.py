@@ -11,6 +11,7 @@ import subprocess
 
 import pygit2
 import pytest
+from conftest import table_cells
 from rule_cases import make_history
 
 SETTINGS = "today: 2026-11-21\n"
@@ -140,13 +141,12 @@ def test_the_timeline_in_a_narrow_terminal_cuts_no_word(tmp_path, run_cli, colum
         {"author": "Ann Lee", "files": {"top.yaml": team(88, MISSED, due="2027-03-31")}},
     ])
     text = run_cli("history", "top/otif-rate", tmp_path, env={"COLUMNS": columns}).stdout
-    rows = [line.split("│")[1:-1] for line in text.splitlines() if line.startswith("│")]
+    rows = table_cells(text)
     assert "…" not in text and rows and all(len(cells) == 8 for cells in rows)  # every line whole, to its border
-    column = ["".join(cells[i].strip() for cells in rows) for i in range(8)]
-    assert column[2] == "Bartholomew-FeatherstonehaughAnn Lee"  # folded, perhaps, but whole
-    assert "target 95% or more -> 88% or more" in " ".join(cells[7].strip() for cells in rows)
-    assert [cells[5].strip() for cells in rows if cells[5].strip()] == ["2026-01: 96%", "2026-02: 88%"]
-    assert [cells[4].strip() for cells in rows if cells[4].strip()] == ["2026-12-31", "2027-03-31"]
+    assert "".join(cells[2] for cells in rows) == "Bartholomew-FeatherstonehaughAnn Lee"  # folded, perhaps, but whole
+    assert "target 95% or more -> 88% or more" in " ".join(cells[7] for cells in rows)
+    assert [cells[5] for cells in rows if cells[5]] == ["2026-01: 96%", "2026-02: 88%"]
+    assert [cells[4] for cells in rows if cells[4]] == ["2026-12-31", "2027-03-31"]
 
 
 @pytest.mark.parametrize("work_tree, said", [

@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES
+from conftest import EXAMPLES, Terminal
 from hypothesis import example, given
 from hypothesis import strategies as st
 
@@ -139,17 +139,12 @@ def test_text_piped_is_what_rich_writes_without_a_terminal(findings, gone, colum
     assert "\x1b" not in direct.getvalue()
 
 
-class _Terminal(io.StringIO):
-    def isatty(self) -> bool:
-        return True
-
-
 def test_text_goes_through_rich_only_where_it_may_show_style(monkeypatch):
     from kpoctl.output.reporters.text import surely_plain
 
     for name in ("FORCE_COLOR", "TTY_COMPATIBLE"):
         monkeypatch.delenv(name, raising=False)
-    assert surely_plain(io.StringIO()) and not surely_plain(_Terminal())
+    assert surely_plain(io.StringIO()) and not surely_plain(Terminal())
     closed = io.StringIO()
     closed.close()
     assert surely_plain(closed)

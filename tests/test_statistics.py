@@ -242,13 +242,10 @@ def test_piped_output_is_as_wide_as_its_tables_unless_columns_say_otherwise(monk
     """Piped with no COLUMNS, 200 columns: a table in a CI log is not cut to 80."""
     import io
 
+    from conftest import Terminal
     from rich.console import Console
 
     from kpoctl.output.reporters.text import console_for
-
-    class Terminal(io.StringIO):
-        def isatty(self) -> bool:
-            return True
 
     monkeypatch.delenv("COLUMNS", raising=False)
     assert console_for(io.StringIO()).width == 200
