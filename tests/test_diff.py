@@ -114,4 +114,207 @@ def test_a_revision_is_read_through_the_cache_and_answers_as_without_it(run_cli,
     assert parsed == []
     assert [c for c in changes if c not in uncached] == [
         {"kind": "owner", "team": "other", "id": None, "before": None, "after": "Someone",
-         "message": "team other: owner None -> Someone"}]
+         "message": "team other: owner (none) -> Someone"}]
+
+
+def changes_between(run_cli, folder, before: dict, after: dict, *formats: str):
+    """Commit `before` as a scorecard, write `after` over it in the working tree, and diff HEAD:
+    the JSON changes, or the output in `formats[0]`."""
+    write_files(folder, before)
+    git("init", "-q", cwd=folder)
+    git("add", ".", cwd=folder)
+    git("-c", "user.email=t@t", "-c", "user.name=t", "commit", "-qm", "before", cwd=folder)
+    for name in set(before) - set(after):
+        (folder / name).unlink()
+    write_files(folder, after)
+    result = run_cli("diff", "HEAD", str(folder), "-f", formats[0] if formats else "json")
+    return result if formats else result.json()
+
+
+def indicator_with(target: str, extra: str = "") -> dict:
+    return {"t.yaml": "team: t\nname: T\nobjectives:\n  - {id: o, level: KPO, title: Deliver on time}\n"
+            f"indicators:\n  - {{id: k, level: KPI, measures: o, name: K, target: {target}{extra}}}\n"}
+
+
+@pytest.mark.parametrize(("before", "after", "kind"), [
+    ("{value: 95, direction: at_least}", "{value: 90, direction: at_least}", "lowered-target"),  # a lower floor
+    ("{value: 90, direction: at_least}", "{value: 95, direction: at_least}", "target"),
+    ("{value: 10, direction: at_most}", "{value: 12, direction: at_most}", "lowered-target"),  # a higher ceiling
+    ("{value: 12, direction: at_most}", "{value: 10, direction: at_most}", "target"),
+    ("{value: 95, direction: at_least, tolerance: 2}", "{value: 95, direction: at_least, tolerance: 5}", "lowered-target"),
+    ("{value: 95, direction: at_least}", "{value: 95, direction: at_least, tolerance: 1}", "lowered-target"),
+    ("{value: 95, direction: at_least, tolerance: 5}", "{value: 95, direction: at_least, tolerance: 2}", "target"),
+    ("{value: 95, direction: at_least, tolerance: 5}", "{value: 96, direction: at_least, tolerance: 9}", "target"),
+    ("{value: 95, direction: at_least}", "{value: 90, direction: at_most}", "target"),  # a new direction: a new target
+    ("{value: 95, direction: equal}", "{value: 90, direction: equal}", "target"),
+])
+def test_a_target_moved_the_easier_way_is_a_lowered_ambition(run_cli, tmp_path, before, after, kind):
+    changes = changes_between(run_cli, tmp_path, indicator_with(before), indicator_with(after))
+    assert [(c["kind"], c["team"], c["id"]) for c in changes] == [(kind, "t", "k")]
+    assert changes[0]["message"].endswith(" (lower ambition)") == (kind == "lowered-target")
+
+
+def test_a_target_taken_away_is_a_lowered_ambition_and_one_set_is_not(run_cli, tmp_path):
+    with_target = indicator_with("{value: 95, direction: at_least}")
+    without = {"t.yaml": with_target["t.yaml"].replace(", target: {value: 95, direction: at_least}", "")}
+    assert changes_between(run_cli, tmp_path / "a", with_target, without) == [
+        {"kind": "lowered-target", "team": "t", "id": "k", "before": ">= 95", "after": None,
+         "message": "t/k target >= 95 -> (none) (lower ambition)"}]
+    assert changes_between(run_cli, tmp_path / "b", without, with_target) == [
+        {"kind": "target", "team": "t", "id": "k", "before": None, "after": ">= 95",
+         "message": "t/k target (none) -> >= 95"}]
+
+
+def test_interim_targets_moved_added_and_removed(run_cli, tmp_path):
+    def interim(values: str) -> dict:
+        return indicator_with("{value: 95, direction: at_least, tolerance: 2}", f", targets: [{values}]")
+
+    before = interim("{period: 2026-Q1, value: 80}, {period: 2026-Q2, value: 85}, {period: 2026-Q3, value: 90}")
+    after = interim("{period: 2026-Q1, value: 75}, {period: 2026-Q2, value: 88}, {period: 2026-Q4, value: 92}")
+    changes = changes_between(run_cli, tmp_path, before, after)
+    assert [(c["kind"], c["before"], c["after"]) for c in changes] == [
+        ("lowered-target", ">= 80", ">= 75"), ("target", ">= 85", ">= 88"),
+        ("target", ">= 90", None), ("target", None, ">= 92")]
+    assert changes[0]["message"] == "t/k interim target for 2026-Q1 >= 80 -> >= 75 (lower ambition)"
+    assert changes[2]["message"] == "t/k interim target for 2026-Q3 >= 90 -> (none)"
+    # the same values in another unit: the target's change only, not each interim target's
+    in_percent = {"t.yaml": before["t.yaml"].replace("name: K,", "name: K, unit: '%',")}
+    assert [c["id"] for c in changes_between(run_cli, tmp_path / "unit", before, in_percent)] == []
+
+
+def test_interim_targets_under_a_new_direction_are_not_called_lower(run_cli, tmp_path):
+    before = indicator_with("{value: 10, direction: at_most}", ", targets: [{period: 2026-Q1, value: 20}]")
+    after = indicator_with("{value: 10, direction: at_least}", ", targets: [{period: 2026-Q1, value: 15}]")
+    kinds = [(c["kind"], c["before"], c["after"]) for c in changes_between(run_cli, tmp_path, before, after)]
+    assert kinds == [("target", "<= 10", ">= 10"), ("target", "20", "15")]
+
+
+LEVELS = """team: t
+name: T
+objectives:
+  - {id: a, level: KPO, title: Deliver on time}
+  - {id: b, level: PO, title: Ship parts on time, role: breakdown, supports: a}
+indicators:
+  - {id: k, level: KPI, measures: a, name: K}
+  - {id: p, level: PI, measures: b, name: P}
+  - {id: c, level: context, name: C}
+"""
+
+
+@pytest.mark.parametrize(("old", "new", "kind"), [
+    ("{id: k, level: KPI", "{id: k, level: PI", "demoted"),
+    ("{id: k, level: KPI", "{id: k, level: context", "demoted"),
+    ("{id: p, level: PI", "{id: p, level: context", "demoted"),
+    ("{id: p, level: PI", "{id: p, level: KPI", "promoted"),
+    ("{id: c, level: context", "{id: c, level: PI", "promoted"),
+    ("{id: a, level: KPO", "{id: a, level: PO", "demoted"),
+    ("{id: b, level: PO", "{id: b, level: KPO", "promoted"),
+])
+def test_a_level_change_is_called_a_demotion_or_a_promotion(run_cli, tmp_path, old, new, kind):
+    changes = changes_between(run_cli, tmp_path, {"t.yaml": LEVELS}, {"t.yaml": LEVELS.replace(old, new)})
+    entry = old.split(",")[0].removeprefix("{id: ")
+    levels = (old.rsplit(" ", 1)[1], new.rsplit(" ", 1)[1])
+    assert [(c["kind"], c["id"], c["before"], c["after"]) for c in changes] == [(kind, entry, *levels)]
+    assert changes[0]["message"] == f"t/{entry} {kind}: {levels[0]} -> {levels[1]}"
+
+
+def test_an_objective_made_an_indicator_is_a_level_change_only(run_cli, tmp_path):
+    after = LEVELS.replace("  - {id: b, level: PO, title: Ship parts on time, role: breakdown, supports: a}\n", "") \
+        .replace("  - {id: c, level: context, name: C}\n", "  - {id: c, level: context, name: C}\n"
+                 "  - {id: b, level: KPI, measures: a, name: Parts on time}\n")
+    changes = changes_between(run_cli, tmp_path, {"t.yaml": LEVELS}, {"t.yaml": after})
+    assert [(c["kind"], c["id"], c["before"], c["after"]) for c in changes] == [("level", "b", "PO", "KPI")]
+
+
+def test_links_within_a_team_re_parented_and_a_role_changed(run_cli, tmp_path):
+    before = LEVELS.replace("  - {id: c, level: context", "  - {id: k2, level: KPI, name: K2}\n  - {id: c, level: context") \
+        .replace("objectives:\n", "objectives:\n  - {id: z, level: KPO, title: Cut cost}\n")
+    after = (before.replace("{id: k, level: KPI, measures: a", "{id: k, level: KPI, measures: z")
+             .replace("{id: k2, level: KPI, name: K2}", "{id: k2, level: KPI, measures: a, name: K2}")
+             .replace("role: breakdown, supports: a}", "role: enabling, supports: [z, a]}"))
+    changes = changes_between(run_cli, tmp_path, {"t.yaml": before}, {"t.yaml": after})
+    assert [(c["kind"], c["id"], c["before"], c["after"], c["message"]) for c in changes] == [
+        ("re-parented", "b", "a", "a, z", "t/b now supports a, z (was a)"),
+        ("role", "b", "breakdown", "enabling", "t/b role breakdown -> enabling"),
+        ("re-parented", "k", "a", "z", "t/k now measures z (was a)"),
+        ("re-parented", "k2", None, "a", "t/k2 now measures a (was (none))"),
+    ]
+    # the same KPOs in another order, or one repeated, is the same link
+    reordered = after.replace("supports: [z, a]", "supports: [a, z, a]")
+    assert changes_between(run_cli, tmp_path / "same", {"t.yaml": after}, {"t.yaml": reordered}) == []
+
+
+def test_a_cascade_cut_and_a_team_made_a_root(run_cli, tmp_path):
+    child = CHILD.replace(", cascades_from: top/otif", "").replace("parent: top\n", "")
+    changes = changes_between(run_cli, tmp_path, {"top.yaml": TOP, "unit.yaml": CHILD}, {"top.yaml": TOP, "unit.yaml": child})
+    assert [c["message"] for c in changes] == [
+        "team unit moved from parent top to (none)", "unit/otif now cascades from (none) (was top/otif)"]
+
+
+def test_teams_added_and_removed_around_one_that_stayed(run_cli, tmp_path):
+    files = {"a.yaml": "team: a\nname: A\n", "m.yaml": "team: m\nname: M\n", "z.yaml": "team: z\nname: Z\n"}
+    after = {"b.yaml": "team: b\nname: B\n", "m.yaml": "team: m\nname: M\nowner: Mo\n"}
+    changes = changes_between(run_cli, tmp_path, files, after)
+    assert [(c["kind"], c["team"], c["before"], c["after"]) for c in changes] == [
+        ("removed", "a", "A", None), ("added", "b", None, "B"), ("owner", "m", None, "Mo"), ("removed", "z", "Z", None)]
+
+
+def test_a_repeated_id_is_compared_as_its_first_entry(run_cli, tmp_path):
+    twice = ("team: t\nname: T\nindicators:\n  - {id: k, level: KPI, name: K, owner: Ann}\n"
+             "  - {id: k, level: PI, name: K again, owner: Bob}\n")
+    second_changed = twice.replace("owner: Bob", "owner: Cy")
+    assert changes_between(run_cli, tmp_path / "second", {"t.yaml": twice}, {"t.yaml": second_changed}) == []
+    first_changed = twice.replace("owner: Ann", "owner: Di")
+    assert [c["message"] for c in changes_between(run_cli, tmp_path / "first", {"t.yaml": twice},
+                                                  {"t.yaml": first_changed})] == ["t/k owner Ann -> Di"]
+
+
+@pytest.mark.parametrize("side", ["before", "after"])
+def test_a_team_read_in_part_on_either_side_is_not_compared(run_cli, tmp_path, side):
+    """A file with a KP002 on one side would otherwise look as if its bad entry were removed
+    (or added): its team is left out of the comparison and named on stderr, exit 1."""
+    good = indicator_with("{value: 95, direction: at_least}")
+    bad = {"t.yaml": good["t.yaml"].replace("value: 95", "value: ninety")}
+    other = {"u.yaml": "team: u\nname: U\n"}
+    before, after = ({**bad, **other}, {**good, **other}) if side == "before" else ({**good, **other}, {**bad, **other})
+    after["u.yaml"] = "team: u\nname: U\nowner: Uma\n"
+    result = changes_between(run_cli, tmp_path, before, after, "json")
+    assert result.exit_code == 1
+    assert [(c["team"], c["kind"]) for c in result.json()] == [("u", "owner")]
+    assert "1 team file not read whole, their teams not compared: t.yaml" in result.stderr
+
+
+def test_a_revisions_file_over_max_file_mb_is_not_compared(run_cli, tmp_path):
+    settings = {"kpoctl.yaml": "max_file_mb: 0.001\n"}
+    small = {"t.yaml": "team: t\nname: T\n", **settings}
+    big = {"t.yaml": "team: t\nname: T\n" + "# padding\n" * 110, **settings}  # 1,117 bytes: over a limit of 1,000
+    result = changes_between(run_cli, tmp_path / "a", big, small, "json")
+    assert result.exit_code == 1 and result.json() == []
+    assert "at HEAD, 1 team file not read whole" in result.stderr and "t.yaml" in result.stderr
+    exactly = {"t.yaml": "team: t\nname: T\n" + "#" * (1000 - 16 - 1) + "\n", **settings}  # 1,000 bytes: at the limit
+    assert len(exactly["t.yaml"].encode()) == 1000
+    result = changes_between(run_cli, tmp_path / "b", exactly, {**exactly, "t.yaml": exactly["t.yaml"] + "owner: O\n"}, "json")
+    assert result.exit_code == 1  # the working tree's copy is now over it; HEAD's, at the limit, was read
+    assert "at HEAD" not in result.stderr and "at working tree, 1 team file not read whole" in result.stderr
+
+
+def test_each_format_says_no_change_and_counts_changes(run_cli, tmp_path):
+    files = {"t.yaml": "team: t\nname: T\n"}
+    assert changes_between(run_cli, tmp_path / "a", files, files, "text").stdout.strip() == \
+        "No change to the model between HEAD and working tree."
+    assert changes_between(run_cli, tmp_path / "b", files, files, "markdown").stdout == \
+        "# Scorecard changes: HEAD → working tree\n\nNo change to the model.\n"
+    two = {"t.yaml": "team: t\nname: T\nowner: O\n", "u.yaml": "team: u\nname: U\n"}
+    text = changes_between(run_cli, tmp_path / "c", files, two, "text").stdout
+    assert text.rstrip().endswith("\n2 changes") and "lowered" not in text
+    markdown = changes_between(run_cli, tmp_path / "d", {**files, **two}, files, "markdown").stdout
+    rows = [line for line in markdown.splitlines() if line.startswith("| ") and "change" not in line]
+    assert rows == ["| owner | t |  | O |  |", "| removed ⚠ | u |  | U |  |"]
+
+
+def test_text_counts_lowered_targets(run_cli, tmp_path):
+    before, after = indicator_with("{value: 95, direction: at_least}"), indicator_with("{value: 90, direction: at_least}")
+    text = changes_between(run_cli, tmp_path, before, after, "text").stdout
+    assert text.rstrip().endswith("\n1 change; 1 lowered target")
+    markdown = changes_between(run_cli, tmp_path / "md", before, after, "markdown").stdout
+    assert "| lowered-target ⚠ | t | k | &gt;= 95 | &gt;= 90 |" in markdown

@@ -27,7 +27,7 @@ DEMOTIONS = {("KPO", "PO"), ("KPI", "PI"), ("KPI", "context"), ("PI", "context")
 
 @dataclass(frozen=True)
 class Change:
-    kind: str  # added | removed | target | lowered-target | re-parented | owner | demoted | promoted | level
+    kind: str  # added | removed | target | lowered-target | re-parented | role | owner | demoted | promoted | level
     team: str
     id: str | None
     before: str | None
@@ -82,8 +82,14 @@ def diff_part(team_file: TeamFile, settings: Settings) -> dict:
             "owner": entry.owner,
             "objective": objective,
             "cascades_from": entry.cascades_from if objective else None,
+            # what the entry hangs from within its team: a KPI's KPO, a PO's KPOs (as a set) and role
+            "measures": None if objective else entry.measures,
+            "supports": sorted(set(entry.supports)) if objective else [],
+            "role": entry.role if objective else None,
             "target": None if target is None else [target.value, target.direction, target.tolerance],
             "target_text": None if target is None else f"{ASCII_SIGN[target.direction]} {fmt(target.value, entry.unit)}",
+            # interim targets, period -> the value as shown (its direction is the target's)
+            "interim": {} if objective else {t.period: [t.value, fmt(t.value, entry.unit)] for t in entry.targets},
         }
     from kpoctl.pipeline.reading import first_invalid
 
@@ -156,9 +162,13 @@ def comparable(old: Side, new: Side) -> tuple[dict[str, dict], dict[str, dict]]:
 
 
 def _lowered(before: dict, after: dict) -> bool:
-    """Less ambitious: a lower floor, a higher ceiling, or a wider tolerance on the same target."""
+    """Less ambitious: a lower floor, a higher ceiling, a wider tolerance on the same
+    target, or the target taken away (nothing left to miss). A new direction is a new
+    target, not a lower one."""
     b, a = before["target"], after["target"]
-    if b is None or a is None or a[1] != b[1]:
+    if b is not None and a is None:
+        return True
+    if b is None or a[1] != b[1]:
         return False
     (b_value, direction, b_tolerance), (a_value, _, a_tolerance) = b, a
     if easier(b_value, a_value, direction):
@@ -179,10 +189,10 @@ def compare(old: dict[str, dict], new: dict[str, dict]) -> list[Change]:
         before, after = old[name], new[name]
         if before["parent"] != after["parent"]:
             changes.append(Change("re-parented", name, None, before["parent"], after["parent"],
-                                  f"team {name} moved from parent {before['parent']} to {after['parent']}"))
+                                  f"team {name} moved from parent {_said(before['parent'])} to {_said(after['parent'])}"))
         if before["owner"] != after["owner"]:
             changes.append(Change("owner", name, None, before["owner"], after["owner"],
-                                  f"team {name}: owner {before['owner']} -> {after['owner']}"))
+                                  f"team {name}: owner {_said(before['owner'])} -> {_said(after['owner'])}"))
         changes += _compare_entries(name, before["entries"], after["entries"])
     return changes
 
@@ -205,18 +215,55 @@ def _compare_entries(team: str, old: dict[str, dict], new: dict[str, dict]) -> l
             kind = "demoted" if levels in DEMOTIONS else "promoted" if levels[::-1] in DEMOTIONS else "level"
             changes.append(Change(kind, team, key, *levels, f"{ref} {kind}: {levels[0]} -> {levels[1]}"))
         both_objectives = b["objective"] and a["objective"]
+        both_indicators = not b["objective"] and not a["objective"]
         if both_objectives and b["cascades_from"] != a["cascades_from"]:
             changes.append(Change("re-parented", team, key, b["cascades_from"], a["cascades_from"],
-                                  f"{ref} now cascades from {a['cascades_from']} (was {b['cascades_from']})"))
-        if not b["objective"] and not a["objective"] and b["target"] != a["target"]:
+                                  f"{ref} now cascades from {_said(a['cascades_from'])} (was {_said(b['cascades_from'])})"))
+        if both_objectives and b["supports"] != a["supports"]:
+            was, now = ", ".join(b["supports"]) or None, ", ".join(a["supports"]) or None
+            changes.append(Change("re-parented", team, key, was, now, f"{ref} now supports {_said(now)} (was {_said(was)})"))
+        if both_objectives and b["role"] != a["role"]:
+            changes.append(Change("role", team, key, b["role"], a["role"],
+                                  f"{ref} role {_said(b['role'])} -> {_said(a['role'])}"))
+        if both_indicators and b["measures"] != a["measures"]:
+            changes.append(Change("re-parented", team, key, b["measures"], a["measures"],
+                                  f"{ref} now measures {_said(a['measures'])} (was {_said(b['measures'])})"))
+        if both_indicators and b["target"] != a["target"]:
             lowered = _lowered(b, a)
             kind = "lowered-target" if lowered else "target"
             note = " (lower ambition)" if lowered else ""
             changes.append(Change(kind, team, key, b["target_text"], a["target_text"],
-                                  f"{ref} target {b['target_text']} -> {a['target_text']}{note}"))
+                                  f"{ref} target {_said(b['target_text'])} -> {_said(a['target_text'])}{note}"))
+        if both_indicators:
+            changes += _compare_interim(team, key, b, a)
         if b["owner"] != a["owner"]:
-            changes.append(Change("owner", team, key, b["owner"], a["owner"], f"{ref} owner {b['owner']} -> {a['owner']}"))
+            changes.append(Change("owner", team, key, b["owner"], a["owner"],
+                                  f"{ref} owner {_said(b['owner'])} -> {_said(a['owner'])}"))
     return changes
+
+
+def _compare_interim(team: str, key: str, b: dict, a: dict) -> list[Change]:
+    """Interim targets added, removed or moved, period by period; one moved the easier way
+    under an unchanged direction is a lowered ambition, as the target's own would be."""
+    changes = []
+    directions = {target[1] for target in (b["target"], a["target"]) if target is not None}
+    direction = directions.pop() if len(directions) == 1 else None  # none, or two: nothing is "easier"
+    sign = ASCII_SIGN[direction] + " " if direction is not None else ""
+    for period in sorted(set(b["interim"]) | set(a["interim"])):
+        was, now = b["interim"].get(period), a["interim"].get(period)
+        if was is not None and now is not None and was[0] == now[0]:
+            continue  # the same value (its unit, if changed, is not an interim target's change)
+        lowered = was is not None and now is not None and direction is not None and easier(was[0], now[0], direction)
+        before, after = (f"{sign}{was[1]}" if was else None), (f"{sign}{now[1]}" if now else None)
+        changes.append(Change("lowered-target" if lowered else "target", team, key, before, after,
+                              f"{team}/{key} interim target for {period} {_said(before)} -> {_said(after)}"
+                              + (" (lower ambition)" if lowered else "")))
+    return changes
+
+
+def _said(value: str | None) -> str:
+    """A value as a message says it: an unset one as "(none)", never Python's None."""
+    return "(none)" if value is None else value
 
 
 def render_markdown(changes: list[Change], old: str, new: str) -> str:
