@@ -113,11 +113,18 @@ GROUPS: dict[str, dict[str, list[str]]] = {
         "commands/baseline.py": ["tests/test_baseline.py"],
         "output/views/count.py": ["tests/test_count.py", "tests/test_cli.py"],  # the counts per team and their limits
     },
+    "diff": {  # what a reviewer reads of a change: entries added and removed, a lowered ambition flagged
+        "commands/diff.py": ["tests/test_diff.py"],
+    },
+    "cacheformat": {  # what a warm run gets back from the cache must be what a cold run would have read
+        "read/serial.py": ["tests/test_cache.py", "tests/test_reading.py"],
+        "common/findings.py": ["tests/test_reporters.py", "tests/test_cache.py", "tests/test_baseline.py"],
+    },
     "model": {  # a series of periods that can be read: actuals oldest first, one per period
         "model/series.py": ["tests/test_rules_files.py", "tests/test_validate.py", "tests/test_status_periods.py"],
     },
 }
-TARGETS = {"rules": 0.85, "helpers": 0.90, "history": 0.85, "views": 0.85, "model": 0.85, "writes": 0.85, "sheets": 0.85, "reading": 0.85, "parser": 0.85, "report": 0.85, "reporters": 0.85, "graph": 0.85, "discovery": 0.85, "baseline": 0.85}
+TARGETS = {"rules": 0.85, "helpers": 0.90, "history": 0.85, "views": 0.85, "model": 0.85, "writes": 0.85, "sheets": 0.85, "reading": 0.85, "parser": 0.85, "report": 0.85, "reporters": 0.85, "graph": 0.85, "discovery": 0.85, "baseline": 0.85, "diff": 0.85, "cacheformat": 0.85}
 TIMEOUT = 300  # a mutant that hangs the tests counts as caught
 
 _COMPARE_SWAP = {
