@@ -144,6 +144,7 @@ def indicator_with(target: str, extra: str = "") -> dict:
     ("{value: 95, direction: at_least, tolerance: 2}", "{value: 95, direction: at_least, tolerance: 5}", "lowered-target"),
     ("{value: 95, direction: at_least}", "{value: 95, direction: at_least, tolerance: 1}", "lowered-target"),
     ("{value: 95, direction: at_least, tolerance: 5}", "{value: 95, direction: at_least, tolerance: 2}", "target"),
+    ("{value: 95, direction: at_least, tolerance: 0.5}", "{value: 95, direction: at_least}", "target"),  # none: 0
     ("{value: 95, direction: at_least, tolerance: 5}", "{value: 96, direction: at_least, tolerance: 9}", "target"),
     ("{value: 95, direction: at_least}", "{value: 90, direction: at_most}", "target"),  # a new direction: a new target
     ("{value: 95, direction: equal}", "{value: 90, direction: equal}", "target"),
@@ -222,22 +223,35 @@ def test_an_objective_made_an_indicator_is_a_level_change_only(run_cli, tmp_path
     after = LEVELS.replace("  - {id: b, level: PO, title: Ship parts on time, role: breakdown, supports: a}\n", "") \
         .replace("  - {id: c, level: context, name: C}\n", "  - {id: c, level: context, name: C}\n"
                  "  - {id: b, level: KPI, measures: a, name: Parts on time}\n")
+    after = after.replace("name: Parts on time}", "name: Parts on time, target: {value: 95, direction: at_least}}")
     changes = changes_between(run_cli, tmp_path, {"t.yaml": LEVELS}, {"t.yaml": after})
     assert [(c["kind"], c["id"], c["before"], c["after"]) for c in changes] == [("level", "b", "PO", "KPI")]
+    # and back: its links and target are not compared across kinds either
+    changes = changes_between(run_cli, tmp_path / "back", {"t.yaml": after}, {"t.yaml": LEVELS})
+    assert [(c["kind"], c["id"], c["before"], c["after"]) for c in changes] == [("level", "b", "KPI", "PO")]
+    # a cascading KPO made a KPI: a level change, not a cascade cut
+    child = CHILD.replace("objectives:\n  - {id: otif, level: KPO, title: Deliver 95% of orders on time, "
+                          "cascades_from: top/otif}", "indicators:\n  - {id: otif, level: KPI, name: OTIF}")
+    changes = changes_between(run_cli, tmp_path / "cascade", {"top.yaml": TOP, "unit.yaml": CHILD},
+                              {"top.yaml": TOP, "unit.yaml": child})
+    assert [(c["kind"], c["id"], c["before"], c["after"]) for c in changes] == [("level", "otif", "KPO", "KPI")]
 
 
 def test_links_within_a_team_re_parented_and_a_role_changed(run_cli, tmp_path):
     before = LEVELS.replace("  - {id: c, level: context", "  - {id: k2, level: KPI, name: K2}\n  - {id: c, level: context") \
-        .replace("objectives:\n", "objectives:\n  - {id: z, level: KPO, title: Cut cost}\n")
+        .replace("objectives:\n", "objectives:\n  - {id: z, level: KPO, title: Cut cost}\n"
+                 "  - {id: y, level: PO, title: Cut waste, role: enabling}\n")
     after = (before.replace("{id: k, level: KPI, measures: a", "{id: k, level: KPI, measures: z")
              .replace("{id: k2, level: KPI, name: K2}", "{id: k2, level: KPI, measures: a, name: K2}")
-             .replace("role: breakdown, supports: a}", "role: enabling, supports: [z, a]}"))
+             .replace("role: breakdown, supports: a}", "role: enabling, supports: [z, a]}")
+             .replace("role: enabling}", "role: enabling, supports: z}"))
     changes = changes_between(run_cli, tmp_path, {"t.yaml": before}, {"t.yaml": after})
     assert [(c["kind"], c["id"], c["before"], c["after"], c["message"]) for c in changes] == [
         ("re-parented", "b", "a", "a, z", "t/b now supports a, z (was a)"),
         ("role", "b", "breakdown", "enabling", "t/b role breakdown -> enabling"),
         ("re-parented", "k", "a", "z", "t/k now measures z (was a)"),
         ("re-parented", "k2", None, "a", "t/k2 now measures a (was (none))"),
+        ("re-parented", "y", None, "z", "t/y now supports z (was (none))"),
     ]
     # the same KPOs in another order, or one repeated, is the same link
     reordered = after.replace("supports: [z, a]", "supports: [a, z, a]")
@@ -261,12 +275,13 @@ def test_teams_added_and_removed_around_one_that_stayed(run_cli, tmp_path):
 
 def test_a_repeated_id_is_compared_as_its_first_entry(run_cli, tmp_path):
     twice = ("team: t\nname: T\nindicators:\n  - {id: k, level: KPI, name: K, owner: Ann}\n"
-             "  - {id: k, level: PI, name: K again, owner: Bob}\n")
+             "  - {id: k, level: PI, name: K again, owner: Bob}\n  - {id: m, level: PI, name: M, owner: Eve}\n")
     second_changed = twice.replace("owner: Bob", "owner: Cy")
     assert changes_between(run_cli, tmp_path / "second", {"t.yaml": twice}, {"t.yaml": second_changed}) == []
-    first_changed = twice.replace("owner: Ann", "owner: Di")
+    first_changed = twice.replace("owner: Ann", "owner: Di").replace("owner: Eve", "owner: Fay")
     assert [c["message"] for c in changes_between(run_cli, tmp_path / "first", {"t.yaml": twice},
-                                                  {"t.yaml": first_changed})] == ["t/k owner Ann -> Di"]
+                                                  {"t.yaml": first_changed})] == ["t/k owner Ann -> Di",
+                                                                                  "t/m owner Eve -> Fay"]
 
 
 @pytest.mark.parametrize("side", ["before", "after"])

@@ -164,9 +164,9 @@ def comparable(old: Side, new: Side) -> tuple[dict[str, dict], dict[str, dict]]:
 def _lowered(before: dict, after: dict) -> bool:
     """Less ambitious: a lower floor, a higher ceiling, a wider tolerance on the same
     target, or the target taken away (nothing left to miss). A new direction is a new
-    target, not a lower one."""
+    target, not a lower one. The two targets differ (compare asks only then)."""
     b, a = before["target"], after["target"]
-    if b is not None and a is None:
+    if a is None:
         return True
     if b is None or a[1] != b[1]:
         return False
