@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 
 import pytest
-from conftest import write_files
+from conftest import table_cells, write_files
 
 TOP = """team: top
 name: Top team
@@ -170,8 +170,10 @@ def test_interim_targets_moved_added_and_removed(run_cli, tmp_path):
     def interim(values: str) -> dict:
         return indicator_with("{value: 95, direction: at_least, tolerance: 2}", f", targets: [{values}]")
 
-    before = interim("{period: 2026-Q1, value: 80}, {period: 2026-Q2, value: 85}, {period: 2026-Q3, value: 90}")
-    after = interim("{period: 2026-Q1, value: 75}, {period: 2026-Q2, value: 88}, {period: 2026-Q4, value: 92}")
+    before = interim("{period: 2025-Q4, value: 70}, {period: 2026-Q1, value: 80}, {period: 2026-Q2, value: 85}, "
+                     "{period: 2026-Q3, value: 90}")
+    after = interim("{period: 2025-Q4, value: 70}, {period: 2026-Q1, value: 75}, {period: 2026-Q2, value: 88}, "
+                    "{period: 2026-Q4, value: 92}")
     changes = changes_between(run_cli, tmp_path, before, after)
     assert [(c["kind"], c["before"], c["after"]) for c in changes] == [
         ("lowered-target", ">= 80", ">= 75"), ("target", ">= 85", ">= 88"),
@@ -244,13 +246,19 @@ def test_links_within_a_team_re_parented_and_a_role_changed(run_cli, tmp_path):
     after = (before.replace("{id: k, level: KPI, measures: a", "{id: k, level: KPI, measures: z")
              .replace("{id: k2, level: KPI, name: K2}", "{id: k2, level: KPI, measures: a, name: K2}")
              .replace("role: breakdown, supports: a}", "role: enabling, supports: [z, a]}")
-             .replace("role: enabling}", "role: enabling, supports: z}"))
+             .replace("role: enabling}", "role: enabling, supports: z}")
+             .replace("{id: a, level: KPO", "{id: x, level: PO, title: Train staff, role: enabling, supports: z}\n"
+                      "  - {id: a, level: KPO"))
+    before = before.replace("{id: a, level: KPO", "{id: x, level: PO, title: Train staff, role: enabling, "
+                            "supports: [z]}\n  - {id: a, level: KPO")
+    after = after.replace("supports: z}\n  - {id: a, level: KPO", "}\n  - {id: a, level: KPO", 1)
     changes = changes_between(run_cli, tmp_path, {"t.yaml": before}, {"t.yaml": after})
     assert [(c["kind"], c["id"], c["before"], c["after"], c["message"]) for c in changes] == [
         ("re-parented", "b", "a", "a, z", "t/b now supports a, z (was a)"),
         ("role", "b", "breakdown", "enabling", "t/b role breakdown -> enabling"),
         ("re-parented", "k", "a", "z", "t/k now measures z (was a)"),
         ("re-parented", "k2", None, "a", "t/k2 now measures a (was (none))"),
+        ("re-parented", "x", "z", None, "t/x now supports (none) (was z)"),
         ("re-parented", "y", None, "z", "t/y now supports z (was (none))"),
     ]
     # the same KPOs in another order, or one repeated, is the same link
@@ -331,5 +339,7 @@ def test_text_counts_lowered_targets(run_cli, tmp_path):
     before, after = indicator_with("{value: 95, direction: at_least}"), indicator_with("{value: 90, direction: at_least}")
     text = changes_between(run_cli, tmp_path, before, after, "text").stdout
     assert text.rstrip().endswith("\n1 change; 1 lowered target")
+    assert table_cells(text, header=True) == [["change", "team", "id", "before", "after"],
+                                              ["lowered-target", "t", "k", ">= 95", ">= 90"]]
     markdown = changes_between(run_cli, tmp_path / "md", before, after, "markdown").stdout
     assert "| lowered-target ⚠ | t | k | &gt;= 95 | &gt;= 90 |" in markdown

@@ -253,7 +253,7 @@ def _compare_interim(team: str, key: str, b: dict, a: dict) -> list[Change]:
         was, now = b["interim"].get(period), a["interim"].get(period)
         if was is not None and now is not None and was[0] == now[0]:
             continue  # the same value (its unit, if changed, is not an interim target's change)
-        lowered = was is not None and now is not None and direction is not None and easier(was[0], now[0], direction)
+        lowered = was is not None and now is not None and easier(was[0], now[0], direction)  # no direction: False
         before, after = (f"{sign}{was[1]}" if was else None), (f"{sign}{now[1]}" if now else None)
         changes.append(Change("lowered-target" if lowered else "target", team, key, before, after,
                               f"{team}/{key} interim target for {period} {_said(before)} -> {_said(after)}"
