@@ -117,8 +117,10 @@ GROUPS: dict[str, dict[str, list[str]]] = {
         "commands/diff.py": ["tests/test_diff.py"],
     },
     "cacheformat": {  # what a warm run gets back from the cache must be what a cold run would have read
-        "read/serial.py": ["tests/test_cache.py", "tests/test_reading.py"],
-        "common/findings.py": ["tests/test_reporters.py", "tests/test_cache.py", "tests/test_baseline.py"],
+        "read/serial.py": ["tests/test_serial.py", "tests/test_reading.py"],
+        "common/findings.py": ["tests/test_reporters.py", "tests/test_serial.py", "tests/test_baseline.py"],
+        # what a file holds beside its model: the positions findings point at, its `# kpoctl:` comments
+        "model/scorecard.py": ["tests/test_serial.py", "tests/test_suppress.py", "tests/test_reading.py"],
     },
     "model": {  # a series of periods that can be read: actuals oldest first, one per period
         "model/series.py": ["tests/test_rules_files.py", "tests/test_validate.py", "tests/test_status_periods.py"],
