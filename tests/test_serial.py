@@ -50,3 +50,59 @@ def test_stored_actuals_read_as_the_actuals_they_were():
     assert stored[-2:] == actuals[-2:] and list(stored) == actuals and stored == actuals
     assert stored[1].value == 97.0 and isinstance(stored[1].value, float)
     assert [a.period for a in stored] == ["2026-08", "2026-09", "2026-10"]
+
+
+def test_each_files_suppression_site_comes_back_from_json_as_it_went_in():
+    """The index keeps each file's `# kpoctl:` comments and entry lines: a warm run silences
+    what a cold one did."""
+    from kpoctl.read.serial import site_from_json, site_to_json
+
+    scorecard = load(EXAMPLES / "broken", jobs=1, analyse=analyse_file)
+    sites = [team_file.suppression_site() for team_file in scorecard.files]
+    assert any(site is not None for site in sites) and any(site is None for site in sites)
+    for site in sites:
+        assert site_from_json(json.loads(json.dumps(site_to_json(site)))) == site
+
+
+PROBLEM = ["KP001", "m", "f.yaml", 1, 1, None, None, None]
+
+
+@pytest.mark.parametrize("bad", [
+    "a list", [PROBLEM[:7]], [[*PROBLEM, None]], [[1, *PROBLEM[1:]]], [[PROBLEM[0], 1, *PROBLEM[2:]]],
+    [[*PROBLEM[:2], 1, *PROBLEM[3:]]], [[*PROBLEM[:4], 1.0, *PROBLEM[5:]]], [[*PROBLEM[:3], True, *PROBLEM[4:]]],
+])
+def test_a_stored_problem_of_any_other_shape_is_refused(bad):
+    with pytest.raises(Malformed):
+        problems_from_json(bad)
+    assert problems_from_json([PROBLEM]) == (("KP001", problems_from_json([PROBLEM])[0][1]),)
+
+
+@pytest.mark.parametrize("bad", [["f.yaml", [], []], "f.yaml", [1, [], [], None], ["f.yaml", {}, [], None],
+                                 ["f.yaml", [], "12", None]])
+def test_a_stored_suppression_site_of_any_other_shape_is_refused(bad):
+    from kpoctl.read.serial import site_from_json
+
+    with pytest.raises(Malformed):
+        site_from_json(bad)
+    assert site_from_json(None) is None
+    assert site_from_json(["f.yaml", [], [], None]).file == "f.yaml"
+
+
+@pytest.mark.parametrize("bad", ["rows", [[]], [[], [], []]])
+def test_stored_actuals_not_one_list_per_indicator_are_refused(bad):
+    scorecard = load(EXAMPLES / "best-company", jobs=1)
+    team_file = next(f for f in scorecard.files if f.team is not None and len(f.team.indicators) == 2)
+    meta, actuals = json.loads(json.dumps(team_file_to_json(team_file)))
+    assert len(actuals) == 2
+    with pytest.raises(Malformed):
+        team_file_from_json(meta, bad)
+
+
+def test_stored_actuals_are_equal_only_to_the_same_actuals():
+    from kpoctl.model import Actual
+    from kpoctl.read.serial import StoredActuals
+
+    stored = StoredActuals([["2026-08", 96.0, None]])
+    assert stored == [Actual(period="2026-08", value=96.0, note=None)]
+    assert stored != [Actual(period="2026-08", value=95.0, note=None)] and stored != []
+    assert stored != 96.0 and stored != "2026-08"

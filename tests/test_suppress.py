@@ -132,3 +132,13 @@ def test_a_schema_error_with_no_id_is_silenced_on_its_entrys_line(run_cli, score
 def test_a_comment_kpoctl_cannot_read_silences_nothing(run_cli, scorecard):
     shown = codes_at(found(run_cli, scorecard, team="ignored", rate="ignore KP401"))
     assert {("KP402", TEAM), ("KP401", RATE), ("KP402", RATE), ("KP007", TEAM), ("KP007", RATE)} <= shown
+
+
+@pytest.mark.parametrize("comment", ["# kpoctl: ignore[KP999]", "# kpoctl: ignored", "#kpoctl ignore"])
+def test_kp007_points_at_the_comments_own_column(run_cli, scorecard, comment):
+    """An editor jumps to the `#` of the comment, wherever on its line it sits."""
+    text = CARD.format(team="", name="", rate=f"     {comment}", lost="")
+    folder = scorecard({"top.yaml": text}, settings="today: 2026-11-21\nrules:\n  select: [KP007]\n")
+    (finding,) = run_cli("lint", folder, "--format", "json", "--no-cache").json()
+    line = text.splitlines()[RATE - 1]
+    assert (finding["line"], finding["column"]) == (RATE, line.index("#") + 1) == (RATE, 23)
