@@ -73,6 +73,7 @@ GROUPS: dict[str, dict[str, list[str]]] = {
     },
     "writes": {  # record's splice into a team file, and the checks before it writes
         "commands/record.py": ["tests/test_record.py", "tests/test_writes.py"],
+        "commands/bulk.py": ["tests/test_record.py", "tests/test_writes.py"],  # record --from: all rows or none
     },
     "sheets": {  # import's reading of a sheet (its cells, its header), and export's cells
         "model/sheet.py": ["tests/test_sheet.py", "tests/test_transfer.py"],
