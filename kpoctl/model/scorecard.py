@@ -17,8 +17,10 @@ from typing import Any, Iterator, NamedTuple
 from kpoctl.common.findings import Location, Problem
 from kpoctl.model import Indicator, Objective, Settings, Team
 
-# Positions are packed into one int: line * _SHIFT + column.
-_SHIFT = 1 << 20
+# Positions are packed into one int: line * _SHIFT + column. 2**32: a scorecard exported
+# as one line of JSON has columns past a million (2**20 cut them to 1,048,575), and a
+# line number times 2**32 still fits the 64-bit slots of an entry's array.
+_SHIFT = 1 << 32
 
 
 def pack(line: int, column: int) -> int:
