@@ -142,3 +142,18 @@ def test_kp007_points_at_the_comments_own_column(run_cli, scorecard, comment):
     (finding,) = run_cli("lint", folder, "--format", "json", "--no-cache").json()
     line = text.splitlines()[RATE - 1]
     assert (finding["line"], finding["column"]) == (RATE, line.index("#") + 1) == (RATE, 23)
+
+
+@pytest.mark.parametrize("comment", ["ignore[]", "ignore[ ]", "ignore[,]"])
+def test_an_empty_list_of_codes_silences_nothing_and_is_said(run_cli, scorecard, comment):
+    """`ignore[]` is not `ignore`: read as every rule it would hide what nobody chose to."""
+    findings = found(run_cli, scorecard, rate=comment)
+    assert {("KP401", RATE), ("KP402", RATE), ("KP007", RATE)} <= codes_at(findings)
+
+
+def test_a_comment_on_a_team_line_below_the_first_silences_that_teams_findings(run_cli, scorecard):
+    """The team line is found by its line, wherever the `team:` key is (here after a comment line)."""
+    text = "# Top management's scorecard\n" + CARD.format(team="  # kpoctl: ignore[KP402]", name="", rate="", lost="")
+    folder = scorecard({"top.yaml": text}, settings="today: 2026-11-21\nrules:\n  select: [KP402,KP007]\n")
+    shown = [(f["code"], f["line"]) for f in run_cli("lint", folder, "--format", "json", "--no-cache").json()]
+    assert shown == [("KP402", RATE + 1), ("KP402", LOST + 1)]  # the entries', not the team's

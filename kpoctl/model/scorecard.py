@@ -60,12 +60,12 @@ def find_suppressions(text: str) -> dict[int, Suppression]:
     for number, line in enumerate(text.splitlines(), start=1):
         if "kpoctl" in line and (directive := _DIRECTIVE.search(line)):
             ignore = _IGNORE.fullmatch(directive.group(2)) if directive.group(1) == ":" else None
-            codes = ignore.group(1) if ignore is not None else None
-            if ignore is None or (codes is not None and not codes.strip()):
+            listed = ignore.group(1) if ignore is not None else None  # None: a bare `ignore`
+            codes = frozenset(c.upper() for c in re.split(r"[,\s]+", listed) if c) if listed is not None else frozenset()
+            if ignore is None or (listed is not None and not codes):  # `ignore[]`, `ignore[,]`: not `ignore`
                 found[number] = Suppression(directive.start() + 1, frozenset(), line[directive.start():].strip())
             else:
-                silenced = frozenset(c.upper() for c in re.split(r"[,\s]+", codes) if c) if codes else frozenset()
-                found[number] = Suppression(directive.start() + 1, silenced)
+                found[number] = Suppression(directive.start() + 1, codes)
     return found
 
 
