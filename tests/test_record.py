@@ -218,10 +218,26 @@ def test_a_quote_inside_a_quoted_csv_cell_is_one_quote(run_cli, card, tmp_path):
 @pytest.mark.parametrize("header, problem", [
     ("indicator,period,value,comment", "unknown column comment"),
     ("indicator,value", "missing or repeated columns"),
+    ("indicator,period,value,Value", "missing or repeated columns"),  # which value would count?
+    ("", "missing or repeated columns"),  # a blank first line: a header of no columns
 ])
 def test_a_csv_without_the_columns_is_one_line_and_exit_2(run_cli, card, tmp_path, header, problem):
     result = run_cli("record", "--from", _csv(tmp_path, header + "\n"), card)
     assert result.exit_code == 2 and problem in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+def test_an_empty_csv_is_one_line_and_exit_2(run_cli, card, tmp_path):
+    result = run_cli("record", "--from", _csv(tmp_path, ""), card)
+    assert result.exit_code == 2 and "missing or repeated columns" in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_a_row_short_of_cells_is_refused_by_its_number_not_a_crash(run_cli, card, tmp_path):
+    before = (card / "unit-1.yaml").read_text()
+    csv = _csv(tmp_path, "indicator,period,value\nunit-1/otif-rate,2026-10,95\nunit-1/otif-rate,2026-11\n")
+    result = run_cli("record", "--from", csv, card)
+    assert result.exit_code == 2 and "kpoctl: row 3: " in result.stderr and "row 2:" not in result.stderr
+    assert (card / "unit-1.yaml").read_text() == before
 
 
 def test_from_takes_no_value_on_the_command_line(run_cli, card, tmp_path):
