@@ -123,7 +123,8 @@ GROUPS: dict[str, dict[str, list[str]]] = {
         "common/findings.py": ["tests/test_serial.py", "tests/test_reporters.py", "tests/test_baseline.py"],
         # what a file holds beside its model: the positions findings point at, its `# kpoctl:` comments
         # (the rule cases pin every finding's line and column: TeamFile.location gives them)
-        "model/scorecard.py": ["tests/test_serial.py", "tests/test_suppress.py", *RULE_TESTS],
+        "model/scorecard.py": ["tests/test_positions.py", "tests/test_serial.py", "tests/test_suppress.py",
+                               "tests/test_partial.py", *RULE_TESTS],  # partial: what a KP002 left unread
     },
     "model": {  # a series of periods that can be read: actuals oldest first, one per period
         "model/series.py": ["tests/test_rules_files.py", "tests/test_validate.py", "tests/test_status_periods.py"],
