@@ -57,3 +57,20 @@ def test_a_failed_write_leaves_the_old_file_whole(tmp_path, monkeypatch):
         atomic.write_text_atomic(target, "new content\n")
     assert target.read_text() == "old content\n"
     assert [p.name for p in tmp_path.iterdir()] == ["company.yaml"]
+
+
+def test_init_names_the_top_team_and_its_file_after_top(run_cli, tmp_path):
+    assert run_cli("init", tmp_path / "card", "--top", "acme-2").exit_code == 0
+    card = tmp_path / "card"
+    assert sorted(p.name for p in card.iterdir()) == ["acme-2.yaml", "kpoctl.yaml", "operations.yaml", "schemas"]
+    assert "cascades_from: acme-2/otif" in (card / "operations.yaml").read_text()
+    assert run_cli("lint", card, "--fail-on", "info").exit_code == 0
+
+
+@pytest.mark.parametrize("top", ["kpoctl", "operations", "Acme", "../acme", "acme.yaml", "-acme", ""])
+def test_a_top_that_is_not_a_free_slug_is_refused_before_anything_is_written(run_cli, tmp_path, top):
+    """`kpoctl` would write the top team over kpoctl.yaml (the settings), `operations` over the
+    team below it; anything else is not an id, or not a file name inside the folder."""
+    result = run_cli("init", tmp_path / "card", "--top", top)
+    assert result.exit_code == 2 and result.stderr.startswith("kpoctl: error: --top must be a slug")
+    assert len(result.stderr.splitlines()) == 1 and not (tmp_path / "card").exists()

@@ -744,8 +744,9 @@ def init(
 
     from kpoctl.commands.scaffold import init as scaffold
 
-    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", top) or top == "operations":
-        raise UsageError(f"--top must be a slug other than 'operations'; got {top!r}")
+    # the other files init writes: a top team of either name would be written over them
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", top) or top in ("operations", "kpoctl"):
+        raise UsageError(f"--top must be a slug other than 'operations' and 'kpoctl'; got {top!r}")
     for written in scaffold(path, force=force, top=top):
         sys.stderr.write(f"kpoctl: wrote {written}\n")
     sys.stderr.write(f"kpoctl: next: edit the files, then `kpoctl lint {path}`\n")

@@ -1,8 +1,8 @@
 """`kpoctl init`: a new scorecard that lints clean, written atomically.
 
 A top team covering the four perspectives with a leading indicator, one team
-below it with a cascaded KPO, `kpoctl.yaml`, a `.gitignore` for the cache, and
-the JSON Schemas the files point editors at.
+below it with a cascaded KPO, `kpoctl.yaml`, and the JSON Schemas the files point
+editors at. (The cache lives in the user's cache folder: nothing to ignore in git.)
 """
 
 from __future__ import annotations
