@@ -224,6 +224,19 @@ def test_a_team_id_that_is_a_path_is_refused_before_anything_is_written(run_cli,
     assert not (tmp_path / "card").exists() and not (tmp_path.parent / "evil.yaml").exists()
 
 
+def test_a_team_whose_file_would_be_the_settings_file_is_refused_at_its_row(run_cli, tmp_path):
+    """A team with the id `kpoctl` would be written as kpoctl.yaml, which every command reads
+    as the settings: the scorecard would stop reading at all."""
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text(sheet_text([TEAM, {**TEAM, "team": "kpoctl", "title": "The kpoctl product team"}]))
+    result = run_cli("import", sheet, "--into", tmp_path / "card")
+    assert result.exit_code == 2 and not (tmp_path / "card").exists()
+    assert "row 3, column team: a team with the id 'kpoctl' would be written as kpoctl.yaml" in result.stderr
+    partial = run_cli("import", sheet, "--into", tmp_path / "card", "--partial")
+    assert partial.exit_code == 1 and sorted(p.name for p in (tmp_path / "card").glob("*.yaml")) == ["ops.yaml"]
+    assert run_cli("lint", tmp_path / "card").exit_code in (0, 1)  # it reads: no settings file was written over
+
+
 def test_actual_rows_out_of_time_order_are_refused_at_their_row(run_cli, tmp_path):
     """A team file's actuals are oldest first, one per period, so that the latest is the last
     one: rows that would break that are named, and nothing is written."""

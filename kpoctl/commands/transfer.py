@@ -29,6 +29,7 @@ from kpoctl.output import schemas
 from kpoctl.output.team_yaml import render_team
 from kpoctl.output.views.parts import alone
 from kpoctl.read.load import read_team_bytes
+from kpoctl.read.settings import SETTINGS_FILE
 from kpoctl.read.sheets import Table, read_table
 from kpoctl.read.validate import error_loc, errors_to_say
 
@@ -123,6 +124,10 @@ def _validated(parsed: Parsed) -> tuple[dict[str, dict], dict[str, Team], list[R
             for error, _, message in errors_to_say(exc, Team, data):
                 row, column = _row_of(parsed, name, data, error_loc(error))
                 problems.append(RowProblem(row, column, message))
+            continue
+        if f"{name}.yaml" == SETTINGS_FILE:  # its file would be read as the settings, not as a team
+            problems.append(RowProblem(parsed.rows_of[name], "team", f"a team with the id '{name}' would be written "
+                                       f"as {SETTINGS_FILE}, the settings file: give the team another id"))
             continue
         teams[name] = data
     return teams, models, sorted(problems, key=lambda p: p.row)
