@@ -77,20 +77,22 @@ def diff_part(team_file: TeamFile, settings: Settings) -> dict:
             continue
         objective = isinstance(entry, Objective)
         target = None if objective or entry.target is None else entry.target
-        entries[entry.id] = {
+        part = entries[entry.id] = {
             "level": entry.level,
             "owner": entry.owner,
             "objective": objective,
             "cascades_from": entry.cascades_from if objective else None,
-            # what the entry hangs from within its team: a KPI's KPO, a PO's KPOs (as a set) and role
-            "measures": None if objective else entry.measures,
-            "supports": sorted(set(entry.supports)) if objective else [],
-            "role": entry.role if objective else None,
             "target": None if target is None else [target.value, target.direction, target.tolerance],
             "target_text": None if target is None else f"{ASCII_SIGN[target.direction]} {fmt(target.value, entry.unit)}",
-            # interim targets, period -> the value as shown (its direction is the target's)
-            "interim": {} if objective else {t.period: [t.value, fmt(t.value, entry.unit)] for t in entry.targets},
         }
+        # only what is set, as both sides of a diff of 10,000 teams hold these (compare reads them with .get):
+        # what the entry hangs from within its team (a KPI's KPO, a PO's KPOs as one sorted text, and role),
+        # and interim targets (period -> the value and its text; the direction is the target's)
+        links = {"measures": entry.measures} if not objective else {"supports": ", ".join(sorted(set(entry.supports))),
+                                                                      "role": entry.role}
+        part.update((key, value) for key, value in links.items() if value)
+        if not objective and entry.targets:
+            part["interim"] = {t.period: [t.value, fmt(t.value, entry.unit)] for t in entry.targets}
     from kpoctl.pipeline.reading import first_invalid
 
     invalid = first_invalid(team_file.problems).get(team_file.file)
@@ -219,15 +221,15 @@ def _compare_entries(team: str, old: dict[str, dict], new: dict[str, dict]) -> l
         if both_objectives and b["cascades_from"] != a["cascades_from"]:
             changes.append(Change("re-parented", team, key, b["cascades_from"], a["cascades_from"],
                                   f"{ref} now cascades from {_said(a['cascades_from'])} (was {_said(b['cascades_from'])})"))
-        if both_objectives and b["supports"] != a["supports"]:
-            was, now = ", ".join(b["supports"]) or None, ", ".join(a["supports"]) or None
+        if both_objectives and b.get("supports") != a.get("supports"):
+            was, now = b.get("supports"), a.get("supports")
             changes.append(Change("re-parented", team, key, was, now, f"{ref} now supports {_said(now)} (was {_said(was)})"))
-        if both_objectives and b["role"] != a["role"]:
-            changes.append(Change("role", team, key, b["role"], a["role"],
-                                  f"{ref} role {_said(b['role'])} -> {_said(a['role'])}"))
-        if both_indicators and b["measures"] != a["measures"]:
-            changes.append(Change("re-parented", team, key, b["measures"], a["measures"],
-                                  f"{ref} now measures {_said(a['measures'])} (was {_said(b['measures'])})"))
+        if both_objectives and b.get("role") != a.get("role"):
+            changes.append(Change("role", team, key, b.get("role"), a.get("role"),
+                                  f"{ref} role {_said(b.get('role'))} -> {_said(a.get('role'))}"))
+        if both_indicators and b.get("measures") != a.get("measures"):
+            changes.append(Change("re-parented", team, key, b.get("measures"), a.get("measures"),
+                                  f"{ref} now measures {_said(a.get('measures'))} (was {_said(b.get('measures'))})"))
         if both_indicators and b["target"] != a["target"]:
             lowered = _lowered(b, a)
             kind = "lowered-target" if lowered else "target"
@@ -249,8 +251,9 @@ def _compare_interim(team: str, key: str, b: dict, a: dict) -> list[Change]:
     directions = {target[1] for target in (b["target"], a["target"]) if target is not None}
     direction = directions.pop() if len(directions) == 1 else None  # none, or two: nothing is "easier"
     sign = ASCII_SIGN[direction] + " " if direction is not None else ""
-    for period in sorted(set(b["interim"]) | set(a["interim"])):
-        was, now = b["interim"].get(period), a["interim"].get(period)
+    before_interim, after_interim = b.get("interim", {}), a.get("interim", {})
+    for period in sorted(set(before_interim) | set(after_interim)):
+        was, now = before_interim.get(period), after_interim.get(period)
         if was is not None and now is not None and was[0] == now[0]:
             continue  # the same value (its unit, if changed, is not an interim target's change)
         lowered = was is not None and now is not None and easier(was[0], now[0], direction)  # no direction: False
