@@ -21,7 +21,7 @@ from kpoctl.model import Indicator, Objective
 from kpoctl.model.direction import easier
 from kpoctl.model.rollup import fmt
 from kpoctl.model.scorecard import TeamFile
-from kpoctl.model.status import OFF_TRACK, latest, status, worst
+from kpoctl.model.status import OFF_TRACK, latest, status, target_in_force, worst
 from kpoctl.read.gitrevs import Revision
 from kpoctl.rules.base import HISTORY, rule
 
@@ -122,7 +122,9 @@ def target_lowered_after_miss(ctx: HistoryContext) -> Iterable[Problem]:
     actions or an explicit, reviewed change of plan; quietly lowering the target (or
     raising a ceiling) makes the scorecard green without anything getting better.
     Flagged when a commit makes the target easier while the indicator's latest actual
-    before that commit was off track against the target then in force."""
+    before that commit was off track against the target then in force: a lower floor or
+    a higher ceiling, a wider tolerance, or an easier target in force for that actual's
+    period (an interim target, or the baseline's line, moved)."""
     after = ctx.indicators(ctx.after)
     for indicator_id, before in ctx.indicators(ctx.before).items():
         now = after.get(indicator_id)
@@ -130,15 +132,29 @@ def target_lowered_after_miss(ctx: HistoryContext) -> Iterable[Problem]:
             continue
         if before.target.direction != now.target.direction:
             continue
-        if not easier(before.target.value, now.target.value, before.target.direction):
-            continue
         if ctx.status_before(before) != OFF_TRACK:
             continue
         actual = latest(before)
+        moved = _eased("target", before.target, now.target, before.unit, now.unit)
+        if moved is None:  # the target in force for that actual (tolerance and direction are the target's)
+            was = target_in_force(before, actual.period, ctx.due_of(ctx.before, before))
+            will = target_in_force(now, actual.period, ctx.due_of(ctx.after, now))
+            moved = _eased(f"target in force for {actual.period}", was, will, before.unit, now.unit)
+        if moved is None:
+            continue
         yield ctx.at(indicator_id, (
-            f"'{indicator_id}' target made easier from {fmt(before.target.value, before.unit)} to {fmt(now.target.value, now.unit)} in "
-            f"{ctx.revision}, after its {actual.period} actual of {fmt(actual.value, before.unit)} was off track "
-            f"({ctx.recorded_by(indicator_id, actual.period)})"), "target")
+            f"'{indicator_id}' {moved} in {ctx.revision}, after its {actual.period} actual of "
+            f"{fmt(actual.value, before.unit)} was off track ({ctx.recorded_by(indicator_id, actual.period)})"), "target")
+
+
+def _eased(what: str, was, will, was_unit: str | None, will_unit: str | None) -> str | None:
+    """How a target (the same direction before and after) was made easier, as a message
+    says it, or None."""
+    if easier(was.value, will.value, was.direction):
+        return f"{what} made easier from {fmt(was.value, was_unit)} to {fmt(will.value, will_unit)}"
+    if will.value == was.value and (will.tolerance or 0) > (was.tolerance or 0):
+        return f"{what}'s tolerance widened from {fmt(was.tolerance or 0, was_unit)} to {fmt(will.tolerance, will_unit)}"
+    return None
 
 
 @rule("KP502", "removed-while-off-track", Severity.WARNING,
