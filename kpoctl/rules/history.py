@@ -130,17 +130,16 @@ def target_lowered_after_miss(ctx: HistoryContext) -> Iterable[Problem]:
         now = after.get(indicator_id)
         if now is None or before.target is None or now.target is None:
             continue
-        if before.target.direction != now.target.direction:
-            continue
-        if ctx.status_before(before) != OFF_TRACK:
-            continue
         actual = latest(before)
+        if before.target.direction != now.target.direction or actual is None:
+            continue
         moved = _eased("target", before.target, now.target, before.unit, now.unit)
         if moved is None:  # the target in force for that actual (tolerance and direction are the target's)
             was = target_in_force(before, actual.period, ctx.due_of(ctx.before, before))
             will = target_in_force(now, actual.period, ctx.due_of(ctx.after, now))
             moved = _eased(f"target in force for {actual.period}", was, will, before.unit, now.unit)
-        if moved is None:
+        # the status last: most commits make no target easier
+        if moved is None or ctx.status_before(before) != OFF_TRACK:
             continue
         yield ctx.at(indicator_id, (
             f"'{indicator_id}' {moved} in {ctx.revision}, after its {actual.period} actual of "
