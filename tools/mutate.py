@@ -64,6 +64,8 @@ GROUPS: dict[str, dict[str, list[str]]] = {
     "history": {  # the walk over git behind the KP5xx rules
         "pipeline/history.py": ["tests/test_rules_history.py", "tests/test_history.py"],
         "read/gitrevs.py": ["tests/test_rules_history.py", "tests/test_history.py"],
+        # `history`'s window (--since, --last, --base) and an indicator's timeline through the commits
+        "commands/history.py": ["tests/test_history.py"],
     },
     "views": {  # each team's part of the views, and the links-only files workers send
         "output/views/parts.py": VIEW_TESTS,
