@@ -184,6 +184,55 @@ def test_what_cannot_be_done_is_one_line_and_exit_2(tmp_path, run_cli, args, sai
     assert result.exit_code == 2 and said in result.stderr and len(result.stderr.splitlines()) == 1
 
 
+def test_more_than_team_id_and_path_is_one_line_and_exit_2(tmp_path, run_cli):
+    gamed(tmp_path)
+    result = run_cli("history", "top/otif-rate", tmp_path, "extra")
+    assert result.exit_code == 2 and "usage: kpoctl history [TEAM/ID] [PATH]" in result.stderr
+
+
+def test_a_lone_team_slash_id_is_the_indicator_of_the_scorecard_here(tmp_path, run_cli, monkeypatch):
+    hashes = gamed(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    data = run_cli("history", "top/otif-rate", "--format", "json").json()
+    assert [s["commit"] for s in data["steps"]] == hashes
+
+
+def test_one_commit_checked_is_named_alone_and_many_as_a_range(tmp_path, run_cli):
+    hashes = gamed(tmp_path)
+    assert f"4 commits checked ({hashes[0][:7]}..{hashes[3][:7]})" in run_cli("history", tmp_path).stderr
+    assert f"1 commit checked ({hashes[3][:7]})\n" in run_cli("history", tmp_path, "--last", "1").stderr
+    assert f"2 commits checked ({hashes[2][:7]}..{hashes[3][:7]})" in run_cli("history", tmp_path, "--last", "2").stderr
+
+
+def test_past_three_unreadable_versions_the_rest_are_counted(tmp_path, run_cli):
+    broken = "team: {name}\nname: [unclosed\n"
+    names = ["a", "b", "c", "d"]
+    make_history(tmp_path, [
+        {"files": {"kpoctl.yaml": SETTINGS, **{f"{n}.yaml": team(name=n) for n in names}}},
+        {"files": {f"{n}.yaml": broken.format(name=n) for n in names}},
+    ])
+    said = run_cli("history", tmp_path).stderr
+    assert "4 file versions could not be read and were not compared" in said
+    assert "a.yaml in" in said and "c.yaml in" in said and "d.yaml in" not in said and "and 1 more" in said
+    make_history(tmp_path / "three", [
+        {"files": {"kpoctl.yaml": SETTINGS, **{f"{n}.yaml": team(name=n) for n in names[:3]}}},
+        {"files": {f"{n}.yaml": broken.format(name=n) for n in names[:3]}},
+    ])
+    said = run_cli("history", tmp_path / "three").stderr
+    assert "3 file versions could not be read" in said and "c.yaml in" in said and "more" not in said
+
+
+def test_a_finding_whose_file_is_broken_today_stays_where_its_commit_had_it(tmp_path, run_cli):
+    """Today's file no longer reads as a team: the finding is still said, at its commit's line."""
+    gamed(tmp_path)
+    (tmp_path / "top.yaml").write_text("team: top\nname: [unclosed\n")
+    result = run_cli("history", tmp_path, "--format", "json")
+    assert result.exit_code == 0
+    assert {f["code"] for f in result.json()} == {"KP501", "KP504"}
+    (tmp_path / "top.yaml").write_text("just: some yaml\n")  # not a team file at all now
+    assert {f["code"] for f in run_cli("history", tmp_path, "--format", "json").json()} == {"KP501", "KP504"}
+
+
 def test_outside_a_repository_is_one_line_and_exit_2(tmp_path, run_cli):
     (tmp_path / "top.yaml").write_text(team(), encoding="utf-8")
     result = run_cli("history", tmp_path)
