@@ -57,7 +57,7 @@ GROUPS: dict[str, dict[str, list[str]]] = {
         "model/status.py": HELPER_TESTS,
         "model/rollup.py": HELPER_TESTS,
         "model/periods.py": HELPER_TESTS,
-        "model/direction.py": HELPER_TESTS,
+        "model/direction.py": [*HELPER_TESTS, "tests/test_diff.py", "tests/test_rules_history.py"],  # eased: diff, KP501
         "model/scoring.py": ["tests/test_rules_frameworks.py"],
         "model/profiles.py": ["tests/test_rules_frameworks.py", "tests/test_examples.py"],
     },

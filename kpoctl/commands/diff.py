@@ -16,7 +16,7 @@ from typing import Callable
 
 from kpoctl.common.textsafe import markdown_cell
 from kpoctl.model import Objective, Settings
-from kpoctl.model.direction import ASCII_SIGN, easier
+from kpoctl.model.direction import ASCII_SIGN, eased, easier
 from kpoctl.model.rollup import fmt
 from kpoctl.model.scorecard import TeamFile
 from kpoctl.read.gitrevs import History
@@ -173,9 +173,7 @@ def _lowered(before: dict, after: dict) -> bool:
     if b is None or a[1] != b[1]:
         return False
     (b_value, direction, b_tolerance), (a_value, _, a_tolerance) = b, a
-    if easier(b_value, a_value, direction):
-        return True
-    return a_value == b_value and (a_tolerance or 0) > (b_tolerance or 0)
+    return eased(b_value, b_tolerance, a_value, a_tolerance, direction) is not None
 
 
 def compare(old: dict[str, dict], new: dict[str, dict]) -> list[Change]:

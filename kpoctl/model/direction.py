@@ -1,6 +1,6 @@
 """Which way is better for a target: the one place that knows what at_least, at_most and
 equal mean. Status, roll-up, the SMART rules, the report's trend arrows and diff's
-"target lowered" all ask here."""
+"target lowered" and KP501 all ask here."""
 
 from __future__ import annotations
 
@@ -40,3 +40,15 @@ def easier(before: float, after: float, direction: str) -> bool:
     if direction == AT_MOST:
         return after > before
     return False
+
+
+def eased(before: float, before_tolerance: float | None, after: float, after_tolerance: float | None,
+          direction: str) -> str | None:
+    """How a target of one direction moved to ask less: "value" (a lower floor or a higher
+    ceiling), "tolerance" (a wider band around the same value), or None. diff's lowered
+    targets and KP501 both ask here, so the two never disagree on what is easier."""
+    if easier(before, after, direction):
+        return "value"
+    if after == before and (after_tolerance or 0) > (before_tolerance or 0):
+        return "tolerance"
+    return None

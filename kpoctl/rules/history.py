@@ -18,7 +18,7 @@ from typing import Iterable
 
 from kpoctl.common.findings import Problem, Severity
 from kpoctl.model import Indicator, Objective
-from kpoctl.model.direction import easier
+from kpoctl.model.direction import eased
 from kpoctl.model.rollup import fmt
 from kpoctl.model.scorecard import TeamFile
 from kpoctl.model.status import OFF_TRACK, latest, status, target_in_force, worst
@@ -149,9 +149,10 @@ def target_lowered_after_miss(ctx: HistoryContext) -> Iterable[Problem]:
 def _eased(what: str, was, will, was_unit: str | None, will_unit: str | None) -> str | None:
     """How a target (the same direction before and after) was made easier, as a message
     says it, or None."""
-    if easier(was.value, will.value, was.direction):
+    how = eased(was.value, was.tolerance, will.value, will.tolerance, was.direction)
+    if how == "value":
         return f"{what} made easier from {fmt(was.value, was_unit)} to {fmt(will.value, will_unit)}"
-    if will.value == was.value and (will.tolerance or 0) > (was.tolerance or 0):
+    if how == "tolerance":
         return f"{what}'s tolerance widened from {fmt(was.tolerance or 0, was_unit)} to {fmt(will.tolerance, will_unit)}"
     return None
 
