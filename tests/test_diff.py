@@ -6,6 +6,7 @@ import subprocess
 
 import pytest
 from conftest import table_cells, write_files
+from rule_cases import make_history
 
 TOP = """team: top
 name: Top team
@@ -120,10 +121,7 @@ def test_a_revision_is_read_through_the_cache_and_answers_as_without_it(run_cli,
 def changes_between(run_cli, folder, before: dict, after: dict, *formats: str):
     """Commit `before` as a scorecard, write `after` over it in the working tree, and diff HEAD:
     the JSON changes, or the output in `formats[0]`."""
-    write_files(folder, before)
-    git("init", "-q", cwd=folder)
-    git("add", ".", cwd=folder)
-    git("-c", "user.email=t@t", "-c", "user.name=t", "commit", "-qm", "before", cwd=folder)
+    make_history(folder, [{"files": before}])
     for name in set(before) - set(after):
         (folder / name).unlink()
     write_files(folder, after)
