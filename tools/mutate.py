@@ -80,6 +80,8 @@ GROUPS: dict[str, dict[str, list[str]]] = {
     "sheets": {  # import's reading of a sheet (its cells, its header), and export's cells
         "model/sheet.py": ["tests/test_sheet.py", "tests/test_transfer.py"],
         "read/sheets.py": ["tests/test_sheet.py", "tests/test_transfer.py"],
+        # import's checks before it writes (every team read back as its rows), and export's table
+        "commands/transfer.py": ["tests/test_transfer.py"],
     },
     "reading": {  # what the reader keeps of an entry, what the cache may reuse, what waits for a KP002
         "read/validate.py": ["tests/test_validate.py", "tests/test_partial.py", "tests/test_load.py"],
