@@ -144,6 +144,68 @@ def test_existing_files_are_not_replaced_without_force(run_cli, tmp_path):
     assert (tmp_path / "card" / "ops.yaml").read_text().startswith("# yaml-language-server")
 
 
+def test_import_into_a_scorecard_folder_adds_its_teams_and_keeps_what_is_there(run_cli, tmp_path):
+    """The usual import: a client's new teams into the folder that holds the rest."""
+    card = tmp_path / "card"
+    (card / "schemas").mkdir(parents=True)
+    (card / "kpoctl.yaml").write_text("today: 2026-11-30\n")
+    (card / "schemas" / "team.schema.json").write_text("{}\n")  # the user's own copy: left as it is
+    (card / "sales.yaml").write_text("team: sales\nname: Sales team\nparent: ops\n")
+    (tmp_path / "card.csv").write_text(sheet_text([TEAM, KPO]))
+    result = run_cli("import", tmp_path / "card.csv", "--into", card)
+    assert result.exit_code == 0, result.stderr
+    assert sorted(teams_of(card)) == ["ops", "sales"]
+    assert (card / "kpoctl.yaml").read_text() == "today: 2026-11-30\n"
+    assert (card / "schemas" / "team.schema.json").read_text() == "{}\n"
+    assert json.loads((card / "schemas" / "settings.schema.json").read_text())["title"]
+
+
+def test_a_link_where_a_team_file_would_go_is_an_existing_file(run_cli, tmp_path):
+    """A link, even one to nothing, is the user's: replaced only with --force, as a file is."""
+    card = tmp_path / "card"
+    card.mkdir()
+    (card / "ops.yaml").symlink_to(tmp_path / "gone.yaml")
+    (tmp_path / "card.csv").write_text(sheet_text([TEAM, KPO]))
+    result = run_cli("import", tmp_path / "card.csv", "--into", card)
+    assert result.exit_code == 2 and f"{card / 'ops.yaml'} already exists" in result.stderr
+    assert (card / "ops.yaml").is_symlink() and not (tmp_path / "gone.yaml").exists()
+
+
+SALES = {"kind": "team", "team": "sales", "title": "Sales team"}
+
+
+@pytest.mark.parametrize("bad_rows, row", [
+    ([{**KPO, "team": "early", "title": "Grow", "id": "grow"}], "row 2, column team"),  # objectives, no team row
+    ([{**TEAM, "team": "early", "title": "Early team"}, {**KPO, "team": "early", "id": "Bad Id"}], "row 3, column id"),
+    ([{**TEAM, "team": "kpoctl", "title": "The kpoctl team"}], "row 2, column team"),  # its file: the settings'
+], ids=["no-team-row", "invalid-entry", "settings-file-id"])
+def test_partial_writes_every_team_read_after_a_refused_one(run_cli, tmp_path, bad_rows, row):
+    """A refused team early in the sheet leaves out that team, not the ones after it."""
+    (tmp_path / "card.csv").write_text(sheet_text([*bad_rows, TEAM, KPO, SALES]))
+    result = run_cli("import", tmp_path / "card.csv", "--into", tmp_path / "card", "--partial")
+    assert result.exit_code == 1 and row in result.stderr, result.stderr
+    assert sorted(p.name for p in (tmp_path / "card").glob("*.yaml")) == ["ops.yaml", "sales.yaml"]
+
+
+@pytest.mark.parametrize("change, said", [
+    ({1: {"meeting": "sometimes"}}, "row 2, column meeting"),                    # the team's row
+    ({1: {"title": ""}}, "row 2, column title"),                                 # the team's name is its title
+    ({2: {"perspective": "sideways"}}, "row 3, column perspective"),             # an objective's row
+    ({3: {"frequency": "hourly"}}, "row 4, column frequency"),                   # an indicator's row
+    ({4: {"period": "2026-13"}}, "row 5, column period"),                        # an actual's own row
+], ids=["team", "team-title", "objective", "indicator", "actual"])
+def test_a_value_the_model_refuses_is_named_by_its_row_and_column(run_cli, tmp_path, change, said):
+    """Where the model refuses a value, the user is sent to the cell that gave it."""
+    rows = [TEAM, KPO, indicator("otif-rate", ">= 95%"),
+            {"kind": "actual", "team": "ops", "id": "otif-rate", "period": "2026-10", "value": "94"}]
+    for index, cells in change.items():
+        rows[index - 1] = {**rows[index - 1], **cells}
+    (tmp_path / "card.csv").write_text(sheet_text(rows, "meeting", "perspective", "frequency"))
+    result = run_cli("import", tmp_path / "card.csv", "--into", tmp_path / "card")
+    assert result.exit_code == 2
+    assert [line.split(" ", 2)[2].split(":")[0] for line in result.stderr.splitlines()[:-1]] == [said], result.stderr
+
+
 def test_a_text_that_looks_like_a_formula_stays_text_both_ways(run_cli, tmp_path):
     sheet = tmp_path / "card.csv"
     sheet.write_text(sheet_text([{**TEAM, "title": "=HYPERLINK(\"http://x\")"}, KPO]))
@@ -345,14 +407,19 @@ def test_imported_text_reads_back_exactly_as_the_sheet_gives_it(run_cli, tmp_pat
     assert (data["name"], data["objectives"][0]["title"], data["indicators"][0]["name"]) == (text, f"Deliver {text}", text)
 
 
-def test_a_file_that_would_not_read_back_as_the_sheet_is_not_written(run_cli, tmp_path, monkeypatch):
+@pytest.mark.parametrize("wrong", [
+    lambda text: text.replace("Operations management team", "Operations team"),  # reads as another team
+    lambda text: "",                                                               # reads as no team file at all
+    lambda text: text + "bogus: 1\n",  # reads as the same model, with a problem (an unknown field)
+], ids=["other-model", "no-team", "a-problem"])
+def test_a_file_that_would_not_read_back_as_the_sheet_is_not_written(run_cli, tmp_path, monkeypatch, wrong):
     """The last check before import writes: each file read as lint reads it must be the
-    model of its rows; a writer that gets one wrong (simulated here) writes nothing."""
+    model of its rows, with nothing to say; a writer that gets one wrong (simulated here)
+    writes nothing."""
     import kpoctl.commands.transfer
 
     real = kpoctl.commands.transfer.render_team
-    monkeypatch.setattr(kpoctl.commands.transfer, "render_team",
-                        lambda team: real(team).replace("Operations management team", "Operations team"))
+    monkeypatch.setattr(kpoctl.commands.transfer, "render_team", lambda team: wrong(real(team)))
     sheet = tmp_path / "card.csv"
     sheet.write_text(sheet_text([TEAM, KPO]))
     result = run_cli("import", sheet, "--into", tmp_path / "card")
@@ -385,3 +452,21 @@ def test_an_xlsx_cell_holds_the_escapes_excel_reads(run_cli, tmp_path):
     cells = [c for row in openpyxl.load_workbook(tmp_path / "card.xlsx")["scorecard"].iter_rows(values_only=True)
              for c in row if isinstance(c, str) and c.startswith("bell")]
     assert cells == ["bell_x0007_, a literal _x005F_x0041_"]
+
+
+def test_an_xlsx_export_reads_as_a_sheet_to_edit(run_cli, tmp_path):
+    """What a manager opening the workbook sees: the header row bold and frozen, text cells
+    as text (a period stays 2026-10), and a note of several lines shown whole."""
+    from conftest import write_files
+
+    write_files(tmp_path / "card", {"ops.yaml": "team: ops\nname: Ops\nindicators:\n  - id: otif-rate\n    level: KPI\n"
+                                                "    name: OTIF\n    actuals:\n      - {period: 2026-10, value: 94, "
+                                                'note: "late trucks\\nand a strike"}\n'})
+    assert run_cli("export", tmp_path / "card", "-o", tmp_path / "card.xlsx").exit_code == 0
+    sheet = openpyxl.load_workbook(tmp_path / "card.xlsx")["scorecard"]
+    assert [c.value for c in sheet[1]] == list(COLUMNS) and all(c.font.bold for c in sheet[1])
+    assert sheet.freeze_panes == "A2"
+    cells = {c.value: c for row in sheet.iter_rows(min_row=2) for c in row if isinstance(c.value, str)}
+    assert cells["2026-10"].number_format == "@"
+    assert cells["late trucks\nand a strike"].alignment.wrap_text
+    assert not cells["2026-10"].alignment.wrap_text

@@ -66,9 +66,8 @@ def import_sheet(sheet: Path, into: Path, *, max_mb: float, partial: bool = Fals
         raise ImportRefused(table.name, refused, len(table.rows))
     bad_teams = {team for team, rows in _team_rows(parsed, table).items() if rows & {p.row for p in refused}}
     done.skipped_teams = sorted(bad_teams)
-    if partial and refused:
-        done.notes += [f"{table.name} row {p.row}, column {p.column}: {p.message} (its team is not written)"
-                       for p in refused]
+    done.notes += [f"{table.name} row {p.row}, column {p.column}: {p.message} (its team is not written)"
+                   for p in refused]  # none, unless --partial (refused rows without it raised above)
     keep = {name: team for name, team in teams.items() if name not in bad_teams}
     targets = {name: into / f"{name}.yaml" for name in keep}
     existing = [str(path) for path in targets.values() if path.exists() or path.is_symlink()]
