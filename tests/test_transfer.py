@@ -126,9 +126,9 @@ def test_partial_writes_the_teams_that_were_read_and_exits_1(run_cli, tmp_path):
                                  {"team": "sales", "id": "Growth!", "level": "KPO", "title": "Grow"}]))
     refused = run_cli("import", sheet, "--into", tmp_path / "card")
     assert refused.exit_code == 2 and not (tmp_path / "card").exists()
-    result = run_cli("import", sheet, "--into", tmp_path / "card", "--partial")
+    result = run_cli("import", sheet, "--into", tmp_path / "new" / "card", "--partial")  # its folders made
     assert result.exit_code == 1
-    assert sorted(p.name for p in (tmp_path / "card").glob("*.yaml")) == ["ops.yaml"]
+    assert sorted(p.name for p in (tmp_path / "new" / "card").glob("*.yaml")) == ["ops.yaml"]
     assert "row 5, column id" in result.stderr and "not written: sales" in result.stderr
 
 

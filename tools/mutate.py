@@ -130,11 +130,15 @@ GROUPS: dict[str, dict[str, list[str]]] = {
         "model/scorecard.py": ["tests/test_positions.py", "tests/test_serial.py", "tests/test_suppress.py",
                                "tests/test_partial.py", *RULE_TESTS],  # partial: what a KP002 left unread
     },
+    "safety": {  # no file left half written or written through a link to a device; no text a terminal obeys
+        "common/atomic.py": ["tests/test_writes.py", "tests/test_init.py"],
+        "common/textsafe.py": ["tests/test_inert_output.py", "tests/test_transfer.py", "tests/test_reporters.py"],
+    },
     "model": {  # a series of periods that can be read: actuals oldest first, one per period
         "model/series.py": ["tests/test_rules_files.py", "tests/test_validate.py", "tests/test_status_periods.py"],
     },
 }
-TARGETS = {"rules": 0.85, "helpers": 0.90, "history": 0.85, "views": 0.85, "model": 0.85, "writes": 0.85, "sheets": 0.85, "reading": 0.85, "parser": 0.85, "report": 0.85, "reporters": 0.85, "graph": 0.85, "discovery": 0.85, "baseline": 0.85, "diff": 0.85, "cacheformat": 0.85}
+TARGETS = {"rules": 0.85, "helpers": 0.90, "history": 0.85, "views": 0.85, "model": 0.85, "writes": 0.85, "sheets": 0.85, "reading": 0.85, "parser": 0.85, "report": 0.85, "reporters": 0.85, "graph": 0.85, "discovery": 0.85, "baseline": 0.85, "diff": 0.85, "cacheformat": 0.85, "safety": 0.85}
 TIMEOUT = 300  # a mutant that hangs the tests counts as caught
 
 _COMPARE_SWAP = {
