@@ -166,6 +166,7 @@ def test_diff_stays_well_formed_and_inert(run_cli, tmp_path, monkeypatch, output
     ("```<x>`", "```&lt;x&gt;`"),  # runs of backticks: spans uncertain, all escaped
     ("\\`<x>`", "\\`&lt;x&gt;`"),  # an escaped backtick opens no span
     ("`<x>", "`&lt;x&gt;"),  # an unpaired backtick opens no span
+    ("`<a>` or `b|c` <d>", "`<a>` or `b\\|c` &lt;d&gt;"),  # the second span of a line is a span too
 ])
 def test_markdown_cells_escape_html_outside_code_spans_only(text, cell):
     from kpoctl.common.textsafe import markdown_cell

@@ -122,6 +122,22 @@ def test_mode_is_kept_and_a_new_file_follows_the_umask(run_cli, card, tmp_path):
     finally:
         os.umask(old)
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    old = os.umask(0o022)  # the common umask: a new file is readable by all, executable by none
+    try:
+        run_cli("report", card, "--format", "markdown", "-o", tmp_path / "shared.md")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "shared.md").stat().st_mode) == 0o644
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="only root can give a file away")
+def test_a_file_owned_by_another_user_keeps_its_owner_and_group(run_cli, card):
+    """Root recording an actual in a team member's file must not leave it root's."""
+    path = card / "unit.yaml"
+    os.chown(path, 12345, 23456)
+    assert run_cli("record", "unit/a", "5", card, "--period", "2026-02").exit_code == 0
+    assert "value: 5" in path.read_text()
+    assert (path.stat().st_uid, path.stat().st_gid) == (12345, 23456)
 
 
 def test_a_record_after_a_quoted_line_separator_lands_in_its_list(run_cli, card):
@@ -214,19 +230,35 @@ def test_a_failed_write_names_the_file_and_leaves_it(run_cli, card, monkeypatch)
     assert "internal error" not in result.stderr and (card / "unit.yaml").read_bytes() == before
 
 
-@pytest.fixture(params=["fifo", "link to a fifo", "device", "link to a device"])
+def device(tmp_path: Path, block: bool) -> Path:
+    """A device node to aim a write at. Root (as CI runs) could replace /dev/null itself if
+    the writer were broken, so root gets a node of its own in the test's folder: the null
+    device, or a block device of a number nothing answers to. Others get /dev/null, which
+    they cannot replace."""
+    if os.geteuid() == 0:
+        node = tmp_path / ("block" if block else "null")
+        try:
+            os.mknod(node, (stat.S_IFBLK if block else stat.S_IFCHR) | 0o600,
+                     os.makedev(240, 0) if block else os.makedev(1, 3))
+        except PermissionError:  # a container without CAP_MKNOD: never aim root at the real one
+            pytest.skip("root without the right to make a device node")
+        return node
+    if block:
+        pytest.skip("a block device node can only be made by root")
+    return Path("/dev/null")
+
+
+@pytest.fixture(params=["fifo", "link to a fifo", "device", "link to a device", "block device"])
 def special(request, tmp_path):
     target = tmp_path / "special"
     if "fifo" in request.param:
         os.mkfifo(tmp_path / "fifo")
         source = tmp_path / "fifo"
     else:
-        source = Path("/dev/null")
+        source = device(tmp_path, block=request.param == "block device")
     if request.param.startswith("link"):
         target.symlink_to(source)
         return target, source
-    if request.param == "fifo":
-        return source, source
     return source, source
 
 
@@ -236,7 +268,8 @@ def test_a_fifo_or_a_device_is_never_replaced(run_cli, card, special, command):
     target, source = special
     kind = stat.S_IFMT(os.stat(source).st_mode)
     result = run_cli(command[0], card, *command[1:], target)
-    assert result.exit_code == 2 and "not a regular file" in result.stderr
+    said = "a FIFO" if stat.S_ISFIFO(kind) else "a device"
+    assert result.exit_code == 2 and f"{said}, not a regular file" in result.stderr
     assert stat.S_IFMT(os.stat(source).st_mode) == kind and os.path.lexists(target)
 
 
