@@ -148,3 +148,31 @@ def test_a_message_in_the_profiles_words(profile, said, expected):
     from kpoctl.model.profiles import PROFILES
 
     assert PROFILES[profile].say(said) == expected
+
+
+def test_a_profiles_defaults_fill_in_beside_what_the_settings_set():
+    okr = Settings.model_validate({"profile": "okr", "limits": {"pi": 4}})
+    assert (okr.limits.kpi, okr.limits.pi) == (15, 4)
+    bsc = Settings.model_validate({"profile": "bsc", "rules": {"select": ["kp1"]}})
+    assert (bsc.rules.select, bsc.rules.severity) == (["KP1"], {"KP405": "error"})
+
+
+@pytest.mark.parametrize("settings", [
+    {"profile": "okr", "limits": 3}, {"profile": "bsc", "rules": 3}, {"profile": "bsc", "rules": {"severity": 3}},
+    {"profile": 3}, {"profile": "scrum"}, "profile: okr", {"quantified_share": float("nan")},
+    {"max_file_mb": float("inf")}, {"limits": {"kpi": -1}},
+], ids=repr)
+def test_settings_a_profile_cannot_fill_in_are_refused_as_settings(settings):
+    """Refused by the model (one 'invalid settings' line for the user), never a crash while
+    the profile's defaults are merged in."""
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError):
+        Settings.model_validate(settings)
+
+
+def test_the_run_date_is_todays_unless_the_settings_fix_it():
+    import datetime as dt
+
+    assert Settings.model_validate({"today": "2026-03-01"}).run_date() == dt.date(2026, 3, 1)
+    assert Settings().run_date() == dt.date.today()

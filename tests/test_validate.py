@@ -185,3 +185,50 @@ def test_an_unreadable_team_id_drops_the_team():
     team, paths, found, invalid = validate_team(parse(TEAM.replace("team: unit-1", "team: [a]")))
     assert team is None
     assert found[0].message == "team must be text; got a list"
+
+
+def _with_actual(period: str) -> str:
+    return TEAM.replace("    name: OTIF rate\n", f"    name: OTIF rate\n    actuals:\n      - {{period: {period}, value: 1}}\n")
+
+
+@pytest.mark.parametrize("period", ["2026", "1000", "9999", "'2026'", "2026-W53", "2024-02-29", "2000-02-29",
+                                    "2026-Q4", "2026-12-31"])
+def test_a_period_in_the_calendar_is_read(period):
+    assert issues(_with_actual(period)) == []
+
+
+@pytest.mark.parametrize("period, says", [
+    ("999", "got 999"), ("10000", "got 10000"), ("12", "got 12"),  # a year is four digits
+    ("2026.5", "got 2026.5"),                                        # a number that is no year: said, not a crash
+    ("'0000'", "not in the calendar"), ("0000-01", "not in the calendar"),  # there is no year 0
+    ("2027-W53", "not in the calendar"),                             # 2027 has 52 ISO weeks
+    ("2026-02-29", "not in the calendar"), ("2100-02-29", "not in the calendar"), ("2026-02-30", "not in the calendar"),
+    ("2026-W00", "got '2026-W00'"),
+])
+def test_a_period_not_in_the_calendar_is_one_problem_at_it(period, says):
+    (found,) = issues(_with_actual(period))
+    assert found[:2] == (14, 18) and says in found[2]
+
+
+@pytest.mark.parametrize("due", ['"20261231"', '"2026-W01-1"', '"2026-12-31T00:00"', "'2026 12 31'"])
+def test_a_quoted_due_date_is_read_only_as_yyyy_mm_dd(due):
+    """Python reads ISO's basic and week forms as dates too; a scorecard's date is one form."""
+    assert issues(TEAM.replace("    title: Deliver", f"    due: {due}\n    title: Deliver")) == [
+        (7, 10, f"due must be a date (YYYY-MM-DD); got {due[1:-1]!r}")]
+
+
+def test_a_tolerance_is_a_finite_number():
+    source = TEAM.replace("    name: OTIF rate\n",
+                          "    name: OTIF rate\n    target: {value: 95, direction: at_least, tolerance: .inf}\n")
+    assert issues(source) == [(13, 57, "tolerance must be a finite number; got .inf")]
+
+
+def test_a_team_read_cannot_be_changed_by_what_reads_it():
+    """Rules, views and the cache share one model of each file: none may change it for the others."""
+    from pydantic import ValidationError
+
+    team, *_ = validate_team(parse(TEAM))
+    with pytest.raises(ValidationError):
+        team.name = "Another"
+    with pytest.raises(ValidationError):
+        team.objectives[0].title = "Another"
