@@ -82,6 +82,8 @@ GROUPS: dict[str, dict[str, list[str]]] = {
         "read/sheets.py": ["tests/test_sheet.py", "tests/test_transfer.py"],
         # import's checks before it writes (every team read back as its rows), and export's table
         "commands/transfer.py": ["tests/test_transfer.py"],
+        # the team files import writes, and the quoted text record writes into one
+        "output/team_yaml.py": ["tests/test_transfer.py", "tests/test_record.py", "tests/test_writes.py"],
     },
     "reading": {  # what the reader keeps of an entry, what the cache may reuse, what waits for a KP002
         "read/validate.py": ["tests/test_validate.py", "tests/test_partial.py", "tests/test_load.py"],
