@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import EXAMPLES, TOP, table_cells, write_files
+from conftest import EXAMPLES, REALWORLD, TOP, table_cells, write_files
 
 FINDING_KEYS = {"code", "severity", "message", "file", "line", "column", "team", "id"}
 CHILD = TOP.replace("team: top", "team: child").replace("owner: CEO", "owner: Head\nparent: top")
@@ -150,6 +150,18 @@ def test_text_output_is_grouped_by_file_and_plain_without_colour(run_cli, monkey
     files = len({f["file"] for f in findings})
     assert lines[-1] == (f"Found {len(findings)} findings ({count['error']} errors, {count['warning']} warnings, "
                          f"{count['info']} infos) in {files} of 6 team files.")
+
+
+@pytest.mark.parametrize("args", [["lint", "--statistics"], ["lint", "--summary"], ["count"], ["tree"], ["report"],
+                                  ["orphans"], ["explain"]], ids=" ".join)
+def test_piped_text_has_no_trailing_spaces(run_cli, monkeypatch, args):
+    """Output saved to a file or read in a CI log: a table's padding, a centred title or a
+    wrapped line must not end lines in spaces (a trailing-whitespace hook flags each)."""
+    monkeypatch.setenv("COLUMNS", "60")  # long titles wrap: the wrap's space must not stay
+    path = {"explain": [], "orphans": [EXAMPLES / "broken"]}.get(args[0], [REALWORLD])
+    result = run_cli(*args, *path)
+    assert result.stdout.count("\n") > 3, result.stderr
+    assert [line for line in result.stdout.splitlines() if line.endswith(" ")] == []
 
 
 def test_a_clean_scorecard_says_so(run_cli):

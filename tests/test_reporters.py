@@ -165,3 +165,16 @@ def test_piped_lint_does_not_load_rich(tmp_path):
     ran = subprocess.run([sys.executable, "-c", script, "lint", str(EXAMPLES / "best-company"), "--no-cache"],
                          capture_output=True, text=True, env={**env, "FORCE_COLOR": "1"}, cwd=tmp_path, timeout=120)
     assert "\x1b[" in ran.stdout and "'rich'" in ran.stderr
+
+
+def test_piped_output_loses_only_the_spaces_that_end_a_line():
+    """Spaces a write ends with are held until the next shows whether a line ends there."""
+    import io
+
+    from kpoctl.output.reporters.text import console_for
+
+    out = io.StringIO()
+    file = console_for(out).file
+    for piece in ["a  ", "  b   ", "\n", "   ", "c", "    \n  \n", "d  "]:
+        file.write(piece)
+    assert out.getvalue() == "a    b\n   c\n\nd"

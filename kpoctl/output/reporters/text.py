@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections import Counter
 from typing import TYPE_CHECKING, TextIO
 
@@ -19,13 +20,41 @@ STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: 
 def console_for(stream: TextIO) -> Console:
     """A rich console on `stream` (NO_COLOR and FORCE_COLOR are honoured by rich).
 
-    When piped, with no COLUMNS set, it is wide enough not to crop tables and trees."""
+    When piped, with no COLUMNS set, it is wide enough not to crop tables and trees, and
+    its lines carry no trailing spaces (_TrimmedLines)."""
     from rich.console import Console
 
     width = None
     if not stream.isatty() and "COLUMNS" not in os.environ:
         width = 200
-    return Console(file=stream, highlight=False, width=width)
+    return Console(file=_TrimmedLines(stream) if surely_plain(stream) else stream, highlight=False, width=width)
+
+
+_SPACES_BEFORE_NEWLINE = re.compile(r" +\n")
+
+
+class _TrimmedLines:
+    """`stream` without the spaces rich pads a line's end with (a table's last column, a
+    centred title, a wrapped line): piped output lands in files, diffs and CI logs, where
+    a pre-commit trailing-whitespace hook would flag every such line. Only for plain
+    output: with colour, a line's end holds style codes after its spaces."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self._spaces = ""  # spaces a write ended with: dropped if a newline comes next
+
+    def write(self, text: str) -> int:
+        text = self._spaces + text
+        body = text.rstrip(" ")
+        self._spaces = text[len(body):]
+        self._stream.write(_SPACES_BEFORE_NEWLINE.sub("\n", body))
+        return len(text)
+
+    def isatty(self) -> bool:
+        return False
+
+    def __getattr__(self, name: str):  # flush, fileno, encoding: the stream's own
+        return getattr(self._stream, name)
 
 
 def surely_plain(stream: TextIO) -> bool:
