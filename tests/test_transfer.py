@@ -12,6 +12,7 @@ import json
 
 import openpyxl
 import pytest
+import yaml
 from conftest import EXAMPLES, REALWORLD
 
 from kpoctl.commands.transfer import csv_text, export_rows
@@ -385,7 +386,7 @@ def test_a_team_declared_twice_exports_its_first_file_as_the_graph_keeps(run_cli
     assert "Sales (first)" in result.stdout and "Sales (second)" not in result.stdout
 
 
-ODD_TEXTS = ["next\x85line", "line\u2028separator", "para\u2029graph", "del\x7fete", "c1\x9fcontrol", "bell\x07",
+ODD_TEXTS = ["on", "null", "~", "true", "NaN", "next\x85line", "line\u2028separator", "para\u2029graph", "del\x7fete", "c1\x9fcontrol", "bell\x07",
              "tab\tand \"quotes\"", "- a dash", "# a hash", "a: colon", "*star", "&amp", "!bang", "yes", "2026-10",
              "café 😀", "nbsp\xa0and zero\u200bwidth"]
 
@@ -405,6 +406,8 @@ def test_imported_text_reads_back_exactly_as_the_sheet_gives_it(run_cli, tmp_pat
     assert (team.name, team.objectives[0].title, team.indicators[0].name) == (text, f"Deliver {text}", text)
     data = YAML(typ="rt").load((tmp_path / "card" / "ops.yaml").read_text(encoding="utf-8"))
     assert (data["name"], data["objectives"][0]["title"], data["indicators"][0]["name"]) == (text, f"Deliver {text}", text)
+    yaml11 = yaml.safe_load((tmp_path / "card" / "ops.yaml").read_text(encoding="utf-8"))  # `yes` is true there
+    assert (yaml11["name"], yaml11["indicators"][0]["name"]) == (text, text)
 
 
 @pytest.mark.parametrize("wrong", [
@@ -470,3 +473,75 @@ def test_an_xlsx_export_reads_as_a_sheet_to_edit(run_cli, tmp_path):
     assert cells["2026-10"].number_format == "@"
     assert cells["late trucks\nand a strike"].alignment.wrap_text
     assert not cells["2026-10"].alignment.wrap_text
+
+
+WRITTEN_AS_PEOPLE_WRITE = "".join(line + "\n" for line in [  # every kind of field import writes
+    'kind,team,id,level,title,parent,owner,meeting,role,supports,by,weight,cascades_from,perspective,due,shared_with,evaluation,measures,unit,timing,frequency,source,target,direction,tolerance,baseline,targets,rollup,actions,period,value,note,description,status',
+    'team,ops,,,Operations management team,,Head of ops,monthly,,,,,,,,,,,,,,,,,,,,,,,,,,',
+    'objective,ops,otif,KPO,Deliver 95% of orders on time and in full,,,,,,,,,customer,2026-12-31,sales,,,,,,,,,,,,,,,,,,',
+    'objective,ops,speed,KPO,yes,,,,,,,,,,,,,,,,,,,,,,,,,,,,,',
+    'objective,ops,north,PO,Ship the north region on time: a breakdown,,,,breakdown,otif,site,0.4,,,,,,,,,,,,,,,,,,,,,,',
+    'objective,ops,both,PO,Train the team # twice,,,,enabling,"otif, speed",,,,,,,,,,,,,,,,,,,,,,,,',
+    'indicator,ops,otif-rate,KPI,OTIF rate,,COO,,,,,,,,,,,otif,%,lagging,monthly,ERP,>= 95%,,1,2026-01=90,2026-06=93,site=min,"Weekly review of late orders; Call the carrier",,,,,',
+    'actual,ops,otif-rate,,,,,,,,,,,,,,,,,,,,,,,,,,,2026-10,94.1,"late trucks, then a strike",,',
+    'actual,ops,otif-rate,,,,,,,,,,,,,,,,,,,,,,,,,,,2026-11,95,,,',
+])
+
+
+def test_import_writes_a_team_file_as_people_write_one(run_cli, tmp_path):
+    """The file a client gets in their repository: block style, a target and each actual on
+    one line, one KPO supported without brackets, dates and periods unquoted, text quoted
+    only where a YAML reader (1.1 included: `yes`) would read something else."""
+    (tmp_path / "sheet.csv").write_text(WRITTEN_AS_PEOPLE_WRITE)
+    assert run_cli("import", tmp_path / "sheet.csv", "--into", tmp_path / "card").exit_code == 0
+    assert (tmp_path / "card" / "ops.yaml").read_text() == (
+        '# yaml-language-server: $schema=schemas/team.schema.json\n'
+        'team: ops\n'
+        'name: Operations management team\n'
+        'owner: Head of ops\n'
+        'meeting: monthly\n'
+        '\n'
+        'objectives:\n'
+        '  - id: otif\n'
+        '    level: KPO\n'
+        '    title: Deliver 95% of orders on time and in full\n'
+        '    perspective: customer\n'
+        '    due: 2026-12-31\n'
+        '    shared_with: [sales]\n'
+        '  - id: speed\n'
+        '    level: KPO\n'
+        '    title: "yes"\n'
+        '  - id: north\n'
+        '    level: PO\n'
+        '    role: breakdown\n'
+        '    supports: otif\n'
+        '    by: site\n'
+        '    weight: 0.4\n'
+        '    title: "Ship the north region on time: a breakdown"\n'
+        '  - id: both\n'
+        '    level: PO\n'
+        '    role: enabling\n'
+        '    supports: [otif, speed]\n'
+        '    title: "Train the team # twice"\n'
+        '\n'
+        'indicators:\n'
+        '  - id: otif-rate\n'
+        '    level: KPI\n'
+        '    measures: otif\n'
+        '    name: OTIF rate\n'
+        '    unit: "%"\n'
+        '    timing: lagging\n'
+        '    frequency: monthly\n'
+        '    owner: COO\n'
+        '    source: ERP\n'
+        '    target: {value: 95, direction: at_least, tolerance: 1}\n'
+        '    baseline: {period: 2026-01, value: 90}\n'
+        '    targets:\n'
+        '      - {period: 2026-06, value: 93}\n'
+        '    rollup: {site: min}\n'
+        '    actions:\n'
+        '      - "Weekly review of late orders; Call the carrier"\n'
+        '    actuals:\n'
+        '      - {period: 2026-10, value: 94.1, note: "late trucks, then a strike"}\n'
+        '      - {period: 2026-11, value: 95}\n'
+    )

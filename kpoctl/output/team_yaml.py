@@ -41,8 +41,8 @@ def scalar(value: Any, flow: bool = False) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     text = str(value)
-    if (_PLAIN_IN_FLOW if flow else _PLAIN).match(text) and not _SPECIAL.match(text) and not text.endswith((" ", ":")) and ": " not in text \
-            and " #" not in text:
+    # the patterns hold no ':' or '#': no key, no comment; a space at the end would be lost
+    if (_PLAIN_IN_FLOW if flow else _PLAIN).match(text) and not _SPECIAL.match(text) and not text.endswith(" "):
         return text
     return double_quoted(text)
 
