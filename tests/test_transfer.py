@@ -477,7 +477,7 @@ def test_an_xlsx_export_reads_as_a_sheet_to_edit(run_cli, tmp_path):
 
 WRITTEN_AS_PEOPLE_WRITE = "".join(line + "\n" for line in [  # every kind of field import writes
     'kind,team,id,level,title,parent,owner,meeting,role,supports,by,weight,cascades_from,perspective,due,shared_with,evaluation,measures,unit,timing,frequency,source,target,direction,tolerance,baseline,targets,rollup,actions,period,value,note,description,status',
-    'team,ops,,,Operations management team,,Head of ops,monthly,,,,,,,,,,,,,,,,,,,,,,,,,,',
+    'team,ops,,,"Operations, logistics and returns team",,Head of ops,monthly,,,,,,,,,,,,,,,,,,,,,,,,,,',
     'objective,ops,otif,KPO,Deliver 95% of orders on time and in full,,,,,,,,,customer,2026-12-31,sales,,,,,,,,,,,,,,,,,,',
     'objective,ops,speed,KPO,yes,,,,,,,,,,,,,,,,,,,,,,,,,,,,,',
     'objective,ops,north,PO,Ship the north region on time: a breakdown,,,,breakdown,otif,site,0.4,,,,,,,,,,,,,,,,,,,,,,',
@@ -485,6 +485,7 @@ WRITTEN_AS_PEOPLE_WRITE = "".join(line + "\n" for line in [  # every kind of fie
     'indicator,ops,otif-rate,KPI,OTIF rate,,COO,,,,,,,,,,,otif,%,lagging,monthly,ERP,>= 95%,,1,2026-01=90,2026-06=93,site=min,"Weekly review of late orders; Call the carrier",,,,,',
     'actual,ops,otif-rate,,,,,,,,,,,,,,,,,,,,,,,,,,,2026-10,94.1,"late trucks, then a strike",,',
     'actual,ops,otif-rate,,,,,,,,,,,,,,,,,,,,,,,,,,,2026-11,95,,,',
+    'indicator,ops,late-orders,PI,Late orders,,,,,,,,,,,,,north,orders,leading,weekly,,<= 20 orders,,,,,sum,,,,,2026-12-31,',
 ])
 
 
@@ -497,7 +498,7 @@ def test_import_writes_a_team_file_as_people_write_one(run_cli, tmp_path):
     assert (tmp_path / "card" / "ops.yaml").read_text() == (
         '# yaml-language-server: $schema=schemas/team.schema.json\n'
         'team: ops\n'
-        'name: Operations management team\n'
+        'name: Operations, logistics and returns team\n'
         'owner: Head of ops\n'
         'meeting: monthly\n'
         '\n'
@@ -544,4 +545,14 @@ def test_import_writes_a_team_file_as_people_write_one(run_cli, tmp_path):
         '    actuals:\n'
         '      - {period: 2026-10, value: 94.1, note: "late trucks, then a strike"}\n'
         '      - {period: 2026-11, value: 95}\n'
+        '  - id: late-orders\n'
+        '    level: PI\n'
+        '    measures: north\n'
+        '    name: Late orders\n'
+        '    unit: orders\n'
+        '    timing: leading\n'
+        '    frequency: weekly\n'
+        '    target: {value: 20, direction: at_most}\n'
+        '    rollup: sum\n'
+        '    description: "2026-12-31"\n'
     )

@@ -15,7 +15,6 @@ import re
 from typing import Any
 
 from kpoctl.common.numbers import number_text
-from kpoctl.model import PERIOD_RE
 
 SCHEMA_LINE = "# yaml-language-server: $schema=schemas/team.schema.json\n"
 
@@ -64,9 +63,9 @@ def _flow(mapping: dict) -> str:
 
 
 def _period(value: Any) -> str:
-    """A period as people write it (2026-10, 2026-Q3): a string to kpoctl's YAML 1.2 reader."""
-    text = str(value)
-    return text if PERIOD_RE.match(text) else scalar(value, flow=True)
+    """A period as people write it (2026-10, 2026-Q3): a string to kpoctl's YAML 1.2 reader.
+    The model holds only periods written so (PERIOD_RE); import reads every file back."""
+    return str(value)
 
 
 def _value(key: str, value: Any, indent: str) -> list[str]:
