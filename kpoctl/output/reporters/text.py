@@ -44,10 +44,12 @@ class _TrimmedLines:
         self._spaces = ""  # spaces a write ended with: dropped if a newline comes next
 
     def write(self, text: str) -> int:
-        text = self._spaces + text
+        if self._spaces:
+            text = self._spaces + text
         body = text.rstrip(" ")
         self._spaces = text[len(body):]
-        self._stream.write(_SPACES_BEFORE_NEWLINE.sub("\n", body))
+        # the search first: most output (findings, the report's own layout) has no such line
+        self._stream.write(_SPACES_BEFORE_NEWLINE.sub("\n", body) if " \n" in body else body)
         return len(text)
 
     def isatty(self) -> bool:
