@@ -175,4 +175,5 @@ def test_the_run_date_is_todays_unless_the_settings_fix_it():
     import datetime as dt
 
     assert Settings.model_validate({"today": "2026-03-01"}).run_date() == dt.date(2026, 3, 1)
-    assert Settings().run_date() == dt.date.today()
+    before = dt.date.today()
+    assert Settings().run_date() in {before, dt.date.today()}  # a run across midnight takes either
