@@ -442,3 +442,15 @@ def test_a_corrupt_object_in_the_repository_is_one_line_and_exit_2(tmp_path, run
     result = run_cli("history", tmp_path)
     assert result.exit_code == 2 and "cannot read the git history" in result.stderr
     assert "internal error" not in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+def test_the_timeline_shows_each_commits_target_with_its_direction_and_its_status(tmp_path, run_cli):
+    make_history(tmp_path, [
+        {"files": {"kpoctl.yaml": SETTINGS, "top.yaml": team()}},
+        {"files": {"top.yaml": team(88, MISSED, due="2027-03-31")}},
+        {"files": {"top.yaml": team(indicator=False)}},
+    ])
+    rows = [cells for cells in table_cells(run_cli("history", "top/otif-rate", tmp_path,
+                                                   env={"COLUMNS": "200"}).stdout) if cells[0]]
+    assert [(cells[3], cells[5], cells[6]) for cells in rows] == [
+        ("95% ↑", "2026-01: 96%", "on track"), ("88% ↑", "2026-02: 88%", "on track"), ("", "", "removed")]

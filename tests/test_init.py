@@ -74,3 +74,16 @@ def test_a_top_that_is_not_a_free_slug_is_refused_before_anything_is_written(run
     result = run_cli("init", tmp_path / "card", "--top", top)
     assert result.exit_code == 2 and result.stderr.startswith("kpoctl: error: --top must be a slug")
     assert len(result.stderr.splitlines()) == 1 and not (tmp_path / "card").exists()
+
+
+def test_a_new_scorecards_objectives_are_due_at_the_end_of_next_year(run_cli, tmp_path):
+    """A plan for the year after this one: never a date already gone, whenever init runs."""
+    import datetime as dt
+
+    from kpoctl.commands.scaffold import scaffold_files
+
+    files = scaffold_files("acme", today=dt.date(2026, 1, 15))
+    assert "due: 2027-12-31" in files["acme.yaml"] and "due: 2027-12-31" in files["operations.yaml"]
+    assert run_cli("init", tmp_path / "card").exit_code == 0
+    text = (tmp_path / "card" / "company.yaml").read_text()
+    assert any(f"due: {year + 1}-12-31" in text for year in (dt.date.today().year - 1, dt.date.today().year))
