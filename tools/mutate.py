@@ -140,7 +140,7 @@ GROUPS: dict[str, dict[str, list[str]]] = {
         "output/explain.py": ["tests/test_registry.py", "tests/test_cli.py", "tests/test_docs.py"],  # docs/rules.md
         "commands/scaffold.py": ["tests/test_init.py"],
         "output/views/history.py": ["tests/test_history.py"],
-        "rules/base.py": ["tests/test_registry.py", *RULE_TESTS],
+        "rules/base.py": ["tests/test_registry.py", "tests/test_rules_frameworks.py", *RULE_TESTS],  # a profile's own rules
     },
     "model": {  # what a file may say (the models), and a series of periods that can be read
         "model/series.py": ["tests/test_rules_files.py", "tests/test_validate.py", "tests/test_status_periods.py"],
