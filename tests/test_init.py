@@ -82,8 +82,8 @@ def test_a_new_scorecards_objectives_are_due_at_the_end_of_next_year(run_cli, tm
 
     from kpoctl.commands.scaffold import scaffold_files
 
-    files = scaffold_files("acme", today=dt.date(2026, 1, 15))
-    assert "due: 2027-12-31" in files["acme.yaml"] and "due: 2027-12-31" in files["operations.yaml"]
+    files = scaffold_files("acme", today=dt.date(2030, 1, 15))
+    assert "due: 2031-12-31" in files["acme.yaml"] and "due: 2031-12-31" in files["operations.yaml"]
     assert run_cli("init", tmp_path / "card").exit_code == 0
     text = (tmp_path / "card" / "company.yaml").read_text()
     assert any(f"due: {year + 1}-12-31" in text for year in (dt.date.today().year - 1, dt.date.today().year))

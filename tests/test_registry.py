@@ -97,11 +97,15 @@ def test_every_rule_has_cases_that_find_and_cases_that_stay_silent():
         assert any(not case.expect for case in cases), f"{code}: no case where the rule stays silent"
 
 
-@pytest.mark.parametrize("columns, longest", [("30", 40), ("60", 60), ("200", 100)])
-def test_explain_wraps_prose_to_the_terminal_between_40_and_100_columns(run_cli, columns, longest):
-    """Prose reads best under a hundred columns, and a paragraph squeezed under forty reads
-    worse than lines the terminal wraps; the indented rationale keeps within the same width."""
-    text = run_cli("explain", "KP306", env={"COLUMNS": columns}).stdout
-    prose = text.split("\nBad\n", 1)[0].splitlines()
-    assert max(len(line) for line in prose) <= longest
-    assert max(len(line) for line in prose) > longest - 12  # wrapped at that width, not narrower
+@pytest.mark.parametrize("columns, longest", [("60", 60), ("200", 100)])
+def test_explain_wraps_prose_to_the_terminal_and_under_100_columns(run_cli, columns, longest):
+    """Prose reads best under a hundred columns; the indented rationale keeps within the
+    same width as the summary."""
+    from kpoctl.rules import REGISTRY
+
+    widest = 0
+    for code in REGISTRY:
+        prose = run_cli("explain", code, env={"COLUMNS": columns}).stdout.split("\nBad\n", 1)[0].splitlines()
+        assert max(len(line) for line in prose) <= longest, code
+        widest = max(widest, *(len(line) for line in prose))
+    assert widest >= longest - 2  # wrapped at that width, not narrower
