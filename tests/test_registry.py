@@ -97,7 +97,7 @@ def test_every_rule_has_cases_that_find_and_cases_that_stay_silent():
         assert any(not case.expect for case in cases), f"{code}: no case where the rule stays silent"
 
 
-@pytest.mark.parametrize("columns, longest", [("60", 60), ("200", 100)])
+@pytest.mark.parametrize("columns, longest", [("30", 30), ("60", 60), ("200", 100)])
 def test_explain_wraps_prose_to_the_terminal_and_under_100_columns(run_cli, columns, longest):
     """Prose reads best under a hundred columns; the indented rationale keeps within the
     same width as the summary."""
@@ -109,3 +109,5 @@ def test_explain_wraps_prose_to_the_terminal_and_under_100_columns(run_cli, colu
         assert max(len(line) for line in prose) <= longest, code
         widest = max(widest, *(len(line) for line in prose))
     assert widest >= longest - 2  # wrapped at that width, not narrower
+    why = run_cli("explain", "KP306", env={"COLUMNS": columns}).stdout.split("\nWhy\n", 1)[1].split("\n\n", 1)[0]
+    assert all(line.startswith("  ") for line in why.splitlines())  # wrapped once: every line keeps the indent

@@ -79,7 +79,9 @@ def render_prose(title: str, text: str, console: Console) -> None:
 
 
 def _width(console: Console) -> int:
-    return max(40, min(console.width, 100))  # paragraphs read best under a hundred columns
+    # paragraphs read best under a hundred columns; under the terminal's width, or rich
+    # breaks each wrapped line again, losing the rationale's indent (the floor: textwrap's)
+    return max(10, min(console.width, 100))
 
 
 def _print_paragraphs(text: str, console: Console, indent: str = "") -> None:
