@@ -111,3 +111,14 @@ def test_explain_wraps_prose_to_the_terminal_and_under_100_columns(run_cli, colu
     assert widest >= longest - 2  # wrapped at that width, not narrower
     why = run_cli("explain", "KP306", env={"COLUMNS": columns}).stdout.split("\nWhy\n", 1)[1].split("\n\n", 1)[0]
     assert all(line.startswith("  ") for line in why.splitlines())  # wrapped once: every line keeps the indent
+
+
+def test_explain_in_a_colour_terminal_highlights_the_examples_indented_as_piped(run_cli):
+    import re
+
+    coloured = run_cli("explain", "KP402", env={"FORCE_COLOR": "1", "NO_COLOR": None, "COLUMNS": "80"}).stdout
+    piped = run_cli("explain", "KP402", env={"COLUMNS": "80"}).stdout
+    bad = coloured.split("Bad", 1)[1].split("Good", 1)[0]
+    assert all("\x1b[" in line for line in bad.splitlines() if "team" in line)  # the YAML highlighted
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", coloured)
+    assert [line.rstrip() for line in plain.splitlines()] == piped.splitlines()
