@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import tempfile
 import textwrap
 from pathlib import Path
@@ -137,6 +138,11 @@ class Terminal(io.StringIO):
 
     def isatty(self) -> bool:
         return True
+
+
+def uncoloured(text: str) -> str:
+    """`text` without its colour codes (SGR escapes): what a coloured run says, as plain text."""
+    return re.sub(r"\x1b\[[0-9;]*m", "", text)
 
 
 def table_cells(text: str, header: bool = False) -> list[list[str]]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, uncoloured
 
 from kpoctl.common.findings import Severity
 from kpoctl.rules import REGISTRY, closest_code, get
@@ -106,19 +106,18 @@ def test_explain_wraps_prose_to_the_terminal_and_under_100_columns(run_cli, colu
     widest = 0
     for code in REGISTRY:
         prose = run_cli("explain", code, env={"COLUMNS": columns}).stdout.split("\nBad\n", 1)[0].splitlines()
-        assert max(len(line) for line in prose) <= longest, code
-        widest = max(widest, *(len(line) for line in prose))
+        here = max(len(line) for line in prose)
+        assert here <= longest, code
+        widest = max(widest, here)
     assert widest >= longest - 2  # wrapped at that width, not narrower
     why = run_cli("explain", "KP306", env={"COLUMNS": columns}).stdout.split("\nWhy\n", 1)[1].split("\n\n", 1)[0]
     assert all(line.startswith("  ") for line in why.splitlines())  # wrapped once: every line keeps the indent
 
 
 def test_explain_in_a_colour_terminal_highlights_the_examples_indented_as_piped(run_cli):
-    import re
-
     coloured = run_cli("explain", "KP402", env={"FORCE_COLOR": "1", "NO_COLOR": None, "COLUMNS": "80"}).stdout
     piped = run_cli("explain", "KP402", env={"COLUMNS": "80"}).stdout
     bad = coloured.split("Bad", 1)[1].split("Good", 1)[0]
     assert all("\x1b[" in line for line in bad.splitlines() if "team" in line)  # the YAML highlighted
-    plain = re.sub(r"\x1b\[[0-9;]*m", "", coloured)
+    plain = uncoloured(coloured)
     assert [line.rstrip() for line in plain.splitlines()] == piped.splitlines()

@@ -10,7 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES
+from conftest import EXAMPLES, uncoloured
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -474,7 +474,7 @@ def test_report_text_in_colour_paints_the_status_and_the_id(run_cli, scorecard):
     import re
 
     text = run_cli("report", scorecard({"tokyo.yaml": WIDE}), env={"FORCE_COLOR": "1", "NO_COLOR": ""}).stdout
-    plain_text = re.sub(r"\x1b\[[0-9;]*m", "", text)
+    plain_text = uncoloured(text)
     assert "✖ off track" in plain_text
     painted = re.findall(r"\x1b\[([0-9;]*)m([^\x1b]+)\x1b\[0m", text)
     assert any(code == "1;31" and body == "✖ off track" for code, body in painted), painted  # bold red
@@ -488,7 +488,7 @@ def test_report_text_in_colour_is_the_same_text_painted(run_cli):
     import re
 
     text = run_cli("report", LAYOUT / "scorecard", env={"COLUMNS": "40", "FORCE_COLOR": "1", "NO_COLOR": ""}).stdout
-    assert re.sub(r"\x1b\[[0-9;]*m", "", text) == (LAYOUT / "report-40.txt").read_text(encoding="utf-8")
+    assert uncoloured(text) == (LAYOUT / "report-40.txt").read_text(encoding="utf-8")
     painted = re.findall(r"\x1b\[([0-9;]*)m([^\x1b]+)\x1b\[0m", text)
     assert ("1", "top: Top management team of the whole group (monthly meeting)") in painted  # bold
     assert ("1", "top: 2 off track, 1 on track") in painted
