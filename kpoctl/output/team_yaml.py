@@ -58,14 +58,11 @@ def double_quoted(text: str) -> str:
 
 
 def _flow(mapping: dict) -> str:
-    return "{" + ", ".join(f"{key}: {_period(value) if key == 'period' else scalar(value, flow=True)}"
+    """`{key: value, ...}` on one line. A period is written as people write it (2026-10,
+    2026-Q3), unquoted: the model holds only periods written so (PERIOD_RE), a string to
+    kpoctl's YAML 1.2 reader, and import reads every file back."""
+    return "{" + ", ".join(f"{key}: {value if key == 'period' else scalar(value, flow=True)}"
                            for key, value in mapping.items()) + "}"
-
-
-def _period(value: Any) -> str:
-    """A period as people write it (2026-10, 2026-Q3): a string to kpoctl's YAML 1.2 reader.
-    The model holds only periods written so (PERIOD_RE); import reads every file back."""
-    return str(value)
 
 
 def _value(key: str, value: Any, indent: str) -> list[str]:
