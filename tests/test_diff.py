@@ -178,9 +178,11 @@ def test_interim_targets_moved_added_and_removed(run_cli, tmp_path):
         ("target", ">= 90", None), ("target", None, ">= 92")]
     assert changes[0]["message"] == "t/k interim target for 2026-Q1 >= 80 -> >= 75 (lower ambition)"
     assert changes[2]["message"] == "t/k interim target for 2026-Q3 >= 90 -> (none)"
-    # the same values in another unit: the target's change only, not each interim target's
+    # the same values in another unit: the unit's change only, not the target's nor each interim target's
     in_percent = {"t.yaml": before["t.yaml"].replace("name: K,", "name: K, unit: '%',")}
-    assert [c["id"] for c in changes_between(run_cli, tmp_path / "unit", before, in_percent)] == []
+    assert [(c["kind"], c["before"], c["after"], c["message"])
+            for c in changes_between(run_cli, tmp_path / "unit", before, in_percent)] == [
+        ("unit", None, "%", "t/k unit (none) -> %")]
 
 
 def test_interim_targets_under_a_new_direction_are_not_called_lower(run_cli, tmp_path):
@@ -341,3 +343,63 @@ def test_text_counts_lowered_targets(run_cli, tmp_path):
                                               ["lowered-target", "t", "k", ">= 95", ">= 90"]]
     markdown = changes_between(run_cli, tmp_path / "md", before, after, "markdown").stdout
     assert "| lowered-target ⚠ | t | k | &gt;= 95 | &gt;= 90 |" in markdown
+
+
+TERMS = """team: t
+name: Operations
+objectives:
+  - {id: o, level: KPO, title: Deliver on time, due: 2026-12-31}
+  - {id: p, level: PO, title: Ship parts on time, role: breakdown, supports: o, by: site, weight: 0.5}
+indicators:
+  - {id: k, level: KPI, measures: o, name: OTIF, unit: '%', baseline: {period: 2025, value: 80},
+     rollup: weighted_mean, target: {value: 95, direction: at_least}}
+"""
+
+
+@pytest.mark.parametrize(("old", "new", "change"), [
+    ("name: Operations", "name: Operations and logistics",
+     ("renamed", None, "Operations", "Operations and logistics", "team t renamed: Operations -> Operations and logistics")),
+    ("name: OTIF", "name: Orders shipped",
+     ("renamed", "k", "OTIF", "Orders shipped", "t/k renamed: OTIF -> Orders shipped")),
+    ("title: Deliver on time", "title: Deliver",
+     ("renamed", "o", "Deliver on time", "Deliver", "t/o renamed: Deliver on time -> Deliver")),
+    ("due: 2026-12-31", "due: 2027-06-30", ("postponed", "o", "2026-12-31", "2027-06-30", "t/o due 2026-12-31 -> 2027-06-30")),
+    (", due: 2026-12-31", "", ("postponed", "o", "2026-12-31", None, "t/o due 2026-12-31 -> (none)")),
+    ("due: 2026-12-31", "due: 2026-09-30", ("due", "o", "2026-12-31", "2026-09-30", "t/o due 2026-12-31 -> 2026-09-30")),
+    ("weight: 0.5", "weight: 0.25",
+     ("breakdown", "p", "by site, weight 0.5", "by site, weight 0.25", "t/p breakdown by site, weight 0.5 -> by site, weight 0.25")),
+    ("by: site, weight: 0.5", "by: segment",
+     ("breakdown", "p", "by site, weight 0.5", "by segment", "t/p breakdown by site, weight 0.5 -> by segment")),
+    (", by: site, weight: 0.5", "", ("breakdown", "p", "by site, weight 0.5", None, "t/p breakdown by site, weight 0.5 -> (none)")),
+    ("unit: '%'", "unit: days", ("unit", "k", "%", "days", "t/k unit % -> days")),
+    ("value: 80}", "value: 70}", ("baseline", "k", "80 in 2025", "70 in 2025", "t/k baseline 80 in 2025 -> 70 in 2025")),
+    ("period: 2025,", "period: 2024-Q4,", ("baseline", "k", "80 in 2025", "80 in 2024-Q4", "t/k baseline 80 in 2025 -> 80 in 2024-Q4")),
+    ("rollup: weighted_mean", "rollup: {step: product, site: min}",
+     ("rollup", "k", "weighted_mean", "site: min, step: product", "t/k roll-up weighted_mean -> site: min, step: product")),
+])
+def test_an_entrys_wording_dates_share_unit_baseline_and_roll_up_are_changes(run_cli, tmp_path, old, new, change):
+    assert old in TERMS
+    changes = changes_between(run_cli, tmp_path, {"t.yaml": TERMS}, {"t.yaml": TERMS.replace(old, new)})
+    assert [(c["kind"], c["id"], c["before"], c["after"], c["message"]) for c in changes] == [change]
+
+
+def test_the_same_terms_written_another_way_are_no_change(run_cli, tmp_path):
+    same = (TERMS.replace("rollup: weighted_mean", "rollup: 'weighted_mean'").replace("weight: 0.5", "weight: 0.50")
+            .replace("value: 80}", "value: 80.0}").replace("due: 2026-12-31", "due: '2026-12-31'"))
+    assert same != TERMS
+    assert changes_between(run_cli, tmp_path, {"t.yaml": TERMS}, {"t.yaml": same}) == []
+    split = TERMS.replace("rollup: weighted_mean", "rollup: {site: min, step: product}")
+    reordered = TERMS.replace("rollup: weighted_mean", "rollup: {step: product, site: min}")
+    assert changes_between(run_cli, tmp_path / "order", {"t.yaml": split}, {"t.yaml": reordered}) == []
+
+
+def test_a_postponed_due_date_is_flagged_like_a_lowered_target(run_cli, tmp_path):
+    later = {"t.yaml": TERMS.replace("due: 2026-12-31", "due: 2027-06-30")}
+    markdown = changes_between(run_cli, tmp_path, {"t.yaml": TERMS}, later, "markdown").stdout
+    assert "| postponed ⚠ | t | o | 2026-12-31 | 2027-06-30 |" in markdown
+    earlier = {"t.yaml": TERMS.replace("due: 2026-12-31", "due: 2026-06-30")}
+    markdown = changes_between(run_cli, tmp_path / "earlier", {"t.yaml": TERMS}, earlier, "markdown").stdout
+    assert "| due | t | o | 2026-12-31 | 2026-06-30 |" in markdown
+    undated = {"t.yaml": TERMS.replace(", due: 2026-12-31", "")}
+    changes = changes_between(run_cli, tmp_path / "set", undated, {"t.yaml": TERMS})
+    assert [(c["kind"], c["before"], c["after"]) for c in changes] == [("due", None, "2026-12-31")]

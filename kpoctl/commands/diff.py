@@ -23,11 +23,15 @@ from kpoctl.read.gitrevs import History
 from kpoctl.read.load import NoTeamFiles
 
 DEMOTIONS = {("KPO", "PO"), ("KPI", "PI"), ("KPI", "context"), ("PI", "context")}
+# an entry's term in diff_part -> the kind of its change and how a message names it
+TERMS = (("name", "renamed", "renamed:"), ("due", "due", "due"), ("share", "breakdown", "breakdown"),
+         ("unit", "unit", "unit"), ("baseline", "baseline", "baseline"), ("rollup", "rollup", "roll-up"))
 
 
 @dataclass(frozen=True)
 class Change:
     kind: str  # added | removed | target | lowered-target | re-parented | role | owner | demoted | promoted | level
+    #            | renamed | due | postponed | breakdown | unit | baseline | rollup
     team: str
     id: str | None
     before: str | None
@@ -91,6 +95,9 @@ def diff_part(team_file: TeamFile, settings: Settings) -> dict:
         links = {"measures": entry.measures} if not objective else {"supports": ", ".join(sorted(set(entry.supports))),
                                                                       "role": entry.role}
         part.update((key, value) for key, value in links.items() if value)
+        # and what the entry says it is and how it counts: its wording, a KPO's due date and a
+        # breakdown's share, an indicator's unit, baseline and roll-up (each as a message shows it)
+        part.update((key, value) for key, value in _terms(entry, objective).items() if value is not None)
         if not objective and entry.targets:
             part["interim"] = {t.period: [t.value, fmt(t.value, entry.unit)] for t in entry.targets}
     from kpoctl.pipeline.reading import first_invalid
@@ -98,6 +105,19 @@ def diff_part(team_file: TeamFile, settings: Settings) -> dict:
     invalid = first_invalid(team_file.problems).get(team_file.file)
     return {"team": team.team, "name": team.name, "parent": team.parent, "owner": team.owner, "entries": entries,
             "invalid": invalid.why if invalid is not None else None}
+
+
+def _terms(entry, objective: bool) -> dict[str, str | None]:
+    """An entry's terms other than its links and targets, as text (None: not set)."""
+    if objective:
+        share = None if entry.by == "parts" and entry.weight is None else \
+            f"by {entry.by}" + ("" if entry.weight is None else f", weight {fmt(entry.weight, None)}")
+        return {"name": entry.title, "due": None if entry.due is None else entry.due.isoformat(), "share": share}
+    rollup = entry.rollup if not isinstance(entry.rollup, dict) else \
+        ", ".join(f"{by}: {method}" for by, method in sorted(entry.rollup.items()))
+    # the baseline without its unit, as interim targets are compared: a new unit is one change, not two
+    baseline = None if entry.baseline is None else f"{fmt(entry.baseline.value, None)} in {entry.baseline.period}"
+    return {"name": entry.name, "unit": entry.unit, "baseline": baseline, "rollup": rollup}
 
 
 def at_revision(revision: str, path: Path, settings: Settings) -> Callable[..., Side]:
@@ -193,6 +213,9 @@ def compare(old: dict[str, dict], new: dict[str, dict]) -> list[Change]:
         if before["owner"] != after["owner"]:
             changes.append(Change("owner", name, None, before["owner"], after["owner"],
                                   f"team {name}: owner {_said(before['owner'])} -> {_said(after['owner'])}"))
+        if before["name"] != after["name"]:
+            changes.append(Change("renamed", name, None, before["name"], after["name"],
+                                  f"team {name} renamed: {before['name']} -> {after['name']}"))
         changes += _compare_entries(name, before["entries"], after["entries"])
     return changes
 
@@ -239,6 +262,22 @@ def _compare_entries(team: str, old: dict[str, dict], new: dict[str, dict]) -> l
         if b["owner"] != a["owner"]:
             changes.append(Change("owner", team, key, b["owner"], a["owner"],
                                   f"{ref} owner {_said(b['owner'])} -> {_said(a['owner'])}"))
+        if b["objective"] == a["objective"]:
+            changes += _compare_terms(ref, team, key, b, a)
+    return changes
+
+
+def _compare_terms(ref: str, team: str, key: str, b: dict, a: dict) -> list[Change]:
+    """Wording, due date, breakdown share, unit, baseline and roll-up, each its own kind of
+    change; a due date moved later is `postponed` (more time to reach the same objective)."""
+    changes = []
+    for term, kind, says in TERMS:
+        was, now = b.get(term), a.get(term)
+        if was == now:
+            continue
+        if term == "due" and was is not None and (now is None or now > was):
+            kind = "postponed"
+        changes.append(Change(kind, team, key, was, now, f"{ref} {says} {_said(was)} -> {_said(now)}"))
     return changes
 
 
@@ -273,7 +312,7 @@ def render_markdown(changes: list[Change], old: str, new: str) -> str:
         return "\n".join(lines + ["No change to the model.", ""])
     lines += ["| change | team | id | before | after |", "|---|---|---|---|---|"]
     for c in changes:
-        flag = " ⚠" if c.kind in ("lowered-target", "demoted", "removed") else ""
+        flag = " ⚠" if c.kind in ("lowered-target", "postponed", "demoted", "removed") else ""
         cells = [f"{c.kind}{flag}", c.team, c.id or "", c.before or "", c.after or ""]
         lines.append("| " + " | ".join(markdown_cell(x) for x in cells) + " |")
     return "\n".join(lines) + "\n"
@@ -292,7 +331,7 @@ def render_text(changes: list[Change], console, old: str, new: str) -> None:
     table = Table(title=Text(plain(f"Scorecard changes: {old} -> {new}")), title_justify="left")
     for column in ("change", "team", "id", "before", "after"):
         table.add_column(column, overflow="fold")
-    style = {"lowered-target": "bold red", "demoted": "yellow", "removed": "red", "added": "green"}
+    style = {"lowered-target": "bold red", "postponed": "yellow", "demoted": "yellow", "removed": "red", "added": "green"}
     for c in changes:
         table.add_row(Text(c.kind, style=style.get(c.kind, "")), *(Text(plain(x)) for x in
                                                                    (c.team, c.id or "", c.before or "", c.after or "")))
