@@ -207,6 +207,8 @@ def compare(old: dict[str, dict], new: dict[str, dict]) -> list[Change]:
             changes.append(Change("removed", name, None, old[name]["name"], None, f"team {name} removed"))
             continue
         before, after = old[name], new[name]
+        if before is after:  # a file the revision shares with the other side: one part serves both
+            continue
         if before["parent"] != after["parent"]:
             changes.append(Change("re-parented", name, None, before["parent"], after["parent"],
                                   f"team {name} moved from parent {_said(before['parent'])} to {_said(after['parent'])}"))
