@@ -371,6 +371,8 @@ indicators:
     ("by: site, weight: 0.5", "by: segment",
      ("breakdown", "p", "by site, weight 0.5", "by segment", "t/p breakdown by site, weight 0.5 -> by segment")),
     (", by: site, weight: 0.5", "", ("breakdown", "p", "by site, weight 0.5", None, "t/p breakdown by site, weight 0.5 -> (none)")),
+    (", by: site, weight: 0.5", ", weight: 0.5",  # by parts, the default: the weight is still a share
+     ("breakdown", "p", "by site, weight 0.5", "by parts, weight 0.5", "t/p breakdown by site, weight 0.5 -> by parts, weight 0.5")),
     ("unit: '%'", "unit: days", ("unit", "k", "%", "days", "t/k unit % -> days")),
     ("value: 80}", "value: 70}", ("baseline", "k", "80 in 2025", "70 in 2025", "t/k baseline 80 in 2025 -> 70 in 2025")),
     ("period: 2025,", "period: 2024-Q4,", ("baseline", "k", "80 in 2025", "80 in 2024-Q4", "t/k baseline 80 in 2025 -> 80 in 2024-Q4")),
