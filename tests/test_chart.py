@@ -118,7 +118,10 @@ def test_the_actuals_span_the_axis_evenly_and_one_actual_stands_in_its_middle():
     assert float(axis.get("y1")) == float(axis.get("y2")) == PLOT_BOTTOM
     (_, x, _), = marks(chart(row([90.0])))
     assert x == pytest.approx((PAD_L + W - PAD_R) / 2, abs=0.11)
-    assert set(texts(chart(row([90.0])))) >= {"2026-01"} and "2026-04" in texts(svg) and "2026-01" in texts(svg)
+    periods = lambda svg: [e.text for e in svg if e.tag == "text" and e.text.startswith("2026-")]  # noqa: E731
+    assert periods(svg) == ["2026-01", "2026-04"]  # the first and the last, under each end of the axis
+    assert periods(chart(row([90.0]))) == ["2026-01"]  # said once
+    assert periods(chart(row([90.0, 91.0]))) == ["2026-01", "2026-02"]
 
 
 def test_a_flat_series_on_its_target_is_drawn_in_the_middle():
@@ -143,6 +146,13 @@ def test_interim_targets_are_a_stepped_line_and_each_actual_is_judged_by_its_own
     # an actual equal to its interim target is drawn on the stepped line
     svg = chart(row([80.0, 85.0, 90.0], targets=interim))
     assert [y for _, _, y in marks(svg)] == pytest.approx([y for _, y in stepped_target(svg)], abs=0.11)
+
+
+def test_two_targets_are_already_a_stepped_line():
+    """One interim target before the final one: the line steps from the first to the second."""
+    svg = chart(row([80.0, 95.0], target=95.0, tolerance=1.0, targets=[80.0, 95.0]))
+    assert [y for _, _, y in marks(svg)] == pytest.approx([y for _, y in stepped_target(svg)], abs=0.11)
+    assert not [e for e in svg if e.tag == "line" and e.get("class") == "target"]
 
 
 def test_each_status_has_its_own_shape():

@@ -155,6 +155,23 @@ def test_tree_mermaid_and_dot_colour_nodes_by_status(run_cli):
     assert dot.count("->") == mermaid.count("-->")
 
 
+def test_briefing_book_says_what_is_not_known_on_each_card_and_in_the_overview(run_cli):
+    """A card says "no target" where there is none, and the target where there is one; the
+    overview counts the indicators with no data, as the JSON report has them."""
+    import re
+
+    rows = run_cli("report", EXAMPLES / "broken", "--format", "json").json()
+    page = run_cli("report", EXAMPLES / "broken", "--format", "html").stdout
+    facts = dict(re.findall(r'<div class="card" id="ind-([^"]+)"[^>]*>.*?<p class="facts muted">([^<]*)', page))
+    assert len(facts) == len(rows)
+    for row in rows:
+        said = facts[f"{row['team']}-{row['id']}"]
+        assert said.startswith("no target ·" if row["target"] is None else "target "), (row, said)
+    no_data = sum(row["status"] == "no data" for row in rows)
+    assert 0 < no_data < len(rows)
+    assert f"<p>{no_data} of the indicators have no data, so nobody can tell for them.</p>" in page
+
+
 def test_html_report_is_one_self_contained_file(run_cli, tmp_path):
     out = tmp_path / "report.html"
     result = run_cli("report", EXAMPLES / "broken", "--format", "html", "--output", out)

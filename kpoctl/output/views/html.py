@@ -64,7 +64,7 @@ class Book:
     title: str
     as_of: str  # "2026-11-21", or "2026-Q3 (actuals of periods ended by 2026-09-30)"
     generated: str  # "kpoctl 0.1.0 on 2026-11-21"
-    past: bool = False  # an --as-of view: today's notes are not shown
+    past: bool  # an --as-of view: today's notes are not shown
 
 
 class _Links:
@@ -164,7 +164,7 @@ def chart_svg(row: ReportRow) -> str:
     parts.append(f'<text x="{PAD_L}" y="{H - 6}" font-size="10">{escape(points[0][0])}</text>')
     if len(points) > 1:
         parts.append(f'<text x="{W - PAD_R}" y="{H - 6}" text-anchor="end" font-size="10">{escape(points[-1][0])}</text>')
-    better = BETTER.get(row.direction or "", "")
+    better = BETTER.get(row.direction, "")
     if better:
         parts.append(f'<text x="{W - PAD_R}" y="10" text-anchor="end" font-size="10">{escape(better)}</text>')
     label = (f"{row.name}: {len(points)} actuals from {points[0][0]} to {points[-1][0]}, latest "
@@ -178,7 +178,7 @@ def _band(row: ReportRow) -> tuple[float, float] | None:
     if row.target is None or not row.tolerance:
         return None
     t, d = row.target, row.tolerance
-    return {AT_LEAST: (t - d, t), AT_MOST: (t, t + d)}.get(row.direction or "", (t - d, t + d))
+    return {AT_LEAST: (t - d, t), AT_MOST: (t, t + d)}.get(row.direction, (t - d, t + d))
 
 
 # --- words for a manager --------------------------------------------------------------
@@ -186,7 +186,7 @@ def _band(row: ReportRow) -> tuple[float, float] | None:
 def attention(row: ReportRow) -> list[str]:
     """What needs saying about a row, in a manager's words (from the rules that flagged it)."""
     said = []
-    codes = {note.split(":", 1)[0] for note in row.notes}
+    codes = {note.partition(":")[0] for note in row.notes}
     if "KP002" in codes:
         said.append("Part of what its file says of it is not valid and is left out here: kpoctl lint says what.")
     if "KP403" in codes:
@@ -226,7 +226,7 @@ def _objectives(report: TeamReport, links: _Links) -> str:
 
 
 def _objective_link(key: str, links: _Links) -> str:
-    team, ident = key.split("/", 1)
+    team, _, ident = key.partition("/")
     return f'<a href="{links.anchor(team, "obj", ident)}">{escape(key)}</a>'
 
 
