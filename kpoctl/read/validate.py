@@ -332,10 +332,10 @@ def validate_team(doc: Document, file: str = "", *, full: Callable[[], Document]
         paths = [("objectives", i) for i in range(len(team.objectives))]
         paths += [("indicators", i) for i in range(len(team.indicators))]
         return team, paths, [], frozenset()
-    return _recover(data, doc, issues)
+    return _recover(data, issues)
 
 
-def _recover(data: Any, doc: Document, issues: list[Problem]) -> Validated:
+def _recover(data: Any, issues: list[Problem]) -> Validated:
     """Keep what is valid of a team that has errors, so the other rules still see it."""
     if not isinstance(data, dict):
         return None, [], issues, frozenset()
