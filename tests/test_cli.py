@@ -104,6 +104,29 @@ def test_usage_errors_of_the_real_command_are_one_line(args):
     assert len(result.stderr.strip().splitlines()) == 1 and result.stderr.startswith("kpoctl: error: ")
 
 
+def test_no_pydantic_plugin_of_another_package_runs(tmp_path):
+    """A package that registers a pydantic plugin (an observability tool, say) is not loaded
+    by kpoctl: its code would run on every file read, and looking for it slows start-up."""
+    import os
+
+    site = tmp_path / "site"
+    (site / "spy_plugin-1.0.dist-info").mkdir(parents=True)
+    (site / "spy_plugin-1.0.dist-info" / "METADATA").write_text("Metadata-Version: 2.1\nName: spy-plugin\nVersion: 1.0\n")
+    (site / "spy_plugin-1.0.dist-info" / "entry_points.txt").write_text("[pydantic]\nspy = spy_plugin:plugin\n")
+    marker = tmp_path / "loaded"
+    (site / "spy_plugin.py").write_text(f"open({str(marker)!r}, 'w').close()\nplugin = object()\n")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(site), os.environ.get("PYTHONPATH", "")])}
+    env.pop("PYDANTIC_DISABLE_PLUGINS", None)
+    run = lambda *args: subprocess.run([sys.executable, *args], capture_output=True, text=True, timeout=120, env=env)  # noqa: E731
+    # the plugin is found where pydantic looks, so the check below can fail
+    seen = run("-c", "import pydantic; from pydantic.plugin._loader import get_plugins; list(get_plugins())")
+    assert seen.returncode == 0 and marker.exists()
+    marker.unlink()
+    result = run("-m", "kpoctl", "lint", "--no-cache", str(EXAMPLES / "best-company"))
+    assert result.returncode == 0, result.stderr
+    assert not marker.exists()
+
+
 def test_invalid_settings_exit_2_with_the_place(run_cli, tmp_path):
     write_files(tmp_path, {"top.yaml": TOP, "kpoctl.yaml": "rules:\n  select: [KP101]\n  severity: {KP101: fatal}\n"})
     result = run_cli("lint", tmp_path)
