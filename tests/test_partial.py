@@ -516,6 +516,40 @@ def test_a_cascade_link_left_unread_holds_back_relevance_below_it_in_other_teams
         assert ("plant.yaml", "KP306", "otif") in findings and ("unit.yaml", "KP103", "otif") in findings
 
 
+@pytest.mark.parametrize("unsaid", ["--ignore", "settings", "comment"])
+def test_a_kp002_not_said_holds_nothing_back_below_its_link_either(run_cli, scorecard, unsaid):
+    """`cascades_from: top/Otif` in the unit, its KP002 ignored (on the command line or in
+    the settings) or silenced by a comment: the unit's KPO is read without the link and
+    judged so (KP103), and what hangs below it (the plant's KPO, each team's PO that
+    supports its KPO) does not reach the top (KP306), cold and warm; said, the KP002 holds both back (the test above)."""
+    unit = _below("top", "unit").replace("cascades_from: top/otif", "cascades_from: top/Otif")
+    if unit.count("  - id: otif\n") != 1:
+        raise AssertionError("the unit's otif entry starts on one line")
+    settings = "today: 2026-11-21\n" + ("rules: {ignore: [KP002]}\n" if unsaid == "settings" else "")
+    if unsaid == "comment":
+        unit = unit.replace("  - id: otif\n", "  - id: otif  # kpoctl: ignore[KP002] the link is being fixed\n")
+    root = scorecard({"top.yaml": BALANCED, "unit.yaml": unit, "plant.yaml": _below("unit", "plant")}, settings)
+    flags = ["--ignore", "KP002"] if unsaid == "--ignore" else []
+    for cache in ([], [], ["--no-cache"]):
+        findings = [(f["file"], f["code"], f["id"]) for f in run_cli("lint", root, "-f", "json", *flags, *cache).json()]
+        assert findings == [("plant.yaml", "KP306", "otif"), ("plant.yaml", "KP306", "flow"),  # the PO supports it
+                            ("unit.yaml", "KP103", "otif"), ("unit.yaml", "KP306", "flow")], findings
+
+
+def test_a_kpi_below_an_unread_link_is_said_not_to_roll_up_once_the_kp002_is_not_said(run_cli, tmp_path):
+    """KP612's case of a link left unread (cpi-kpi-kpa): said, the KP002 holds the plant's
+    KPI back; not selected, the KPIs' cascades are judged as read, and reach no CPI."""
+    from rule_cases import cases_of
+
+    (case,) = [c for c in cases_of("KP612") if c.name.startswith("below a link a KP002 left unread")]
+    root = case.write(tmp_path)
+    held = [(f["code"], f["id"]) for f in run_cli("lint", root, "-f", "json", "--select", "KP002,KP612").json()]
+    assert held == [("KP612", "accidents"), ("KP002", "margin")], held
+    said = [(f["code"], f["id"]) for f in run_cli("lint", root, "-f", "json", "--select", "KP612").json()]
+    # the unit's own KPI too: its KPO, read without the link, reaches no CPI either
+    assert said == [("KP612", "scrap-rate"), ("KP612", "accidents"), ("KP612", "margin-rate")], said
+
+
 def test_an_ignored_kp002_holds_nothing_back(run_cli, scorecard):
     """Ignored (or silenced), a KP002 is not said, so what it would hold back is said."""
     root = scorecard({"top.yaml": BALANCED.replace("perspective: financial", "perspective: money")},

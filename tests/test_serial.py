@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import pickle
 from dataclasses import replace
 
 import pytest
 from conftest import EXAMPLES, REALWORLD
 
+from kpoctl.common.findings import Location, Problem
 from kpoctl.read.load import load
-from kpoctl.read.serial import Malformed, problems_from_json, team_file_from_json, team_file_to_json
+from kpoctl.read.serial import Malformed, problems_from_json, problems_to_json, team_file_from_json, team_file_to_json
 from kpoctl.rules.engine import analyse_file
 
 FOLDERS = [EXAMPLES / name for name in ("best-company", "northwind", "broken")]
@@ -64,17 +66,26 @@ def test_each_files_suppression_site_comes_back_from_json_as_it_went_in():
         assert site_from_json(json.loads(json.dumps(site_to_json(site)))) == site
 
 
-PROBLEM = ["KP001", "m", "f.yaml", 1, 1, None, None, None]
+PROBLEM = ["KP001", "m", "f.yaml", 1, 1, None, None, None, None]
 
 
 @pytest.mark.parametrize("bad", [
-    "a list", [PROBLEM[:7]], [[*PROBLEM, None]], [[1, *PROBLEM[1:]]], [[PROBLEM[0], 1, *PROBLEM[2:]]],
+    "a list", [PROBLEM[:8]], [[*PROBLEM, None]], [[1, *PROBLEM[1:]]], [[PROBLEM[0], 1, *PROBLEM[2:]]],
     [[*PROBLEM[:2], 1, *PROBLEM[3:]]], [[*PROBLEM[:4], 1.0, *PROBLEM[5:]]], [[*PROBLEM[:3], True, *PROBLEM[4:]]],
+    [[*PROBLEM[:8], "unit.yaml"]], [[*PROBLEM[:8], ["unit.yaml", "unit"]]], [[*PROBLEM[:8], ["unit.yaml", "unit", 3]]],
 ])
 def test_a_stored_problem_of_any_other_shape_is_refused(bad):
     with pytest.raises(Malformed):
         problems_from_json(bad)
     assert problems_from_json([PROBLEM]) == (("KP001", problems_from_json([PROBLEM])[0][1]),)
+
+
+def test_a_problem_that_waits_for_a_kp002_keeps_what_it_waits_for_through_json():
+    """A KP306 below a link left unread is remembered with the entry it waits for: a warm run
+    holds it back (or says it) as the cold one did."""
+    waiting = Problem("m", Location("plant.yaml", 6, 5), "plant", "otif", ("objectives", 0), ("unit.yaml", "unit", "otif"))
+    assert problems_from_json(json.loads(json.dumps(problems_to_json([("KP306", waiting)])))) == (("KP306", waiting),)
+    assert pickle.loads(pickle.dumps(waiting)) == waiting
 
 
 @pytest.mark.parametrize("bad", [["f.yaml", [], []], "f.yaml", [1, [], [], None], ["f.yaml", {}, [], None],

@@ -234,18 +234,21 @@ class CascadeGraph:
         return reached
 
     @cached_property
-    def past_unread_links(self) -> set[str]:
+    def past_unread_links(self) -> dict[str, tuple[str, str, str]]:
         """Objectives whose cascades_from/supports chain runs into one a KP002 left without
         its `cascades_from` or `supports` (kpoctl.read.validate anchors each such problem at
-        the field), that objective included: whether they reach the top is not known."""
+        the field), that objective included, each with (file, team, id) of the one it runs
+        into (the first, in file order): while that KP002 is said, whether they reach the
+        top is not known (a rule's problem about them waits for it: Problem.waits_for)."""
         import networkx as nx
 
         view = self.view(CASCADES_FROM, SUPPORTS)
-        past: set[str] = set()
+        past: dict[str, tuple[str, str, str]] = {}
         for key in self._unread_links():
-            past.add(key)
-            if key in view:
-                past |= nx.ancestors(view, key)
+            ref = self.entries[key]
+            unread = (ref.file.file, ref.team, ref.entry.id)
+            for below in [key, *(nx.ancestors(view, key) if key in view else ())]:
+                past.setdefault(below, unread)
         return past
 
     def _unread_links(self) -> list[str]:

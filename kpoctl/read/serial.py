@@ -28,17 +28,19 @@ def _check(condition: bool) -> None:
 def problem_to_json(code: str, problem: Problem) -> list:
     loc = problem.location
     anchor = list(problem.anchor) if problem.anchor is not None else None
-    return [code, problem.message, loc.file, loc.line, loc.column, problem.team, problem.id, anchor]
+    waits = list(problem.waits_for) if problem.waits_for is not None else None
+    return [code, problem.message, loc.file, loc.line, loc.column, problem.team, problem.id, anchor, waits]
 
 
 def problem_from_json(value) -> tuple[str, Problem]:
-    _check(isinstance(value, list) and len(value) == 8)
-    code, message, file, line, column, team, entry, anchor = value
+    _check(isinstance(value, list) and len(value) == 9)
+    code, message, file, line, column, team, entry, anchor, waits = value
     _check(isinstance(code, str) and isinstance(message, str) and isinstance(file, str))
     _check(type(line) is int and type(column) is int)
     _check(anchor is None or isinstance(anchor, list))
+    _check(waits is None or (isinstance(waits, list) and len(waits) == 3 and all(isinstance(w, str) for w in waits)))
     return code, Problem(message, Location(file, line, column), team, entry,
-                         tuple(anchor) if anchor is not None else None)
+                         tuple(anchor) if anchor is not None else None, tuple(waits) if waits is not None else None)
 
 
 def problems_to_json(problems) -> list:

@@ -161,7 +161,7 @@ def finish(problems: Iterable[tuple[str, Problem]], sites: Iterable[SuppressionS
     # after the suppressions: a comment that silences a finding which waits is not unused;
     # and only a KP002 that is said holds others back (ignored or silenced, it would hide them unsaid)
     unread = Unread.of([(f.code, p) for f, p in chosen])
-    findings = [f for f, _ in chosen if not unread.waits(f)]
+    findings = [f for f, p in chosen if not unread.waits(f, p)]
     if UNUSED_SUPPRESSION in selection.codes:  # known only now that every suppression is applied
         severity = selection.severity_of(UNUSED_SUPPRESSION)
         findings.extend(Finding.from_problem(UNUSED_SUPPRESSION, severity, Problem(message, location))
@@ -193,13 +193,17 @@ class Unread:
                 fields.setdefault((p.location.file, p.team), set()).add(unread[1])
         return cls(frozenset(entries), {key: frozenset(value) for key, value in fields.items()})
 
-    def waits(self, finding: Finding) -> bool:
+    def waits(self, finding: Finding, problem: Problem) -> bool:
         """An entry read in part is judged by the file checks only: no other rule judges it
         until it validates (its missing `due`, its actuals left out, its target dropped would
         each be a finding it does not deserve). A finding that depends on what was left out
         of another entry of its team (the rule's `reads`) waits as well: with a KPI's target
-        unreadable, "no objective has a numeric target" is the same typo said twice."""
+        unreadable, "no objective has a numeric target" is the same typo said twice. So does
+        one below an entry whose link was left unread (Problem.waits_for): whether a cascade
+        reaches the top is not known past it."""
         if not finding.code.startswith(FILE_CHECKS) and (finding.file, finding.team, finding.id) in self.entries:
+            return True
+        if problem.waits_for is not None and problem.waits_for in self.entries:
             return True
         reads = REGISTRY[finding.code].reads
         left_out = self.fields.get((finding.file, finding.team)) if reads else None
