@@ -348,7 +348,8 @@ def test_text_counts_lowered_targets(run_cli, tmp_path):
 TERMS = """team: t
 name: Operations
 objectives:
-  - {id: o, level: KPO, title: Deliver on time, due: 2026-12-31}
+  - {id: o, level: KPO, title: Deliver on time, due: 2026-12-31, perspective: customer, shared_with: [u, s]}
+  - {id: q, level: KPO, title: Keep customers glad, evaluation: Survey of key accounts}
   - {id: p, level: PO, title: Ship parts on time, role: breakdown, supports: o, by: site, weight: 0.5}
 indicators:
   - {id: k, level: KPI, measures: o, name: OTIF, unit: '%', baseline: {period: 2025, value: 80},
@@ -373,6 +374,13 @@ indicators:
     (", by: site, weight: 0.5", "", ("breakdown", "p", "by site, weight 0.5", None, "t/p breakdown by site, weight 0.5 -> (none)")),
     (", by: site, weight: 0.5", ", weight: 0.5",  # by parts, the default: the weight is still a share
      ("breakdown", "p", "by site, weight 0.5", "by parts, weight 0.5", "t/p breakdown by site, weight 0.5 -> by parts, weight 0.5")),
+    ("perspective: customer", "perspective: financial",
+     ("perspective", "o", "customer", "financial", "t/o perspective customer -> financial")),
+    ("shared_with: [u, s]", "shared_with: [s]", ("shared", "o", "s, u", "s", "t/o shared with s, u -> s")),
+    (", shared_with: [u, s]", "", ("shared", "o", "s, u", None, "t/o shared with s, u -> (none)")),
+    ("evaluation: Survey of key accounts", "evaluation: Count of complaints",
+     ("evaluation", "q", "Survey of key accounts", "Count of complaints",
+      "t/q evaluated by Survey of key accounts -> Count of complaints")),
     ("unit: '%'", "unit: days", ("unit", "k", "%", "days", "t/k unit % -> days")),
     ("value: 80}", "value: 70}", ("baseline", "k", "80 in 2025", "70 in 2025", "t/k baseline 80 in 2025 -> 70 in 2025")),
     ("period: 2025,", "period: 2024-Q4,", ("baseline", "k", "80 in 2025", "80 in 2024-Q4", "t/k baseline 80 in 2025 -> 80 in 2024-Q4")),
@@ -390,6 +398,8 @@ def test_the_same_terms_written_another_way_are_no_change(run_cli, tmp_path):
             .replace("value: 80}", "value: 80.0}").replace("due: 2026-12-31", "due: '2026-12-31'"))
     assert same != TERMS
     assert changes_between(run_cli, tmp_path, {"t.yaml": TERMS}, {"t.yaml": same}) == []
+    assert changes_between(run_cli, tmp_path / "shared", {"t.yaml": TERMS},
+                           {"t.yaml": TERMS.replace("shared_with: [u, s]", "shared_with: [s, u, s]")}) == []
     split = TERMS.replace("rollup: weighted_mean", "rollup: {site: min, step: product}")
     reordered = TERMS.replace("rollup: weighted_mean", "rollup: {step: product, site: min}")
     assert changes_between(run_cli, tmp_path / "order", {"t.yaml": split}, {"t.yaml": reordered}) == []

@@ -25,13 +25,15 @@ from kpoctl.read.load import NoTeamFiles
 DEMOTIONS = {("KPO", "PO"), ("KPI", "PI"), ("KPI", "context"), ("PI", "context")}
 # an entry's term in diff_part -> the kind of its change and how a message names it
 TERMS = (("name", "renamed", "renamed:"), ("due", "due", "due"), ("share", "breakdown", "breakdown"),
+         ("perspective", "perspective", "perspective"), ("shared", "shared", "shared with"),
+         ("evaluation", "evaluation", "evaluated by"),
          ("unit", "unit", "unit"), ("baseline", "baseline", "baseline"), ("rollup", "rollup", "roll-up"))
 
 
 @dataclass(frozen=True)
 class Change:
     kind: str  # added | removed | target | lowered-target | re-parented | role | owner | demoted | promoted | level
-    #            | renamed | due | postponed | breakdown | unit | baseline | rollup
+    #            | renamed | due | postponed | breakdown | perspective | shared | evaluation | unit | baseline | rollup
     team: str
     id: str | None
     before: str | None
@@ -95,8 +97,9 @@ def diff_part(team_file: TeamFile, settings: Settings) -> dict:
         links = {"measures": entry.measures} if not objective else {"supports": ", ".join(sorted(set(entry.supports))),
                                                                       "role": entry.role}
         part.update((key, value) for key, value in links.items() if value)
-        # and what the entry says it is and how it counts: its wording, a KPO's due date and a
-        # breakdown's share, an indicator's unit, baseline and roll-up (each as a message shows it)
+        # and what the entry says it is and how it counts: its wording, an objective's due date,
+        # breakdown share, perspective, sharing and evaluation, an indicator's unit, baseline
+        # and roll-up (each as a message shows it)
         part.update((key, value) for key, value in _terms(entry, objective).items() if value is not None)
         if not objective and entry.targets:
             part["interim"] = {t.period: [t.value, fmt(t.value, entry.unit)] for t in entry.targets}
@@ -112,7 +115,9 @@ def _terms(entry, objective: bool) -> dict[str, str | None]:
     if objective:
         share = None if entry.by == "parts" and entry.weight is None else \
             f"by {entry.by}" + ("" if entry.weight is None else f", weight {fmt(entry.weight, None)}")
-        return {"name": entry.title, "due": None if entry.due is None else entry.due.isoformat(), "share": share}
+        return {"name": entry.title, "due": None if entry.due is None else entry.due.isoformat(), "share": share,
+                "perspective": entry.perspective, "shared": ", ".join(sorted(set(entry.shared_with))) or None,
+                "evaluation": entry.evaluation}
     rollup = entry.rollup if not isinstance(entry.rollup, dict) else \
         ", ".join(f"{by}: {method}" for by, method in sorted(entry.rollup.items()))
     # the baseline without its unit, as interim targets are compared: a new unit is one change, not two
@@ -270,8 +275,8 @@ def _compare_entries(team: str, old: dict[str, dict], new: dict[str, dict]) -> l
 
 
 def _compare_terms(ref: str, team: str, key: str, b: dict, a: dict) -> list[Change]:
-    """Wording, due date, breakdown share, unit, baseline and roll-up, each its own kind of
-    change; a due date moved later is `postponed` (more time to reach the same objective)."""
+    """Wording, due date, breakdown share, perspective, sharing, evaluation, unit, baseline and
+    roll-up, each its own kind of change; a due date moved later is `postponed` (more time to reach the same objective)."""
     changes = []
     for term, kind, says in TERMS:
         was, now = b.get(term), a.get(term)
