@@ -37,6 +37,21 @@ def test_a_team_file_that_does_not_parse_is_named_and_the_answer_exits_1(run_cli
         json.loads(result.stdout)  # the data stays alone on stdout, and whole
 
 
+@pytest.mark.parametrize(("broken", "said"), [
+    (3, "a.yaml (KP001 line 3: duplicate key 'name' (first at line 2)), b.yaml (KP001 line 3: duplicate key "
+        "'name' (first at line 2)), c.yaml (KP001 line 3: duplicate key 'name' (first at line 2)); "),
+    (4, "c.yaml (KP001 line 3: duplicate key 'name' (first at line 2)) and 1 more; "),
+])
+def test_the_files_not_read_are_named_up_to_three_then_counted(run_cli, tmp_path, broken, said):
+    """Three files not read: each is named, and no "and 0 more"; a fourth is counted."""
+    files = {f"{name}.yaml": f"team: {name}\nname: A\nname: twice\n" for name in "abcd"[:broken]}
+    write_files(tmp_path, {"top.yaml": TOP, **files})
+    result = run_cli("count", tmp_path)
+    assert result.exit_code == 1
+    assert f"kpoctl: {broken} team files not read, so this answer leaves them out: " in result.stderr
+    assert said in result.stderr and " more" not in result.stderr.replace(said, "")
+
+
 NO_TEAM = "team: Sales Team!\nname: Sales\nparent: top\n"  # parses, but its team id is not one
 
 
