@@ -163,7 +163,7 @@ def test_a_link_a_kp002_left_unread_hides_whether_its_chain_reaches_the_top(tmp_
         "mid.yaml": team("mid", "top", objectives=kpo("otif", "12")),  # a number, not team/id: KP002
         "low.yaml": team("low", "mid", objectives=kpo("otif", "mid/otif") + kpo("own")),
     })
-    unread = ("mid.yaml", "mid", "otif")  # the entry whose link was left unread, for the KP002 it waits for
+    unread = (("mid.yaml", "mid", "otif"),)  # the entry whose link was left unread, for the KP002 it waits for
     assert graph.past_unread_links == {"mid/otif": unread, "low/otif": unread}
     assert graph.left_unread(graph.entries["mid/otif"], CASCADES_FROM)
     assert not graph.left_unread(graph.entries["low/otif"], CASCADES_FROM)  # its file has no KP002

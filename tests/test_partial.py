@@ -551,6 +551,24 @@ def test_a_kp002_not_said_holds_nothing_back_below_its_link_either(run_cli, scor
                             ("unit.yaml", "KP103", "otif"), ("unit.yaml", "KP306", "flow")], findings
 
 
+def test_below_two_unread_links_one_kp002_said_is_enough_to_hold_back(run_cli, scorecard):
+    """The unit's PO supports both its KPOs, and each KPO's `cascades_from` is a KP002: one
+    silenced by a comment, the other said. Whether the PO reaches the top is not known while
+    one of them is said, whichever comes first; the plant, below the silenced one only, is
+    judged as read."""
+    unit = (_below("top", "unit").replace("cascades_from: top/otif", "cascades_from: top/Otif")
+            .replace("cascades_from: top/margin", "cascades_from: top/Margin")
+            .replace("    supports: otif\n", "    supports: [otif, margin]\n", 1)
+            .replace("  - id: otif\n", "  - id: otif  # kpoctl: ignore[KP002] being fixed\n"))
+    if "supports: [otif, margin]" not in unit or "ignore[KP002]" not in unit:
+        raise AssertionError("the unit is not what the test means")
+    root = scorecard({"top.yaml": BALANCED, "unit.yaml": unit, "plant.yaml": _below("unit", "plant")})
+    for cache in ([], [], ["--no-cache"]):
+        findings = [(f["file"], f["code"], f["id"]) for f in run_cli("lint", root, "-f", "json", *cache).json()]
+        assert findings == [("plant.yaml", "KP306", "otif"), ("plant.yaml", "KP306", "flow"),
+                            ("unit.yaml", "KP103", "otif"), ("unit.yaml", "KP002", "margin")], findings
+
+
 def test_a_kpi_below_an_unread_link_is_said_not_to_roll_up_once_the_kp002_is_not_said(run_cli, tmp_path):
     """KP612's case of a link left unread (cpi-kpi-kpa): said, the KP002 holds the plant's
     KPI back; not selected, the KPIs' cascades are judged as read, and reach no CPI."""

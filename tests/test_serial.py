@@ -72,7 +72,8 @@ PROBLEM = ["KP001", "m", "f.yaml", 1, 1, None, None, None, None]
 @pytest.mark.parametrize("bad", [
     "a list", [PROBLEM[:8]], [[*PROBLEM, None]], [[1, *PROBLEM[1:]]], [[PROBLEM[0], 1, *PROBLEM[2:]]],
     [[*PROBLEM[:2], 1, *PROBLEM[3:]]], [[*PROBLEM[:4], 1.0, *PROBLEM[5:]]], [[*PROBLEM[:3], True, *PROBLEM[4:]]],
-    [[*PROBLEM[:8], "unit.yaml"]], [[*PROBLEM[:8], ["unit.yaml", "unit"]]], [[*PROBLEM[:8], ["unit.yaml", "unit", 3]]],
+    [[*PROBLEM[:8], "unit.yaml"]], [[*PROBLEM[:8], ["unit.yaml", "unit", "otif"]]], [[*PROBLEM[:8], [["u.yaml", "u"]]]],
+    [[*PROBLEM[:8], [["unit.yaml", "unit", 3]]]],
 ])
 def test_a_stored_problem_of_any_other_shape_is_refused(bad):
     with pytest.raises(Malformed):
@@ -83,7 +84,8 @@ def test_a_stored_problem_of_any_other_shape_is_refused(bad):
 def test_a_problem_that_waits_for_a_kp002_keeps_what_it_waits_for_through_json():
     """A KP306 below a link left unread is remembered with the entry it waits for: a warm run
     holds it back (or says it) as the cold one did."""
-    waiting = Problem("m", Location("plant.yaml", 6, 5), "plant", "otif", ("objectives", 0), ("unit.yaml", "unit", "otif"))
+    waiting = Problem("m", Location("plant.yaml", 6, 5), "plant", "otif", ("objectives", 0),
+                      (("unit.yaml", "unit", "otif"), ("unit.yaml", "unit", "margin")))
     assert problems_from_json(json.loads(json.dumps(problems_to_json([("KP306", waiting)])))) == (("KP306", waiting),)
     assert pickle.loads(pickle.dumps(waiting)) == waiting
 

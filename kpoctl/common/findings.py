@@ -53,15 +53,15 @@ class Problem:
     `anchor` is the path in the document the location was taken from (e.g.
     ("indicators", 3, "unit") or ("parent",)): with it a remembered problem can be
     placed again in an edited file without running the check again. `waits_for`: the
-    (file, team, id) of an entry whose link a KP002 left unread, below which the problem
-    lies: it is held back while that KP002 is said (kpoctl.rules.engine.Unread)."""
+    (file, team, id) of each entry whose link a KP002 left unread, below which the problem
+    lies: it is held back while one of those KP002s is said (kpoctl.rules.engine.Unread)."""
 
     message: str
     location: Location
     team: str | None = None
     id: str | None = None
     anchor: tuple | None = None
-    waits_for: tuple[str, str, str] | None = None
+    waits_for: tuple[tuple[str, str, str], ...] | None = None
 
     def __reduce__(self):
         return Problem, (self.message, self.location, self.team, self.id, self.anchor, self.waits_for)

@@ -234,21 +234,21 @@ class CascadeGraph:
         return reached
 
     @cached_property
-    def past_unread_links(self) -> dict[str, tuple[str, str, str]]:
+    def past_unread_links(self) -> dict[str, tuple[tuple[str, str, str], ...]]:
         """Objectives whose cascades_from/supports chain runs into one a KP002 left without
         its `cascades_from` or `supports` (kpoctl.read.validate anchors each such problem at
-        the field), that objective included, each with (file, team, id) of the one it runs
-        into (the first, in file order): while that KP002 is said, whether they reach the
-        top is not known (a rule's problem about them waits for it: Problem.waits_for)."""
+        the field), that objective included, each with (file, team, id) of every one it
+        runs into: while one of their KP002s is said, whether they reach the top is not
+        known (a rule's problem about them waits for it: Problem.waits_for)."""
         import networkx as nx
 
         view = self.view(CASCADES_FROM, SUPPORTS)
-        past: dict[str, tuple[str, str, str]] = {}
+        past: dict[str, tuple[tuple[str, str, str], ...]] = {}
         for key in self._unread_links():
             ref = self.entries[key]
             unread = (ref.file.file, ref.team, ref.entry.id)
             for below in [key, *(nx.ancestors(view, key) if key in view else ())]:
-                past.setdefault(below, unread)
+                past[below] = past.get(below, ()) + (unread,)
         return past
 
     def _unread_links(self) -> list[str]:

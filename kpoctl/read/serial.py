@@ -28,7 +28,7 @@ def _check(condition: bool) -> None:
 def problem_to_json(code: str, problem: Problem) -> list:
     loc = problem.location
     anchor = list(problem.anchor) if problem.anchor is not None else None
-    waits = list(problem.waits_for) if problem.waits_for is not None else None
+    waits = [list(entry) for entry in problem.waits_for] if problem.waits_for is not None else None
     return [code, problem.message, loc.file, loc.line, loc.column, problem.team, problem.id, anchor, waits]
 
 
@@ -38,9 +38,11 @@ def problem_from_json(value) -> tuple[str, Problem]:
     _check(isinstance(code, str) and isinstance(message, str) and isinstance(file, str))
     _check(type(line) is int and type(column) is int)
     _check(anchor is None or isinstance(anchor, list))
-    _check(waits is None or (isinstance(waits, list) and len(waits) == 3 and all(isinstance(w, str) for w in waits)))
+    _check(waits is None or (isinstance(waits, list) and all(
+        isinstance(w, list) and len(w) == 3 and all(isinstance(part, str) for part in w) for w in waits)))
     return code, Problem(message, Location(file, line, column), team, entry,
-                         tuple(anchor) if anchor is not None else None, tuple(waits) if waits is not None else None)
+                         tuple(anchor) if anchor is not None else None,
+                         tuple(tuple(w) for w in waits) if waits is not None else None)
 
 
 def problems_to_json(problems) -> list:

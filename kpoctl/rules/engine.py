@@ -203,7 +203,7 @@ class Unread:
         reaches the top is not known past it."""
         if not finding.code.startswith(FILE_CHECKS) and (finding.file, finding.team, finding.id) in self.entries:
             return True
-        if problem.waits_for is not None and problem.waits_for in self.entries:
+        if problem.waits_for is not None and not self.entries.isdisjoint(problem.waits_for):
             return True
         reads = REGISTRY[finding.code].reads
         left_out = self.fields.get((finding.file, finding.team)) if reads else None
