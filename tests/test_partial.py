@@ -536,7 +536,8 @@ def test_a_kp002_not_said_holds_nothing_back_below_its_link_either(run_cli, scor
     """`cascades_from: top/Otif` in the unit, its KP002 ignored (on the command line or in
     the settings) or silenced by a comment: the unit's KPO is read without the link and
     judged so (KP103), and what hangs below it (the plant's KPO, each team's PO that
-    supports its KPO) does not reach the top (KP306), cold and warm; said, the KP002 holds both back (the test above)."""
+    supports its KPO) does not reach the top (KP306), cold and warm. Said, the KP002
+    holds them all back (the test above)."""
     unit = _below("top", "unit").replace("cascades_from: top/otif", "cascades_from: top/Otif")
     if unit.count("  - id: otif\n") != 1:
         raise AssertionError("the unit's otif entry starts on one line")
