@@ -73,7 +73,8 @@ PROBLEM = ["KP001", "m", "f.yaml", 1, 1, None, None, None, None]
     "a list", [PROBLEM[:8]], [[*PROBLEM, None]], [[1, *PROBLEM[1:]]], [[PROBLEM[0], 1, *PROBLEM[2:]]],
     [[*PROBLEM[:2], 1, *PROBLEM[3:]]], [[*PROBLEM[:4], 1.0, *PROBLEM[5:]]], [[*PROBLEM[:3], True, *PROBLEM[4:]]],
     [[*PROBLEM[:8], "unit.yaml"]], [[*PROBLEM[:8], ["unit.yaml", "unit", "otif"]]], [[*PROBLEM[:8], [["u.yaml", "u"]]]],
-    [[*PROBLEM[:8], [["unit.yaml", "unit", 3]]]],
+    [[*PROBLEM[:8], [["unit.yaml", "unit", 3]]]], [[*PROBLEM[:8], 3]], [[*PROBLEM[:8], ["abc"]]],
+    [[*PROBLEM[:8], [["unit.yaml", "unit", "otif"], "x"]]],
 ])
 def test_a_stored_problem_of_any_other_shape_is_refused(bad):
     with pytest.raises(Malformed):
