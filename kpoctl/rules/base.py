@@ -28,13 +28,15 @@ class Context:
     settings: Settings
     today: dt.date
 
-    def at(self, ref: EntryRef | TeamRef, message: str, field_name: str | None = None) -> Problem:
-        """A problem about an entry (or team), at the entry or one of its fields."""
+    def at(self, ref: EntryRef | TeamRef, message: str, field_name: str | None = None,
+           waits_for: tuple[tuple[str, str, str], ...] | None = None) -> Problem:
+        """A problem about an entry (or team), at the entry or one of its fields; `waits_for`:
+        the entries with an unread link it lies below (CascadeGraph.past_unread_links)."""
         if isinstance(ref, TeamRef):
             anchor = (field_name or "team",)
-            return Problem(message, ref.file.location(anchor), ref.team.team, None, anchor)
+            return Problem(message, ref.file.location(anchor), ref.team.team, None, anchor, waits_for)
         anchor = ref.path if field_name is None else ref.path + (field_name,)
-        return Problem(message, ref.file.location(anchor), ref.team, ref.entry.id, anchor)
+        return Problem(message, ref.file.location(anchor), ref.team, ref.entry.id, anchor, waits_for)
 
 
 Check = Callable[[Context], Iterable[Problem]]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import replace
 
 from kpoctl.common.findings import Severity
 from kpoctl.model import Indicator, Objective
@@ -164,9 +163,8 @@ def kpi_not_rolled_up_to_cpi(ctx: Context):
         if not any(graph.entries[key].team in tops and any(r.entry.level == "KPI" for r in graph.measured_by(key))
                    for key in reached if key in graph.entries):
             # past a link a KP002 left unread, nobody knows: while the KP002 is said, it is the finding
-            yield replace(ctx.at(ref, f"KPI '{entry.id}' does not roll up to a CPI: the cascade of '{measured.key}' "
-                                      "reaches no top-team objective a CPI measures"),
-                          waits_for=graph.past_unread_links.get(measured.key))
+            yield ctx.at(ref, f"KPI '{entry.id}' does not roll up to a CPI: the cascade of '{measured.key}' reaches "
+                              "no top-team objective a CPI measures", waits_for=graph.past_unread_links.get(measured.key))
 
 
 @rule("KP613", "kpa-without-owner-or-cadence", W, "CPI/KPI/KPA: a KPA (an action of a KPI) names no owner or no cadence",

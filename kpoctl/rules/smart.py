@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import replace
 
 from kpoctl.common.findings import Severity
 from kpoctl.model import Indicator, Objective
@@ -201,8 +200,8 @@ def not_relevant(ctx: Context):
         if entry.cascades_from is None and (entry.level == "KPO" or not entry.supports):
             continue  # no link at all: KP103 (or a second top team's KPO, KP006) or KP106
         # past a link a KP002 left unread, nobody knows: while the KP002 is said, it is the finding
-        problem = ctx.at(ref, f"the cascade of '{ref.key}' does not reach a KPO of the top team")
-        yield replace(problem, waits_for=graph.past_unread_links.get(ref.key))
+        yield ctx.at(ref, f"the cascade of '{ref.key}' does not reach a KPO of the top team",
+                     waits_for=graph.past_unread_links.get(ref.key))
 
 
 # Imperative verbs of effort. Result verbs ("deliver", "meet", "win") are left out on
