@@ -94,8 +94,7 @@ def diff_part(team_file: TeamFile, settings: Settings) -> dict:
         # only what is set, as both sides of a diff of 10,000 teams hold these (compare reads them with .get):
         # what the entry hangs from within its team (a KPI's KPO, a PO's KPOs as one sorted text, and role),
         # and interim targets (period -> the value and its text; the direction is the target's)
-        links = {"measures": entry.measures} if not objective else {"supports": ", ".join(sorted(set(entry.supports))),
-                                                                      "role": entry.role}
+        links = {"measures": entry.measures} if not objective else {"supports": _listed(entry.supports), "role": entry.role}
         part.update((key, value) for key, value in links.items() if value)
         # and what the entry says it is and how it counts: its wording, an objective's due date,
         # breakdown share, perspective, sharing and evaluation, an indicator's unit, baseline
@@ -116,13 +115,19 @@ def _terms(entry, objective: bool) -> dict[str, str | None]:
         share = None if entry.by == "parts" and entry.weight is None else \
             f"by {entry.by}" + ("" if entry.weight is None else f", weight {fmt(entry.weight, None)}")
         return {"name": entry.title, "due": None if entry.due is None else entry.due.isoformat(), "share": share,
-                "perspective": entry.perspective, "shared": ", ".join(sorted(set(entry.shared_with))) or None,
+                "perspective": entry.perspective, "shared": _listed(entry.shared_with),
                 "evaluation": entry.evaluation}
     rollup = entry.rollup if not isinstance(entry.rollup, dict) else \
         ", ".join(f"{by}: {method}" for by, method in sorted(entry.rollup.items()))
     # the baseline without its unit, as interim targets are compared: a new unit is one change, not two
     baseline = None if entry.baseline is None else f"{fmt(entry.baseline.value, None)} in {entry.baseline.period}"
     return {"name": entry.name, "unit": entry.unit, "baseline": baseline, "rollup": rollup}
+
+
+def _listed(ids: list[str]) -> str | None:
+    """Ids as one text, sorted and once each (the same ids in another order are no change);
+    None for none."""
+    return ", ".join(sorted(set(ids))) or None
 
 
 def at_revision(revision: str, path: Path, settings: Settings) -> Callable[..., Side]:
