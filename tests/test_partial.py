@@ -509,11 +509,15 @@ def _below(parent: str, name: str) -> str:
     return text.replace("    perspective: financial\n", f"    cascades_from: {parent}/margin\n    perspective: financial\n")
 
 
+# the unit below the top, its otif KPO cascading from `top/Otif` (ids are lower case): a KP002 leaves the link unread
+UNREAD_LINK_UNIT = _below("top", "unit").replace("cascades_from: top/otif", "cascades_from: top/Otif")
+
+
 def test_a_cascade_link_left_unread_holds_back_relevance_below_it_in_other_teams_too(run_cli, scorecard):
     """`cascades_from: top/Otif` in the unit is one KP002: whether the plant's objectives
     below it reach the top is not known, so no KP306 there, from the cache or not; with the
     link left out instead, the plant's KP306 is said (the cache does not keep the old answer)."""
-    unit = _below("top", "unit").replace("cascades_from: top/otif", "cascades_from: top/Otif")
+    unit = UNREAD_LINK_UNIT
     root = scorecard({"top.yaml": BALANCED, "unit.yaml": unit, "plant.yaml": _below("unit", "plant")})
     for flags in ([], [], ["--no-cache"]):
         findings = [(f["file"], f["code"]) for f in run_cli("lint", root, "--format", "json", *flags).json()]
@@ -538,7 +542,7 @@ def test_a_kp002_not_said_holds_nothing_back_below_its_link_either(run_cli, scor
     judged so (KP103), and what hangs below it (the plant's KPO, each team's PO that
     supports its KPO) does not reach the top (KP306), cold and warm. Said, the KP002
     holds them all back (the test above)."""
-    unit = _below("top", "unit").replace("cascades_from: top/otif", "cascades_from: top/Otif")
+    unit = UNREAD_LINK_UNIT
     if unit.count("  - id: otif\n") != 1:
         raise AssertionError("the unit's otif entry starts on one line")
     settings = "today: 2026-11-21\n" + ("rules: {ignore: [KP002]}\n" if unsaid == "settings" else "")
@@ -557,7 +561,7 @@ def test_below_two_unread_links_one_kp002_said_is_enough_to_hold_back(run_cli, s
     silenced by a comment, the other said. Whether the PO reaches the top is not known while
     one of them is said, whichever comes first; the plant, below the silenced one only, is
     judged as read."""
-    unit = (_below("top", "unit").replace("cascades_from: top/otif", "cascades_from: top/Otif")
+    unit = (UNREAD_LINK_UNIT
             .replace("cascades_from: top/margin", "cascades_from: top/Margin")
             .replace("    supports: otif\n", "    supports: [otif, margin]\n", 1)
             .replace("  - id: otif\n", "  - id: otif  # kpoctl: ignore[KP002] being fixed\n"))
