@@ -219,6 +219,35 @@ def test_a_kpoctl_yaml_below_the_root_is_named_as_not_read(run_cli, tmp_path):
     assert alone.stderr == "" and "KP201" in {f["code"] for f in alone.json()}
 
 
+@pytest.mark.parametrize("written, same_as", [
+    ("limits:\n", ""),
+    ("rules:\n  # ignore: [KP406]\n", ""),  # every line under it commented out
+    ("weasel_words:\n", ""),
+    ("rules:\n  ignore:\n  severity:\n", ""),
+    ("limits:\nrules: {ignore: [KP406]}\n", "rules: {ignore: [KP406]}\n"),
+    ("profile: okr\nlimits:\nrules:\n", "profile: okr\n"),  # the profile's limits and severities still fill them
+    ("profile: okr\nrules:\n  severity:\n", "profile: okr\n"),
+])
+def test_a_settings_section_left_empty_sets_nothing(tmp_path, written, same_as):
+    """As `objectives:` left empty in a team file: the section's defaults hold."""
+    write_files(tmp_path, {"top.yaml": TOP})
+    (tmp_path / "kpoctl.yaml").write_text(same_as or "today: 2026-11-21\n")
+    expected = load(tmp_path).settings.model_dump(exclude={"today"})
+    (tmp_path / "kpoctl.yaml").write_text(written)
+    assert load(tmp_path).settings.model_dump(exclude={"today"}) == expected
+
+
+@pytest.mark.parametrize("written, place, field", [
+    ("rules:\n  select:\n", "2:10", "rules.select must be a list"),  # no rule, or every rule? not guessed
+    ("limits:\n  kpi:\n", "2:7", "limits.kpi must be a whole number"),  # no limit, or the default?
+])
+def test_an_empty_setting_that_could_mean_two_things_is_refused_where_it_is(tmp_path, written, place, field):
+    write_files(tmp_path, {"top.yaml": TOP})
+    (tmp_path / "kpoctl.yaml").write_text(written)
+    with pytest.raises(SettingsError, match=rf"kpoctl.yaml:{place}: invalid settings: {field}; got nothing"):
+        load(tmp_path)
+
+
 @pytest.mark.parametrize("text, says", [
     ("limits: {kpi: five}\n", "got the text 'five'\n"),  # unquoted in the file: no quotes to remove
     ('limits: {kpi: "5"}\n', "got the text '5' (remove the quotes)\n"),

@@ -102,6 +102,28 @@ def test_an_empty_section_is_valid_for_both(section):
     assert _model_accepts(data) and _schema_validator().is_valid(data)
 
 
+@pytest.mark.parametrize("settings, accepted", [
+    ({"limits": None, "rules": None, "weasel_words": None}, True),
+    ({"rules": {"ignore": None, "severity": None}}, True),
+    ({"rules": {"select": None}}, False), ({"limits": {"kpi": None}}, False),
+    ({"limits": {"kpi": 4}, "rules": {"select": ["KP1"], "severity": {"KP101": "warning"}}}, True),
+    ({"rules": {"severity": {"KP101": "fatal"}}}, False), ({"limits": []}, False),
+])
+def test_the_settings_schema_and_model_agree_on_an_empty_section(settings, accepted):
+    import jsonschema
+    from pydantic import ValidationError
+
+    from kpoctl.model import Settings
+
+    try:
+        Settings.model_validate(settings)
+        by_model = True
+    except ValidationError:
+        by_model = False
+    assert by_model is accepted
+    assert jsonschema.Draft202012Validator(schemas.schema_for("settings")).is_valid(settings) is accepted
+
+
 @pytest.mark.parametrize("before", [None, "logfire"])
 def test_the_models_are_built_without_plugins_and_the_environment_is_left_as_it_was(before):
     """Building the models looks for no pydantic plugin (a scan of every installed

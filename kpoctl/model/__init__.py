@@ -98,6 +98,12 @@ def _id_list(value: Any) -> Any:
 SlugList = Annotated[list[Slug], BeforeValidator(_none_to_empty, json_schema_input_type=Optional[list[Slug]])]
 
 
+def _none_to_unset(value: Any) -> Any:
+    """A settings section left empty (`rules:` with every line under it commented out) sets
+    nothing: its defaults hold, as for a section not written."""
+    return {} if value is None else value
+
+
 PERIOD_RE = re.compile(r"^(\d{4})(?:-(0[1-9]|1[0-2])|-Q([1-4])|-W(0[1-9]|[1-4]\d|5[0-3])|-(\d{2})-(\d{2}))?$")
 
 
@@ -323,10 +329,14 @@ class RuleSettings(_Strict):
     select: Annotated[list[Text], AfterValidator(_unique_codes)] = Field(
         default_factory=lambda: ["ALL"], description="Rule codes or prefixes to run (ALL for every rule)."
     )
-    ignore: Annotated[list[Text], AfterValidator(_unique_codes)] = Field(
+    # an empty `select:` is refused, not read: it could mean no rule as well as every rule
+    ignore: Annotated[list[Text], BeforeValidator(_none_to_empty, json_schema_input_type=Optional[list[Text]]),
+                      AfterValidator(_unique_codes)] = Field(
         default_factory=list, description="Rule codes or prefixes not to run."
     )
-    severity: dict[Text, Literal["error", "warning", "info"]] = Field(
+    severity: Annotated[dict[Text, Literal["error", "warning", "info"]],
+                        BeforeValidator(_none_to_unset, json_schema_input_type=Optional[dict[Text, Literal[
+                            "error", "warning", "info"]]])] = Field(
         default_factory=dict, description="Severity per rule code, overriding the default."
     )
 
@@ -338,12 +348,15 @@ class Settings(_Strict):
         default="kpo", description="The framework the scorecard follows: its words, defaults and extra rules "
                                    "(README: Framework profiles)."
     )
-    limits: Limits = Field(default_factory=Limits, description="Focus limits per team.")
+    limits: Annotated[Limits, BeforeValidator(_none_to_unset, json_schema_input_type=Optional[Limits])] = Field(
+        default_factory=Limits, description="Focus limits per team.")
     quantified_share: Annotated[float, Strict(), Field(ge=0, le=1, allow_inf_nan=False)] = Field(
         default=0.8, description="Share of a team's objectives that must have a numeric target (KP302)."
     )
-    rules: RuleSettings = Field(default_factory=RuleSettings, description="Rule selection and severities.")
-    weasel_words: list[Text] = Field(default_factory=list, description="Words added to KP301's built-in list.")
+    rules: Annotated[RuleSettings, BeforeValidator(_none_to_unset, json_schema_input_type=Optional[RuleSettings])] = Field(
+        default_factory=RuleSettings, description="Rule selection and severities.")
+    weasel_words: Annotated[list[Text], BeforeValidator(_none_to_empty, json_schema_input_type=Optional[list[Text]])] = Field(
+        default_factory=list, description="Words added to KP301's built-in list.")
     today: Date | None = Field(default=None, description="Fixed date for reproducible runs.")
     max_file_mb: Annotated[float, Strict(), Field(gt=0, allow_inf_nan=False)] = Field(
         default=10, description="Largest team file read, in MB (KP001 above)."
@@ -362,11 +375,12 @@ class Settings(_Strict):
         if profile is None:
             return data
         data = dict(data)
-        if profile.limits and (isinstance(data.get("limits"), dict) or "limits" not in data):
+        # a section left empty (None) is one not written: the profile's defaults fill it
+        if profile.limits and (data.get("limits") is None or isinstance(data["limits"], dict)):
             data["limits"] = {**profile.limits, **(data.get("limits") or {})}
-        if profile.severity and (isinstance(data.get("rules"), dict) or "rules" not in data):
+        if profile.severity and (data.get("rules") is None or isinstance(data["rules"], dict)):
             rules = dict(data.get("rules") or {})
-            if isinstance(rules.get("severity", {}), dict):
+            if rules.get("severity") is None or isinstance(rules["severity"], dict):
                 rules["severity"] = {**profile.severity, **(rules.get("severity") or {})}
                 data["rules"] = rules
         return data
