@@ -292,6 +292,20 @@ def test_version_and_help(run_cli):
     assert "lint" in run_cli("--help").stdout
 
 
+def test_a_usage_error_names_the_help_of_its_own_command(run_cli):
+    result = run_cli("record", "--no-such-option")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("kpoctl: error: ") and result.stderr.endswith(" (see `kpoctl record --help`)\n")
+    assert result.stderr.count("\n") == 1
+
+
+def test_kpoctl_alone_prints_the_help_and_exits_2(run_cli):
+    """No command is a usage error (exit 2), but the help says more than one line would."""
+    result = run_cli()
+    assert result.exit_code == 2
+    assert result.stdout.startswith("Usage: kpoctl") and "  lint " in result.stdout and result.stdout.endswith("\n")
+
+
 def test_the_installed_command_never_prints_a_traceback(tmp_path):
     """Through a real process: a file that breaks everything still gives a finding, not a crash."""
     write_files(tmp_path, {"top.yaml": TOP})

@@ -217,6 +217,8 @@ def test_a_kpoctl_yaml_below_the_root_is_named_as_not_read(run_cli, tmp_path):
     assert "KP201" not in {f["code"] for f in whole.json()}  # its limit of one KPI does not apply
     alone = run_cli("lint", tmp_path / "unit", "--format", "json")  # the folder on its own settings
     assert alone.stderr == "" and "KP201" in {f["code"] for f in alone.json()}
+    (tmp_path / "kpoctl.yaml").unlink()  # none at the root: the defaults hold, and are named
+    assert "(here none: the defaults)" in run_cli("lint", tmp_path, "--format", "json").stderr
 
 
 @pytest.mark.parametrize("written, same_as", [
