@@ -338,3 +338,42 @@ def test_a_reader_that_leaves_early_gets_no_traceback(tmp_path, fmt):
     stderr = process.stderr.read().decode()
     process.wait(timeout=60)
     assert "Traceback" not in stderr and "Exception ignored" not in stderr, stderr
+    assert process.returncode == 0  # tree's own code: the reader leaving is no failure of the scorecard
+
+
+@pytest.mark.parametrize("select, fmt, code", [("KP4", "json", 0), ("ALL", "json", 1), ("ALL", "text", 1)])
+def test_a_reader_that_leaves_early_leaves_lints_exit_code_as_it_was(select, fmt, code):
+    """`kpoctl lint | head` under `set -o pipefail`: errors found still fail the job and
+    warnings alone still do not, through rich's text or a plain write alike."""
+    process = subprocess.Popen([sys.executable, "-m", "kpoctl", "lint", str(REALWORLD), "--no-cache",
+                                "--select", select, "--format", fmt], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.read(100)  # far less than the 140 KB or more it writes: a pipe holds 64 KB
+    process.stdout.close()
+    stderr = process.stderr.read().decode()
+    process.wait(timeout=60)
+    assert "Traceback" not in stderr and "Exception ignored" not in stderr, stderr
+    assert process.returncode == code
+
+
+def test_a_reader_of_stderr_that_has_left_changes_neither_the_output_nor_the_code(tmp_path):
+    """`kpoctl lint 2>&1 | head`: a note on stderr (here a kpoctl.yaml below the root, not
+    read) met by a closed pipe is dropped; the findings and the exit code are whole."""
+    write_files(tmp_path, {"top.yaml": TOP, "unit/kpoctl.yaml": "limits: {kpi: 1}\n"})
+    process = subprocess.Popen([sys.executable, "-m", "kpoctl", "lint", str(tmp_path), "--no-cache", "--format", "json"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stderr.close()  # gone before kpoctl has even started: its first note meets a broken pipe
+    stdout = process.stdout.read().decode()
+    process.wait(timeout=60)
+    assert process.returncode == 0
+    assert isinstance(json.loads(stdout), list)
+
+
+def test_ctrl_c_while_reading_exits_130_without_a_traceback(run_cli, monkeypatch):
+    import kpoctl.pipeline.reading
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(kpoctl.pipeline.reading, "read_scorecard", interrupted)
+    result = run_cli("lint", EXAMPLES / "best-company")
+    assert (result.exit_code, result.stdout, result.stderr) == (130, "", "")

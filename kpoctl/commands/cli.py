@@ -91,11 +91,39 @@ class DataFormat(str, Enum):
     json = "json"
 
 
-def _quiet_stdout() -> None:
-    """After a broken pipe, point stdout at /dev/null so the exit flush stays silent
-    (the recipe of Python's signal documentation)."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
+class _ReaderMayLeave:
+    """stdout or stderr once its reader may have gone (`kpoctl lint | head`): from the
+    broken pipe on, what is written goes to /dev/null (the recipe of Python's signal
+    documentation), and the command runs to its end. So it exits with its own code, as if
+    read to the end: 1 for findings still, whether the text came through rich or not."""
+
+    def __init__(self, stream) -> None:
+        self._stream = stream
+
+    def _reader_gone(self) -> None:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, self._stream.fileno())
+        os.close(devnull)
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            self._reader_gone()
+            return len(text)
+
+    def writelines(self, lines) -> None:
+        for line in lines:
+            self.write(line)
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            self._reader_gone()
+
+    def __getattr__(self, name: str):  # isatty, fileno, encoding: the stream's own
+        return getattr(self._stream, name)
 
 
 def _fail(message: str) -> None:
@@ -114,9 +142,6 @@ def guarded(command: Callable) -> Callable:
             raise
         except UsageError as exc:
             _fail(str(exc))
-        except BrokenPipeError:  # `kpoctl lint | head`: the reader left, nothing to say
-            _quiet_stdout()
-            raise typer.Exit(0) from None
         except KeyboardInterrupt:
             raise typer.Exit(130) from None
         except Exception as exc:  # a bug: still one line, never a traceback
@@ -1040,6 +1065,7 @@ def main() -> None:
     until here, so it is not freed on the way out of the command either)."""
     global _KEPT
     _KEPT = []
+    sys.stdout, sys.stderr = _ReaderMayLeave(sys.stdout), _ReaderMayLeave(sys.stderr)
     try:
         app()
         code = 0
@@ -1050,6 +1076,6 @@ def main() -> None:
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
-        except (BrokenPipeError, OSError):  # the reader left: nothing more to say
+        except OSError:  # a full disk or a closed terminal: nothing more can be said
             pass
     os._exit(code)
