@@ -3,9 +3,11 @@ output that stays readable without colour."""
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
+import time
 
 import pytest
 from conftest import EXAMPLES, REALWORLD, TOP, table_cells, write_files
@@ -377,3 +379,33 @@ def test_ctrl_c_while_reading_exits_130_without_a_traceback(run_cli, monkeypatch
     monkeypatch.setattr(kpoctl.pipeline.reading, "read_scorecard", interrupted)
     result = run_cli("lint", EXAMPLES / "best-company")
     assert (result.exit_code, result.stdout, result.stderr) == (130, "", "")
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_progress_bar_shows_on_a_terminal_and_is_gone_after_the_last_file(monkeypatch):
+    """A bar left running would sit under the findings; one stopped early would lie."""
+    import threading
+
+    from kpoctl.commands import cli
+
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    assert cli._progress_bar() is None  # piped or in CI: no bar
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    before = threading.active_count()
+    advance = cli._progress_bar()(3)
+    assert threading.active_count() == before + 1  # drawing while the files are read
+    advance()
+    advance()
+    time.sleep(0.3)  # a bar stopped now would have ended its thread at its next tick (a tenth of a second)
+    assert threading.active_count() == before + 1 and "reading" in terminal.getvalue()
+    advance()
+    for _ in range(100):  # told to stop; its thread ends at its next tick
+        if threading.active_count() == before:
+            break
+        time.sleep(0.05)
+    assert threading.active_count() == before
