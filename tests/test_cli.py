@@ -381,6 +381,20 @@ def test_ctrl_c_while_reading_exits_130_without_a_traceback(run_cli, monkeypatch
     assert (result.exit_code, result.stdout, result.stderr) == (130, "", "")
 
 
+@pytest.mark.parametrize("interruption", [KeyboardInterrupt, EOFError])  # Ctrl-C; Ctrl-D at a prompt
+def test_an_interruption_before_a_command_runs_exits_130_in_one_line_at_most(run_cli, monkeypatch, interruption):
+    """While the command line is parsed, outside the command's own guard."""
+    from kpoctl.commands import cli
+
+    def interrupted(*args, **kwargs):
+        raise interruption
+
+    monkeypatch.setattr(cli._OneLineErrors, "parse_args", interrupted)
+    result = run_cli("lint", EXAMPLES / "best-company")
+    assert result.exit_code == 130 and result.stdout == ""
+    assert result.stderr.strip() in ("", "kpoctl: aborted")  # typer says nothing of a Ctrl-C
+
+
 class _Terminal(io.StringIO):
     def isatty(self) -> bool:
         return True
