@@ -327,13 +327,15 @@ def test_github_format_is_chosen_inside_github_actions(run_cli):
     assert result.stdout.startswith("::warning file=")
 
 
-@pytest.mark.parametrize("fmt", ["text", "json"])
-def test_a_reader_that_leaves_early_gets_no_traceback(tmp_path, fmt):
-    """`kpoctl tree | head`: output far larger than a pipe's buffer, the reader gone after a few bytes."""
+@pytest.mark.parametrize("command", [["tree", "--format", "text"], ["tree", "--format", "json"], ["export"]],
+                         ids=["tree-text", "tree-json", "export"])
+def test_a_reader_that_leaves_early_gets_no_traceback(tmp_path, command):
+    """`kpoctl tree | head`: output far larger than a pipe's buffer, the reader gone after a
+    few bytes; through rich, a plain write, and export's rows written in one call."""
     from kpoctl.bench.generate import generate
 
     generate(60, tmp_path)
-    process = subprocess.Popen([sys.executable, "-m", "kpoctl", "tree", str(tmp_path), "--format", fmt],
+    process = subprocess.Popen([sys.executable, "-m", "kpoctl", command[0], str(tmp_path), *command[1:]],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     process.stdout.read(100)
     process.stdout.close()
