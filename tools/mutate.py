@@ -148,8 +148,9 @@ GROUPS: dict[str, dict[str, list[str]]] = {
     "cli": {  # each command's options, exit codes and the lines on stderr: what a script or CI sees
         # the cheap modules first: pytest -x stops at the first failing test
         "commands/cli.py": ["tests/test_count.py", "tests/test_baseline.py", "tests/test_init.py",
-                            "tests/test_examples.py", "tests/test_inert_output.py", "tests/test_cli.py",
-                            "tests/test_partial.py", "tests/test_report.py", "tests/test_history.py",
+                            "tests/test_examples.py", "tests/test_inert_output.py", "tests/test_statistics.py",
+                            "tests/test_load.py", "tests/test_cli.py", "tests/test_partial.py",
+                            "tests/test_report.py", "tests/test_cache.py", "tests/test_history.py",
                             "tests/test_diff.py", "tests/test_record.py", "tests/test_writes.py",
                             "tests/test_transfer.py"],
     },
@@ -343,6 +344,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--module", action="append", help="only these modules (e.g. rules/smart.py)")
     parser.add_argument("--list", action="store_true", help="list the mutants and exit")
     parser.add_argument("--check", action="store_true", help="exit 1 when a group is under its target")
+    parser.add_argument("--from-line", type=int, default=1, metavar="N",
+                        help="only mutants at line N or after (to go on with a run stopped part way)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args(argv)
 
@@ -352,7 +355,8 @@ def main(argv: list[str] | None = None) -> int:
             if args.module and module not in args.module:
                 continue
             for mutant in mutants_of(module, (PACKAGE / module).read_text(encoding="utf-8")):
-                plan.append((group, mutant, tests))
+                if mutant.line >= args.from_line:
+                    plan.append((group, mutant, tests))
     if args.list:
         for group, mutant, _ in plan:
             print(f"{group:8} {mutant.label}")
