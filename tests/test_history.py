@@ -59,6 +59,9 @@ def test_lint_history_adds_the_history_findings_to_the_others(tmp_path, run_cli)
     codes = [f["code"] for f in run_cli("lint", tmp_path, "--history", "--format", "json").json()]
     assert "KP501" in codes and "KP504" in codes
     assert not {"KP501", "KP504"} & {f["code"] for f in run_cli("lint", tmp_path, "--format", "json").json()}
+    # the window of `history` serves lint's --history alike
+    since = run_cli("lint", tmp_path, "--history", "--since", "2026-03-10", "--format", "json")
+    assert {"KP501", "KP504"} & {f["code"] for f in since.json()} == {"KP501"}
 
 
 def test_the_window_limits_the_commits_reported_on(tmp_path, run_cli):
