@@ -6,6 +6,7 @@ import re
 from collections import Counter
 
 import pytest
+import yaml
 from conftest import EXAMPLES, uncoloured
 
 from kpoctl.rules import REGISTRY
@@ -67,6 +68,11 @@ def test_summary_scores_each_team_by_its_findings_worst_first(run_cli):
     assert by_team["marketing.yaml"]["entries"] == 0  # the file that cannot be read is a row of its own
     sales = [f for f in findings if f["team"] == "sales" or (f["team"] is None and f["file"] == "sales.yaml")]
     assert by_team["sales"]["errors"] == sum(f["severity"] == "error" for f in sales)
+    written = yaml.safe_load((EXAMPLES / "broken" / "sales.yaml").read_text())
+    assert by_team["sales"]["entries"] == len(written["objectives"]) + len(written["indicators"])  # what a score is per
+    # one file named: the whole scorecard read, that file's team alone summed up
+    alone = run_cli("lint", EXAMPLES / "broken" / "sales.yaml", "--summary", "--format", "json").json()
+    assert alone == [by_team["sales"]]
 
 
 def test_the_score_formula(run_cli):
