@@ -246,7 +246,7 @@ VIEWS = [["count", "--format", "json"], ["orphans", "--format", "json"], ["tree"
 
 
 @pytest.mark.parametrize("command", VIEWS, ids=" ".join)
-def test_every_view_with_the_cache_says_what_it_says_without(run_cli, tmp_path, generated, command):
+def test_every_view_with_the_cache_says_what_it_says_without(run_cli, tmp_path, home, generated, command):
     """Cold, warm (files served from the cache, without their actuals where the view never
     reads them) and after an edit: always the answer of a fresh read."""
     folder = tmp_path / "card"
@@ -258,7 +258,9 @@ def test_every_view_with_the_cache_says_what_it_says_without(run_cli, tmp_path, 
         return result.stdout
 
     fresh = run("--no-cache")
-    assert run() == fresh  # cold: fills the cache
+    assert not home.exists()  # --no-cache: nothing written
+    assert run() == fresh  # cold: fills the cache, as every view does unless told not to
+    assert len(list(entries_of(home, folder).iterdir())) > 20
     assert run() == fresh  # warm: from the cache
     victim = sorted((folder / "teams").glob("*.yaml"))[7]
     victim.write_text(victim.read_text().replace("value: ", "value: 1", 1))

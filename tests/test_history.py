@@ -178,6 +178,7 @@ def test_the_timeline_ends_with_what_the_work_tree_changed_since_head(tmp_path, 
     (["history", "{tmp}", "--base", "no-such-branch"], "unknown revision 'no-such-branch'"),
     (["lint", "{tmp}", "--last", "3"], "add --history"),
     (["lint", "{tmp}", "--select", "KP503"], "KP503 reads the git history: add --history"),
+    (["lint", "{tmp}", "--select", "kp5"], "KP5 reads the git history: add --history"),  # the family, by its prefix
     (["history", "nobody/nothing", "{tmp}"], "no indicator nobody/nothing"),
     (["history", "top/otif-rate", "{tmp}", "--format", "sarif"], "timeline prints text or json"),
 ])
