@@ -234,6 +234,14 @@ def test_orphans_lists_kp101_and_kp102(run_cli):
     assert clean.exit_code == 0 and "No orphan" in clean.stdout
 
 
+def test_orphans_exits_1_for_an_orphan_alone_every_file_read(run_cli, tmp_path):
+    """examples/broken also has a file that does not parse, which is an exit 1 of its own."""
+    write_files(tmp_path, {"top.yaml": TOP + "  - {id: calls, level: KPI, name: Calls made}\n"})
+    result = run_cli("orphans", tmp_path, "--format", "json")
+    assert [row["id"] for row in result.json()] == ["calls"] and result.stderr == ""
+    assert result.exit_code == 1
+
+
 def test_tree_json_nests_teams_objectives_and_indicators(run_cli):
     roots = run_cli("tree", EXAMPLES / "best-company", "--format", "json").json()
     assert [r["team"] for r in roots] == ["best-company"]
