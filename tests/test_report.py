@@ -180,6 +180,9 @@ def test_html_report_is_one_self_contained_file(run_cli, tmp_path):
     assert html.startswith("<!DOCTYPE html>")
     assert "<script" not in html and "http://" not in html and "https://" not in html
     assert "@media print" in html
+    site = run_cli("report", EXAMPLES / "broken", "--format", "html", "--output", tmp_path / "site")
+    assert site.exit_code == 1 and "marketing.yaml (KP001 line 4" in site.stderr  # a site alike
+    assert (tmp_path / "site" / "index.html").is_file()
 
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
