@@ -389,6 +389,8 @@ def test_as_of_shows_the_scorecard_as_it_stood(run_cli, tmp_path):
     page = out.read_text()
     assert "As of <b>2026-Q1 (actuals of periods ended by 2026-03-31)</b>" in page
     assert 'class="attention"' not in page  # today's notes describe today
+    assert "describe today and are left out" in page  # and the book says why there are none
+    assert "left out" not in run_cli("report", EXAMPLES / "broken", "--format", "html").stdout
     bad = run_cli("report", EXAMPLES / "best-company", "--as-of", "2026-13")
     assert bad.exit_code == 2 and bad.stderr.startswith("kpoctl: error: --as-of takes a period")
     assert "(write" not in bad.stderr  # no month 13 to suggest
@@ -396,6 +398,12 @@ def test_as_of_shows_the_scorecard_as_it_stood(run_cli, tmp_path):
     assert "--as-of 2999 has not begun yet" in ahead.stderr  # a year mistyped: said, not guessed at
     assert ahead.json() == run_cli("report", EXAMPLES / "best-company", "--format", "json").json()
     assert "not begun" not in run_cli("report", EXAMPLES / "best-company", "--as-of", "2026-Q1").stderr
+    # best-company's today is 2026-11-21: a period is ahead only when it begins after that day
+    for begun in ("2026-11", "2026-Q4", "2026-11-21"):
+        assert "not begun" not in run_cli("report", EXAMPLES / "best-company", "--as-of", begun).stderr, begun
+    assert "not begun" in run_cli("report", EXAMPLES / "best-company", "--as-of", "2026-11-22").stderr
+    no_such_day = run_cli("report", EXAMPLES / "best-company", "--as-of", "2026-02-30")
+    assert no_such_day.exit_code == 2 and no_such_day.stderr.startswith("kpoctl: error: --as-of takes a period")
     loose = run_cli("report", EXAMPLES / "best-company", "--as-of", "2026-q1")
     assert loose.exit_code == 2 and loose.stderr.endswith("got '2026-q1' (write 2026-Q1)\n")
 
