@@ -443,8 +443,8 @@ def test_a_bare_name_is_a_site_only_for_html_and_only_when_nothing_is_there(run_
     (tmp_path / "book").write_text("last week's\n")  # a file already there is written over, as one page
     assert run_cli("report", EXAMPLES / "best-company", "--format", "html", "-o", tmp_path / "book").exit_code == 0
     assert (tmp_path / "book").is_file() and (tmp_path / "book").read_text().startswith("<!DOCTYPE html>")
-    run_cli("report", EXAMPLES / "best-company", "--format", "html", "-o", tmp_path / "site")
-    assert (tmp_path / "site" / "index.html").is_file()
+    run_cli("report", EXAMPLES / "best-company", "--format", "html", "-o", tmp_path / "books" / "2026" / "site")
+    assert (tmp_path / "books" / "2026" / "site" / "index.html").is_file()  # the folders above made too
 
 
 WIDE = """
