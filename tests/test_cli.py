@@ -295,6 +295,19 @@ def test_schema_prints_both_schemas(run_cli):
     assert team["properties"]["team"]["pattern"] == "^[a-z0-9][a-z0-9-]*$"
 
 
+def test_schema_write_fills_a_folder_and_refuses_anything_else(run_cli, tmp_path):
+    from conftest import ROOT
+
+    written = run_cli("schema", "--write", tmp_path)
+    assert written.exit_code == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in (ROOT / "schemas").iterdir())
+    (tmp_path / "file.json").write_text("{}")
+    for target in (tmp_path / "file.json", tmp_path / "missing"):
+        refused = run_cli("schema", "--write", target)
+        assert refused.exit_code == 2 and refused.stderr == f"kpoctl: error: not a folder: {target}\n"
+    assert (tmp_path / "file.json").read_text() == "{}" and not (tmp_path / "missing").exists()
+
+
 def test_version_and_help(run_cli):
     from kpoctl import __version__
 
