@@ -242,8 +242,12 @@ def test_a_row_short_of_cells_is_refused_by_its_number_not_a_crash(run_cli, card
 
 def test_from_takes_no_value_on_the_command_line(run_cli, card, tmp_path):
     csv = _csv(tmp_path, "indicator,period,value\nunit-1/otif-rate,2026-10,95\n")
+    before = (card / "unit-1.yaml").read_text()
     result = run_cli("record", "--from", csv, card, "95")
     assert result.exit_code == 2 and "with --from, give only the scorecard's PATH" in result.stderr
+    result = run_cli("record", "--from", csv, card, "--period", "2026-11")  # nor a period: the CSV's own say
+    assert result.exit_code == 2 and "with --from, give only the scorecard's PATH" in result.stderr
+    assert (card / "unit-1.yaml").read_text() == before
 
 
 def test_a_bulk_record_over_many_files_adds_one_line_to_each_and_changes_nothing_else(run_cli, tmp_path):
