@@ -326,10 +326,10 @@ class Limits(_Strict):
 class RuleSettings(_Strict):
     """Which rules run and how severe they are."""
 
+    # an empty `select:` is refused, not read: it could mean no rule as well as every rule
     select: Annotated[list[Text], AfterValidator(_unique_codes)] = Field(
         default_factory=lambda: ["ALL"], description="Rule codes or prefixes to run (ALL for every rule)."
     )
-    # an empty `select:` is refused, not read: it could mean no rule as well as every rule
     ignore: Annotated[list[Text], BeforeValidator(_none_to_empty, json_schema_input_type=Optional[list[Text]]),
                       AfterValidator(_unique_codes)] = Field(
         default_factory=list, description="Rule codes or prefixes not to run."
