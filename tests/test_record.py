@@ -429,3 +429,19 @@ def test_a_text_that_is_no_longer_a_team_file_is_never_written(tmp_path):
     for text in ("just: a mapping\n", "[a, list]\n"):
         with pytest.raises(UsageError, match="would not give a valid file; nothing was written"):
             _verify(COMMENTED, text, tmp_path / "unit-1.yaml", [], Settings())
+
+
+@pytest.mark.parametrize("args", [[], ["unit-1/otif-rate"]])
+def test_record_without_an_indicator_and_a_value_says_its_usage(run_cli, card, monkeypatch, args):
+    monkeypatch.chdir(card)
+    result = run_cli("record", *args)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("kpoctl: error: usage: kpoctl record TEAM/INDICATOR VALUE [PATH]")
+
+
+def test_a_team_not_found_names_the_files_not_read_where_it_may_be(run_cli, card):
+    (card / "broken.yaml").write_text("team: lost\nname: [\n")
+    missing = run_cli("record", "lost/otif-rate", "95", card)
+    assert missing.exit_code == 2 and "broken.yaml" in missing.stderr  # the team may be in the file not read
+    found = run_cli("record", "unit-1/otif-rate", "95", card, "--period", "2026-11")
+    assert found.exit_code in (0, 1) and "broken.yaml" not in found.stderr  # beside the point when it is found
