@@ -348,6 +348,17 @@ def test_github_format_is_chosen_inside_github_actions(run_cli):
     assert result.stdout.startswith("::warning file=")
 
 
+def _read_a_little_and_leave(command: str, path, *options: str) -> tuple[int, str]:
+    """`kpoctl COMMAND PATH OPTIONS | head -c 100`, through a real pipe: (exit code, stderr)."""
+    process = subprocess.Popen([sys.executable, "-m", "kpoctl", command, str(path), *options],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.read(100)
+    process.stdout.close()
+    stderr = process.stderr.read().decode()
+    process.wait(timeout=60)
+    return process.returncode, stderr
+
+
 @pytest.mark.parametrize("command", [["tree", "--format", "text"], ["tree", "--format", "json"], ["export"]],
                          ids=["tree-text", "tree-json", "export"])
 def test_a_reader_that_leaves_early_gets_no_traceback(tmp_path, command):
@@ -356,28 +367,19 @@ def test_a_reader_that_leaves_early_gets_no_traceback(tmp_path, command):
     from kpoctl.bench.generate import generate
 
     generate(60, tmp_path)
-    process = subprocess.Popen([sys.executable, "-m", "kpoctl", command[0], str(tmp_path), *command[1:]],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    process.stdout.read(100)
-    process.stdout.close()
-    stderr = process.stderr.read().decode()
-    process.wait(timeout=60)
+    code, stderr = _read_a_little_and_leave(command[0], tmp_path, *command[1:])
     assert "Traceback" not in stderr and "Exception ignored" not in stderr, stderr
-    assert process.returncode == 0  # tree's own code: the reader leaving is no failure of the scorecard
+    assert code == 0  # tree's own code: the reader leaving is no failure of the scorecard
 
 
 @pytest.mark.parametrize("select, fmt, code", [("KP4", "json", 0), ("ALL", "json", 1), ("ALL", "text", 1)])
 def test_a_reader_that_leaves_early_leaves_lints_exit_code_as_it_was(select, fmt, code):
     """`kpoctl lint | head` under `set -o pipefail`: errors found still fail the job and
     warnings alone still do not, through rich's text or a plain write alike."""
-    process = subprocess.Popen([sys.executable, "-m", "kpoctl", "lint", str(REALWORLD), "--no-cache",
-                                "--select", select, "--format", fmt], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    process.stdout.read(100)  # far less than the 140 KB or more it writes: a pipe holds 64 KB
-    process.stdout.close()
-    stderr = process.stderr.read().decode()
-    process.wait(timeout=60)
+    # it writes 140 KB or more: far more than the 64 KB a pipe holds
+    returned, stderr = _read_a_little_and_leave("lint", REALWORLD, "--no-cache", "--select", select, "--format", fmt)
     assert "Traceback" not in stderr and "Exception ignored" not in stderr, stderr
-    assert process.returncode == code
+    assert returned == code
 
 
 def test_a_reader_of_stderr_that_has_left_changes_neither_the_output_nor_the_code(tmp_path):
