@@ -96,6 +96,7 @@ def _id_list(value: Any) -> Any:
 
 
 SlugList = Annotated[list[Slug], BeforeValidator(_none_to_empty, json_schema_input_type=Optional[list[Slug]])]
+TextList = Annotated[list[Text], BeforeValidator(_none_to_empty, json_schema_input_type=Optional[list[Text]])]
 
 
 def _none_to_unset(value: Any) -> Any:
@@ -277,7 +278,7 @@ class Indicator(_Strict):
     rollup: Rollup | None = Field(
         default=None, description="How the KPO's breakdown parts combine, one method or one per dimension."
     )
-    actions: Annotated[list[Text], BeforeValidator(_none_to_empty, json_schema_input_type=Optional[list[Text]])] = Field(
+    actions: TextList = Field(
         default_factory=list, description="Key performance actions when off track."
     )
     actuals: Annotated[list[Actual], BeforeValidator(_none_to_empty, json_schema_input_type=Optional[list[Actual]]),
@@ -330,8 +331,7 @@ class RuleSettings(_Strict):
     select: Annotated[list[Text], AfterValidator(_unique_codes)] = Field(
         default_factory=lambda: ["ALL"], description="Rule codes or prefixes to run (ALL for every rule)."
     )
-    ignore: Annotated[list[Text], BeforeValidator(_none_to_empty, json_schema_input_type=Optional[list[Text]]),
-                      AfterValidator(_unique_codes)] = Field(
+    ignore: Annotated[TextList, AfterValidator(_unique_codes)] = Field(
         default_factory=list, description="Rule codes or prefixes not to run."
     )
     severity: Annotated[dict[Text, Literal["error", "warning", "info"]],
@@ -355,7 +355,7 @@ class Settings(_Strict):
     )
     rules: Annotated[RuleSettings, BeforeValidator(_none_to_unset, json_schema_input_type=Optional[RuleSettings])] = Field(
         default_factory=RuleSettings, description="Rule selection and severities.")
-    weasel_words: Annotated[list[Text], BeforeValidator(_none_to_empty, json_schema_input_type=Optional[list[Text]])] = Field(
+    weasel_words: TextList = Field(
         default_factory=list, description="Words added to KP301's built-in list.")
     today: Date | None = Field(default=None, description="Fixed date for reproducible runs.")
     max_file_mb: Annotated[float, Strict(), Field(gt=0, allow_inf_nan=False)] = Field(
