@@ -242,7 +242,8 @@ def test_rules_run_per_file_in_workers_give_what_the_whole_graph_gives(generated
 
 
 VIEWS = [["count", "--format", "json"], ["orphans", "--format", "json"], ["tree", "--format", "json"],
-         ["tree", "--format", "mermaid"], ["report", "--format", "json"], ["report", "--format", "markdown"]]
+         ["tree", "--format", "mermaid"], ["report", "--format", "json"], ["report", "--format", "markdown"],
+         ["export"]]
 
 
 @pytest.mark.parametrize("command", VIEWS, ids=" ".join)
@@ -282,6 +283,26 @@ def test_a_view_after_lint_filled_the_cache_says_what_it_says_without(run_cli, t
     result = run_cli(command[0], folder, *command[1:])
     assert result.exit_code in (0, 1), result.stderr
     assert result.stdout == fresh
+
+
+@pytest.mark.parametrize("command", VIEWS[1:], ids=" ".join)
+def test_a_view_whose_entries_are_gone_reads_the_files_again(run_cli, tmp_path, home, generated, command):
+    """The index still knows every file unchanged, but the per-file entries a view builds
+    its parts from were deleted (pruned, or a cleaner): each file is read again where its
+    part is worked out, its entry written again, and the answer is a fresh read's."""
+    folder = tmp_path / "card"
+    shutil.copytree(generated, folder)
+    fresh = run_cli(command[0], folder, *command[1:], "--no-cache").stdout
+    lint_json(run_cli, folder)
+    entries = [p for p in entries_of(home, folder).iterdir() if len(p.name) == 40]
+    assert len(entries) == 120
+    for entry in entries:
+        entry.unlink()
+    result = run_cli(command[0], folder, *command[1:])
+    assert result.exit_code in (0, 1), result.stderr
+    assert result.stdout == fresh
+    assert sorted(p.name for p in entries_of(home, folder).iterdir() if len(p.name) == 40) == sorted(
+        p.name for p in entries)
 
 
 @pytest.mark.parametrize("actuals", [b'[["2026-01"]]', b'[[["2026-01", "x", null]]]', b'{"a": 1}', b'[[1]]', b"nope"])

@@ -43,6 +43,7 @@ from kpoctl.read.load import (
     NoTeamFiles,
     collector_paused,
     in_parallel,
+    in_workers,
     locate,
     no_team_files,
     read_many,
@@ -118,7 +119,8 @@ class Reading:
     levels: dict[str, tuple] = field(default_factory=dict)
     keys: dict[str, str | None] = field(default_factory=dict)  # each readable team file's content key
     cache: Cache | None = None
-    load: Callable[[list[str], bool], dict[str, TeamFile]] | None = None  # relative paths -> their team files
+    # (relative paths, actuals, compute) -> each file's part, worked out where the file is taken
+    parts: Callable[[list[str], bool, Derive], dict[str, object]] | None = None
     derive: dict[str, Derive] = field(default_factory=dict)  # the parts asked for at read time, by kind
     fresh_parts: dict[str, dict] = field(default_factory=dict)  # parts worked out where files were read (pack_part)
 
@@ -169,9 +171,8 @@ class Reading:
             else:
                 missing.append(relative)
         if missing:
-            assert self.load is not None
-            for relative, team_file in self.load(missing, actuals).items():
-                found[relative] = compute(team_file, self.settings) if team_file.team is not None else None
+            assert self.parts is not None
+            found.update(self.parts(missing, actuals, compute))
         # only this scorecard's files as they are now: what an edit replaced is dropped
         kept = {self.keys[r]: value for r, value in found.items() if self.keys[r] is not None}
         if self.cache is not None and kept.keys() != stored.keys():
@@ -455,9 +456,9 @@ def _read(path: Path, located: Located, cache: Cache | None, jobs: int, need_mod
         levels={relative: record.levels for relative, record in team_records if record.levels is not None},
         keys={relative: record.key for relative, record in team_records if record.levels is not None},
         cache=cache,
-        # a links-only file is read again for a whole model: the closure keeps none of them alive
-        load=functools.partial(_load_again, located, cache, records, jobs,
-                               {r: f for r, f in fresh.items() if f is None or not f.links_only}),
+        # a links-only file is taken again for a whole model: the closure keeps none of them alive
+        parts=functools.partial(_parts_again, located, cache, records, jobs,
+                                {r: f for r, f in fresh.items() if f is None or not f.links_only}),
         derive=dict(derive),
         fresh_parts={relative: f.parts for relative, f in fresh.items() if f is not None and f.parts},
     )
@@ -474,9 +475,66 @@ def _team_records(records: dict[str, FileRecord], located: Located, path: Path) 
     return team_records
 
 
-def _load_again(located: Located, cache: Cache | None, records: dict[str, FileRecord], jobs: int,
-                fresh: dict[str, TeamFile | None], relatives: list[str], actuals: bool) -> dict[str, TeamFile]:
-    return _team_files(located, cache, [(r, records[r]) for r in relatives], fresh, jobs, actuals=actuals)
+def _parts_again(located: Located, cache: Cache | None, records: dict[str, FileRecord], jobs: int,
+                 fresh: dict[str, TeamFile | None], relatives: list[str], actuals: bool,
+                 compute: Derive) -> dict[str, object]:
+    """Each of `relatives`' part by `compute` (None for a file without a team), a file that
+    is no longer a readable team file left out: from this run's whole model, else worked
+    out where the file is taken from the cache or read again, in worker processes when
+    there are many. Only the parts come back: taking every model into this process first
+    held them all at once, 0.9 GB for a report at 10,000 teams after a lint had filled
+    the cache (each view's parts were not in it yet)."""
+    settings = located.settings
+    parts: dict[str, object] = {}
+    paths = {relative: candidate for candidate, relative in located.candidates}
+    todo = []
+    for relative in relatives:
+        if relative not in fresh:
+            todo.append((paths[relative], relative, records[relative].key))
+        elif fresh[relative] is not None:
+            parts[relative] = _part_of(fresh[relative], settings, compute)
+    take = TakePart(cache, settings, compute, actuals)
+    for (_, relative, _), (readable, part) in zip(todo, in_workers(_worker_take_part, todo, jobs, serial=take,
+                                                                   initializer=_init_take_part, initargs=(take,))):
+        if readable:
+            parts[relative] = part
+    return parts
+
+
+def _part_of(team_file: TeamFile, settings: Settings, compute: Derive) -> object:
+    return compute(team_file, settings) if team_file.team is not None else None
+
+
+@dataclass(frozen=True)
+class TakePart:
+    """One file's part where it is taken: its cache entry, else the file read again (and
+    its entry written, as a first read writes it). (False, None) when the file is no
+    longer a team file that can be read."""
+
+    cache: Cache | None
+    settings: Settings
+    compute: Derive
+    actuals: bool
+
+    def __call__(self, job: tuple[str, str, str | None]) -> tuple[bool, object]:
+        candidate, relative, key = job
+        hit = self.cache.get(key, actuals=self.actuals) if self.cache is not None and key is not None else MISS
+        if hit is MISS or hit.file != relative:
+            hit = next(read_many([(candidate, relative)], self.settings, 1, Prepare(self.cache, {relative: key})))
+        return (False, None) if hit is None else (True, _part_of(hit, self.settings, self.compute))
+
+
+_worker_take: TakePart | None = None
+
+
+def _init_take_part(take: TakePart) -> None:
+    global _worker_take
+    _worker_take = take
+
+
+def _worker_take_part(job: tuple[str, str, str | None]) -> tuple[bool, object]:
+    assert _worker_take is not None
+    return _worker_take(job)
 
 
 def _known(stored: list | None, relative: str) -> FileRecord | None:
