@@ -44,6 +44,9 @@ def test_benchmark_smoke_run_on_100_teams(tmp_path):
     commands = [c.strip() for c in views.strip("|").split("|")[1:]]
     assert len(commands) == 16  # count, tree, orphans, report, report text, export, record, diff: cold and warm
     assert all(float(c.split()[0]) > 0 for c in commands)
+    after_lint = text.split("parts not yet), s and peak MB: 100 teams: ", 1)[1].split(".\n", 1)[0].split(", ")
+    assert [entry.split(" ")[0] for entry in after_lint] == ["count", "tree", "orphans", "report", "report", "export"]
+    assert all(float(entry.split()[-4]) > 0 and int(entry.split()[-2]) > 0 for entry in after_lint)
     assert "Cold start against `python -c 'import typer'`" in text and "`kpoctl lint examples/best-company`" in text
     assert "`a typer command with lint's options doing nothing` " in text  # the floor of any typer CLI, same run
 
