@@ -72,6 +72,16 @@ def test_diff_against_the_working_tree_and_formats(run_cli, repo, monkeypatch):
     assert "1 lowered target" in text
 
 
+def test_one_argument_is_a_revision_even_where_a_file_has_its_name(run_cli, repo, monkeypatch):
+    """`kpoctl diff NAME` compares the revision NAME with the working tree, though a file
+    of the scorecard is called NAME too: only a second or third argument may be a path."""
+    monkeypatch.chdir(repo)
+    git("branch", "other.yaml", "HEAD~1", cwd=repo)
+    result = run_cli("diff", "other.yaml", "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    assert result.json() == run_cli("diff", "HEAD~1", "-f", "json").json() != []
+
+
 def test_diff_outside_git_or_with_a_bad_revision_is_exit_2(run_cli, repo, tmp_path_factory, monkeypatch):
     monkeypatch.chdir(repo)
     bad = run_cli("diff", "nope")
