@@ -135,6 +135,30 @@ def test_one_indicator_through_the_commits(tmp_path, run_cli):
     assert hashes[2][:7] in text and "target 95% or more -> 88% or more" in text
 
 
+def test_inside_github_actions_findings_are_annotations_and_a_timeline_stays_text(tmp_path, run_cli):
+    """Without --format, the findings of `history` take lint's default (annotations inside
+    GitHub Actions); an indicator's timeline, which has no annotation form, stays text."""
+    gamed(tmp_path)
+    findings = run_cli("history", tmp_path, env={"GITHUB_ACTIONS": "true"})
+    assert findings.exit_code == 0, findings.stderr
+    assert findings.stdout.startswith("::warning file=") and "KP501" in findings.stdout
+    timeline = run_cli("history", "top/otif-rate", tmp_path, env={"GITHUB_ACTIONS": "true"})
+    assert timeline.exit_code == 0, timeline.stderr
+    assert "target 95% or more -> 88% or more" in timeline.stdout and "::" not in timeline.stdout
+
+
+def test_one_file_named_reports_only_its_findings(tmp_path, run_cli):
+    gamed_twice = [team(), team(actuals=MISSED, due="2027-03-31"), team(88, MISSED, due="2027-03-31")]
+    make_history(tmp_path, [{"files": {"kpoctl.yaml": SETTINGS, "top.yaml": version,
+                                       "unit.yaml": version.replace("team: top", "team: unit")}}
+                            for version in gamed_twice])
+    everything = run_cli("history", tmp_path, "--format", "json").json()
+    assert {f["file"] for f in everything} == {"top.yaml", "unit.yaml"}
+    one = run_cli("history", tmp_path / "unit.yaml", "--format", "json").json()
+    assert one and {f["file"] for f in one} == {"unit.yaml"}
+    assert one == [f for f in everything if f["file"] == "unit.yaml"]
+
+
 @pytest.mark.parametrize("columns", ["30", "60"])
 def test_the_timeline_in_a_narrow_terminal_cuts_no_word(tmp_path, run_cli, columns):
     """Its columns wrap between words, never inside one: an author's name, a period, a
