@@ -147,6 +147,22 @@ def test_inside_github_actions_findings_are_annotations_and_a_timeline_stays_tex
     assert "target 95% or more -> 88% or more" in timeline.stdout and "::" not in timeline.stdout
 
 
+def test_a_window_without_the_indicators_commits_is_a_timeline_without_steps(tmp_path, run_cli):
+    """The indicator is in the work tree now; no commit in the window read its team. That
+    is an empty timeline, not "no indicator in the scorecard now" (exit 2), as it was."""
+    gamed(tmp_path)
+    result = run_cli("history", "top/otif-rate", tmp_path, "--since", "2026-05-01", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert result.json()["steps"] == [] and "no commit in the window" in result.stderr
+    text = run_cli("history", "top/otif-rate", tmp_path, "--since", "2026-05-01")
+    assert text.exit_code == 0 and text.stdout == "top/otif-rate: no commit in the window, so no change to show\n"
+    (tmp_path / "top.yaml").write_text(team(88, MISSED, due="2027-06-30").replace("value: 88}", "value: 80}"))
+    pending = run_cli("history", "top/otif-rate", tmp_path, "--since", "2026-05-01", "--format", "json").json()
+    assert pending["uncommitted"] == ["2026-02 rewritten 88% -> 80%"]
+    missing = run_cli("history", "top/nope", tmp_path, "--since", "2026-05-01")
+    assert missing.exit_code == 2 and "no indicator top/nope in the scorecard now" in missing.stderr
+
+
 def test_one_file_named_reports_only_its_findings(tmp_path, run_cli):
     gamed_twice = [team(), team(actuals=MISSED, due="2027-03-31"), team(88, MISSED, due="2027-03-31")]
     make_history(tmp_path, [{"files": {"kpoctl.yaml": SETTINGS, "top.yaml": version,

@@ -966,6 +966,11 @@ def _timeline(path: Path, indicator: tuple[str, str], window, output_format: "Li
     _say_not_read(located)
     steps, walked, team_file = git_read(indicator_timeline, located.root, located.settings, team, indicator_id,
                                         window)
+    if team_file is None:  # no commit in the window read the team: where the work tree declares it now
+        from kpoctl.pipeline.reading import read_scorecard
+
+        declared = read_scorecard(path, progress=_progress_bar(), one_shot=True).declared()
+        team_file = declared[team][0] if team in declared else None
     scorecard = today(located, {team_file} if team_file else set())
     graph = CascadeGraph(scorecard)
     if not steps and f"{team}/{indicator_id}" not in graph.entries:

@@ -42,7 +42,10 @@ def render_timeline(team: str, indicator_id: str, steps: list[Step], findings: l
     name = escape(plain(f"{team}/{indicator_id}"))
     pending = f"not committed yet: {escape(plain('; '.join(uncommitted)))}" if uncommitted else None
     if not steps:
-        console.print(f"{name}: no change in the {commits} commit{'s' if commits != 1 else ''} checked")
+        if commits:
+            console.print(f"{name}: no change in the {commits} commit{'s' if commits != 1 else ''} checked")
+        else:
+            console.print(f"{name}: no commit in the window, so no change to show")
         if pending:
             console.print(pending)
         return
