@@ -285,6 +285,27 @@ def test_a_view_after_lint_filled_the_cache_says_what_it_says_without(run_cli, t
     assert result.stdout == fresh
 
 
+def test_an_xlsx_export_from_the_cache_holds_the_actuals_and_no_cache_writes_none(run_cli, tmp_path, home):
+    """The workbook loads whole models, actuals included, from the cache's entries: the same
+    rows as a fresh read's. --no-cache writes nothing; without it the cache is filled."""
+    import openpyxl
+
+    def rows(*extra):
+        out = tmp_path / "card.xlsx"
+        result = run_cli("export", folder, "-o", out, *extra)
+        assert result.exit_code == 0, result.stderr
+        return list(openpyxl.load_workbook(out)["scorecard"].iter_rows(values_only=True))
+
+    folder = tmp_path / "card"
+    shutil.copytree(EXAMPLES / "best-company", folder)
+    fresh = rows("--no-cache")
+    assert not home.exists()
+    assert sum(row[0] == "actual" for row in fresh) > 10
+    assert rows() == fresh  # cold: it fills the cache
+    assert len(list(entries_of(home, folder).iterdir())) > 3
+    assert rows() == fresh  # from the entries
+
+
 @pytest.mark.parametrize("command", VIEWS[1:], ids=" ".join)
 def test_a_view_whose_entries_are_gone_reads_the_files_again(run_cli, tmp_path, home, generated, command):
     """The index still knows every file unchanged, but the per-file entries a view builds
