@@ -221,7 +221,8 @@ class Cache:
         blob = read_regular_file(self.folder / name)
         if blob is None or len(blob) < 33:
             return None
-        mac, payload = memoryview(blob)[:32], memoryview(blob)[32:]
+        view = memoryview(blob)
+        mac, payload = view[:32], view[32:]
         if not hmac.compare_digest(mac, self._mac(name, payload)):
             return None  # corrupt, or not written by this kpoctl for these settings: read again, overwrite
         return payload
