@@ -501,6 +501,13 @@ def _parts_again(located: Located, cache: Cache | None, records: dict[str, FileR
     return parts
 
 
+def _cached(cache: Cache | None, key: str | None, relative: str, actuals: bool) -> TeamFile | object:
+    """The team file `relative` as the cache holds it under its content `key`, else MISS
+    (no cache, no key, no entry, or an entry written for a file at another path)."""
+    hit = cache.get(key, actuals=actuals) if cache is not None and key is not None else MISS
+    return MISS if hit is MISS or hit.file != relative else hit
+
+
 def _part_of(team_file: TeamFile, settings: Settings, compute: Derive) -> object:
     return compute(team_file, settings) if team_file.team is not None else None
 
@@ -518,8 +525,8 @@ class TakePart:
 
     def __call__(self, job: tuple[str, str, str | None]) -> tuple[bool, object]:
         candidate, relative, key = job
-        hit = self.cache.get(key, actuals=self.actuals) if self.cache is not None and key is not None else MISS
-        if hit is MISS or hit.file != relative:
+        hit = _cached(self.cache, key, relative, self.actuals)
+        if hit is MISS:
             hit = next(read_many([(candidate, relative)], self.settings, 1, Prepare(self.cache, {relative: key})))
         return (False, None) if hit is None else (True, _part_of(hit, self.settings, self.compute))
 
@@ -577,8 +584,8 @@ def _team_files(located: Located, cache: Cache | None, team_records: list[tuple[
         if relative in fresh:
             files[relative] = fresh[relative]
             continue
-        hit = cache.get(record.key, actuals=actuals) if cache is not None and record.key is not None else MISS
-        if hit is MISS or hit.file != relative:
+        hit = _cached(cache, record.key, relative, actuals)
+        if hit is MISS:
             again.append((paths[relative], relative))
         else:
             files[relative] = hit
