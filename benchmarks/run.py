@@ -5,24 +5,23 @@
 
 For each size, on the same files in the same run: the bare libyaml load (PyYAML's
 CSafeLoader, one process), libyaml's bare event stream (the floor) and `kpoctl lint
---no-cache` (cold) in turns, `kpoctl lint`
-on an empty cache (the first run, which fills it), `kpoctl lint` after one file was
-edited without touching its links (a comment, a title, an actual), in JSON and in
-text as a terminal user sees it, and after one file's links changed (here an
-indicator's `timing`, which cross-team rules read), every other command that reads
-the scorecard (count, tree, orphans, report, export, record, diff) cold, in turns with a
-cold lint, and after one edit (the views also on their first run after a lint on an empty
-cache, as CI runs them: every file's entry there, the view's parts not), yamllint, and the start-up a pre-commit hook pays
-(`kpoctl --version`, `kpoctl lint examples/best-company` warm and with --no-cache, and
-a typer command with lint's options doing nothing) against `import typer`, run in turns
-so that a machine that slows down meanwhile slows both. Every command runs in its own
-process; times are medians
-of --runs (of --warm-runs for the runs after an edit, which take a fraction of a
-second); peak memory is the largest total PSS of the process and its workers,
-sampled from /proc (proportional set size: a page a forked worker still shares with
-the main process is counted once between them, where summing RSS counts it in each).
-Cold lint against the floor is given in wall-clock time and in CPU time (the
-command's and its workers'): the floor uses one core, lint every core there is.
+--no-cache` (cold) in turns, `kpoctl lint` on an empty cache (the first run, which fills
+it), `kpoctl lint` after one file was edited without touching its links (a comment, a
+title, an actual), in JSON and in text as a terminal user sees it, and after one file's
+links changed (here an indicator's `timing`, which cross-team rules read), every other
+command that reads the scorecard (count, tree, orphans, report, export, record, diff)
+cold, in turns with a cold lint, and after one edit (the views also on their first run
+after a lint on an empty cache, as CI runs them: every file's entry there, the view's
+parts not), yamllint, and the start-up a pre-commit hook pays (`kpoctl --version`,
+`kpoctl lint examples/best-company` warm and with --no-cache, and a typer command with
+lint's options doing nothing) against `import typer`, run in turns so that a machine
+that slows down meanwhile slows both. Every command runs in its own process; times are
+medians of --runs (of --warm-runs for the runs after an edit, which take a fraction of a
+second); peak memory is the largest total PSS of the process and its workers, sampled
+from /proc (proportional set size: a page a forked worker still shares with the main
+process is counted once between them, where summing RSS counts it in each). Cold lint
+against the floor is given in wall-clock time and in CPU time (the command's and its
+workers'): the floor uses one core, lint every core there is.
 Writes benchmarks/RESULTS.md (the README quotes it).
 """
 

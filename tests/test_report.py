@@ -436,7 +436,6 @@ def test_an_existing_folder_takes_a_site_and_a_bare_new_name_is_not_guessed(run_
     assert wrong.exit_code == 2 and "only --format html writes into one" in wrong.stderr
 
 
-
 def test_a_bare_name_is_a_site_only_for_html_and_only_when_nothing_is_there(run_cli, tmp_path):
     run_cli("report", EXAMPLES / "best-company", "--format", "markdown", "-o", tmp_path / "notes")
     assert (tmp_path / "notes").is_file() and (tmp_path / "notes").read_text().startswith("# ")
