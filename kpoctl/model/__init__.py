@@ -108,14 +108,23 @@ def _none_to_unset(value: Any) -> Any:
 PERIOD_RE = re.compile(r"^(\d{4})(?:-(0[1-9]|1[0-2])|-Q([1-4])|-W(0[1-9]|[1-4]\d|5[0-3])|-(\d{2})-(\d{2}))?$")
 
 
+_PERIODS_SEEN: set[str] = set()  # periods found good: every actual names one of a few
+_PERIODS_SEEN_MAX = 1 << 12
+
+
 def _period(value: Any) -> str:
     """A period in its written form: YYYY, YYYY-MM, YYYY-Qn, YYYY-Www or an ISO date."""
-    if type(value) is int and 1000 <= value <= 9999:
+    if type(value) is str:
+        if value in _PERIODS_SEEN:
+            return value
+        if period_in_calendar(value):
+            if len(_PERIODS_SEEN) < _PERIODS_SEEN_MAX:
+                _PERIODS_SEEN.add(value)
+            return value
+    elif type(value) is int and 1000 <= value <= 9999:
         return str(value)
-    if type(value) is dt.date:
+    elif type(value) is dt.date:
         return value.isoformat()
-    if type(value) is str and period_in_calendar(value):
-        return value
     raise PydanticCustomError("period", "period")
 
 
