@@ -35,6 +35,25 @@ def test_weasel_words_are_whole_words_in_any_case(text, word):
     assert (found.lower() if found else None) == (word.lower() if word else None)
 
 
+@pytest.mark.parametrize("text, word", [
+    ("Optimize café deliveries", "Optimize"),  # text beyond ASCII: the pattern alone decides
+    ("\u017ftreamline the plants", "\u017ftreamline"),  # a long s, which IGNORECASE takes for s
+    ("Deliver 95% of orders on time", None),
+])
+def test_weasel_words_beyond_ascii_are_found_as_the_pattern_finds_them(text, word):
+    assert weasel_in(text, PATTERN) == word
+
+
+@pytest.mark.parametrize("text, word", [
+    ("Größenvorteile nutzen in drei Werken", "Größenvorteile"),
+    ("Optimize the delivery process", "Optimize"),
+    ("Improve customer satisfaction", "Improve"),
+    ("Deliver 95% of orders on time", None),
+])
+def test_weasel_words_from_settings_beyond_ascii_are_found(text, word):
+    assert weasel_in(text, weasel_pattern(["größenvorteile"])) == word
+
+
 @pytest.mark.parametrize("name, quota", [
     ("Complete 10 sales calls per day", True),
     ("Post 5 updates to our Facebook page", True),

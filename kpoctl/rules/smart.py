@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import NamedTuple
 
 from kpoctl.common.findings import Severity
 from kpoctl.model import Indicator, Objective
@@ -20,29 +21,51 @@ _NUMBERLESS_VERBS = ("improve", "increase")
 _WORD = re.compile(r"[\w%]+(?:[-'][\w%]+)*")
 
 
-def weasel_pattern(extra: list[str]) -> re.Pattern:
+class WeaselWords(NamedTuple):
+    """The weasel words of a run: the pattern that finds them, and a screen that tells
+    most texts hold none far sooner (KP301 asks of every title and name)."""
+
+    pattern: re.Pattern
+    # every weasel word and vague verb in lower case, when all are ASCII: an ASCII text
+    # whose lower case holds none of them has no match (for such a text and such words,
+    # the pattern's IGNORECASE is ASCII's own case); None: always ask the pattern
+    screen: tuple[str, ...] | None
+
+
+def weasel_pattern(extra: list[str]) -> WeaselWords:
     return _weasel_pattern(tuple(extra))
 
 
 @functools.lru_cache(maxsize=8)
-def _weasel_pattern(extra: tuple[str, ...]) -> re.Pattern:
+def _weasel_pattern(extra: tuple[str, ...]) -> WeaselWords:
     """Built once per word list: KP301 asks for it on every team file."""
     words = sorted({w.lower() for w in (*WEASEL_WORDS, *extra)})  # the lookarounds make order irrelevant
-    return re.compile(r"(?<![\w-])(" + "|".join(re.escape(w) for w in words) + r")(?![\w-])", re.I)
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(w) for w in words) + r")(?![\w-])", re.I)
+    screened = (*words, *_NUMBERLESS_VERBS)
+    return WeaselWords(pattern, screened if all(w.isascii() for w in screened) else None)
 
 
 _VAGUE_VERB = re.compile(r"(?<![\w-])(improve|increase)(?![\w-])", re.I)
 
 
-def weasel_in(text: str, pattern: re.Pattern) -> str | None:
+def weasel_in(text: str, words: WeaselWords) -> str | None:
     """The first weasel word in `text`, if any."""
-    match = pattern.search(text)
+    if words.screen is not None and text.isascii() and not _holds_any(text.lower(), words.screen):
+        return None  # a tenth of the time of the two patterns below, for most texts
+    match = words.pattern.search(text)
     if match:
         return match.group(1)
     vague = _VAGUE_VERB.search(text)
     if vague and not re.search(r"\d", text):
         return vague.group(1)
     return None
+
+
+def _holds_any(text: str, words: tuple[str, ...]) -> bool:
+    for word in words:
+        if word in text:
+            return True
+    return False
 
 
 @rule("KP301", "not-specific", W, "Specific: a title or name uses weasel words or a title is under four words",
