@@ -451,3 +451,41 @@ def test_the_parts_kept_of_revisions_stop_growing_past_a_few_revisions_worth(tmp
     assert diff(blob(0, 0), blob(1, 52)) == 2  # 105: only this call's, the part it reused among them
     assert diff(blob(0, 0), blob(1, 52)) == 2  # both read for free: nothing new to keep
     assert diff(blob(0, 1), blob(1, 52)) == 3  # the first revision's part was dropped: read again
+
+
+@pytest.mark.parametrize("view", [["count"], ["tree", "--format", "json"], ["export"], ["export", "--format", "xlsx"]],
+                         ids=["count", "tree", "export", "export xlsx"])
+def test_a_view_that_shows_no_finding_runs_no_cross_team_rule_without_a_cache(run_cli, card, scorecard_rule_runs,
+                                                                             view, tmp_path):
+    """count, tree and export show no finding: with no cache to fill, the cross-team rules
+    (the serial part of a large read) are not run, and the answer is the one a cached run gives."""
+    out = ["--output", str(tmp_path / "sheet.xlsx")] if "xlsx" in view else []
+    bare = run_cli(*view, card, "--no-cache", *out)
+    assert scorecard_rule_runs == []
+    cached = run_cli(*view, card, *out)
+    assert len(scorecard_rule_runs) == 1  # the cache is filled whole, for lint's next run
+    assert (bare.exit_code, bare.stdout, bare.stderr) == (cached.exit_code, cached.stdout, cached.stderr)
+    assert bare.exit_code == 1 and "read in part" in bare.stderr  # marketing.yaml's KP002 still said
+
+
+def test_a_view_on_an_empty_cache_fills_it_with_every_rules_findings(run_cli, card, scorecard_rule_runs):
+    run_cli("export", card)
+    assert len(scorecard_rule_runs) == 1
+    assert lint_json(run_cli, card) == lint_json(run_cli, card, "--no-cache")
+    assert len(scorecard_rule_runs) == 2  # lint's warm run took export's; --no-cache ran its own
+
+
+def test_a_read_for_no_finding_without_a_cache_holds_only_what_the_reader_found(card):
+    """read_scorecard(findings=False) with no cache: KP001 and KP002, exactly as a full read
+    finds them, and no other rule's problem (the team-scoped rules are not run either)."""
+    from kpoctl.pipeline.reading import read_scorecard
+    from kpoctl.rules.suppress import READ_CODES
+
+    full = read_scorecard(card, use_cache=False)
+    bare = read_scorecard(card, use_cache=False, findings=False)
+    assert {code for code, _ in full.problems} - set(READ_CODES)  # the card has other findings
+    assert bare.problems == [found for found in full.problems if found[0] in READ_CODES]
+    assert {code for code, _ in bare.problems} == set(READ_CODES)
+    assert bare.read_in_part() == full.read_in_part() and bare.unread == full.unread
+    cached = read_scorecard(card, findings=False)
+    assert cached.problems == full.problems  # a cache is filled with every rule's

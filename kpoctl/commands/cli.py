@@ -184,15 +184,16 @@ def _codes(values: list[str] | None) -> list[str]:
     return [c.strip() for v in values or [] for c in v.split(",") if c.strip()]
 
 
-def _read(path: Path, *, use_cache: bool = True, need_model: bool = True, actuals: bool = True, derive: tuple = ()):
+def _read(path: Path, *, use_cache: bool = True, need_model: bool = True, actuals: bool = True, derive: tuple = (),
+          findings: bool = True):
     """The scorecard at PATH through the one read path (kpoctl.pipeline.reading), with a progress
     bar on a terminal's stderr when there is much to read. `actuals=False` for views that
     never read them; `derive`: the views' parts to work out as each file is read
-    (kpoctl.pipeline.reading.read_scorecard)."""
+    (kpoctl.pipeline.reading.read_scorecard); `findings=False`: the command shows none."""
     from kpoctl.pipeline.reading import read_scorecard
 
     reading = read_scorecard(path, use_cache=use_cache, need_model=need_model, actuals=actuals,
-                             progress=_progress_bar(), one_shot=True, derive=derive)
+                             progress=_progress_bar(), one_shot=True, derive=derive, findings=findings)
     _keep_collector_out()
     _say_not_read(reading)
     return _kept(reading)
@@ -438,7 +439,7 @@ def count(
     from kpoctl.output.views.count import render_count, rows_from_levels
 
     # the counts each file's record holds: no model built, no graph (a warm count reads the index only)
-    reading = _read(path, use_cache=not no_cache, need_model=False, actuals=False)
+    reading = _read(path, use_cache=not no_cache, need_model=False, actuals=False, findings=False)
     rows = rows_from_levels(reading.levels.values())
     if output_format is DataFormat.json:
         _print_json(rows)
@@ -507,7 +508,7 @@ def tree(
     from kpoctl.output.views.report import build_report, report_part
 
     derive = (("tree", tree_part), ("report", report_part)) if pictures else (("tree", tree_part),)
-    reading = _read(path, use_cache=not no_cache, need_model=False, derive=derive)
+    reading = _read(path, use_cache=not no_cache, need_model=False, derive=derive, findings=False)
     teams = _kept(Teams(reading.derived("tree", actuals=False)))
     _check_team(teams.parts, team, path)
     roots = tree_roots(teams, team, depth)
@@ -1048,14 +1049,15 @@ def export(
             sys.stderr.write(f"kpoctl: wrote a template of {len(rows)} rows to {output}\n")
         return
     if output_format is SheetFormat.csv:  # each team's rows from its own file: no model held, as the views
-        reading = _read(path, use_cache=not no_cache, need_model=False, derive=(("exportcsv", transfer.export_csv_part),))
+        reading = _read(path, use_cache=not no_cache, need_model=False, derive=(("exportcsv", transfer.export_csv_part),),
+                        findings=False)
         count, sheet = transfer.csv_sheet(reading.derived("exportcsv"), reading.declared())
         if output is None:
             sys.stdout.writelines(sheet)
         else:
             transfer.write_csv(output, sheet)
     else:
-        reading = _read(path, use_cache=not no_cache, need_model=True, actuals=True)
+        reading = _read(path, use_cache=not no_cache, need_model=True, actuals=True, findings=False)
         scorecard = reading.scorecard()
         rows = transfer.export_rows(scorecard, CascadeGraph(scorecard))
         count = len(rows)

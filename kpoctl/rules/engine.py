@@ -112,15 +112,19 @@ def selection_from(scorecard_settings, select: list[str] | None, ignore: list[st
                    profile=profile)
 
 
-def analyse_file(team_file: TeamFile, settings: Settings, today: dt.date) -> TeamFile:
+def analyse_file(team_file: TeamFile, settings: Settings, today: dt.date,
+                 codes: frozenset[str] | None = None) -> TeamFile:
     """Run the team-scoped rules over one file on its own; their problems go in `team_problems`.
 
     The reader calls this in its worker processes and caches the result, so an
-    unchanged file costs nothing on the next run, whichever command reads it."""
+    unchanged file costs nothing on the next run, whichever command reads it.
+    `codes`: only these rules (a view that shows no finding and fills no cache asks for
+    the reader's own, KP001 and KP002, to say what it leaves out)."""
     alone = Scorecard(root=Path("."), settings=settings, files=[team_file])
     ctx = Context(alone, CascadeGraph(alone), settings, today)
     problems = tuple((code, p) for code, rule in REGISTRY.items()
-                     if rule.scope == TEAM and rule.runs_under(settings.profile) for p in rule.check(ctx))
+                     if rule.scope == TEAM and (codes is None or code in codes) and rule.runs_under(settings.profile)
+                     for p in rule.check(ctx))
     return replace(team_file, team_problems=problems)
 
 
