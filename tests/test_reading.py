@@ -453,11 +453,12 @@ def test_the_parts_kept_of_revisions_stop_growing_past_a_few_revisions_worth(tmp
     assert diff(blob(0, 1), blob(1, 52)) == 3  # the first revision's part was dropped: read again
 
 
-@pytest.mark.parametrize("view", [["count"], ["tree", "--format", "json"], ["export"], ["export", "--format", "xlsx"]],
-                         ids=["count", "tree", "export", "export xlsx"])
-def test_a_view_that_shows_no_finding_runs_no_cross_team_rule_without_a_cache(run_cli, card, scorecard_rule_runs,
-                                                                             view, tmp_path):
-    """count, tree and export show no finding: with no cache to fill, the cross-team rules
+@pytest.mark.parametrize("view", [["count"], ["tree", "--format", "json"], ["export"], ["export", "--format", "xlsx"],
+                                  ["orphans", "--format", "json"], ["report", "--format", "json"], ["report"]],
+                         ids=["count", "tree", "export", "export xlsx", "orphans", "report", "report text"])
+def test_a_view_runs_no_cross_team_rule_without_a_cache(run_cli, card, scorecard_rule_runs, view, tmp_path):
+    """count, tree and export show no finding, orphans and report only team-scoped rules'
+    (KP101, KP102; KP002, KP403, KP409 as notes): with no cache to fill, the cross-team rules
     (the serial part of a large read) are not run, and the answer is the one a cached run gives."""
     out = ["--output", str(tmp_path / "sheet.xlsx")] if "xlsx" in view else []
     bare = run_cli(*view, card, "--no-cache", *out)
@@ -475,17 +476,22 @@ def test_a_view_on_an_empty_cache_fills_it_with_every_rules_findings(run_cli, ca
     assert len(scorecard_rule_runs) == 2  # lint's warm run took export's; --no-cache ran its own
 
 
-def test_a_read_for_no_finding_without_a_cache_holds_only_what_the_reader_found(card):
-    """read_scorecard(findings=False) with no cache: KP001 and KP002, exactly as a full read
-    finds them, and no other rule's problem (the team-scoped rules are not run either)."""
+@pytest.mark.parametrize("shown", [(), ("KP101", "KP102"), ("KP002", "KP403", "KP409"), ("KP104", "KP301")],
+                         ids=["none", "orphans", "report notes", "a cross-team and a team rule"])
+def test_a_read_for_some_findings_without_a_cache_holds_only_those_and_the_readers_own(card, shown, scorecard_rule_runs):
+    """read_scorecard(findings=...) with no cache: the problems of those codes and of KP001
+    and KP002, exactly as a full read finds them, and no other rule's (none is run: the
+    cross-team rules not at all when none of them is asked for)."""
     from kpoctl.pipeline.reading import read_scorecard
     from kpoctl.rules.suppress import READ_CODES
 
     full = read_scorecard(card, use_cache=False)
-    bare = read_scorecard(card, use_cache=False, findings=False)
-    assert {code for code, _ in full.problems} - set(READ_CODES)  # the card has other findings
-    assert bare.problems == [found for found in full.problems if found[0] in READ_CODES]
-    assert {code for code, _ in bare.problems} == set(READ_CODES)
+    assert len(scorecard_rule_runs) == 1
+    wanted = {*READ_CODES, *shown}
+    bare = read_scorecard(card, use_cache=False, findings=shown)
+    assert len(scorecard_rule_runs) == (2 if "KP104" in shown else 1)
+    assert bare.problems == [found for found in full.problems if found[0] in wanted]
+    assert {code for code, _ in bare.problems} == wanted  # the card has each of them
     assert bare.read_in_part() == full.read_in_part() and bare.unread == full.unread
-    cached = read_scorecard(card, findings=False)
+    cached = read_scorecard(card, findings=shown)
     assert cached.problems == full.problems  # a cache is filled with every rule's

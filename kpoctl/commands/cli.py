@@ -13,7 +13,7 @@ import os
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Callable, Optional
+from typing import Annotated, Callable, Iterable, Optional
 
 import typer
 
@@ -185,11 +185,11 @@ def _codes(values: list[str] | None) -> list[str]:
 
 
 def _read(path: Path, *, use_cache: bool = True, need_model: bool = True, actuals: bool = True, derive: tuple = (),
-          findings: bool = True):
+          findings: Iterable[str] | None = None):
     """The scorecard at PATH through the one read path (kpoctl.pipeline.reading), with a progress
     bar on a terminal's stderr when there is much to read. `actuals=False` for views that
     never read them; `derive`: the views' parts to work out as each file is read
-    (kpoctl.pipeline.reading.read_scorecard); `findings=False`: the command shows none."""
+    (kpoctl.pipeline.reading.read_scorecard); `findings`: the only codes the command shows."""
     from kpoctl.pipeline.reading import read_scorecard
 
     reading = read_scorecard(path, use_cache=use_cache, need_model=need_model, actuals=actuals,
@@ -439,7 +439,7 @@ def count(
     from kpoctl.output.views.count import render_count, rows_from_levels
 
     # the counts each file's record holds: no model built, no graph (a warm count reads the index only)
-    reading = _read(path, use_cache=not no_cache, need_model=False, actuals=False, findings=False)
+    reading = _read(path, use_cache=not no_cache, need_model=False, actuals=False, findings=())
     rows = rows_from_levels(reading.levels.values())
     if output_format is DataFormat.json:
         _print_json(rows)
@@ -459,10 +459,11 @@ def orphans(
 ) -> None:
     """The orphan KPIs (KP101) and PIs (KP102), with where they are. Exit 1 when there are any."""
     from kpoctl.output.reporters.base import RunInfo
-    from kpoctl.output.views.orphans import orphan_rows, orphans_part, render_orphans
+    from kpoctl.output.views.orphans import ORPHAN_CODES, orphan_rows, orphans_part, render_orphans
     from kpoctl.output.views.parts import Teams
 
-    reading = _read(path, use_cache=not no_cache, need_model=False, derive=(("orphans", orphans_part),))
+    reading = _read(path, use_cache=not no_cache, need_model=False, derive=(("orphans", orphans_part),),
+                    findings=ORPHAN_CODES)
     rows = orphan_rows(Teams(reading.derived("orphans", actuals=False)), reading.problems, reading.sites)
     if output_format is DataFormat.json:
         _print_json(rows)
@@ -508,7 +509,7 @@ def tree(
     from kpoctl.output.views.report import build_report, report_part
 
     derive = (("tree", tree_part), ("report", report_part)) if pictures else (("tree", tree_part),)
-    reading = _read(path, use_cache=not no_cache, need_model=False, derive=derive, findings=False)
+    reading = _read(path, use_cache=not no_cache, need_model=False, derive=derive, findings=())
     teams = _kept(Teams(reading.derived("tree", actuals=False)))
     _check_team(teams.parts, team, path)
     roots = tree_roots(teams, team, depth)
@@ -572,7 +573,8 @@ def report(
     now = until is None and not html  # today's rows: each team's part as the cache keeps it
     as_text = output_format is ReportFormat.text
     kind, part = ("reporttext", view.report_text_part) if as_text else ("report", view.report_part)
-    reading = _read(path, use_cache=not no_cache, need_model=not now, derive=((kind, part),) if now else ())
+    reading = _read(path, use_cache=not no_cache, need_model=not now, derive=((kind, part),) if now else (),
+                    findings=view.NOTE_CODES)
     if now:
         parts = reading.derived(kind)
     else:  # a past period's rows, or every actual for the charts: worked out for this run
@@ -1050,14 +1052,14 @@ def export(
         return
     if output_format is SheetFormat.csv:  # each team's rows from its own file: no model held, as the views
         reading = _read(path, use_cache=not no_cache, need_model=False, derive=(("exportcsv", transfer.export_csv_part),),
-                        findings=False)
+                        findings=())
         count, sheet = transfer.csv_sheet(reading.derived("exportcsv"), reading.declared())
         if output is None:
             sys.stdout.writelines(sheet)
         else:
             transfer.write_csv(output, sheet)
     else:
-        reading = _read(path, use_cache=not no_cache, need_model=True, actuals=True, findings=False)
+        reading = _read(path, use_cache=not no_cache, need_model=True, actuals=True, findings=())
         scorecard = reading.scorecard()
         rows = transfer.export_rows(scorecard, CascadeGraph(scorecard))
         count = len(rows)

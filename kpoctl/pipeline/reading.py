@@ -52,6 +52,7 @@ from kpoctl.read.load import (
 )
 from kpoctl.read.serial import problems_from_json, problems_to_json, site_from_json, site_to_json
 from kpoctl.read.settings import invalid_setting
+from kpoctl.rules.base import REGISTRY, SCORECARD
 from kpoctl.rules.engine import SelectionError, analyse_file, check_selector, scorecard_problems
 from kpoctl.rules.suppress import READ_CODES
 
@@ -253,7 +254,7 @@ def settled(stamp: tuple | None, run_started_ns: int) -> tuple | None:
 
 def read_scorecard(path: Path, *, use_cache: bool = True, need_model: bool = False, actuals: bool = True,
                    jobs: int | None = None, progress: Progress | None = None, one_shot: bool = False,
-                   derive: tuple[tuple[str, Derive], ...] = (), findings: bool = True) -> Reading:
+                   derive: tuple[tuple[str, Derive], ...] = (), findings: Iterable[str] | None = None) -> Reading:
     """Read the scorecard at PATH (a folder, or one file of a scorecard) and run every rule.
 
     `need_model`: keep the team files (else the main process never holds more of a file
@@ -262,18 +263,18 @@ def read_scorecard(path: Path, *, use_cache: bool = True, need_model: bool = Fal
     `actuals=False`: files taken from the cache may come without their actuals (most of
     their bulk), for views that never read them. Raises UsageError (no such path, no team
     file) and SettingsError. `one_shot`: the caller exits soon after and keeps what was
-    read (the CLI): the garbage collector is left off. `findings=False`: the caller shows
-    no rule's finding; with no cache to fill (whose entries hold every rule's), only what
-    the reader itself finds (KP001, KP002: what is left out or read in part) is looked for,
-    and `problems` holds nothing else."""
+    read (the CLI): the garbage collector is left off. `findings`: the codes of the only
+    findings the caller shows (None: any rule's). With no cache to fill (whose entries hold
+    every rule's), only those rules run, with the reader's own (KP001, KP002: what is left
+    out or read in part), and `problems` holds nothing else."""
     located = locate_checked(path)
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
     cache = Cache(located.root, located.settings) if use_cache else None
     if cache is not None and not cache.enabled:
         cache = None
     with collector_paused(restore=not one_shot):
-        return _read(path, located, cache, jobs, need_model, actuals, progress, derive,
-                     rules=findings or cache is not None)
+        codes = None if findings is None or cache is not None else frozenset(READ_CODES).union(findings)
+        return _read(path, located, cache, jobs, need_model, actuals, progress, derive, codes)
 
 
 def locate_checked(path: Path) -> Located:
@@ -371,7 +372,9 @@ class Prepare:
 
 
 def _read(path: Path, located: Located, cache: Cache | None, jobs: int, need_model: bool, actuals: bool,
-          progress: Progress | None, derive: tuple = (), rules: bool = True) -> Reading:
+          progress: Progress | None, derive: tuple = (), codes: frozenset[str] | None = None) -> Reading:
+    # only the rules of `codes`, when given (read_scorecard: no cache to fill)
+    across_wanted = codes is None or any(REGISTRY[code].scope == SCORECARD for code in codes)
     started = time.time_ns()
     stored, memo = _index_of(cache)
     settings = located.settings
@@ -409,12 +412,11 @@ def _read(path: Path, located: Located, cache: Cache | None, jobs: int, need_mod
             pending.append((candidate, relative, key, stamp))
     done = progress(len(pending)) if progress is not None and len(pending) >= PROGRESS_MIN_FILES else None
     # only team files get a cache entry (Prepare writes it): other YAML costs no disk
-    prepare = Prepare(cache, {relative: key for _, relative, key, _ in pending}, derive, need_model,
-                      None if rules else frozenset(READ_CODES))
+    prepare = Prepare(cache, {relative: key for _, relative, key, _ in pending}, derive, need_model, codes)
     outcomes = read_many([(candidate, relative) for candidate, relative, _, _ in pending], settings, jobs, prepare)
     # with nothing remembered the cross-team rules will run: load their graph library
     # while the workers read the first files, rather than after the last
-    overlap = rules and memo is None and in_parallel(len(pending), jobs)
+    overlap = across_wanted and memo is None and in_parallel(len(pending), jobs)
     for (_, relative, key, stamp), result in zip(pending, outcomes):
         if overlap:
             load_graph_library()
@@ -431,12 +433,12 @@ def _read(path: Path, located: Located, cache: Cache | None, jobs: int, need_mod
     keys = {relative: record.key for relative, record in team_records}
     across = _reuse(memo, signature, keys, fresh) if memo is not None else None
     files: list[TeamFile] | None = None
-    if across is None and not rules:
-        across = []  # no finding shown, no cache to fill: the cross-team rules are not run
+    if across is None and not across_wanted:
+        across = []  # none of the findings asked for is a cross-team rule's
     if across is None or need_model:  # the cross-team rules read links only: a links-only file serves them
         files = list(_team_files(located, cache, team_records, fresh, jobs, actuals=need_model and actuals).values())
     if across is None:
-        across = scorecard_problems(Scorecard(located.root, settings, files, located.settings_file))
+        across = scorecard_problems(Scorecard(located.root, settings, files, located.settings_file), codes=codes)
     if memo is None or across is not memo.problems or pending:
         memo, changed = Memo(signature, keys, across), True
     if cache is not None:
