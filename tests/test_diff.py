@@ -101,6 +101,20 @@ def test_diff_when_every_team_file_was_deleted(run_cli, repo, monkeypatch):
     assert sorted((c["kind"], c["team"]) for c in changes) == [("removed", "other"), ("removed", "top"), ("removed", "unit")]
 
 
+def test_diff_runs_no_rule_but_the_readers_own_where_it_fills_no_cache(run_cli, repo, monkeypatch):
+    """diff shows no finding: a revision's files are read for their parts alone, and without
+    a cache the working tree's run only KP001 and KP002 (what diff says it cannot compare)."""
+    import kpoctl.pipeline.reading as reading
+
+    monkeypatch.chdir(repo)
+    expected = run_cli("diff", "HEAD~1", "-f", "json").json()
+    asked: list = []
+    real = reading.analyse_file
+    monkeypatch.setattr(reading, "analyse_file", lambda *args: asked.append(args[3]) or real(*args))
+    assert run_cli("diff", "HEAD~1", "-f", "json", env={"KPOCTL_CACHE_DIR": "relative/so/none"}).json() == expected
+    assert sorted(set(asked), key=len) == [frozenset(), frozenset({"KP001", "KP002"})]
+
+
 def test_a_revision_is_read_through_the_cache_and_answers_as_without_it(run_cli, repo, monkeypatch):
     """A revision's file whose bytes the cache has seen (in the working tree or an earlier
     diff) is not parsed again, an edited one is, and the answer is the one without a cache."""

@@ -169,7 +169,7 @@ def teams_now(path: Path) -> Side:
 
     side = Side()
     try:
-        reading = read_scorecard(path, actuals=False, derive=(("diff", diff_part),))
+        reading = read_scorecard(path, actuals=False, derive=(("diff", diff_part),), findings=())
     except NoTeamFiles:
         return side
     for relative, part in reading.derived("diff", actuals=False).items():

@@ -643,7 +643,8 @@ def read_blobs(root: Path, settings: Settings, blobs: Iterable[tuple[str, bytes]
     unread: list[Unread] = []
     fresh: dict[str, object] = {}
     with collector_paused():
-        prepare = Prepare(None, keys, ((kind, compute),), keep_model=False)
+        # no rule: no finding is shown of a revision, and no entry written that would keep one
+        prepare = Prepare(None, keys, ((kind, compute),), keep_model=False, codes=frozenset())
         for (_, relative), result in zip(pending, read_many_bytes(pending, settings, jobs, prepare)):
             if result is not None and result.team is not None:
                 found[relative] = unpack_part(result.parts[kind])
