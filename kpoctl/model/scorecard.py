@@ -173,60 +173,38 @@ def compact_positions(data: Any, values: dict, keys: dict) -> tuple[dict[str, in
     for name in data:
         if (at := keys.get((name,))) is not None:
             header[name] = pack(*at)
-    empty = bytes(8 * ENTRY_SLOTS)
-    slot_of = FIELD_SLOTS.get
-    shift, widest = _SHIFT, _SHIFT - 1  # pack(), inline: a large scorecard packs millions of keys
     for section in [name for name in data if name in SECTION_NAMES]:
         items = data[section]
         if not isinstance(items, list):
             continue
         for index, item in enumerate(items):
-            path = (section, index)
-            if (at := values.get(path)) is None:
-                continue
-            slots = entries[path] = array("q", empty)
-            slots[0] = pack(*at)
-            if not isinstance(item, dict):
-                continue
-            for name in item:
-                if (slot := slot_of(name)) is not None and (at := keys.get((section, index, name))) is not None:
-                    line, column = at
-                    slots[slot] = line * shift + (column if column < widest else widest)
-            actuals = item.get("actuals")
-            if isinstance(actuals, (list, dict)):  # the last actual written stays (stale data, KP403)
-                members = reversed(range(len(actuals))) if isinstance(actuals, list) else reversed(list(actuals))
-                for member in members:
-                    if (at := values.get((section, index, "actuals", member))) is not None:
-                        slots[1] = pack(*at)
-                        break
+            if (at := values.get((section, index))) is not None:
+                entries[(section, index)] = _entry_slots(section, index, item, at, values, keys)
     return header, entries
-    for name in data:
-        if (at := keys.get((name,))) is not None:
-            header[name] = pack(*at)
-    empty = bytes(8 * ENTRY_SLOTS)
-    for section in [name for name in data if name in SECTION_NAMES]:
-        items = data[section]
-        if not isinstance(items, list):
-            continue
-        for index, item in enumerate(items):
-            path = (section, index)
-            if (at := values.get(path)) is None:
-                continue
-            slots = entries[path] = array("q", empty)
-            slots[0] = pack(*at)
-            if not isinstance(item, dict):
-                continue
-            for name in item:
-                if (slot := FIELD_SLOTS.get(name)) is not None and (at := keys.get((section, index, name))) is not None:
-                    slots[slot] = pack(*at)
-            actuals = item.get("actuals")
-            if isinstance(actuals, (list, dict)):  # the last actual written stays (stale data, KP403)
-                members = reversed(range(len(actuals))) if isinstance(actuals, list) else reversed(list(actuals))
-                for member in members:
-                    if (at := values.get((section, index, "actuals", member))) is not None:
-                        slots[1] = pack(*at)
-                        break
-    return header, entries
+
+
+_NO_SLOTS = bytes(8 * ENTRY_SLOTS)
+
+
+def _entry_slots(section: str, index: int, item: Any, at: tuple[int, int], values: dict, keys: dict) -> array:
+    """One entry's slots (see FIELD_SLOTS): where it starts, its last actual, its keys."""
+    slots = array("q", _NO_SLOTS)
+    slots[0] = pack(*at)
+    if not isinstance(item, dict):
+        return slots
+    slot_of, shift, widest = FIELD_SLOTS.get, _SHIFT, _SHIFT - 1
+    for name in item:  # pack(), inline: a large scorecard packs millions of keys
+        if (slot := slot_of(name)) is not None and (where := keys.get((section, index, name))) is not None:
+            line, column = where
+            slots[slot] = line * shift + (column if column < widest else widest)
+    actuals = item.get("actuals")
+    if isinstance(actuals, (list, dict)):  # the last actual written stays (stale data, KP403)
+        members = reversed(range(len(actuals))) if isinstance(actuals, list) else reversed(list(actuals))
+        for member in members:
+            if (where := values.get((section, index, "actuals", member))) is not None:
+                slots[1] = pack(*where)
+                break
+    return slots
 
 
 @dataclass(slots=True)
