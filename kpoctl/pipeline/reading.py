@@ -2,7 +2,8 @@
 
 It discovers the files, reads and validates each (in worker processes when there
 are many), runs the team-scoped rules on each, then the cross-team rules, with the
-cache (kpoctl.read.cache) wherever it can; and it says what it could not read. lint takes
+cache (kpoctl.read.cache) wherever it can (with no cache to fill, only the rules whose
+findings the command shows); and it says what it could not read. lint takes
 its problems; count, tree, orphans, report, record and diff take the scorecard too.
 
 The cache remembers, per scorecard, an index: for each file its content key, the
@@ -103,8 +104,9 @@ def first_invalid(problems: Iterable[tuple[str, Problem]], files: set[str] | Non
 @dataclass(slots=True)
 class Reading:
     """What read_scorecard found: every rule's problems but KP007 (the engine's, see
-    engine.finish), the suppression comments, what could not be read and, when asked
-    for, the team files themselves."""
+    engine.finish; only the reader's and those asked for, when read_scorecard was told
+    which findings are shown and had no cache), the suppression comments, what could not
+    be read and, when asked for, the team files themselves."""
 
     root: Path
     settings: Settings
@@ -272,8 +274,8 @@ def read_scorecard(path: Path, *, use_cache: bool = True, need_model: bool = Fal
     cache = Cache(located.root, located.settings) if use_cache else None
     if cache is not None and not cache.enabled:
         cache = None
+    codes = None if findings is None or cache is not None else frozenset(READ_CODES).union(findings)
     with collector_paused(restore=not one_shot):
-        codes = None if findings is None or cache is not None else frozenset(READ_CODES).union(findings)
         return _read(path, located, cache, jobs, need_model, actuals, progress, derive, codes)
 
 

@@ -118,8 +118,8 @@ def analyse_file(team_file: TeamFile, settings: Settings, today: dt.date,
 
     The reader calls this in its worker processes and caches the result, so an
     unchanged file costs nothing on the next run, whichever command reads it.
-    `codes`: only these rules (a view that shows no finding and fills no cache asks for
-    the reader's own, KP001 and KP002, to say what it leaves out)."""
+    `codes`: only these rules (a command that shows only some findings and fills no cache
+    asks for those, with the reader's own, KP001 and KP002, to say what it leaves out)."""
     alone = Scorecard(root=Path("."), settings=settings, files=[team_file])
     ctx = Context(alone, CascadeGraph(alone), settings, today)
     problems = tuple((code, p) for code, rule in REGISTRY.items()
