@@ -115,6 +115,33 @@ def test_diff_runs_no_rule_but_the_readers_own_where_it_fills_no_cache(run_cli, 
     assert sorted(set(asked), key=len) == [frozenset(), frozenset({"KP001", "KP002"})]
 
 
+def test_against_the_work_tree_only_the_files_git_finds_changed_are_taken_from_git(run_cli, repo, monkeypatch):
+    """`diff REV` takes the work tree's part for every file whose blob at REV git's status
+    says the work tree holds; only the others (edited, staged, changed since REV) are read
+    from git, and the answer is the one read from every blob."""
+    from kpoctl.read.gitrevs import History
+
+    monkeypatch.chdir(repo)
+    (repo / "other.yaml").write_text("team: other\nname: Other team\nparent: top\n")  # edited, not staged
+    (repo / "unit.yaml").write_text((repo / "unit.yaml").read_text().replace("Unit team", "The unit"))
+    git("add", "unit.yaml", cwd=repo)  # staged: the index is not HEAD's
+    monkeypatch.setattr(History, "unchanged_blobs", lambda self: {})  # every blob read, as before
+    everything = run_cli("diff", "HEAD~1", "-f", "json", env={"KPOCTL_CACHE_DIR": "relative/so/none"}).json()
+    monkeypatch.undo()
+    monkeypatch.chdir(repo)
+    read: list[str] = []
+    real = History.blob
+    monkeypatch.setattr(History, "blob", lambda self, blob_id: read.append(blob_id) or real(self, blob_id))
+    for revision in ("HEAD~1", "HEAD"):
+        read.clear()
+        found = run_cli("diff", revision, "-f", "json", env={"KPOCTL_CACHE_DIR": "relative/so/none"}).json()
+        if revision == "HEAD~1":
+            assert found == everything and len(read) == 3  # all three changed since HEAD~1
+        else:
+            assert {(c["kind"], c["team"]) for c in found} == {("renamed", "other"), ("renamed", "unit")}
+            assert len(read) == 2  # top.yaml is as HEAD has it: not taken from git
+
+
 def test_a_revision_is_read_through_the_cache_and_answers_as_without_it(run_cli, repo, monkeypatch):
     """A revision's file whose bytes the cache has seen (in the working tree or an earlier
     diff) is not parsed again, an edited one is, and the answer is the one without a cache."""

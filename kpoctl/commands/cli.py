@@ -890,7 +890,8 @@ def diff(
         new_rev = "working tree"
         new_side = differ.teams_now(path)
         _say_not_read(new_side)
-    old_side = read_old(known=new_side.known)  # after the working tree: what it had serves the files left as they were
+    # after the working tree: what it had serves the files left as they were
+    old_side = read_old(known=new_side.known, work_tree=new_side if len(revisions) == 1 else None)
     _keep_collector_out()
     old, new = differ.comparable(old_side, new_side)
     changes = differ.compare(old, new)

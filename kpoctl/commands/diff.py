@@ -54,11 +54,14 @@ class Side:
     unread: dict[str, str] = field(default_factory=dict)  # file not read whole -> why (KP001 or KP002 line N: ...)
     repeated: dict[str, str] = field(default_factory=dict)  # a team's second file -> why (KP003: ...)
     known: dict[str, object] = field(default_factory=dict)  # content key -> diff_part, for a revision read next
+    parts: dict[str, dict] = field(default_factory=dict)  # file -> its diff_part, relative to `root`
+    root: Path | None = None  # the working tree's scorecard folder
     settings_file: Path | None = None  # the working tree's: the settings every side is read with
     settings_below: tuple[str, ...] = ()  # the working tree's kpoctl.yaml files below the root, not read
     links_skipped: tuple[str, ...] = ()  # the working tree's links below the root, not followed
 
     def add(self, relative: str, part: dict) -> None:
+        self.parts[relative] = part
         first = self.files.setdefault(part["team"], relative)  # the file the graph keeps
         if first != relative:
             self.repeated[relative] = f"KP003: team '{part['team']}' is already declared in {first}"
@@ -139,15 +142,26 @@ def at_revision(revision: str, path: Path, settings: Settings) -> Callable[..., 
     return functools.partial(_teams_at, history, history.commit(revision), path, settings)
 
 
-def _teams_at(history: History, commit, path: Path, settings: Settings, known: dict | None = None) -> Side:
+def _teams_at(history: History, commit, path: Path, settings: Settings, known: dict | None = None,
+              work_tree: Side | None = None) -> Side:
     """Files taken from git's objects (libgit2, as the history check reads them) and read
-    as every command reads a file, through the same cache (kpoctl.pipeline.reading.read_blobs)."""
+    as every command reads a file, through the same cache (kpoctl.pipeline.reading.read_blobs).
+    With the `work_tree` side: a file whose blob git's status says the work tree holds as
+    it is takes the work tree's part, and its blob is not even inflated (at 10,000 teams,
+    inflating and hashing every blob was most of what diff did beyond a lint)."""
     from kpoctl.pipeline.reading import read_blobs
 
     side = Side()
+    same = history.unchanged_blobs() if work_tree is not None and work_tree.root == history.folder else {}
+    order: list[str] = []
+    taken: dict[str, dict] = {}  # the work tree's parts of the files the revision has as they are
 
     def within_limit():  # one object lookup per file: libgit2 inflates a blob to tell its size
         for relative, blob in history.files_at(commit):
+            order.append(relative)
+            if same.get(relative) == blob and relative in work_tree.parts:
+                taken[relative] = work_tree.parts[relative]
+                continue
             raw = history.blob(blob)
             if len(raw) > settings.max_file_mb * 1_000_000:
                 side.unread[relative] = f"KP001 line 1: file is {len(raw) / 1_000_000:.1f} MB, over max_file_mb"
@@ -155,8 +169,10 @@ def _teams_at(history: History, commit, path: Path, settings: Settings, known: d
                 yield relative, raw
 
     parts, unread = read_blobs(path, settings, within_limit(), "diff", diff_part, known=known)
-    for relative, part in parts.items():
-        side.add(relative, part)
+    for relative in order:  # in path order: a team's first file is the one the graph keeps
+        part = taken[relative] if relative in taken else parts.get(relative)
+        if part is not None:
+            side.add(relative, part)
     for file in unread:
         side.add_unread(file)
     return side
@@ -180,6 +196,7 @@ def teams_now(path: Path) -> Side:
     for unread in reading.unread:
         side.add_unread(unread)
     side.settings_file, side.settings_below = reading.settings_file, reading.settings_below
+    side.root = reading.root.resolve()
     side.links_skipped = reading.links_skipped
     return side
 

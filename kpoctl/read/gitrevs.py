@@ -91,6 +91,7 @@ class History:
         except ValueError:
             raise HistoryError(f"{root} is not inside the work tree of {workdir}") from None
         self.prefix = "" if inside == "." else inside + "/"
+        self.folder = folder.resolve()
 
     def revisions(self, window: Window = Window()) -> tuple[list[pygit2.Commit], int]:
         """The commits of the first-parent line of HEAD in the window, oldest first, and the
@@ -198,6 +199,15 @@ class History:
         except KeyError:
             return None
         return str(entry.id) if entry is not None and entry.filemode in REGULAR_MODES else None
+
+    def unchanged_blobs(self) -> dict[str, str]:
+        """The files under the scorecard folder that git's status finds as the index has
+        them, and the index as HEAD has them, with their blob ids (relative path -> id): a
+        revision's file of the same id holds what the work tree's file holds."""
+        changed = self.repo.status()  # every path that differs from HEAD or the index, or is new
+        prefix, start = self.prefix, len(self.prefix)
+        return {entry.path[start:]: str(entry.id) for entry in self.repo.index
+                if entry.path.startswith(prefix) and entry.path not in changed and entry.mode in REGULAR_MODES}
 
     def blob(self, blob_id: str) -> bytes:
         return self.repo[blob_id].data
