@@ -973,7 +973,7 @@ def _timeline(path: Path, indicator: tuple[str, str], window, output_format: "Li
     if team_file is None:  # no commit in the window read the team: where the work tree declares it now
         from kpoctl.pipeline.reading import read_scorecard
 
-        declared = read_scorecard(path, progress=_progress_bar(), one_shot=True).declared()
+        declared = read_scorecard(path, progress=_progress_bar(), one_shot=True, findings=()).declared()
         team_file = declared[team][0] if team in declared else None
     scorecard = today(located, {team_file} if team_file else set())
     graph = CascadeGraph(scorecard)
