@@ -147,6 +147,20 @@ def test_inside_github_actions_findings_are_annotations_and_a_timeline_stays_tex
     assert "target 95% or more -> 88% or more" in timeline.stdout and "::" not in timeline.stdout
 
 
+def test_finding_the_team_outside_the_window_runs_no_rule_without_a_cache(tmp_path, run_cli, monkeypatch):
+    """The work tree is read only to learn which file declares the team: with the cache off,
+    no cross-team rule runs for it."""
+    import kpoctl.pipeline.reading as reading
+
+    gamed(tmp_path)
+    runs: list = []
+    real = reading.scorecard_problems
+    monkeypatch.setattr(reading, "scorecard_problems", lambda *args, **kwargs: runs.append(1) or real(*args, **kwargs))
+    result = run_cli("history", "top/otif-rate", tmp_path, "--since", "2026-05-01", "--format", "json",
+                     env={"KPOCTL_CACHE_DIR": "relative/so/none"})
+    assert result.exit_code == 0 and result.json()["steps"] == [] and runs == []
+
+
 def test_a_window_without_the_indicators_commits_is_a_timeline_without_steps(tmp_path, run_cli):
     """The indicator is in the work tree now; no commit in the window read its team. That
     is an empty timeline, not "no indicator in the scorecard now" (exit 2), as it was."""
