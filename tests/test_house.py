@@ -77,3 +77,30 @@ def test_the_layer_check_sees_a_backward_import(tmp_path):
     bad = tmp_path / "bad.py"
     bad.write_text("def f():\n    from kpoctl.output.reporters import text\n")
     assert [_layer(m) for m in _kpoctl_imports(bad)] == [LAYERS.index("output")]
+
+
+_ENDS = (ast.Return, ast.Raise, ast.Continue, ast.Break)
+
+
+def _unreachable(source: str) -> list[int]:
+    """The line of each statement that follows a return, raise, continue or break in the
+    same block: code no run reaches (ruff has no such rule on by default)."""
+    lines = []
+    for node in ast.walk(ast.parse(source)):
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(node, field, None)
+            if isinstance(block, list):
+                lines += [after.lineno for before, after in zip(block, block[1:]) if isinstance(before, _ENDS)]
+    return sorted(lines)
+
+
+def test_no_code_follows_a_return_in_its_block():
+    found = [f"{path.relative_to(ROOT)}:{line}" for path in sorted((ROOT / "kpoctl").rglob("*.py"))
+             for line in _unreachable(path.read_text(encoding="utf-8"))]
+    assert found == []
+
+
+def test_the_unreachable_check_sees_code_after_a_return_a_raise_and_a_continue():
+    source = ("def f(x):\n    for y in x:\n        continue\n        print(y)\n    if x:\n        raise ValueError\n"
+              "        x = 1\n    return x\n    x += 1\n")
+    assert _unreachable(source) == [4, 7, 9]
