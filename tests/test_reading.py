@@ -470,6 +470,7 @@ def test_a_view_runs_no_cross_team_rule_without_a_cache(run_cli, card, scorecard
 
 
 def test_a_view_on_an_empty_cache_fills_it_with_every_rules_findings(run_cli, card, scorecard_rule_runs):
+    """export shows no finding, but on a cache it runs every rule: lint's next run reads nothing."""
     run_cli("export", card)
     assert len(scorecard_rule_runs) == 1
     assert lint_json(run_cli, card) == lint_json(run_cli, card, "--no-cache")
