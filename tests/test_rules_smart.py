@@ -54,6 +54,27 @@ def test_weasel_words_from_settings_beyond_ascii_are_found(text, word):
     assert weasel_in(text, weasel_pattern(["größenvorteile"])) == word
 
 
+def test_a_word_beyond_ascii_in_settings_is_found_in_ascii_text_as_the_pattern_finds_it():
+    """IGNORECASE takes the long s of a word in settings for the s of a plain text: such a
+    word list is always asked of the patterns."""
+    assert weasel_in("Find synergies between the units", weasel_pattern(["\u017fynergies"])) == "synergies"
+
+
+@pytest.mark.parametrize("text", ["Deliver 95% of orders on time", "Otif rate of team 0", "Revenue per head"])
+def test_an_ascii_text_without_any_of_the_words_is_told_without_the_patterns(text):
+    from kpoctl.rules.smart import WeaselWords
+
+    class Unasked:
+        def search(self, text):
+            raise AssertionError(f"the pattern was asked of {text!r}")
+
+    assert weasel_in(text, WeaselWords(Unasked(), PATTERN.screen)) is None
+
+
+def test_a_weasel_word_inside_another_word_passes_the_screen_and_is_no_weasel_word():
+    assert weasel_in("Hold ineffective meetings less often", PATTERN) is None
+
+
 @pytest.mark.parametrize("name, quota", [
     ("Complete 10 sales calls per day", True),
     ("Post 5 updates to our Facebook page", True),

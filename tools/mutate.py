@@ -63,7 +63,8 @@ GROUPS: dict[str, dict[str, list[str]]] = {
     },
     "history": {  # the walk over git behind the KP5xx rules
         "pipeline/history.py": ["tests/test_rules_history.py", "tests/test_history.py"],
-        "read/gitrevs.py": ["tests/test_rules_history.py", "tests/test_history.py"],
+        # diff reads revisions through it too (which files the work tree holds as they are)
+        "read/gitrevs.py": ["tests/test_rules_history.py", "tests/test_history.py", "tests/test_diff.py"],
         # `history`'s window (--since, --last, --base) and an indicator's timeline through the commits
         "commands/history.py": ["tests/test_history.py"],
     },
