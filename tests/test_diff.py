@@ -142,6 +142,18 @@ def test_against_the_work_tree_only_the_files_git_finds_changed_are_taken_from_g
             assert len(read) == 2  # top.yaml is as HEAD has it: not taken from git
 
 
+def test_a_scorecard_in_a_subfolder_is_told_from_a_same_named_file_elsewhere_in_the_repository(run_cli, tmp_path):
+    """Only the scorecard folder's files stand for themselves: `odds/top.yaml`, as HEAD's
+    `card/top.yaml` was and left as it is, does not make the edited `card/top.yaml` unchanged."""
+    write_files(tmp_path, {"card/top.yaml": TOP, "odds/top.yaml": TOP})
+    git("init", "-q", cwd=tmp_path)
+    git("-c", "user.email=t@t", "-c", "user.name=t", "add", ".", cwd=tmp_path)
+    git("-c", "user.email=t@t", "-c", "user.name=t", "commit", "-qm", "one", cwd=tmp_path)
+    (tmp_path / "card" / "top.yaml").write_text(TOP.replace("name: Top", "name: The top", 1))
+    changes = run_cli("diff", "HEAD", tmp_path / "card", "-f", "json").json()
+    assert [(c["kind"], c["team"]) for c in changes] == [("renamed", "top")]
+
+
 def test_a_revision_is_read_through_the_cache_and_answers_as_without_it(run_cli, repo, monkeypatch):
     """A revision's file whose bytes the cache has seen (in the working tree or an earlier
     diff) is not parsed again, an edited one is, and the answer is the one without a cache."""
