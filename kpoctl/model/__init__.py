@@ -108,18 +108,11 @@ def _none_to_unset(value: Any) -> Any:
 PERIOD_RE = re.compile(r"^(\d{4})(?:-(0[1-9]|1[0-2])|-Q([1-4])|-W(0[1-9]|[1-4]\d|5[0-3])|-(\d{2})-(\d{2}))?$")
 
 
-_PERIODS_SEEN: set[str] = set()  # periods found good: every actual names one of a few
-_PERIODS_SEEN_MAX = 1 << 12
-
-
 def _period(value: Any) -> str:
-    """A period in its written form: YYYY, YYYY-MM, YYYY-Qn, YYYY-Www or an ISO date."""
+    """A period in its written form: YYYY, YYYY-MM, YYYY-Qn, YYYY-Www or an ISO date.
+    Text first: nearly every actual's period is (period_in_calendar remembers each)."""
     if type(value) is str:
-        if value in _PERIODS_SEEN:
-            return value
         if period_in_calendar(value):
-            if len(_PERIODS_SEEN) < _PERIODS_SEEN_MAX:
-                _PERIODS_SEEN.add(value)
             return value
     elif type(value) is int and 1000 <= value <= 9999:
         return str(value)
