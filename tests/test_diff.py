@@ -410,13 +410,15 @@ def test_text_counts_lowered_targets(run_cli, tmp_path):
 
 TERMS = """team: t
 name: Operations
+meeting: monthly
 objectives:
   - {id: o, level: KPO, title: Deliver on time, due: 2026-12-31, perspective: customer, shared_with: [u, s]}
   - {id: q, level: KPO, title: Keep customers glad, evaluation: Survey of key accounts}
   - {id: p, level: PO, title: Ship parts on time, role: breakdown, supports: o, by: site, weight: 0.5}
 indicators:
   - {id: k, level: KPI, measures: o, name: OTIF, unit: '%', baseline: {period: 2025, value: 80},
-     rollup: weighted_mean, target: {value: 95, direction: at_least}}
+     rollup: weighted_mean, target: {value: 95, direction: at_least}, timing: lagging, frequency: monthly,
+     source: ERP delivery report, actions: [Call the late carriers, Add a Saturday shift]}
 """
 
 
@@ -449,6 +451,18 @@ indicators:
     ("period: 2025,", "period: 2024-Q4,", ("baseline", "k", "80 in 2025", "80 in 2024-Q4", "t/k baseline 80 in 2025 -> 80 in 2024-Q4")),
     ("rollup: weighted_mean", "rollup: {step: product, site: min}",
      ("rollup", "k", "weighted_mean", "site: min, step: product", "t/k roll-up weighted_mean -> site: min, step: product")),
+    ("timing: lagging", "timing: leading", ("timing", "k", "lagging", "leading", "t/k timing lagging -> leading")),
+    ("frequency: monthly", "frequency: weekly", ("frequency", "k", "monthly", "weekly", "t/k measured monthly -> weekly")),
+    # measured less often: a stale indicator goes unflagged for longer
+    ("frequency: monthly", "frequency: yearly", ("less-often", "k", "monthly", "yearly", "t/k measured monthly -> yearly")),
+    (" frequency: monthly,", "", ("frequency", "k", "monthly", None, "t/k measured monthly -> (none)")),
+    ("source: ERP delivery report", "source: BI dashboard",
+     ("source", "k", "ERP delivery report", "BI dashboard", "t/k source ERP delivery report -> BI dashboard")),
+    (", Add a Saturday shift]", "]", ("actions", "k", "Add a Saturday shift; Call the late carriers", "Call the late carriers",
+                                      "t/k actions: Add a Saturday shift; Call the late carriers -> Call the late carriers")),
+    ("meeting: monthly", "meeting: weekly", ("meeting", None, "monthly", "weekly", "team t meets monthly -> weekly")),
+    ("meeting: monthly", "meeting: quarterly", ("less-often", None, "monthly", "quarterly", "team t meets monthly -> quarterly")),
+    ("meeting: monthly\n", "", ("meeting", None, "monthly", None, "team t meets monthly -> (none)")),
 ])
 def test_an_entrys_wording_dates_share_unit_baseline_and_roll_up_are_changes(run_cli, tmp_path, old, new, change):
     assert old in TERMS
@@ -463,6 +477,10 @@ def test_the_same_terms_written_another_way_are_no_change(run_cli, tmp_path):
     assert changes_between(run_cli, tmp_path, {"t.yaml": TERMS}, {"t.yaml": same}) == []
     assert changes_between(run_cli, tmp_path / "shared", {"t.yaml": TERMS},
                            {"t.yaml": TERMS.replace("shared_with: [u, s]", "shared_with: [s, u, s]")}) == []
+    # the same actions in another order, or one said twice, are the same actions
+    actions = TERMS.replace("[Call the late carriers, Add a Saturday shift]",
+                            "[Add a Saturday shift, Call the late carriers, Add a Saturday shift]")
+    assert changes_between(run_cli, tmp_path / "actions", {"t.yaml": TERMS}, {"t.yaml": actions}) == []
     split = TERMS.replace("rollup: weighted_mean", "rollup: {site: min, step: product}")
     reordered = TERMS.replace("rollup: weighted_mean", "rollup: {step: product, site: min}")
     assert changes_between(run_cli, tmp_path / "order", {"t.yaml": split}, {"t.yaml": reordered}) == []
@@ -478,3 +496,15 @@ def test_a_postponed_due_date_is_flagged_like_a_lowered_target(run_cli, tmp_path
     undated = {"t.yaml": TERMS.replace(", due: 2026-12-31", "")}
     changes = changes_between(run_cli, tmp_path / "set", undated, {"t.yaml": TERMS})
     assert [(c["kind"], c["before"], c["after"]) for c in changes] == [("due", None, "2026-12-31")]
+
+
+def test_an_indicator_measured_less_often_is_flagged_and_more_often_is_not(run_cli, tmp_path):
+    rarer = {"t.yaml": TERMS.replace("frequency: monthly", "frequency: quarterly")}
+    markdown = changes_between(run_cli, tmp_path, {"t.yaml": TERMS}, rarer, "markdown").stdout
+    assert "| less-often ⚠ | t | k | monthly | quarterly |" in markdown
+    markdown = changes_between(run_cli, tmp_path / "back", rarer, {"t.yaml": TERMS}, "markdown").stdout
+    assert "| frequency | t | k | quarterly | monthly |" in markdown
+    # a frequency first set is no cadence made longer
+    unset = {"t.yaml": TERMS.replace(" frequency: monthly,", "")}
+    changes = changes_between(run_cli, tmp_path / "set", unset, rarer)
+    assert [(c["kind"], c["before"], c["after"]) for c in changes] == [("frequency", None, "quarterly")]

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Callable
 
 from kpoctl.common.textsafe import markdown_cell
-from kpoctl.model import Objective, Settings
+from kpoctl.model import CADENCES, Objective, Settings
 from kpoctl.model.direction import ASCII_SIGN, eased, easier
 from kpoctl.model.rollup import fmt
 from kpoctl.model.scorecard import TeamFile
@@ -27,13 +27,16 @@ DEMOTIONS = {("KPO", "PO"), ("KPI", "PI"), ("KPI", "context"), ("PI", "context")
 TERMS = (("name", "renamed", "renamed:"), ("due", "due", "due"), ("share", "breakdown", "breakdown"),
          ("perspective", "perspective", "perspective"), ("shared", "shared", "shared with"),
          ("evaluation", "evaluation", "evaluated by"),
-         ("unit", "unit", "unit"), ("baseline", "baseline", "baseline"), ("rollup", "rollup", "roll-up"))
+         ("unit", "unit", "unit"), ("baseline", "baseline", "baseline"), ("rollup", "rollup", "roll-up"),
+         ("timing", "timing", "timing"), ("frequency", "frequency", "measured"), ("source", "source", "source"),
+         ("actions", "actions", "actions:"))
 
 
 @dataclass(frozen=True)
 class Change:
     kind: str  # added | removed | target | lowered-target | re-parented | role | owner | demoted | promoted | level
     #            | renamed | due | postponed | breakdown | perspective | shared | evaluation | unit | baseline | rollup
+    #            | timing | frequency | less-often | source | actions | meeting
     team: str
     id: str | None
     before: str | None
@@ -100,16 +103,17 @@ def diff_part(team_file: TeamFile, settings: Settings) -> dict:
         links = {"measures": entry.measures} if not objective else {"supports": _listed(entry.supports), "role": entry.role}
         part.update((key, value) for key, value in links.items() if value)
         # and what the entry says it is and how it counts: its wording, an objective's due date,
-        # breakdown share, perspective, sharing and evaluation, an indicator's unit, baseline
-        # and roll-up (each as a message shows it)
+        # breakdown share, perspective, sharing and evaluation, an indicator's unit, baseline,
+        # roll-up, timing, frequency, source and actions (each as a message shows it; a
+        # `description` is free text, left to git's own diff)
         part.update((key, value) for key, value in _terms(entry, objective).items() if value is not None)
         if not objective and entry.targets:
             part["interim"] = {t.period: [t.value, fmt(t.value, entry.unit)] for t in entry.targets}
     from kpoctl.pipeline.reading import first_invalid
 
     invalid = first_invalid(team_file.problems).get(team_file.file)
-    return {"team": team.team, "name": team.name, "parent": team.parent, "owner": team.owner, "entries": entries,
-            "invalid": invalid.why if invalid is not None else None}
+    return {"team": team.team, "name": team.name, "parent": team.parent, "owner": team.owner, "meeting": team.meeting,
+            "entries": entries, "invalid": invalid.why if invalid is not None else None}
 
 
 def _terms(entry, objective: bool) -> dict[str, str | None]:
@@ -124,7 +128,9 @@ def _terms(entry, objective: bool) -> dict[str, str | None]:
         ", ".join(f"{by}: {method}" for by, method in sorted(entry.rollup.items()))
     # the baseline without its unit, as interim targets are compared: a new unit is one change, not two
     baseline = None if entry.baseline is None else f"{fmt(entry.baseline.value, None)} in {entry.baseline.period}"
-    return {"name": entry.name, "unit": entry.unit, "baseline": baseline, "rollup": rollup}
+    return {"name": entry.name, "unit": entry.unit, "baseline": baseline, "rollup": rollup, "timing": entry.timing,
+            "frequency": entry.frequency, "source": entry.source,
+            "actions": "; ".join(sorted(set(entry.actions))) or None}  # a sentence may hold a comma
 
 
 def _listed(ids: list[str]) -> str | None:
@@ -245,6 +251,10 @@ def compare(old: dict[str, dict], new: dict[str, dict]) -> list[Change]:
         if before["name"] != after["name"]:
             changes.append(Change("renamed", name, None, before["name"], after["name"],
                                   f"team {name} renamed: {before['name']} -> {after['name']}"))
+        if before["meeting"] != after["meeting"]:
+            was, now = before["meeting"], after["meeting"]
+            changes.append(Change(_cadence_kind("meeting", was, now), name, None, was, now,
+                                  f"team {name} meets {_said(was)} -> {_said(now)}"))
         changes += _compare_entries(name, before["entries"], after["entries"])
     return changes
 
@@ -297,8 +307,10 @@ def _compare_entries(team: str, old: dict[str, dict], new: dict[str, dict]) -> l
 
 
 def _compare_terms(ref: str, team: str, key: str, b: dict, a: dict) -> list[Change]:
-    """Wording, due date, breakdown share, perspective, sharing, evaluation, unit, baseline and
-    roll-up, each its own kind of change; a due date moved later is `postponed` (more time to reach the same objective)."""
+    """Wording, due date, breakdown share, perspective, sharing, evaluation, unit, baseline,
+    roll-up, timing, frequency, source and actions, each its own kind of change; a due date
+    moved later is `postponed` (more time to reach the same objective), a frequency made
+    longer `less-often`."""
     changes = []
     for term, kind, says in TERMS:
         was, now = b.get(term), a.get(term)
@@ -306,8 +318,19 @@ def _compare_terms(ref: str, team: str, key: str, b: dict, a: dict) -> list[Chan
             continue
         if term == "due" and was is not None and (now is None or now > was):
             kind = "postponed"
+        elif term == "frequency":
+            kind = _cadence_kind(kind, was, now)
         changes.append(Change(kind, team, key, was, now, f"{ref} {says} {_said(was)} -> {_said(now)}"))
     return changes
+
+
+def _cadence_kind(kind: str, was: str | None, now: str | None) -> str:
+    """`less-often` for a cadence made longer (measured or reviewed less often: a stale
+    indicator then goes unflagged for longer), else the term's own kind. A cadence taken
+    away is its own kind: lint says what is missing (KP402)."""
+    if was is not None and now is not None and CADENCES.index(now) > CADENCES.index(was):
+        return "less-often"
+    return kind
 
 
 def _compare_interim(team: str, key: str, b: dict, a: dict) -> list[Change]:
@@ -341,7 +364,7 @@ def render_markdown(changes: list[Change], old: str, new: str) -> str:
         return "\n".join(lines + ["No change to the model.", ""])
     lines += ["| change | team | id | before | after |", "|---|---|---|---|---|"]
     for c in changes:
-        flag = " ⚠" if c.kind in ("lowered-target", "postponed", "demoted", "removed") else ""
+        flag = " ⚠" if c.kind in ("lowered-target", "postponed", "less-often", "demoted", "removed") else ""
         cells = [f"{c.kind}{flag}", c.team, c.id or "", c.before or "", c.after or ""]
         lines.append("| " + " | ".join(markdown_cell(x) for x in cells) + " |")
     return "\n".join(lines) + "\n"
@@ -360,7 +383,8 @@ def render_text(changes: list[Change], console, old: str, new: str) -> None:
     table = Table(title=Text(plain(f"Scorecard changes: {old} -> {new}")), title_justify="left")
     for column in ("change", "team", "id", "before", "after"):
         table.add_column(column, overflow="fold")
-    style = {"lowered-target": "bold red", "postponed": "yellow", "demoted": "yellow", "removed": "red", "added": "green"}
+    style = {"lowered-target": "bold red", "postponed": "yellow", "less-often": "yellow", "demoted": "yellow",
+             "removed": "red", "added": "green"}
     for c in changes:
         table.add_row(Text(c.kind, style=style.get(c.kind, "")), *(Text(plain(x)) for x in
                                                                    (c.team, c.id or "", c.before or "", c.after or "")))
