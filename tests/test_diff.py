@@ -467,7 +467,7 @@ indicators:
     ("meeting: monthly", "meeting: quarterly", ("less-often", None, "monthly", "quarterly", "team t meets monthly -> quarterly")),
     ("meeting: monthly\n", "", ("meeting", None, "monthly", None, "team t meets monthly -> (none)")),
 ])
-def test_an_entrys_wording_dates_share_unit_baseline_and_roll_up_are_changes(run_cli, tmp_path, old, new, change):
+def test_each_term_of_an_entry_and_a_teams_meeting_is_a_change(run_cli, tmp_path, old, new, change):
     assert old in TERMS
     changes = changes_between(run_cli, tmp_path, {"t.yaml": TERMS}, {"t.yaml": TERMS.replace(old, new)})
     assert [(c["kind"], c["id"], c["before"], c["after"], c["message"]) for c in changes] == [change]
