@@ -868,7 +868,7 @@ def diff(
     ],
     output_format: Annotated[DiffFormat, typer.Option("--format", "-f", help="Output format.")] = DiffFormat.text,
 ) -> None:
-    """What changed in the scorecard between two git revisions: entries, targets (interim ones too), cascades and links, roles, owners, levels."""
+    """What changed in the scorecard between two git revisions: entries, targets (interim ones too), cascades and links, roles, owners, levels, cadences."""
     from kpoctl.commands import diff as differ
     from kpoctl.read.settings import find_settings, load_settings
 
