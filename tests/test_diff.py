@@ -8,6 +8,8 @@ import pytest
 from conftest import table_cells, write_files
 from rule_cases import make_history
 
+from kpoctl.commands.diff import compare
+
 TOP = """team: top
 name: Top team
 owner: CEO
@@ -511,3 +513,15 @@ def test_an_indicator_measured_less_often_is_flagged_and_more_often_is_not(run_c
     unset = {"t.yaml": TERMS.replace(" frequency: monthly,", "")}
     changes = changes_between(run_cli, tmp_path / "set", unset, rarer)
     assert [(c["kind"], c["before"], c["after"]) for c in changes] == [("frequency", None, "quarterly")]
+
+
+def test_a_team_both_sides_share_is_not_decoded():
+    # a revision's file the work tree holds as it is gives both sides one part: its body
+    # (the team's entries, most of a part) is never decoded, which at 10,000 teams was
+    # most of what a diff did after reading them
+    shared = {"team": "t", "name": "T", "invalid": None, "body": "not JSON: never read"}
+    edited = {"team": "u", "name": "U", "invalid": None,
+              "body": '{"parent": null, "owner": null, "meeting": null, "entries": {}}'}
+    renamed = {**edited, "name": "U2"}
+    assert [c.message for c in compare({"t": shared, "u": edited}, {"t": shared, "u": renamed})] == [
+        "team u renamed: U -> U2"]

@@ -14,11 +14,14 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
 
+import orjson
+
 from kpoctl.common.textsafe import markdown_cell
 from kpoctl.model import CADENCES, Objective, Settings
 from kpoctl.model.direction import ASCII_SIGN, eased, easier
 from kpoctl.model.rollup import fmt
 from kpoctl.model.scorecard import TeamFile
+from kpoctl.read.cache import compact_json
 from kpoctl.read.gitrevs import History
 from kpoctl.read.load import NoTeamFiles
 
@@ -81,7 +84,10 @@ def diff_part(team_file: TeamFile, settings: Settings) -> dict:
     """What diff compares of a team, as plain JSON values. The cache keeps it per file
     content, so the files a revision shares with the working tree (most of them) are
     neither parsed again nor held as models. `invalid`: why the file was read in part
-    (its first KP002), as its team is then not compared."""
+    (its first KP002), as its team is then not compared. What compare alone reads (the
+    team's parent, owner, meeting and entries) is kept as one JSON text, `body`, decoded
+    only for a team the two sides do not share (decoding every team's entries was most of
+    what a diff of 10,000 teams did after the read: 0.9 s, for the one team edited)."""
     team = team_file.team
     entries: dict[str, dict] = {}
     for entry in [*team.objectives, *team.indicators]:
@@ -112,8 +118,14 @@ def diff_part(team_file: TeamFile, settings: Settings) -> dict:
     from kpoctl.pipeline.reading import first_invalid
 
     invalid = first_invalid(team_file.problems).get(team_file.file)
-    return {"team": team.team, "name": team.name, "parent": team.parent, "owner": team.owner, "meeting": team.meeting,
-            "entries": entries, "invalid": invalid.why if invalid is not None else None}
+    body = {"parent": team.parent, "owner": team.owner, "meeting": team.meeting, "entries": entries}
+    return {"team": team.team, "name": team.name, "invalid": invalid.why if invalid is not None else None,
+            "body": compact_json(body).decode()}
+
+
+def _opened(part: dict) -> dict:
+    """A team's part with its body decoded (diff_part): what compare reads."""
+    return {"name": part["name"], **orjson.loads(part["body"])}
 
 
 def _terms(entry, objective: bool) -> dict[str, str | None]:
@@ -242,6 +254,7 @@ def compare(old: dict[str, dict], new: dict[str, dict]) -> list[Change]:
         before, after = old[name], new[name]
         if before is after:  # a file the revision shares with the other side: one part serves both
             continue
+        before, after = _opened(before), _opened(after)
         if before["parent"] != after["parent"]:
             changes.append(Change("re-parented", name, None, before["parent"], after["parent"],
                                   f"team {name} moved from parent {_said(before['parent'])} to {_said(after['parent'])}"))
