@@ -142,13 +142,13 @@ def _terms(entry, objective: bool) -> dict[str, str | None]:
     baseline = None if entry.baseline is None else f"{fmt(entry.baseline.value, None)} in {entry.baseline.period}"
     return {"name": entry.name, "unit": entry.unit, "baseline": baseline, "rollup": rollup, "timing": entry.timing,
             "frequency": entry.frequency, "source": entry.source,
-            "actions": "; ".join(sorted(set(entry.actions))) or None}  # a sentence may hold a comma
+            "actions": _listed(entry.actions, "; ")}  # a sentence may hold a comma
 
 
-def _listed(ids: list[str]) -> str | None:
-    """Ids as one text, sorted and once each (the same ids in another order are no change);
-    None for none."""
-    return ", ".join(sorted(set(ids))) or None
+def _listed(items: list[str], separator: str = ", ") -> str | None:
+    """Ids (or actions) as one text, sorted and once each (the same ones in another order
+    are no change); None for none."""
+    return separator.join(sorted(set(items))) or None
 
 
 def at_revision(revision: str, path: Path, settings: Settings) -> Callable[..., Side]:
